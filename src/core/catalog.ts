@@ -1,0 +1,432 @@
+/**
+ * The model catalog: one entry per provider model. Everything else (validation, the pickers, the
+ * fake API, the README's table) reads this table; nothing else branches on a model id.
+ */
+
+export type ProviderId = 'aimlapi' | 'apiframe';
+export type OutputFormat = 'jpeg' | 'png' | 'webp';
+
+export interface ProviderInfo {
+  readonly id: ProviderId;
+  readonly label: string;
+  readonly defaultBaseUrl: string;
+  /** Longest prompt the provider accepts, in characters. */
+  readonly promptMax: number;
+  /** Where a user gets a key. */
+  readonly keyPage: string;
+  /** Environment variable read as a fallback key for headless use. */
+  readonly envKey: string;
+  /** Synchronous answer (AIML) or an asynchronous job that is polled (apiframe). */
+  readonly style: 'sync' | 'job';
+}
+
+export const PROVIDERS: Readonly<Record<ProviderId, ProviderInfo>> = {
+  aimlapi: {
+    id: 'aimlapi',
+    label: 'AIML API',
+    defaultBaseUrl: 'https://api.aimlapi.com',
+    promptMax: 4000,
+    keyPage: 'https://aimlapi.com/app/keys',
+    envKey: 'AIMLAPI_API_KEY',
+    style: 'sync',
+  },
+  apiframe: {
+    id: 'apiframe',
+    label: 'apiframe',
+    defaultBaseUrl: 'https://api.apiframe.ai',
+    promptMax: 2000,
+    keyPage: 'https://app.apiframe.ai/dashboard/api-keys',
+    envKey: 'APIFRAME_API_KEY',
+    style: 'job',
+  },
+};
+
+/** A named size the provider understands by name (AIML's `image_size` presets). */
+export interface SizePreset {
+  readonly name: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** An aspect ratio the model offers, with the pixel size it produces. */
+export interface SizeRatio {
+  readonly ratio: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The size a request asks for, before it is resolved to pixels. */
+export type SizeChoice =
+  | { readonly kind: 'custom'; readonly width: number; readonly height: number }
+  | { readonly kind: 'preset'; readonly name: string }
+  | { readonly kind: 'ratio'; readonly ratio: string };
+
+export interface SizeRule {
+  /** Free width x height within [min, max], each a multiple of step. */
+  readonly custom?: { readonly min: number; readonly max: number; readonly step: number };
+  readonly presets?: readonly SizePreset[];
+  readonly ratios?: readonly SizeRatio[];
+  /** The only size the model makes. */
+  readonly fixed?: { readonly width: number; readonly height: number };
+  readonly default: SizeChoice;
+}
+
+interface ParamBase {
+  /** The name used in requests, settings and the generator panel. */
+  readonly name: string;
+  /** The field name on the wire. */
+  readonly wire: string;
+  readonly label: string;
+  readonly description: string;
+}
+export type ParamSpec =
+  | (ParamBase & { readonly type: 'integer'; readonly min: number; readonly max: number; readonly default?: number })
+  | (ParamBase & { readonly type: 'number'; readonly min: number; readonly max: number; readonly step: number; readonly default?: number })
+  | (ParamBase & { readonly type: 'boolean'; readonly default?: boolean; readonly only?: boolean })
+  | (ParamBase & {
+      readonly type: 'enum';
+      readonly values: readonly string[];
+      /** Always sent as a string (AIML's safety_tolerance is "1".."6"). */
+      readonly default?: string;
+    });
+
+export interface ModelEntry {
+  /** `provider:id`, the key used in settings (`fluxStudio.defaultModel`). */
+  readonly key: string;
+  readonly provider: ProviderId;
+  /** The provider's model id, sent as `model`. */
+  readonly id: string;
+  readonly label: string;
+  readonly description: string;
+  readonly size: SizeRule;
+  readonly params: readonly ParamSpec[];
+  readonly formats: readonly OutputFormat[];
+  readonly defaultFormat: OutputFormat;
+  /** Most images per request; 1 when the model does not take `num_images`. */
+  readonly maxImages: number;
+  /** Seed range accepted. */
+  readonly seed: { readonly min: number; readonly max: number };
+}
+
+// ---- Shared pieces -------------------------------------------------------------------------
+
+const AIML_PRESETS: readonly SizePreset[] = [
+  { name: 'square_hd', width: 1024, height: 1024 },
+  { name: 'square', width: 512, height: 512 },
+  { name: 'portrait_4_3', width: 768, height: 1024 },
+  { name: 'portrait_16_9', width: 576, height: 1024 },
+  { name: 'landscape_4_3', width: 1024, height: 768 },
+  { name: 'landscape_16_9', width: 1024, height: 576 },
+];
+
+/** FLUX1.1 [pro] ultra: about 4 megapixels in every ratio (2752x1536 for 16:9, as documented). */
+const ULTRA_RATIOS: readonly SizeRatio[] = [
+  { ratio: '21:9', width: 3136, height: 1344 },
+  { ratio: '16:9', width: 2752, height: 1536 },
+  { ratio: '4:3', width: 2368, height: 1792 },
+  { ratio: '3:2', width: 2496, height: 1664 },
+  { ratio: '1:1', width: 2048, height: 2048 },
+  { ratio: '2:3', width: 1664, height: 2496 },
+  { ratio: '3:4', width: 1792, height: 2368 },
+  { ratio: '9:16', width: 1536, height: 2752 },
+  { ratio: '9:21', width: 1344, height: 3136 },
+];
+
+/** About one megapixel in the ratios apiframe's model page lists. */
+const APIFRAME_RATIOS: readonly SizeRatio[] = [
+  { ratio: '1:1', width: 1024, height: 1024 },
+  { ratio: '3:4', width: 896, height: 1152 },
+  { ratio: '4:3', width: 1152, height: 896 },
+  { ratio: '9:16', width: 768, height: 1344 },
+  { ratio: '16:9', width: 1344, height: 768 },
+];
+
+const AIML_SEED = { min: 1, max: 4294967295 } as const;
+const APIFRAME_SEED = { min: 1, max: 4294967295 } as const;
+
+const safetyTolerance = (max: number): ParamSpec => ({
+  name: 'safetyTolerance',
+  wire: 'safety_tolerance',
+  label: 'Safety tolerance',
+  description: `1 is the strictest, ${max} the most permissive.`,
+  type: 'enum',
+  values: Array.from({ length: max }, (_, i) => String(i + 1)),
+  default: '2',
+});
+const safetyChecker: ParamSpec = {
+  name: 'safetyChecker',
+  wire: 'enable_safety_checker',
+  label: 'Safety checker',
+  description: 'Check the result for unsafe content.',
+  type: 'boolean',
+  default: true,
+};
+const steps = (min: number, max: number, def?: number): ParamSpec => ({
+  name: 'steps',
+  wire: 'num_inference_steps',
+  label: 'Inference steps',
+  description: 'More steps: more detail, slower.',
+  type: 'integer',
+  min,
+  max,
+  ...(def === undefined ? {} : { default: def }),
+});
+const guidance = (min: number, max: number, def?: number): ParamSpec => ({
+  name: 'guidance',
+  wire: 'guidance_scale',
+  label: 'Guidance scale',
+  description: 'How closely the image follows the prompt.',
+  type: 'number',
+  min,
+  max,
+  step: 0.5,
+  ...(def === undefined ? {} : { default: def }),
+});
+const apiframeCommon: readonly ParamSpec[] = [
+  {
+    name: 'promptUpsampling',
+    wire: 'prompt_upsampling',
+    label: 'Prompt upsampling',
+    description: 'Let the model rewrite the prompt for more creative results.',
+    type: 'boolean',
+    default: false,
+  },
+  {
+    name: 'outputQuality',
+    wire: 'output_quality',
+    label: 'Output quality',
+    description: 'Compression quality for JPEG and WebP (0-100). Not used for PNG.',
+    type: 'integer',
+    min: 0,
+    max: 100,
+    default: 90,
+  },
+];
+
+// ---- The table ----------------------------------------------------------------------------
+
+export const CATALOG: readonly ModelEntry[] = [
+  {
+    key: 'aimlapi:flux-pro',
+    provider: 'aimlapi',
+    id: 'flux-pro',
+    label: 'FLUX.1 [pro]',
+    description: 'The original FLUX pro model: fine control over steps and guidance.',
+    size: { custom: { min: 256, max: 1440, step: 32 }, presets: AIML_PRESETS, default: { kind: 'preset', name: 'landscape_4_3' } },
+    params: [steps(1, 50, 50), guidance(1, 20, 3.5), safetyTolerance(6)],
+    formats: ['jpeg', 'png'],
+    defaultFormat: 'jpeg',
+    maxImages: 4,
+    seed: AIML_SEED,
+  },
+  {
+    key: 'aimlapi:flux-pro/v1.1',
+    provider: 'aimlapi',
+    id: 'flux-pro/v1.1',
+    label: 'FLUX1.1 [pro]',
+    description: 'Six times faster than FLUX.1 [pro], with better quality and prompt adherence.',
+    size: { custom: { min: 256, max: 1440, step: 32 }, presets: AIML_PRESETS, default: { kind: 'preset', name: 'landscape_4_3' } },
+    params: [safetyTolerance(6), safetyChecker],
+    formats: ['jpeg', 'png'],
+    defaultFormat: 'jpeg',
+    maxImages: 4,
+    seed: AIML_SEED,
+  },
+  {
+    key: 'aimlapi:flux-pro/v1.1-ultra',
+    provider: 'aimlapi',
+    id: 'flux-pro/v1.1-ultra',
+    label: 'FLUX1.1 [pro] ultra',
+    description: 'Four-megapixel images in nine aspect ratios.',
+    size: { ratios: ULTRA_RATIOS, default: { kind: 'ratio', ratio: '16:9' } },
+    params: [
+      safetyTolerance(6),
+      safetyChecker,
+      {
+        name: 'raw',
+        wire: 'raw',
+        label: 'Raw',
+        description: 'Less processed, more natural-looking images (the provider accepts only off today).',
+        type: 'boolean',
+        default: false,
+        only: false,
+      },
+    ],
+    formats: ['jpeg', 'png'],
+    defaultFormat: 'jpeg',
+    maxImages: 4,
+    seed: AIML_SEED,
+  },
+  {
+    key: 'aimlapi:blackforestlabs/flux-2-pro',
+    provider: 'aimlapi',
+    id: 'blackforestlabs/flux-2-pro',
+    label: 'FLUX.2 [pro]',
+    description: 'FLUX.2 at production quality, up to 2048 pixels a side.',
+    size: { custom: { min: 512, max: 2048, step: 32 }, presets: AIML_PRESETS.filter((p) => p.width >= 512 && p.height >= 512), default: { kind: 'preset', name: 'landscape_4_3' } },
+    params: [safetyTolerance(6), safetyChecker],
+    formats: ['jpeg', 'png', 'webp'],
+    defaultFormat: 'png',
+    maxImages: 1,
+    seed: AIML_SEED,
+  },
+  {
+    key: 'aimlapi:blackforestlabs/flux-2',
+    provider: 'aimlapi',
+    id: 'blackforestlabs/flux-2',
+    label: 'FLUX.2 [dev]',
+    description: 'FLUX.2 with steps, guidance and prompt expansion under your control.',
+    size: { custom: { min: 512, max: 2048, step: 32 }, presets: AIML_PRESETS.filter((p) => p.width >= 512 && p.height >= 512), default: { kind: 'preset', name: 'landscape_4_3' } },
+    params: [
+      guidance(0, 20, 2.5),
+      steps(4, 50, 28),
+      {
+        name: 'promptExpansion',
+        wire: 'enable_prompt_expansion',
+        label: 'Prompt expansion',
+        description: 'Let the model expand a short prompt.',
+        type: 'boolean',
+        default: true,
+      },
+      {
+        name: 'acceleration',
+        wire: 'acceleration',
+        label: 'Acceleration',
+        description: 'Trade some quality for speed.',
+        type: 'enum',
+        values: ['none', 'regular', 'high'],
+        default: 'regular',
+      },
+      safetyChecker,
+    ],
+    formats: ['jpeg', 'png', 'webp'],
+    defaultFormat: 'png',
+    maxImages: 4,
+    seed: AIML_SEED,
+  },
+  {
+    key: 'aimlapi:blackforestlabs/flux-2-max',
+    provider: 'aimlapi',
+    id: 'blackforestlabs/flux-2-max',
+    label: 'FLUX.2 [max]',
+    description: 'The most capable FLUX.2 model, for the hardest prompts.',
+    size: { custom: { min: 512, max: 2048, step: 32 }, presets: AIML_PRESETS.filter((p) => p.width >= 512 && p.height >= 512), default: { kind: 'preset', name: 'landscape_4_3' } },
+    params: [safetyChecker, safetyTolerance(5)],
+    formats: ['jpeg', 'png'],
+    defaultFormat: 'png',
+    maxImages: 1,
+    seed: AIML_SEED,
+  },
+  {
+    key: 'aimlapi:flux/schnell',
+    provider: 'aimlapi',
+    id: 'flux/schnell',
+    label: 'FLUX.1 [schnell]',
+    description: 'The fastest FLUX model: drafts in a few steps.',
+    size: { custom: { min: 64, max: 1536, step: 32 }, presets: AIML_PRESETS, default: { kind: 'preset', name: 'landscape_4_3' } },
+    params: [steps(1, 12, 4), safetyChecker],
+    formats: ['png'],
+    defaultFormat: 'png',
+    maxImages: 4,
+    seed: AIML_SEED,
+  },
+  {
+    key: 'aimlapi:flux/dev',
+    provider: 'aimlapi',
+    id: 'flux/dev',
+    label: 'FLUX.1 [dev]',
+    description: 'The open-weights FLUX model with steps and guidance.',
+    size: { custom: { min: 512, max: 1536, step: 32 }, presets: AIML_PRESETS.filter((p) => p.width >= 512 && p.height >= 512), default: { kind: 'preset', name: 'landscape_4_3' } },
+    params: [guidance(1, 20, 3.5), steps(1, 50, 50), safetyChecker],
+    formats: ['png'],
+    defaultFormat: 'png',
+    maxImages: 4,
+    seed: AIML_SEED,
+  },
+  {
+    key: 'apiframe:flux-1.1-pro',
+    provider: 'apiframe',
+    id: 'flux-1.1-pro',
+    label: 'FLUX1.1 [pro]',
+    description: 'Fast, high-quality images with excellent prompt adherence (job, polled).',
+    size: { custom: { min: 256, max: 1440, step: 32 }, ratios: APIFRAME_RATIOS, default: { kind: 'ratio', ratio: '1:1' } },
+    params: [...apiframeCommon],
+    formats: ['jpeg', 'png', 'webp'],
+    defaultFormat: 'png',
+    maxImages: 1,
+    seed: APIFRAME_SEED,
+  },
+  {
+    key: 'apiframe:flux-1.1-pro-ultra',
+    provider: 'apiframe',
+    id: 'flux-1.1-pro-ultra',
+    label: 'FLUX1.1 [pro] ultra',
+    description: 'Four-megapixel images in nine aspect ratios (job, polled).',
+    size: { ratios: ULTRA_RATIOS, default: { kind: 'ratio', ratio: '16:9' } },
+    params: [
+      ...apiframeCommon,
+      { name: 'raw', wire: 'raw', label: 'Raw', description: 'Less processed, more natural-looking images.', type: 'boolean', default: false },
+    ],
+    formats: ['jpeg', 'png', 'webp'],
+    defaultFormat: 'png',
+    maxImages: 1,
+    seed: APIFRAME_SEED,
+  },
+  {
+    key: 'apiframe:flux-2-pro',
+    provider: 'apiframe',
+    id: 'flux-2-pro',
+    label: 'FLUX.2 [pro]',
+    description: 'FLUX.2 at production quality, up to 2048 pixels a side (job, polled).',
+    size: { custom: { min: 256, max: 2048, step: 32 }, ratios: APIFRAME_RATIOS, default: { kind: 'ratio', ratio: '1:1' } },
+    params: [
+      ...apiframeCommon,
+      { name: 'steps', wire: 'steps', label: 'Steps', description: 'More steps: more detail, slower.', type: 'integer', min: 1, max: 50, default: 28 },
+      { name: 'guidance', wire: 'guidance', label: 'Guidance', description: 'How closely the image follows the prompt.', type: 'number', min: 1.5, max: 10, step: 0.5, default: 3 },
+    ],
+    formats: ['jpeg', 'png', 'webp'],
+    defaultFormat: 'png',
+    maxImages: 1,
+    seed: APIFRAME_SEED,
+  },
+];
+
+const BY_KEY = new Map(CATALOG.map((m) => [m.key, m]));
+
+/** The entry for a `provider:id` key, or undefined. */
+export function findModel(key: string): ModelEntry | undefined {
+  return BY_KEY.get(key);
+}
+
+/** The models of one provider, in catalog order. */
+export function modelsOf(provider: ProviderId): ModelEntry[] {
+  return CATALOG.filter((m) => m.provider === provider);
+}
+
+/** The pixel size of a size choice for a model, or undefined when the model does not offer it. */
+export function pixelsOf(model: ModelEntry, choice: SizeChoice): { width: number; height: number } | undefined {
+  switch (choice.kind) {
+    case 'custom':
+      return { width: choice.width, height: choice.height };
+    case 'preset': {
+      const p = model.size.presets?.find((x) => x.name === choice.name);
+      return p && { width: p.width, height: p.height };
+    }
+    case 'ratio': {
+      const r = model.size.ratios?.find((x) => x.ratio === choice.ratio);
+      return r && { width: r.width, height: r.height };
+    }
+  }
+}
+
+/** `1024x768`, a preset name or a ratio, the form used in settings. */
+export function formatSize(choice: SizeChoice): string {
+  switch (choice.kind) {
+    case 'custom':
+      return `${choice.width}x${choice.height}`;
+    case 'preset':
+      return choice.name;
+    case 'ratio':
+      return choice.ratio;
+  }
+}

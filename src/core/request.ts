@@ -1,0 +1,277 @@
+/**
+ * A generation request and its validation against the model catalog. Every problem is one plain
+ * sentence saying what was wrong, what is allowed and what to do; an invalid request is never sent.
+ */
+import * as z from 'zod/mini';
+import {
+  findModel,
+  formatSize,
+  PROVIDERS,
+  type ModelEntry,
+  type OutputFormat,
+  type ParamSpec,
+  type SizeChoice,
+} from './catalog';
+
+export type ParamValue = string | number | boolean;
+
+/** What a caller (command, webview, test) asks for. Loosely typed: it crosses a boundary. */
+export const GenerationRequestSchema = z.object({
+  /** Catalog key `provider:id`. */
+  model: z.string(),
+  prompt: z.string(),
+  /** `WIDTHxHEIGHT`, a preset name or `W:H`; the model's default when absent. */
+  size: z.optional(z.string()),
+  numImages: z.optional(z.number()),
+  seed: z.optional(z.number()),
+  outputFormat: z.optional(z.string()),
+  params: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
+});
+export type GenerationRequest = z.infer<typeof GenerationRequestSchema>;
+
+/** A request that passed every check, resolved against its catalog entry. */
+export interface ValidRequest {
+  readonly model: ModelEntry;
+  readonly prompt: string;
+  readonly size: { readonly choice: SizeChoice; readonly width: number; readonly height: number };
+  readonly numImages: number;
+  readonly seed?: number;
+  readonly outputFormat: OutputFormat;
+  /** Only the parameters the caller set, by their catalog names. */
+  readonly params: Readonly<Record<string, ParamValue>>;
+}
+
+export interface Problem {
+  /** `prompt`, `model`, `size`, `width`, `height`, `seed`, `numImages`, `outputFormat` or `params.<name>`. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export type Validation = { ok: true; value: ValidRequest } | { ok: false; problems: Problem[] };
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+/** Parse the text form of a size: `1024x768`, `16:9` or a preset name. */
+export function parseSize(text: string): SizeChoice | undefined {
+  const t = text.trim();
+  const custom = /^(\d{1,6})\s*[x×]\s*(\d{1,6})$/i.exec(t);
+  if (custom) return { kind: 'custom', width: Number(custom[1]), height: Number(custom[2]) };
+  const ratio = /^(\d{1,3})\s*:\s*(\d{1,3})$/.exec(t);
+  if (ratio) return { kind: 'ratio', ratio: `${Number(ratio[1])}:${Number(ratio[2])}` };
+  if (/^[a-z][a-z0-9_]*$/i.test(t)) return { kind: 'preset', name: t };
+  return undefined;
+}
+
+/**
+ * Check one side of a custom size, as the user types it. Returns the sentence, or undefined when fine.
+ * `axis` is "Width" or "Height".
+ */
+export function checkSide(model: ModelEntry, axis: 'Width' | 'Height', value: number): string | undefined {
+  const rule = model.size.custom;
+  if (!rule) return `${model.id} does not take a custom size.`;
+  const range = `${rule.min}–${rule.max}`;
+  if (!Number.isInteger(value)) return `${axis} ${value} is not a whole number of pixels for ${model.id} (${range}).`;
+  if (value < rule.min) return `${axis} ${value} is below the minimum of ${rule.min} for ${model.id} (${range}).`;
+  if (value > rule.max) return `${axis} ${value} is above the maximum of ${rule.max} for ${model.id} (${range}).`;
+  if (value % rule.step !== 0) {
+    const lower = Math.max(rule.min, Math.floor(value / rule.step) * rule.step);
+    const upper = Math.min(rule.max, Math.ceil(value / rule.step) * rule.step);
+    const nearest = lower === upper ? `${lower}` : `${lower} or ${upper}`;
+    return `${axis} ${value} is not a multiple of ${rule.step} for ${model.id} (${range}). Nearest: ${nearest}.`;
+  }
+  return undefined;
+}
+
+/** The sizes a model offers, as one short list for messages. */
+export function describeSizes(model: ModelEntry): string {
+  const parts: string[] = [];
+  const s = model.size;
+  if (s.custom) parts.push(`any width and height from ${s.custom.min} to ${s.custom.max} in steps of ${s.custom.step}`);
+  if (s.presets?.length) parts.push(`the presets ${s.presets.map((p) => p.name).join(', ')}`);
+  if (s.ratios?.length) parts.push(`the aspect ratios ${s.ratios.map((r) => r.ratio).join(', ')}`);
+  if (s.fixed) parts.push(`only ${s.fixed.width}x${s.fixed.height}`);
+  return parts.join('; ');
+}
+
+function resolveSize(model: ModelEntry, text: string | undefined, problems: Problem[]): ValidRequest['size'] | undefined {
+  const s = model.size;
+  if (text === undefined || text.trim() === '') {
+    const choice = s.default;
+    const px = pixelsFor(model, choice);
+    return px && { choice, ...px };
+  }
+  const choice = parseSize(text);
+  if (!choice) {
+    problems.push({ field: 'size', message: `"${text}" is not a size. Use WIDTHxHEIGHT (e.g. 1024x768), a preset name or an aspect ratio W:H. ${model.id} offers ${describeSizes(model)}.` });
+    return undefined;
+  }
+  if (s.fixed) {
+    const ok = choice.kind === 'custom' && choice.width === s.fixed.width && choice.height === s.fixed.height;
+    if (!ok) {
+      problems.push({ field: 'size', message: `${model.id} makes only ${s.fixed.width}x${s.fixed.height} images; leave the size empty or use that size.` });
+      return undefined;
+    }
+    return { choice, ...s.fixed };
+  }
+  switch (choice.kind) {
+    case 'custom': {
+      if (!s.custom) {
+        // A custom size equal to one of the model's ratio or preset sizes means that ratio or preset.
+        const r = s.ratios?.find((x) => x.width === choice.width && x.height === choice.height);
+        if (r) return { choice: { kind: 'ratio', ratio: r.ratio }, width: r.width, height: r.height };
+        const p = s.presets?.find((x) => x.width === choice.width && x.height === choice.height);
+        if (p) return { choice: { kind: 'preset', name: p.name }, width: p.width, height: p.height };
+        problems.push({ field: 'size', message: `${model.id} does not take a custom size like ${formatSize(choice)}; it offers ${describeSizes(model)}.` });
+        return undefined;
+      }
+      const w = checkSide(model, 'Width', choice.width);
+      const h = checkSide(model, 'Height', choice.height);
+      if (w) problems.push({ field: 'width', message: w });
+      if (h) problems.push({ field: 'height', message: h });
+      return w || h ? undefined : { choice, width: choice.width, height: choice.height };
+    }
+    case 'preset': {
+      const p = s.presets?.find((x) => x.name === choice.name);
+      if (!p) {
+        problems.push({ field: 'size', message: `${model.id} has no size preset "${choice.name}"; it offers ${describeSizes(model)}.` });
+        return undefined;
+      }
+      return { choice, width: p.width, height: p.height };
+    }
+    case 'ratio': {
+      const r = s.ratios?.find((x) => x.ratio === choice.ratio);
+      if (!r) {
+        problems.push({ field: 'size', message: `${model.id} does not offer the aspect ratio ${choice.ratio}; it offers ${describeSizes(model)}.` });
+        return undefined;
+      }
+      return { choice, width: r.width, height: r.height };
+    }
+  }
+}
+
+function pixelsFor(model: ModelEntry, choice: SizeChoice): { width: number; height: number } | undefined {
+  if (choice.kind === 'custom') return { width: choice.width, height: choice.height };
+  if (choice.kind === 'preset') return model.size.presets?.find((p) => p.name === choice.name);
+  return model.size.ratios?.find((r) => r.ratio === choice.ratio);
+}
+
+const FORMAT_ALIASES: Readonly<Record<string, OutputFormat>> = { jpeg: 'jpeg', jpg: 'jpeg', png: 'png', webp: 'webp' };
+const FORMAT_NAMES: Readonly<Record<OutputFormat, string>> = { jpeg: 'JPEG', png: 'PNG', webp: 'WebP' };
+
+export function formatName(f: OutputFormat): string {
+  return FORMAT_NAMES[f];
+}
+
+function checkParam(model: ModelEntry, spec: ParamSpec, value: ParamValue): string | undefined {
+  const who = `${spec.label} (${spec.name})`;
+  switch (spec.type) {
+    case 'integer':
+    case 'number': {
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      if (typeof n !== 'number' || !Number.isFinite(n)) return `${who} must be a number from ${spec.min} to ${spec.max} for ${model.id}; "${String(value)}" is not.`;
+      if (spec.type === 'integer' && !Number.isInteger(n)) return `${who} must be a whole number from ${spec.min} to ${spec.max} for ${model.id}; ${n} is not.`;
+      if (n < spec.min || n > spec.max) return `${who} ${n} is outside ${spec.min}–${spec.max} for ${model.id}.`;
+      return undefined;
+    }
+    case 'boolean':
+      if (typeof value !== 'boolean') return `${who} must be true or false for ${model.id}; "${String(value)}" is not.`;
+      if (spec.only !== undefined && value !== spec.only) return `${who} can only be ${spec.only ? 'on' : 'off'} for ${model.id} today.`;
+      return undefined;
+    case 'enum':
+      if (!spec.values.includes(String(value))) return `${who} "${String(value)}" is not offered by ${model.id}; choose one of ${spec.values.join(', ')}.`;
+      return undefined;
+  }
+}
+
+/** Normalise a checked parameter value to the type its spec names. */
+function normaliseParam(spec: ParamSpec, value: ParamValue): ParamValue {
+  if (spec.type === 'integer' || spec.type === 'number') return Number(value);
+  if (spec.type === 'enum') return String(value);
+  return value;
+}
+
+/** Check a request against its model's catalog entry. */
+export function validateRequest(input: unknown): Validation {
+  const parsed = GenerationRequestSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((i) => ({
+        field: i.path.map(String).join('.') || 'request',
+        message: `The request's ${i.path.map(String).join('.') || 'body'} has the wrong type (${i.message.toLowerCase()}).`,
+      })),
+    };
+  }
+  const req = parsed.data;
+  const problems: Problem[] = [];
+  const model = findModel(req.model);
+  if (!model) {
+    return {
+      ok: false,
+      problems: [{ field: 'model', message: `"${req.model}" is not a model Flux Image Studio knows. Use a key such as aimlapi:flux-pro/v1.1 or apiframe:flux-1.1-pro.` }],
+    };
+  }
+  const provider = PROVIDERS[model.provider];
+
+  // Prompt: code points, as the providers' JSON schemas count them.
+  const prompt = req.prompt.trim();
+  const length = [...prompt].length;
+  if (length === 0) problems.push({ field: 'prompt', message: 'The prompt is empty. Write what the image should show.' });
+  else if (length > provider.promptMax) {
+    problems.push({
+      field: 'prompt',
+      message: `The prompt is ${fmt(length)} characters; ${provider.label} accepts at most ${fmt(provider.promptMax)}. Shorten it by ${fmt(length - provider.promptMax)}.`,
+    });
+  }
+
+  const size = resolveSize(model, req.size, problems);
+
+  const numImages = req.numImages ?? 1;
+  if (!Number.isInteger(numImages) || numImages < 1) {
+    problems.push({ field: 'numImages', message: `The number of images must be a whole number from 1 to ${model.maxImages}; ${numImages} is not.` });
+  } else if (numImages > model.maxImages) {
+    problems.push({
+      field: 'numImages',
+      message: model.maxImages === 1
+        ? `${model.id} makes one image per request; set the number of images to 1.`
+        : `${model.id} makes at most ${model.maxImages} images per request; ${numImages} is too many.`,
+    });
+  }
+
+  if (req.seed !== undefined && (!Number.isInteger(req.seed) || req.seed < model.seed.min || req.seed > model.seed.max)) {
+    problems.push({
+      field: 'seed',
+      message: `Seed ${req.seed} is not a whole number from ${model.seed.min} to ${fmt(model.seed.max)}; change it, or leave it empty for a random seed.`,
+    });
+  }
+
+  let outputFormat: OutputFormat = model.defaultFormat;
+  if (req.outputFormat !== undefined) {
+    const f = FORMAT_ALIASES[req.outputFormat.toLowerCase()];
+    if (!f || !model.formats.includes(f)) {
+      problems.push({
+        field: 'outputFormat',
+        message: `${model.id} cannot make ${f ? FORMAT_NAMES[f] : `"${req.outputFormat}"`} images; choose ${model.formats.map((x) => FORMAT_NAMES[x]).join(' or ')}.`,
+      });
+    } else outputFormat = f;
+  }
+
+  const params: Record<string, ParamValue> = {};
+  for (const [name, value] of Object.entries(req.params ?? {})) {
+    const spec = model.params.find((p) => p.name === name || p.wire === name);
+    if (!spec) {
+      const takes = model.params.map((p) => p.name).join(', ') || 'no extra parameters';
+      problems.push({ field: `params.${name}`, message: `${model.id} does not take the parameter "${name}". It takes: ${takes}.` });
+      continue;
+    }
+    const problem = checkParam(model, spec, value);
+    if (problem) problems.push({ field: `params.${spec.name}`, message: problem });
+    else params[spec.name] = normaliseParam(spec, value);
+  }
+
+  if (problems.length > 0 || !size) return { ok: false, problems };
+  return {
+    ok: true,
+    value: { model, prompt, size, numImages, outputFormat, params, ...(req.seed === undefined ? {} : { seed: req.seed }) },
+  };
+}
