@@ -190,16 +190,42 @@ function normaliseParam(spec: ParamSpec, value: ParamValue): ParamValue {
   return value;
 }
 
+const FIELD_LABELS: Readonly<Record<string, string>> = {
+  request: 'request',
+  model: 'model',
+  prompt: 'prompt',
+  size: 'size',
+  numImages: 'number of images',
+  seed: 'seed',
+  outputFormat: 'output format',
+  params: 'parameters',
+};
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let cur = input;
+  for (const k of path) cur = cur && typeof cur === 'object' ? (cur as Record<PropertyKey, unknown>)[k] : undefined;
+  return cur;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
+  if (typeof v === 'string') return `the text "${v.length > 20 ? `${v.slice(0, 20)}…` : v}"`;
+  return typeof v === 'undefined' ? 'missing' : `a ${typeof v}`;
+}
+
 /** Check a request against its model's catalog entry. */
 export function validateRequest(input: unknown): Validation {
   const parsed = GenerationRequestSchema.safeParse(input);
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.map((i) => ({
-        field: i.path.map(String).join('.') || 'request',
-        message: `The request's ${i.path.map(String).join('.') || 'body'} has the wrong type (${i.message.toLowerCase()}).`,
-      })),
+      problems: parsed.error.issues.map((i) => {
+        const field = i.path.map(String).join('.') || 'request';
+        const got = valueAt(input, i.path);
+        const expected = 'expected' in i && typeof i.expected === 'string' ? i.expected : 'another type';
+        return { field, message: `The ${FIELD_LABELS[field] ?? `field "${field}"`} must be ${expected === 'object' ? 'an object' : `a ${expected}`}, not ${describeValue(got)}.` };
+      }),
     };
   }
   const req = parsed.data;

@@ -1,0 +1,51 @@
+/**
+ * The README's generated tables. `npm run docs` rewrites them; the unit test `readme.test.ts`
+ * fails when the README drifts from the catalog (or, later, from package.json).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CATALOG, PROVIDERS } from '../../src/core/catalog';
+import { formatName } from '../../src/core/request';
+
+export const README = join(__dirname, '..', '..', 'README.md');
+
+export function modelsTable(): string {
+  const rows = CATALOG.map((m) => {
+    const s = m.size;
+    const sizes: string[] = [];
+    if (s.custom) sizes.push(`${s.custom.min}–${s.custom.max} px a side, steps of ${s.custom.step}`);
+    if (s.presets?.length) sizes.push(`presets ${s.presets.map((p) => `\`${p.name}\``).join(' ')}`);
+    if (s.ratios?.length) sizes.push(`ratios ${s.ratios.map((r) => `${r.ratio}`).join(' ')}`);
+    const def = s.default.kind === 'custom' ? `${s.default.width}x${s.default.height}` : s.default.kind === 'preset' ? s.default.name : s.default.ratio;
+    const params = m.params.map((p) => `\`${p.name}\``).join(' ') || '—';
+    return `| \`${m.key}\` | ${m.label} | ${sizes.join('; ')} (default \`${def}\`) | ${m.formats.map(formatName).join(', ')} | ${m.maxImages} | ${params} |`;
+  });
+  const limits = Object.values(PROVIDERS).map((p) => `${p.label} ${p.promptMax.toLocaleString('en-US')}`).join(', ');
+  return [
+    '| Model key | Model | Sizes | Formats | Images per request | Parameters |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `Prompt limits (characters): ${limits}.`,
+  ].join('\n');
+}
+
+export function replaceSection(text: string, name: string, body: string): string {
+  const start = `<!-- ${name}:start (generated: npm run docs) -->`;
+  const end = `<!-- ${name}:end -->`;
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`README.md has no ${name} section markers`);
+  return `${text.slice(0, i + start.length)}\n${body}\n${text.slice(j)}`;
+}
+
+export function renderReadme(text: string): string {
+  return replaceSection(text, 'models', modelsTable());
+}
+
+if (require.main === module) {
+  const before = readFileSync(README, 'utf8');
+  const after = renderReadme(before);
+  if (after !== before) writeFileSync(README, after);
+  console.log(after === before ? 'README.md tables are up to date' : 'README.md tables rewritten');
+}
