@@ -1,0 +1,299 @@
+/**
+ * The generation record embedded in every saved image, so an image carries its own history:
+ * PNG as an iTXt chunk, JPEG as XMP in APP1, WebP as an XMP chunk. Embedding replaces an earlier
+ * record, so an image holds at most one; reading never throws.
+ */
+import { createHash } from 'node:crypto';
+import { inflateSync } from 'node:zlib';
+import * as z from 'zod/mini';
+import {
+  be32,
+  describeNonImage,
+  hasAt,
+  jpegSegments,
+  le32,
+  pngChunks,
+  sniffImage,
+  webpChunks,
+  type ImageInfo,
+  type JpegSegment,
+} from './image';
+
+export const RECORD_APP = 'flux-image-studio';
+
+export const GenerationRecordSchema = z.object({
+  v: z.literal(1),
+  app: z.literal(RECORD_APP),
+  prompt: z.string(),
+  provider: z.enum(['aimlapi', 'apiframe']),
+  /** The provider's model id. */
+  model: z.string(),
+  /** Catalog key `provider:id`. */
+  modelKey: z.string(),
+  width: z.int().check(z.positive()),
+  height: z.int().check(z.positive()),
+  seed: z.optional(z.number()),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  outputFormat: z.string(),
+  /** ISO 8601. */
+  createdAt: z.iso.datetime({ offset: true }),
+  requestId: z.optional(z.string()),
+  creditsUsed: z.optional(z.number()),
+});
+export type GenerationRecord = z.infer<typeof GenerationRecordSchema>;
+
+// ---- Bytes ----------------------------------------------------------------------------------------
+
+const encoder = new TextEncoder();
+const utf8 = (text: string): Uint8Array => encoder.encode(text);
+const fromUtf8 = (b: Uint8Array): string => new TextDecoder().decode(b);
+const latin1 = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let pos = 0;
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.length;
+  }
+  return out;
+}
+
+function u32(n: number, littleEndian = false): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, n, littleEndian);
+  return out;
+}
+
+// zlib.crc32 needs Node 20.15; VS Code 1.90's Electron runs an older Node 20.
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(b: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const x of b) c = (CRC_TABLE[(c ^ x) & 0xff] ?? 0) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+// ---- The record as text ---------------------------------------------------------------------------
+
+/**
+ * The record as JSON. JSON.stringify already escapes C0 controls and unpaired surrogates; the
+ * characters XML 1.0 forbids or discourages even as references (U+FFFE, U+FFFF, C1 controls) are
+ * written as `\u` escapes too, so the text is valid in an XMP packet.
+ */
+function recordJson(record: GenerationRecord): string {
+  return JSON.stringify(record).replace(/[\u007f-\u009f\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function parseRecord(json: string): GenerationRecord | undefined {
+  try {
+    const parsed = GenerationRecordSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---- XMP (JPEG and WebP) --------------------------------------------------------------------------
+
+const XMP_RECORD_NS = 'urn:flux-image-studio:xmp:1.0/';
+const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const XML_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const unescapeXml = (s: string): string =>
+  s.replace(/&(#x[0-9a-f]+|#[0-9]+|lt|gt|amp|quot|apos);/gi, (_, e: string) =>
+    e[0] === '#' ? String.fromCodePoint(Number(e[1] === 'x' || e[1] === 'X' ? `0${e.slice(1)}` : e.slice(1))) : XML_ENTITIES[e] ?? '');
+
+const xmpMeta = (description: string): string =>
+  `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">${description}</rdf:RDF></x:xmpmeta>`;
+const xmpPacket = (description: string): string =>
+  `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>${xmpMeta(description)}<?xpacket end="w"?>`;
+/** The record is JSON in element text: `<`, `>` and `&` escaped, so `]]>` or quotes need nothing else. */
+const recordDescription = (json: string): string =>
+  `<rdf:Description rdf:about="" xmlns:fluxstudio="${XMP_RECORD_NS}"><fluxstudio:record>${escapeXml(json)}</fluxstudio:record></rdf:Description>`;
+
+function recordFromXmp(xml: string): GenerationRecord | undefined {
+  const m = /<fluxstudio:record>([^<]*)<\/fluxstudio:record>/.exec(xml);
+  return m?.[1] === undefined ? undefined : parseRecord(unescapeXml(m[1]));
+}
+
+// ---- PNG: iTXt ------------------------------------------------------------------------------------
+
+function pngChunk(type: string, data: Uint8Array): Uint8Array {
+  const body = concat([latin1(type), data]);
+  return concat([u32(data.length), body, u32(crc32(body))]);
+}
+
+function isRecordChunk(b: Uint8Array, c: { type: string; dataStart: number }): boolean {
+  return c.type === 'iTXt' && hasAt(b, c.dataStart, `${RECORD_APP}\0`);
+}
+
+function embedPng(b: Uint8Array, json: string): Uint8Array | undefined {
+  const chunks = pngChunks(b);
+  const idat = chunks?.find((c) => c.type === 'IDAT');
+  if (!chunks || !idat) return undefined;
+  // iTXt: keyword, NUL, compression flag 0, method 0, empty language + NUL, empty translation + NUL, UTF-8 text.
+  const itxt = pngChunk('iTXt', concat([latin1(`${RECORD_APP}\0\0\0\0\0`), utf8(json)]));
+  const parts = [b.subarray(0, 8)];
+  for (const c of chunks) {
+    if (c === idat) parts.push(itxt);
+    if (!isRecordChunk(b, c)) parts.push(b.subarray(c.start, c.end));
+  }
+  parts.push(b.subarray(chunks[chunks.length - 1]?.end)); // anything after IEND stays as it was
+  return concat(parts);
+}
+
+function readPng(b: Uint8Array): GenerationRecord | undefined {
+  const chunk = pngChunks(b)?.find((c) => isRecordChunk(b, c));
+  if (!chunk) return undefined;
+  let pos = chunk.dataStart + RECORD_APP.length + 1;
+  const compressed = b[pos] === 1;
+  pos += 2;
+  for (let nuls = 0; nuls < 2 && pos < chunk.dataEnd; pos++) if (b[pos] === 0) nuls++; // language, translation
+  const text = b.subarray(pos, chunk.dataEnd);
+  return parseRecord(fromUtf8(compressed ? inflateSync(text) : text));
+}
+
+// ---- JPEG: XMP in APP1 ----------------------------------------------------------------------------
+
+const XMP_SIG = 'http://ns.adobe.com/xap/1.0/\0';
+const EXT_SIG = 'http://ns.adobe.com/xmp/extension/\0';
+/** Largest APP1 payload: the length field counts itself and is at most 65535. */
+const APP1_MAX = 65533;
+/** Extended XMP portion size, as Adobe's reference code uses; it fits APP1 with its 75-byte header. */
+const EXT_PORTION = 65400;
+
+const app1 = (payload: Uint8Array): Uint8Array => concat([Uint8Array.of(0xff, 0xe1, payload.length + 2 >> 8, (payload.length + 2) & 0xff), payload]);
+const isApp1 = (b: Uint8Array, s: JpegSegment, sig: string): boolean => s.marker === 0xe1 && hasAt(b, s.dataStart, sig);
+
+/**
+ * The APP1 segments for a record. A record always fits one segment in practice (a 4,000-character
+ * prompt is at most ~24 KB of escaped JSON), but nothing caps a prompt here, so a longer record is
+ * written as Extended XMP (XMP spec part 3, 1.1.3.1): the standard packet names the GUID, the MD5 of
+ * the full extended packet, and that packet follows in portions, each with its GUID, total length
+ * and offset. Exiftool and Adobe's SDK read it; nothing is truncated.
+ */
+function xmpSegments(json: string): Uint8Array[] {
+  const single = utf8(xmpPacket(recordDescription(json)));
+  if (XMP_SIG.length + single.length <= APP1_MAX) return [app1(concat([latin1(XMP_SIG), single]))];
+  const extended = utf8(xmpMeta(recordDescription(json)));
+  const guid = createHash('md5').update(extended).digest('hex').toUpperCase();
+  const note = `<rdf:Description rdf:about="" xmlns:xmpNote="http://ns.adobe.com/xmp/note/" xmpNote:HasExtendedXMP="${guid}"/>`;
+  const segments = [app1(concat([latin1(XMP_SIG), utf8(xmpPacket(note))]))];
+  for (let offset = 0; offset < extended.length; offset += EXT_PORTION) {
+    const header = concat([latin1(EXT_SIG + guid), u32(extended.length), u32(offset)]);
+    segments.push(app1(concat([header, extended.subarray(offset, offset + EXT_PORTION)])));
+  }
+  return segments;
+}
+
+function embedJpeg(b: Uint8Array, json: string): Uint8Array | undefined {
+  const { segments, complete } = jpegSegments(b);
+  const last = segments[segments.length - 1];
+  if (!complete || !last) return undefined;
+  const kept = segments.filter((s) => !isApp1(b, s, XMP_SIG) && !isApp1(b, s, EXT_SIG));
+  // After JFIF (APP0) and Exif (APP1), which their specifications want first.
+  const first = kept.findIndex((s) => s.marker !== 0xe0 && !isApp1(b, s, 'Exif\0'));
+  const at = first < 0 ? kept.length : first;
+  const copy = (s: JpegSegment): Uint8Array => b.subarray(s.start, s.end);
+  return concat([b.subarray(0, 2), ...kept.slice(0, at).map(copy), ...xmpSegments(json), ...kept.slice(at).map(copy), b.subarray(last.end)]);
+}
+
+function readJpeg(b: Uint8Array): GenerationRecord | undefined {
+  const { segments } = jpegSegments(b);
+  const main = segments.find((s) => isApp1(b, s, XMP_SIG));
+  if (!main) return undefined;
+  const xmp = fromUtf8(b.subarray(main.dataStart + XMP_SIG.length, main.end));
+  const guid = /xmpNote:HasExtendedXMP="([0-9A-F]{32})"/.exec(xmp)?.[1];
+  if (!guid) return recordFromXmp(xmp);
+  // Reassemble the extended packet from its portions; every byte must be covered.
+  let extended: Uint8Array | undefined;
+  let covered = 0;
+  for (const s of segments) {
+    const head = s.dataStart + EXT_SIG.length;
+    if (!isApp1(b, s, EXT_SIG) || !hasAt(b, head, guid) || head + 40 > s.end) continue;
+    const total = be32(b, head + 32);
+    const offset = be32(b, head + 36);
+    const portion = b.subarray(head + 40, s.end);
+    extended ??= new Uint8Array(total);
+    if (extended.length !== total || offset + portion.length > total) return undefined;
+    extended.set(portion, offset);
+    covered += portion.length;
+  }
+  return extended && covered === extended.length ? recordFromXmp(fromUtf8(extended)) : undefined;
+}
+
+// ---- WebP: XMP chunk ------------------------------------------------------------------------------
+
+const VP8X_XMP = 0x04;
+const VP8X_ALPHA = 0x10;
+/** Chunks the WebP container puts before XMP (the rest, unknown chunks, come after it). */
+const BEFORE_XMP = new Set(['VP8X', 'ICCP', 'ANIM', 'ANMF', 'ALPH', 'VP8 ', 'VP8L', 'EXIF']);
+
+function riffChunk(fourcc: string, data: Uint8Array): Uint8Array {
+  return concat([latin1(fourcc), u32(data.length, true), data, new Uint8Array(data.length & 1)]);
+}
+
+const u24le = (n: number): Uint8Array => Uint8Array.of(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff);
+
+function embedWebp(b: Uint8Array, json: string, info: ImageInfo): Uint8Array | undefined {
+  const chunks = webpChunks(b)?.filter((c) => c.fourcc !== 'XMP ');
+  const first = chunks?.[0];
+  if (!chunks || !first) return undefined;
+  const entries = chunks.map((c) => ({ fourcc: c.fourcc, bytes: b.subarray(c.start, c.end) }));
+  if (first.fourcc === 'VP8X') {
+    const vp8x = b.slice(first.start, first.end); // a copy: the caller's bytes stay untouched
+    vp8x[8] = (vp8x[8] ?? 0) | VP8X_XMP;
+    entries[0] = { fourcc: 'VP8X', bytes: vp8x };
+  } else if (first.fourcc === 'VP8 ' || first.fourcc === 'VP8L') {
+    // A simple file becomes an extended one: VP8X first, with the canvas size (minus one, 24-bit).
+    // VP8L keeps its alpha bit in the bitstream header (bit 28 after the 0x2f signature); VP8X repeats it.
+    const alpha = first.fourcc === 'VP8L' && (le32(b, first.dataStart + 1) >>> 28) & 1 ? VP8X_ALPHA : 0;
+    const data = concat([Uint8Array.of(VP8X_XMP | alpha, 0, 0, 0), u24le(info.width - 1), u24le(info.height - 1)]);
+    entries.unshift({ fourcc: 'VP8X', bytes: riffChunk('VP8X', data) });
+  } else return undefined;
+  const at = entries.reduce((n, e, i) => (BEFORE_XMP.has(e.fourcc) ? i + 1 : n), 0);
+  entries.splice(at, 0, { fourcc: 'XMP ', bytes: riffChunk('XMP ', utf8(xmpPacket(recordDescription(json)))) });
+  const body = concat(entries.map((e) => e.bytes));
+  return concat([latin1('RIFF'), u32(body.length + 4, true), latin1('WEBP'), body]);
+}
+
+function readWebp(b: Uint8Array): GenerationRecord | undefined {
+  const chunk = webpChunks(b)?.find((c) => c.fourcc === 'XMP ');
+  return chunk && recordFromXmp(fromUtf8(b.subarray(chunk.dataStart, chunk.dataEnd)));
+}
+
+// ---- Public API -----------------------------------------------------------------------------------
+
+/**
+ * A copy of a PNG, JPEG or WebP image with `record` embedded, replacing any earlier record (for
+ * JPEG and WebP, any earlier XMP packet: generated images carry none of their own). Pixels and
+ * other metadata are untouched. Throws when the bytes are not a well-formed image of those types.
+ */
+export function embedRecord(bytes: Uint8Array, record: GenerationRecord): Uint8Array {
+  const info = sniffImage(bytes);
+  const json = recordJson(record);
+  const out =
+    info?.type === 'png' ? embedPng(bytes, json)
+    : info?.type === 'jpeg' ? embedJpeg(bytes, json)
+    : info?.type === 'webp' ? embedWebp(bytes, json, info)
+    : undefined;
+  if (!out) throw new Error(`Cannot store the generation record: the file is ${info ? `a damaged ${info.type.toUpperCase()} image` : describeNonImage(bytes)}.`);
+  return out;
+}
+
+/** The record embedded in an image; undefined when there is none or it is damaged. Never throws. */
+export function readRecord(bytes: Uint8Array): GenerationRecord | undefined {
+  try {
+    switch (sniffImage(bytes)?.type) {
+      case 'png': return readPng(bytes);
+      case 'jpeg': return readJpeg(bytes);
+      case 'webp': return readWebp(bytes);
+      default: return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+}
