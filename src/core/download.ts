@@ -1,0 +1,224 @@
+/**
+ * Getting the images: every URL checked before it is fetched (and at every redirect), sizes capped,
+ * the real type and pixel size read from the bytes, never from what the server claims.
+ */
+import { isIP } from 'node:net';
+import { PROVIDERS, type ProviderId } from './catalog';
+import { cancelled, FluxError } from './errors';
+import { discard, header, readBody, type HttpClient } from './http';
+import { describeNonImage, sniffImage, type ImageInfo } from './image';
+import type { Logger } from './log';
+import { transportError } from './providers/common';
+import type { ImageSource } from './providers/types';
+
+export const DEFAULT_MAX_IMAGE_BYTES = 50 * 1024 * 1024;
+export const MAX_REDIRECTS = 3;
+/** More pixels than this is not a picture for a document but a decompression bomb. */
+export const MAX_PIXELS = 64 * 1024 * 1024;
+
+export interface DownloadOptions {
+  readonly http: HttpClient;
+  readonly provider: ProviderId;
+  readonly logger: Logger;
+  /** True when the provider's base URL is itself loopback (the fake API): plain http to loopback is then allowed. */
+  readonly allowLoopback: boolean;
+  readonly maxBytes?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface DownloadedImage {
+  readonly bytes: Buffer;
+  readonly info: ImageInfo;
+}
+
+function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\./.test(h);
+}
+
+/** Private, link-local, unspecified or otherwise internal IP literals. */
+function isInternalAddress(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  const v = isIP(h);
+  if (v === 4) {
+    const [a = 0, b = 0] = h.split('.').map(Number);
+    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  }
+  if (v === 6) {
+    return h === '::' || h === '::1' || /^f[cd]/.test(h) || /^fe[89ab]/.test(h) || h.startsWith('::ffff:');
+  }
+  return false;
+}
+
+/** Why an image URL is refused, or undefined when it may be fetched. */
+export function checkImageUrl(raw: string, allowLoopback: boolean): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'it is not a valid URL';
+  }
+  const loopback = isLoopbackHost(url.hostname);
+  if (url.protocol === 'https:') {
+    if (loopback && !allowLoopback) return `it points at this computer (${url.hostname})`;
+    if (!loopback && isInternalAddress(url.hostname)) return `it points at a private network address (${url.hostname})`;
+    return undefined;
+  }
+  if (url.protocol === 'http:') {
+    if (allowLoopback && loopback) return undefined;
+    return 'it uses plain http, not https';
+  }
+  return `its scheme ${url.protocol.replace(/:$/, '')}: is not allowed (only https)`;
+}
+
+export function isLoopbackUrl(raw: string): boolean {
+  try {
+    return isLoopbackHost(new URL(raw).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the bytes hold the whole file: PNG ends with IEND, JPEG with EOI, WebP fills its RIFF size. */
+export function isComplete(bytes: Uint8Array, type: ImageInfo['type']): boolean {
+  const n = bytes.length;
+  if (type === 'png') {
+    // ... 'IEND' + 4-byte CRC at the very end.
+    return n >= 12 && bytes[n - 8] === 0x49 && bytes[n - 7] === 0x45 && bytes[n - 6] === 0x4e && bytes[n - 5] === 0x44;
+  }
+  if (type === 'jpeg') {
+    // EOI, possibly followed by padding some encoders add.
+    for (let i = n - 1; i >= Math.max(1, n - 64); i--) if (bytes[i - 1] === 0xff && bytes[i] === 0xd9) return true;
+    return false;
+  }
+  const riff = n >= 8 ? (bytes[4]! | (bytes[5]! << 8) | (bytes[6]! << 16) | (bytes[7]! << 24)) >>> 0 : 0;
+  return n >= 12 && riff + 8 <= n;
+}
+
+const mb = (n: number) => `${(n / 1048576).toFixed(n >= 10 * 1048576 ? 0 : 1)} MB`;
+
+/** Check the bytes are a whole, believable image of a supported type. */
+export function verifyImage(bytes: Buffer, where: string, provider: ProviderId, contentType?: string): ImageInfo {
+  const label = PROVIDERS[provider].label;
+  const info = sniffImage(bytes);
+  if (!info) {
+    throw new FluxError({
+      kind: 'bad-response',
+      provider,
+      message: `The ${label} sent ${where} that is not an image: it looks like ${describeNonImage(bytes)}${contentType ? ` (content type ${contentType})` : ''}. Nothing was saved; try again.`,
+    });
+  }
+  if (info.width * info.height > MAX_PIXELS || info.width === 0 || info.height === 0) {
+    throw new FluxError({
+      kind: 'bad-response',
+      provider,
+      message: `The ${label} sent ${where} claiming ${info.width}x${info.height} pixels, which is not a usable image. Nothing was saved.`,
+    });
+  }
+  if (!isComplete(bytes, info.type)) {
+    throw new FluxError({ kind: 'network', provider, message: `${where[0]!.toUpperCase()}${where.slice(1)} from the ${label} arrived incomplete. Nothing was saved; try again.` });
+  }
+  return info;
+}
+
+/** Fetch (or decode) one image and verify it. */
+export async function fetchImage(src: ImageSource, index: number, total: number, opts: DownloadOptions): Promise<DownloadedImage> {
+  const max = opts.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES;
+  const label = PROVIDERS[opts.provider].label;
+  const where = total > 1 ? `image ${index + 1} of ${total}` : 'the image';
+  const tooBig = (size: string) => new FluxError({ kind: 'bad-response', provider: opts.provider, message: `The ${label} sent ${where} of ${size}, more than the ${mb(max)} limit. Nothing was saved.` });
+
+  if ('b64' in src) {
+    const b64 = src.b64.replace(/^data:[^,]*,/, '');
+    if (Math.floor((b64.length * 3) / 4) > max) throw tooBig(mb(Math.floor((b64.length * 3) / 4)));
+    if (!/^[A-Za-z0-9+/=\s_-]*$/.test(b64)) {
+      throw new FluxError({ kind: 'bad-response', provider: opts.provider, message: `The ${label} sent ${where} as base64 text that is not valid base64. Nothing was saved.` });
+    }
+    const bytes = Buffer.from(b64, 'base64');
+    return { bytes, info: verifyImage(bytes, where, opts.provider) };
+  }
+
+  let url = src.url;
+  for (let hop = 0; ; hop++) {
+    const refused = checkImageUrl(url, opts.allowLoopback);
+    if (refused) {
+      throw new FluxError({ kind: 'bad-response', provider: opts.provider, message: `The ${label} gave an address for ${where} that was refused: ${refused}. Nothing was saved.` });
+    }
+    if (opts.signal?.aborted) throw cancelled(opts.provider);
+    const started = Date.now();
+    let res;
+    try {
+      res = await opts.http.send({ method: 'GET', url, headers: { accept: 'image/png, image/jpeg, image/webp' }, signal: opts.signal });
+    } catch (e) {
+      throw transportError(e, opts.provider, opts.signal, `downloading ${where}`);
+    }
+    if (res.status >= 300 && res.status < 400 && header(res, 'location')) {
+      discard(res.body);
+      if (hop >= MAX_REDIRECTS) {
+        throw new FluxError({ kind: 'bad-response', provider: opts.provider, message: `The download of ${where} was redirected more than ${MAX_REDIRECTS} times and was stopped. Nothing was saved.` });
+      }
+      const location = header(res, 'location')!;
+      try {
+        url = new URL(location, url).toString();
+      } catch {
+        url = location; // refused as not a valid URL at the top of the loop
+      }
+      continue;
+    }
+    if (res.status < 200 || res.status > 299) {
+      discard(res.body);
+      throw new FluxError({
+        kind: res.status === 404 || res.status === 410 ? 'bad-response' : res.status >= 500 ? 'server' : 'bad-response',
+        provider: opts.provider,
+        status: res.status,
+        message: `Downloading ${where} from the ${label} failed with HTTP ${res.status}${res.status === 404 || res.status === 410 || res.status === 403 ? ' (the link may have expired)' : ''}. Nothing was saved; generate again.`,
+      });
+    }
+    const declared = Number(header(res, 'content-length') ?? NaN);
+    if (Number.isFinite(declared) && declared > max) {
+      res.body.destroy();
+      throw tooBig(mb(declared));
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await readBody(res.body, max, () => tooBig(`more than ${mb(max)}`));
+    } catch (e) {
+      throw transportError(e, opts.provider, opts.signal, `downloading ${where}`);
+    }
+    const contentType = header(res, 'content-type');
+    const info = verifyImage(bytes, where, opts.provider, contentType);
+    if (contentType && !contentType.toLowerCase().startsWith(info.mime)) {
+      opts.logger.warn(`${where}: served as ${contentType} but the bytes are ${info.mime}; using the bytes`);
+    }
+    opts.logger.info(`downloaded ${where}: ${bytes.length} bytes, ${info.type} ${info.width}x${info.height} in ${Date.now() - started} ms`);
+    return { bytes, info };
+  }
+}
+
+/** Fetch all images at once; the first failure cancels the rest. */
+export async function fetchAll(
+  sources: readonly ImageSource[],
+  opts: DownloadOptions,
+  onDone?: (done: number, total: number) => void,
+): Promise<DownloadedImage[]> {
+  const inner = new AbortController();
+  const forward = () => inner.abort();
+  opts.signal?.addEventListener('abort', forward, { once: true });
+  let done = 0;
+  try {
+    return await Promise.all(
+      sources.map(async (src, i) => {
+        try {
+          const img = await fetchImage(src, i, sources.length, { ...opts, signal: inner.signal });
+          onDone?.(++done, sources.length);
+          return img;
+        } catch (e) {
+          inner.abort();
+          throw opts.signal?.aborted ? cancelled(opts.provider) : e;
+        }
+      }),
+    );
+  } finally {
+    opts.signal?.removeEventListener('abort', forward);
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * The generation engine: "this prompt, this model, this size" in, verified image bytes out, each
+ * carrying its own generation record. Nothing here writes files or knows about editors.
+ */
+import { randomInt } from 'node:crypto';
+import { PROVIDERS, type ProviderId } from './catalog';
+import { FluxError, throwIfAborted } from './errors';
+import { fetchAll, isLoopbackUrl } from './download';
+import type { HttpClient, RetryPolicy } from './http';
+import type { ImageInfo } from './image';
+import type { Logger } from './log';
+import { embedRecord, type GenerationRecord } from './metadata';
+import { aimlapi } from './providers/aimlapi';
+import { apiframe } from './providers/apiframe';
+import type { Progress, ProviderClient } from './providers/types';
+import { validateRequest, type ValidRequest } from './request';
+
+export const CLIENTS: Readonly<Record<ProviderId, ProviderClient>> = { aimlapi, apiframe };
+
+export interface EngineOptions {
+  readonly http: HttpClient;
+  readonly logger: Logger;
+  /** The provider's base URL (settings), default the provider's own. */
+  readonly baseUrl?: string;
+  readonly apiKey: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: Progress) => void;
+  readonly maxImageBytes?: number;
+  readonly pollTimeoutMs?: number;
+  readonly retry?: RetryPolicy;
+  readonly now?: () => Date;
+}
+
+export interface GeneratedImage {
+  /** The image with its generation record embedded. */
+  readonly bytes: Uint8Array;
+  readonly info: ImageInfo;
+  readonly record: GenerationRecord;
+  /** Position in the provider's answer (0-based). */
+  readonly index: number;
+}
+
+export interface GenerationResult {
+  readonly request: ValidRequest;
+  readonly images: readonly GeneratedImage[];
+  readonly seed: number;
+  readonly creditsUsed?: number;
+  readonly requestId?: string;
+  readonly jobId?: string;
+  /** Indexes of images the provider's safety checker blacked out; they are not returned. */
+  readonly moderated: readonly number[];
+}
+
+/** Check a request, or throw a `validation` FluxError listing every problem. */
+export function validOrThrow(input: unknown): ValidRequest {
+  const v = validateRequest(input);
+  if (v.ok) return v.value;
+  throw new FluxError({ kind: 'validation', message: v.problems.map((p) => p.message).join(' ') });
+}
+
+/** Generate, download and verify; throws one FluxError on any failure, leaving nothing behind. */
+export async function generate(input: unknown, opts: EngineOptions): Promise<GenerationResult> {
+  const checked = validOrThrow(input);
+  const provider = checked.model.provider;
+  const info = PROVIDERS[provider];
+  throwIfAborted(opts.signal, provider);
+  if (!opts.apiKey) {
+    throw new FluxError({ kind: 'auth', provider, message: `No API key is set for the ${info.label}. Set one with "Flux: Set API Key…".` });
+  }
+  // Always send a seed, so every saved image can be made again.
+  const req: ValidRequest = checked.seed === undefined ? { ...checked, seed: randomInt(1, 2 ** 31 - 1) } : checked;
+  const baseUrl = opts.baseUrl || info.defaultBaseUrl;
+  const started = Date.now();
+  const result = await CLIENTS[provider].run(req, {
+    http: opts.http,
+    baseUrl,
+    apiKey: opts.apiKey,
+    logger: opts.logger,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.retry ? { retry: opts.retry } : {}),
+    ...(opts.pollTimeoutMs ? { pollTimeoutMs: opts.pollTimeoutMs } : {}),
+  });
+
+  const moderated: number[] = [];
+  /** Position in the provider's answer of each kept image. */
+  const keptAt: number[] = [];
+  const kept = result.images.filter((_, i) => {
+    const flagged = result.nsfw?.[i] === true;
+    if (flagged) moderated.push(i);
+    else keptAt.push(i);
+    return !flagged;
+  });
+  if (kept.length === 0) {
+    throw new FluxError({
+      kind: 'moderation',
+      provider,
+      ...(result.requestId ? { requestId: result.requestId } : {}),
+      message: `The ${info.label}'s safety checker flagged ${result.images.length > 1 ? 'every image' : 'the image'} and blacked it out, so nothing was saved. Rephrase the prompt and try again.`,
+    });
+  }
+
+  opts.onProgress?.({ phase: 'downloading', done: 0, total: kept.length });
+  const downloaded = await fetchAll(
+    kept,
+    {
+      http: opts.http,
+      provider,
+      logger: opts.logger,
+      allowLoopback: isLoopbackUrl(baseUrl),
+      ...(opts.maxImageBytes ? { maxBytes: opts.maxImageBytes } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    },
+    (done, total) => opts.onProgress?.({ phase: 'downloading', done, total }),
+  );
+  throwIfAborted(opts.signal, provider, result.jobId);
+
+  const seed = result.seed ?? req.seed!;
+  const createdAt = (opts.now?.() ?? new Date()).toISOString();
+  const images = downloaded.map((d, i): GeneratedImage => {
+    const record: GenerationRecord = {
+      v: 1,
+      app: 'flux-image-studio',
+      prompt: req.prompt,
+      provider,
+      model: req.model.id,
+      modelKey: req.model.key,
+      width: d.info.width,
+      height: d.info.height,
+      seed,
+      params: { ...req.params },
+      outputFormat: d.info.type,
+      createdAt,
+      ...(result.requestId ? { requestId: result.requestId } : {}),
+      ...(result.creditsUsed !== undefined ? { creditsUsed: result.creditsUsed } : {}),
+    };
+    let bytes: Uint8Array;
+    try {
+      bytes = embedRecord(d.bytes, record);
+    } catch (e) {
+      // The bytes passed the checks but their structure cannot take the record (e.g. a PNG without IDAT).
+      throw new FluxError({
+        kind: 'bad-response',
+        provider,
+        cause: e,
+        ...(result.requestId ? { requestId: result.requestId } : {}),
+        ...(result.jobId ? { jobId: result.jobId } : {}),
+        message: `The ${info.label} sent ${downloaded.length > 1 ? `image ${i + 1} of ${downloaded.length}` : 'an image'} that is damaged: its file structure is broken. Nothing was saved; try again.`,
+      });
+    }
+    return { bytes, info: d.info, record, index: keptAt[i] ?? i };
+  });
+  opts.logger.info(`${req.model.key}: ${images.length} image(s) ready in ${Date.now() - started} ms${result.creditsUsed !== undefined ? `, ${result.creditsUsed} credits` : ''}`);
+  opts.onProgress?.({ phase: 'done' });
+  return {
+    request: req,
+    images,
+    seed,
+    moderated,
+    ...(result.creditsUsed !== undefined ? { creditsUsed: result.creditsUsed } : {}),
+    ...(result.requestId ? { requestId: result.requestId } : {}),
+    ...(result.jobId ? { jobId: result.jobId } : {}),
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * HTTP transport over undici: one keep-alive dispatcher (proxy-aware), time-outs, bounded body
+ * reading, and a retry policy that never double-charges.
+ */
+import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { ProviderId } from './catalog';
+import { cancelled, FluxError } from './errors';
+import type { Logger } from './log';
+import { silentLogger } from './log';
+
+export interface HttpOptions {
+  /** An explicit proxy URL (VS Code's `http.proxy`); otherwise HTTPS_PROXY/HTTP_PROXY/NO_PROXY apply. */
+  proxy?: string;
+  /** When false, TLS certificates are not verified (VS Code's `http.proxyStrictSSL: false`). */
+  strictSSL?: boolean;
+  connectTimeoutMs?: number;
+  /** Longest wait for response headers; AIML answers only when the images exist. */
+  headersTimeoutMs?: number;
+  /** Longest silence while a body streams. */
+  bodyTimeoutMs?: number;
+  logger?: Logger;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+}
+
+export const DEFAULTS = {
+  connectTimeoutMs: 10_000,
+  headersTimeoutMs: 180_000,
+  bodyTimeoutMs: 60_000,
+} as const;
+
+/** A connection error code that proves the request never reached the server. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+export function errorCode(e: unknown): string | undefined {
+  let cur: unknown = e;
+  for (let i = 0; i < 4 && cur && typeof cur === 'object'; i++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Whether a thrown transport error proves the request was never processed. */
+export function surelyNotSent(e: unknown): boolean {
+  const code = errorCode(e);
+  return code !== undefined && NOT_SENT_CODES.has(code);
+}
+
+export class HttpClient {
+  readonly logger: Logger;
+  private readonly dispatcher: Dispatcher;
+
+  constructor(readonly options: HttpOptions = {}) {
+    this.logger = options.logger ?? silentLogger;
+    const tls = options.strictSSL === false ? { rejectUnauthorized: false } : undefined;
+    this.dispatcher = new EnvHttpProxyAgent({
+      ...(options.proxy ? { httpProxy: options.proxy, httpsProxy: options.proxy } : {}),
+      connect: { timeout: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs, ...tls },
+      ...(tls ? { requestTls: tls, proxyTls: tls } : {}),
+      headersTimeout: options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs,
+      bodyTimeout: options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 120_000,
+    });
+  }
+
+  /** Send one request; no redirects are followed (callers that want them check each hop). */
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const res = await request(req.url, {
+      dispatcher: this.dispatcher,
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      signal: req.signal,
+    });
+    return { status: res.statusCode, headers: res.headers, body: res.body };
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close().catch(() => this.dispatcher.destroy());
+  }
+}
+
+/** Read a whole body, refusing more than `max` bytes (it stops reading at once). */
+export async function readBody(body: HttpResponse['body'], max: number, what: () => FluxError): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > max) {
+      body.destroy();
+      throw what();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** Discard a body we do not need, so the connection can be reused. */
+export function discard(body: HttpResponse['body']): void {
+  body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+}
+
+export function header(res: Pick<HttpResponse, 'headers'>, name: string): string | undefined {
+  const v = res.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Seconds from a Retry-After header (seconds or an HTTP date), or undefined. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const s = value.trim();
+  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : Math.max(0, (t - now) / 1000);
+}
+
+/** Sleep that ends at once with `cancelled` when the signal aborts. */
+export function sleep(ms: number, signal?: AbortSignal, provider?: ProviderId, jobId?: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(cancelled(provider, jobId));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(cancelled(provider, jobId));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A Retry-After longer than this is not waited for; the error is reported instead. */
+  maxRetryAfterS: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterS: 60 };
+
+/** Full-jitter exponential backoff for the given retry number (1-based). */
+export function backoffMs(policy: RetryPolicy, retry: number, random = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/**
+ * Run `attempt` until it succeeds or fails in a way `shouldRetry` refuses. The delay honours the
+ * error's `retryAfter` (seconds) and is otherwise jittered backoff.
+ */
+export async function withRetry<T>(
+  attempt: (n: number) => Promise<T>,
+  shouldRetry: (e: FluxError) => boolean,
+  opts: { policy?: RetryPolicy; signal?: AbortSignal; logger?: Logger; provider?: ProviderId; label: string },
+): Promise<T> {
+  const policy = opts.policy ?? DEFAULT_RETRY;
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (e) {
+      if (!(e instanceof FluxError) || e.kind === 'cancelled' || n >= policy.attempts || !shouldRetry(e)) throw e;
+      if (e.retryAfter !== undefined && e.retryAfter > policy.maxRetryAfterS) throw e;
+      const delay = e.retryAfter !== undefined ? Math.ceil(e.retryAfter * 1000) : backoffMs(policy, n);
+      opts.logger?.warn(`${opts.label}: ${e.kind}${e.status ? ` (HTTP ${e.status})` : ''}; retry ${n} of ${policy.attempts - 1} in ${delay} ms`);
+      await sleep(delay, opts.signal, opts.provider);
+    }
+  }
+}
