@@ -1,18 +1,18 @@
-// Builds the extension bundle(s) into dist/. `--production` minifies and drops source maps;
-// `--watch` rebuilds on change.
+// Builds the extension into dist/: `extension.js` (loaded at activation) and `flux-core.js` (the engine:
+// HTTP, zod, images; required on first use by src/host/core.ts). `--production` minifies and drops
+// source maps; `--watch` rebuilds on change. Only the extension build keeps `./flux-core.js` external
+// (a plain `./core.js` would also match zod's own internal import of that name).
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
 /** @type {import('esbuild').BuildOptions} */
-const extension = {
-  entryPoints: { extension: 'src/extension.ts' },
+const common = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  outdir: 'dist',
   external: ['vscode'],
   minify: production,
   sourcemap: !production,
@@ -22,13 +22,19 @@ const extension = {
   legalComments: 'none',
 };
 
+const builds = [
+  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode', './flux-core.js'] },
+  { ...common, entryPoints: { 'flux-core': 'src/core/index.ts' }, outdir: 'dist' },
+];
+
 if (watch) {
-  const ctx = await esbuild.context(extension);
-  await ctx.watch();
+  for (const b of builds) await (await esbuild.context(b)).watch();
   console.log('esbuild: watching src/ for changes');
 } else {
-  const result = await esbuild.build(extension);
-  for (const [file, out] of Object.entries(result.metafile.outputs)) {
-    if (file.endsWith('.js')) console.log(`${file}  ${(out.bytes / 1024).toFixed(1)} KB`);
+  for (const b of builds) {
+    const result = await esbuild.build(b);
+    for (const [file, out] of Object.entries(result.metafile.outputs)) {
+      if (file.endsWith('.js')) console.log(`${file}  ${(out.bytes / 1024).toFixed(1)} KB`);
+    }
   }
 }

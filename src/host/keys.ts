@@ -1,0 +1,95 @@
+/** API keys: SecretStorage only, with the environment as a fallback for headless use. */
+import * as vscode from 'vscode';
+import { PROVIDERS, type ProviderId } from '../core/catalog';
+import type { Ui } from './ui';
+
+const secretName = (p: ProviderId) => `fluxStudio.apiKey.${p}`;
+const PROVIDER_IDS = Object.keys(PROVIDERS) as ProviderId[];
+
+export function isProviderId(v: unknown): v is ProviderId {
+  return typeof v === 'string' && (PROVIDER_IDS as string[]).includes(v);
+}
+
+export class ApiKeys implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ProviderId>();
+  readonly onDidChange = this.changed.event;
+  private readonly sub: vscode.Disposable;
+
+  constructor(private readonly secrets: vscode.SecretStorage, private readonly env: NodeJS.ProcessEnv = process.env) {
+    this.sub = secrets.onDidChange((e) => {
+      const p = PROVIDER_IDS.find((id) => secretName(id) === e.key);
+      if (p) this.changed.fire(p);
+    });
+  }
+
+  /** The key and where it came from, or undefined when none is set. */
+  async get(provider: ProviderId): Promise<{ key: string; source: 'secret' | 'env' } | undefined> {
+    const stored = (await this.secrets.get(secretName(provider)))?.trim();
+    if (stored) return { key: stored, source: 'secret' };
+    const env = this.env[PROVIDERS[provider].envKey]?.trim();
+    return env ? { key: env, source: 'env' } : undefined;
+  }
+
+  async set(provider: ProviderId, key: string): Promise<void> {
+    await this.secrets.store(secretName(provider), key.trim());
+  }
+
+  async clear(provider: ProviderId): Promise<void> {
+    await this.secrets.delete(secretName(provider));
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.changed.dispose();
+  }
+}
+
+/** Ask which provider, offering each with whether a key is set. */
+async function pickProvider(keys: ApiKeys, ui: Ui, title: string): Promise<ProviderId | undefined> {
+  const items = await Promise.all(
+    PROVIDER_IDS.map(async (id) => {
+      const k = await keys.get(id);
+      return {
+        id,
+        label: PROVIDERS[id].label,
+        description: k ? (k.source === 'secret' ? 'key set' : `key from ${PROVIDERS[id].envKey}`) : 'no key',
+      };
+    }),
+  );
+  return (await ui.quickPick(items, { title, placeHolder: 'Choose the provider' }))?.id;
+}
+
+/**
+ * "Set API Key…": asks for the provider (unless given) and the key, stores it in SecretStorage.
+ * Scripts may pass both as arguments. Returns the provider whose key was set.
+ */
+export async function setApiKeyCommand(keys: ApiKeys, ui: Ui, providerArg?: unknown, keyArg?: unknown): Promise<ProviderId | undefined> {
+  const provider = isProviderId(providerArg) ? providerArg : await pickProvider(keys, ui, 'Flux: Set API Key');
+  if (!provider) return undefined;
+  const info = PROVIDERS[provider];
+  let key = typeof keyArg === 'string' ? keyArg.trim() : undefined;
+  if (!key) {
+    key = (
+      await ui.inputBox({
+        title: `Flux: ${info.label} API Key`,
+        prompt: `Paste your ${info.label} API key. Get one at ${info.keyPage}. It is kept in VS Code's secret storage.`,
+        password: true,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() ? (/\s/.test(v.trim()) ? 'An API key has no spaces in it; check what was pasted.' : undefined) : 'The key is empty; paste the key from your account page.'),
+      })
+    )?.trim();
+  }
+  if (!key) return undefined;
+  await keys.set(provider, key);
+  ui.info(`The ${info.label} API key is saved in VS Code's secret storage.`);
+  return provider;
+}
+
+export async function clearApiKeyCommand(keys: ApiKeys, ui: Ui, providerArg?: unknown): Promise<ProviderId | undefined> {
+  const provider = isProviderId(providerArg) ? providerArg : await pickProvider(keys, ui, 'Flux: Clear API Key');
+  if (!provider) return undefined;
+  await keys.clear(provider);
+  const env = process.env[PROVIDERS[provider].envKey] ? ` ${PROVIDERS[provider].envKey} from the environment is still used.` : '';
+  ui.info(`The ${PROVIDERS[provider].label} API key was removed from secret storage.${env}`);
+  return provider;
+}

@@ -1,0 +1,76 @@
+/** The model and size quick picks, built from the catalog. */
+import * as vscode from 'vscode';
+import { CATALOG, formatSize, PROVIDERS, type ModelEntry, type SizeChoice } from '../core/catalog';
+import { checkSide, describeSizes, parseSize } from '../core/sizes';
+import type { Ui } from './ui';
+
+interface ModelItem extends vscode.QuickPickItem {
+  model?: ModelEntry;
+}
+
+export async function pickModel(ui: Ui, current: ModelEntry, title: string): Promise<ModelEntry | undefined> {
+  const items: ModelItem[] = [];
+  for (const provider of Object.values(PROVIDERS)) {
+    items.push({ label: provider.label, kind: vscode.QuickPickItemKind.Separator });
+    for (const m of CATALOG.filter((x) => x.provider === provider.id)) {
+      items.push({
+        label: m.label,
+        description: `${provider.label} · ${m.id}${m.key === current.key ? ' · default' : ''}`,
+        detail: m.description,
+        picked: m.key === current.key,
+        model: m,
+      });
+    }
+  }
+  const chosen = await ui.quickPick(items, { title, placeHolder: `Model (default: ${current.label}, ${PROVIDERS[current.provider].label})`, matchOnDescription: true, matchOnDetail: true });
+  return chosen?.model;
+}
+
+interface SizeItem extends vscode.QuickPickItem {
+  choice?: SizeChoice;
+  custom?: true;
+}
+
+/** Check a typed `WIDTHxHEIGHT` for a model; the sentence, or undefined when fine. */
+export function checkCustomSize(model: ModelEntry, text: string): string | undefined {
+  const choice = parseSize(text);
+  if (!choice || choice.kind !== 'custom') return `Type the size as WIDTHxHEIGHT, e.g. 1024x768. ${model.id} takes ${describeSizes(model)}.`;
+  return checkSide(model, 'Width', choice.width) ?? checkSide(model, 'Height', choice.height);
+}
+
+export async function pickSize(ui: Ui, model: ModelEntry, current: string | undefined, title: string): Promise<SizeChoice | undefined> {
+  const s = model.size;
+  const isCurrent = (c: SizeChoice) => current !== undefined && formatSize(c) === current;
+  const def = formatSize(s.default);
+  const items: SizeItem[] = [];
+  if (s.presets?.length) {
+    items.push({ label: 'Presets', kind: vscode.QuickPickItemKind.Separator });
+    for (const p of s.presets) {
+      const choice: SizeChoice = { kind: 'preset', name: p.name };
+      items.push({ label: p.name, description: `${p.width}x${p.height}${p.name === def ? ' · model default' : ''}${isCurrent(choice) ? ' · current' : ''}`, choice });
+    }
+  }
+  if (s.ratios?.length) {
+    items.push({ label: 'Aspect ratios', kind: vscode.QuickPickItemKind.Separator });
+    for (const r of s.ratios) {
+      const choice: SizeChoice = { kind: 'ratio', ratio: r.ratio };
+      items.push({ label: r.ratio, description: `${r.width}x${r.height}${r.ratio === def ? ' · model default' : ''}${isCurrent(choice) ? ' · current' : ''}`, choice });
+    }
+  }
+  if (s.custom) {
+    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: '$(edit) Custom size…', description: `${s.custom.min}–${s.custom.max}, multiples of ${s.custom.step}`, custom: true });
+  }
+  if (s.fixed) return { kind: 'custom', width: s.fixed.width, height: s.fixed.height };
+  const chosen = await ui.quickPick(items, { title, placeHolder: `Size for ${model.label}` });
+  if (!chosen) return undefined;
+  if (chosen.choice) return chosen.choice;
+  const typed = await ui.inputBox({
+    title,
+    prompt: `Width x height for ${model.id}: ${s.custom!.min}–${s.custom!.max}, multiples of ${s.custom!.step}.`,
+    value: current && /x/.test(current) ? current : `${s.presets?.[0]?.width ?? s.custom!.min}x${s.presets?.[0]?.height ?? s.custom!.min}`,
+    validateInput: (v) => checkCustomSize(model, v),
+    ignoreFocusOut: true,
+  });
+  return typed ? parseSize(typed) : undefined;
+}

@@ -1,0 +1,56 @@
+/**
+ * Everything the extension says to the user goes through here: the same sentence is shown, written
+ * to the log and kept in a short history (the integration tests read it through the extension's API).
+ */
+import * as vscode from 'vscode';
+
+export type Level = 'info' | 'warning' | 'error';
+export interface Shown {
+  readonly level: Level;
+  readonly message: string;
+  readonly actions: readonly string[];
+  readonly at: number;
+}
+
+export class Ui {
+  private readonly history: Shown[] = [];
+
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  /** The last messages shown, oldest first. */
+  get shown(): readonly Shown[] {
+    return this.history;
+  }
+
+  private record(level: Level, message: string, actions: readonly string[]): void {
+    this.history.push({ level, message, actions, at: Date.now() });
+    if (this.history.length > 100) this.history.shift();
+    const line = `${message}${actions.length ? ` [${actions.join('] [')}]` : ''}`;
+    if (level === 'error') this.log.error(line);
+    else if (level === 'warning') this.log.warn(line);
+    else this.log.info(line);
+  }
+
+  info<T extends string>(message: string, ...actions: T[]): Thenable<T | undefined> {
+    this.record('info', message, actions);
+    return vscode.window.showInformationMessage(message, ...actions);
+  }
+
+  warn<T extends string>(message: string, ...actions: T[]): Thenable<T | undefined> {
+    this.record('warning', message, actions);
+    return vscode.window.showWarningMessage(message, ...actions);
+  }
+
+  error<T extends string>(message: string, ...actions: T[]): Thenable<T | undefined> {
+    this.record('error', message, actions);
+    return vscode.window.showErrorMessage(message, ...actions);
+  }
+
+  quickPick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<T | undefined> {
+    return vscode.window.showQuickPick(items, { ignoreFocusOut: true, ...options });
+  }
+
+  inputBox(options: vscode.InputBoxOptions): Thenable<string | undefined> {
+    return vscode.window.showInputBox(options);
+  }
+}

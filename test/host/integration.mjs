@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// The real-VS-Code layer of `npm test`: builds the integration suite, starts the fake Flux API,
+// and runs the suite inside code-server's extension host for each workspace kind (a folder, a
+// multi-root workspace, an untrusted folder). Everything started is stopped at the end.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { ensureCodeServer } from './install-code-server.mjs';
+import { runVSCodeTests } from './run-vscode-tests.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const out = path.join(root, 'out', 'test', 'integration');
+
+/** Compile each suite file on its own (Mocha loads them by path); vscode and mocha stay external. */
+async function buildSuite() {
+  const dir = path.join(root, 'test', 'integration');
+  const entryPoints = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'util.ts').map((f) => path.join(dir, f));
+  await esbuild.build({ entryPoints, outdir: out, bundle: true, format: 'cjs', platform: 'node', target: 'node20', external: ['vscode', 'mocha'], sourcemap: 'inline', logLevel: 'warning' });
+}
+
+/** Start the fake API as its own process and read its base URL from the first line. */
+function startFakeApi() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'fake-api', 'cli.ts'), '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let buf = '';
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(buf);
+      if (m) resolve({ url: m[1], stop: () => child.kill('SIGTERM') });
+    });
+    child.on('exit', (code) => reject(new Error(`the fake API exited early (${code})`)));
+  });
+}
+
+function copyFixture(name) {
+  const dest = fs.mkdtempSync(path.join(os.tmpdir(), `flux-it-${name}-`));
+  fs.cpSync(path.join(root, 'test', 'fixtures', name), dest, { recursive: true });
+  return dest;
+}
+
+const started = Date.now();
+await ensureCodeServer();
+await buildSuite();
+const api = await startFakeApi();
+const runs = [
+  { suite: 'main', workspace: () => copyFixture('workspace') },
+  { suite: 'multiroot', workspace: () => path.join(copyFixture('multiroot'), 'multi.code-workspace') },
+  { suite: 'untrusted', workspace: () => copyFixture('untrusted'), trust: true },
+];
+const only = process.env.FLUX_SUITE;
+let failed = 0;
+try {
+  for (const run of runs.filter((r) => !only || r.suite === only)) {
+    const workspace = run.workspace();
+    console.log(`\n== integration: ${run.suite} (${path.basename(workspace)})`);
+    const code = await runVSCodeTests({
+      extensionDevelopmentPath: root,
+      extensionTestsPath: path.join(out, 'index'),
+      workspace,
+      trust: Boolean(run.trust),
+      timeout: 900,
+      env: { FLUX_FAKE_API: api.url, FLUX_SUITE: run.suite },
+    }).catch((e) => {
+      console.error(String(e?.message ?? e));
+      return 1;
+    });
+    if (code !== 0) failed++;
+    fs.rmSync(path.dirname(workspace.endsWith('.code-workspace') ? workspace : path.join(workspace, 'x')), { recursive: true, force: true });
+  }
+} finally {
+  api.stop();
+}
+console.log(`\nintegration: ${failed ? `${failed} run(s) failed` : 'all runs passed'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+process.exit(failed ? 1 : 0);
