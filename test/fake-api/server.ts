@@ -1,6 +1,6 @@
 /**
  * The fake Flux API: a real HTTP server on loopback that speaks the AIML API's and apiframe's
- * contracts (see /work/shared/design/flux-api.md) and injects every fault on demand. Request
+ * contracts (see ../shared/design/flux-api.md beside the repository) and injects every fault on demand. Request
  * bodies are validated from the model catalog; images are real and deterministic.
  *
  * Endpoints
