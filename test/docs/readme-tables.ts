@@ -1,6 +1,6 @@
 /**
- * The README's generated tables. `npm run docs` rewrites them; the unit test `readme.test.ts`
- * fails when the README drifts from the catalog (or, later, from package.json).
+ * The README's generated tables (models from the catalog; settings and commands from package.json).
+ * `npm run docs` rewrites them; the unit test `readme.test.ts` fails when the README drifts.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,8 +39,34 @@ export function replaceSection(text: string, name: string, body: string): string
   return `${text.slice(0, i + start.length)}\n${body}\n${text.slice(j)}`;
 }
 
+const manifest = () => JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+const cell = (t: string) => t.replace(/#(fluxStudio\.[\w.]+)#/g, '`$1`').replace(/\|/g, '\\|').replace(/\n+/g, ' ');
+
+export function settingsTable(): string {
+  const props = manifest().contributes.configuration.properties as Record<string, { type: string; default: unknown; enum?: string[]; markdownDescription: string; scope?: string }>;
+  const rows = Object.entries(props).map(([key, p]) => {
+    const values = p.enum ? p.enum.map((v) => `\`${v}\``).join(', ') : p.type;
+    const def = typeof p.default === 'string' ? (p.default ? `\`${p.default}\`` : '(empty)') : `\`${JSON.stringify(p.default)}\``;
+    return `| \`${key}\` | ${values} | ${def} | ${cell(p.markdownDescription)}${p.scope === 'machine' ? ' *(user settings only)*' : ''} |`;
+  });
+  return ['| Setting | Values | Default | What it does |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+export function commandsTable(): string {
+  const m = manifest().contributes;
+  const keys = new Map<string, string>((m.keybindings ?? []).map((k: { command: string; key: string; mac?: string }) => [k.command, `\`${k.key}\`${k.mac ? ` (macOS \`${k.mac}\`)` : ''}`]));
+  const inContext = new Set<string>((m.menus['editor/context'] ?? []).map((x: { command: string }) => x.command));
+  const rows = (m.commands as Array<{ command: string; title: string; category: string }>).map(
+    (c) => `| ${c.category}: ${c.title} | \`${c.command}\` | ${keys.get(c.command) ?? ''} | ${inContext.has(c.command) ? 'editor context menu (with a selection)' : ''} |`,
+  );
+  return ['| Command | Id | Keybinding | Also in |', '|---|---|---|---|', ...rows].join('\n');
+}
+
 export function renderReadme(text: string): string {
-  return replaceSection(text, 'models', modelsTable());
+  let out = replaceSection(text, 'models', modelsTable());
+  out = replaceSection(out, 'settings', settingsTable());
+  out = replaceSection(out, 'commands', commandsTable());
+  return out;
 }
 
 if (require.main === module) {

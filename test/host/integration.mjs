@@ -15,14 +15,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const out = path.join(root, 'out', 'test', 'integration');
 
 /** Compile each suite file on its own (Mocha loads them by path); vscode and mocha stay external. */
-async function buildSuite() {
+export async function buildSuite() {
   const dir = path.join(root, 'test', 'integration');
   const entryPoints = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'util.ts').map((f) => path.join(dir, f));
   await esbuild.build({ entryPoints, outdir: out, bundle: true, format: 'cjs', platform: 'node', target: 'node20', external: ['vscode', 'mocha'], sourcemap: 'inline', logLevel: 'warning' });
 }
 
 /** Start the fake API as its own process and read its base URL from the first line. */
-function startFakeApi() {
+export function startFakeApi() {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'fake-api', 'cli.ts'), '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let buf = '';
@@ -41,37 +41,41 @@ function copyFixture(name) {
   return dest;
 }
 
-const started = Date.now();
-await ensureCodeServer();
-await buildSuite();
-const api = await startFakeApi();
-const runs = [
-  { suite: 'main', workspace: () => copyFixture('workspace') },
-  { suite: 'multiroot', workspace: () => path.join(copyFixture('multiroot'), 'multi.code-workspace') },
-  { suite: 'untrusted', workspace: () => copyFixture('untrusted'), trust: true },
-];
-const only = process.env.FLUX_SUITE;
-let failed = 0;
-try {
-  for (const run of runs.filter((r) => !only || r.suite === only)) {
-    const workspace = run.workspace();
-    console.log(`\n== integration: ${run.suite} (${path.basename(workspace)})`);
-    const code = await runVSCodeTests({
-      extensionDevelopmentPath: root,
-      extensionTestsPath: path.join(out, 'index'),
-      workspace,
-      trust: Boolean(run.trust),
-      timeout: 900,
-      env: { FLUX_FAKE_API: api.url, FLUX_SUITE: run.suite },
-    }).catch((e) => {
-      console.error(String(e?.message ?? e));
-      return 1;
-    });
-    if (code !== 0) failed++;
-    fs.rmSync(path.dirname(workspace.endsWith('.code-workspace') ? workspace : path.join(workspace, 'x')), { recursive: true, force: true });
+async function main() {
+  const started = Date.now();
+  await ensureCodeServer();
+  await buildSuite();
+  const api = await startFakeApi();
+  const runs = [
+    { suite: 'main', workspace: () => copyFixture('workspace') },
+    { suite: 'multiroot', workspace: () => path.join(copyFixture('multiroot'), 'multi.code-workspace') },
+    { suite: 'untrusted', workspace: () => copyFixture('untrusted'), trust: true },
+  ];
+  const only = process.env.FLUX_SUITE;
+  let failed = 0;
+  try {
+    for (const run of runs.filter((r) => !only || r.suite === only)) {
+      const workspace = run.workspace();
+      console.log(`\n== integration: ${run.suite} (${path.basename(workspace)})`);
+      const code = await runVSCodeTests({
+        extensionDevelopmentPath: root,
+        extensionTestsPath: path.join(out, 'index'),
+        workspace,
+        trust: Boolean(run.trust),
+        timeout: 900,
+        env: { FLUX_FAKE_API: api.url, FLUX_SUITE: run.suite },
+      }).catch((e) => {
+        console.error(String(e?.message ?? e));
+        return 1;
+      });
+      if (code !== 0) failed++;
+      fs.rmSync(path.dirname(workspace.endsWith('.code-workspace') ? workspace : path.join(workspace, 'x')), { recursive: true, force: true });
+    }
+  } finally {
+    api.stop();
   }
-} finally {
-  api.stop();
+  console.log(`\nintegration: ${failed ? `${failed} run(s) failed` : 'all runs passed'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  process.exit(failed ? 1 : 0);
 }
-console.log(`\nintegration: ${failed ? `${failed} run(s) failed` : 'all runs passed'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-process.exit(failed ? 1 : 0);
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
