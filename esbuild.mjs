@@ -2,6 +2,7 @@
 // HTTP, zod, images; required on first use by src/host/core.ts). `--production` minifies and drops
 // source maps; `--watch` rebuilds on change. Only the extension build keeps `./flux-core.js` external
 // (a plain `./core.js` would also match zod's own internal import of that name).
+import { rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -26,6 +27,9 @@ const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode', './flux-core.js'] },
   { ...common, entryPoints: { 'flux-core': 'src/core/index.ts' }, outdir: 'dist' },
 ];
+
+// A production build starts from an empty dist/, so no stale source map is packaged.
+if (production) rmSync('dist', { recursive: true, force: true });
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
