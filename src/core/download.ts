@@ -105,14 +105,14 @@ export function verifyImage(bytes: Buffer, where: string, provider: ProviderId, 
     throw new FluxError({
       kind: 'bad-response',
       provider,
-      message: `The ${label} sent ${where} that is not an image: it looks like ${describeNonImage(bytes)}${contentType ? ` (content type ${contentType})` : ''}. Nothing was saved; try again.`,
+      message: `What the ${label} sent as ${where} is not an image: it looks like ${describeNonImage(bytes)}${contentType ? ` (content type ${contentType})` : ''}. Nothing was saved; try again.`,
     });
   }
   if (info.width * info.height > MAX_PIXELS || info.width === 0 || info.height === 0) {
     throw new FluxError({
       kind: 'bad-response',
       provider,
-      message: `The ${label} sent ${where} claiming ${info.width}x${info.height} pixels, which is not a usable image. Nothing was saved.`,
+      message: `What the ${label} sent as ${where} claims ${info.width}x${info.height} pixels, which is not a usable image. Nothing was saved.`,
     });
   }
   if (!isComplete(bytes, info.type)) {
@@ -168,7 +168,8 @@ export async function fetchImage(src: ImageSource, index: number, total: number,
     if (res.status < 200 || res.status > 299) {
       discard(res.body);
       throw new FluxError({
-        kind: res.status === 404 || res.status === 410 ? 'bad-response' : res.status >= 500 ? 'server' : 'bad-response',
+        kind: res.status === 429 ? 'rate-limit' : res.status >= 500 ? 'server' : 'bad-response',
+        ...(res.status === 429 ? { retryable: true } : {}),
         provider: opts.provider,
         status: res.status,
         message: `Downloading ${where} from the ${label} failed with HTTP ${res.status}${res.status === 404 || res.status === 410 || res.status === 403 ? ' (the link may have expired)' : ''}. Nothing was saved; generate again.`,

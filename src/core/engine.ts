@@ -96,7 +96,7 @@ export async function generate(input: unknown, opts: EngineOptions): Promise<Gen
       kind: 'moderation',
       provider,
       ...(result.requestId ? { requestId: result.requestId } : {}),
-      message: `The ${info.label}'s safety checker flagged ${result.images.length > 1 ? 'every image' : 'the image'} and blacked it out, so nothing was saved. Rephrase the prompt and try again.`,
+      message: `The ${info.label}'s safety checker flagged ${result.images.length > 1 ? `all ${result.images.length} images and blacked them` : 'the image and blacked it'} out, so nothing was saved. Rephrase the prompt and try again.`,
     });
   }
 

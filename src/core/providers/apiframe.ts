@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { FluxError } from '../errors';
-import { sleep, withRetry } from '../http';
+import { backoffMs, DEFAULT_RETRY, sleep, withRetry } from '../http';
 import type { ValidRequest } from '../request';
 import { exchangeJson } from './common';
 import { wireParams } from './params';
@@ -10,6 +10,7 @@ import type { ProviderClient, ProviderContext, ProviderResult } from './types';
 
 export const DEFAULT_POLL_TIMEOUT_MS = 5 * 60_000;
 export const POLL = { firstMs: 1_000, growth: 1.5, maxMs: 5_000, minMs: 500 } as const;
+const POLL_TRANSIENT: ReadonlySet<string> = new Set(['rate-limit', 'server', 'network', 'timeout']);
 
 const Submitted = z.object({ jobId: z.string().check(z.minLength(1)) });
 
@@ -124,9 +125,12 @@ export const apiframe: ProviderClient = {
     let cadence: number = POLL.firstMs;
     let wait: number = POLL.firstMs;
     let polls = 0;
+    let failures = 0;
+    let lastFailure: FluxError | undefined;
     for (;;) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
+        if (lastFailure) throw aboutJob(lastFailure, jobId);
         throw new FluxError({
           kind: 'timeout',
           provider: 'apiframe',
@@ -136,13 +140,22 @@ export const apiframe: ProviderClient = {
       }
       await sleep(Math.min(wait, remaining), ctx.signal, 'apiframe', jobId);
       polls++;
-      const answer = await withRetry(
-        () => exchangeJson(ctx, 'apiframe', { method: 'GET', url: `${base}/v2/jobs/${encodeURIComponent(jobId)}`, headers }, 'checking the job', jobId),
-        (e) => e.kind === 'rate-limit' || e.kind === 'server' || e.kind === 'network' || e.kind === 'timeout',
-        { ...retryOpts, label: `apiframe poll ${jobId}` },
-      ).catch((e: unknown) => {
-        throw aboutJob(e, jobId);
-      });
+      let answer;
+      try {
+        answer = await exchangeJson(ctx, 'apiframe', { method: 'GET', url: `${base}/v2/jobs/${encodeURIComponent(jobId)}`, headers }, 'checking the job', jobId);
+        lastFailure = undefined;
+        failures = 0;
+      } catch (e) {
+        // The job is paid for and running: a passing outage while checking on it must not end the
+        // wait. Transient failures are polled through (with backoff, honouring Retry-After) until
+        // the job's deadline; anything else ends it at once.
+        if (!(e instanceof FluxError) || !POLL_TRANSIENT.has(e.kind)) throw aboutJob(e, jobId);
+        lastFailure = e;
+        failures++;
+        ctx.logger.warn(`apiframe poll ${jobId}: ${e.kind}${e.status ? ` (HTTP ${e.status})` : ''}; polling on (${failures} in a row)`);
+        wait = e.retryAfter !== undefined ? Math.ceil(e.retryAfter * 1000) : backoffMs(ctx.retry ?? DEFAULT_RETRY, failures);
+        continue;
+      }
       const job = Job.safeParse(answer.json);
       if (!job.success) {
         throw new FluxError({ kind: 'bad-response', provider: 'apiframe', jobId, message: `apiframe's answer about job ${jobId} did not have the expected form. Try again later.` });

@@ -1,0 +1,357 @@
+/**
+ * The transport's pure parts: Retry-After parsing, backoff, the retry loop, the image URL guard
+ * and the "whole file" check.
+ */
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import sharp from 'sharp';
+import { checkImageUrl, isComplete } from '../../src/core/download';
+import { cancelled, FluxError, type FluxErrorKind } from '../../src/core/errors';
+import { backoffMs, DEFAULT_RETRY, errorCode, parseRetryAfter, sleep, surelyNotSent, withRetry, type RetryPolicy } from '../../src/core/http';
+
+const FAST: RetryPolicy = { attempts: 4, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterS: 5 };
+
+const err = (kind: FluxErrorKind, extra: { retryAfter?: number; status?: number } = {}) => new FluxError({ kind, message: `a ${kind} error`, ...extra });
+const always = () => true;
+
+// ---- parseRetryAfter ------------------------------------------------------------------------------
+
+describe('parseRetryAfter', () => {
+  test('seconds, whole and fractional, with spaces', () => {
+    assert.equal(parseRetryAfter('0'), 0);
+    assert.equal(parseRetryAfter('3'), 3);
+    assert.equal(parseRetryAfter(' 120 '), 120);
+    assert.equal(parseRetryAfter('1.5'), 1.5);
+  });
+
+  test('an HTTP date, relative to now', () => {
+    const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT');
+    assert.equal(parseRetryAfter('Wed, 21 Oct 2015 07:28:30 GMT', now), 30);
+    assert.equal(parseRetryAfter('Wed, 21 Oct 2015 07:30:00 GMT', now), 120);
+  });
+
+  test('a date in the past means no wait', () => {
+    const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT');
+    assert.equal(parseRetryAfter('Wed, 21 Oct 2015 07:00:00 GMT', now), 0);
+  });
+
+  test('absent or unreadable values give undefined', () => {
+    assert.equal(parseRetryAfter(undefined), undefined);
+    assert.equal(parseRetryAfter(''), undefined);
+    assert.equal(parseRetryAfter('   '), undefined);
+    assert.equal(parseRetryAfter('soon'), undefined);
+    assert.equal(parseRetryAfter('1e3x'), undefined);
+  });
+
+  test('never negative', () => {
+    for (const v of ['-5', '-1.5', 'Thu, 01 Jan 1970 00:00:00 GMT']) {
+      const got = parseRetryAfter(v, Date.now());
+      assert.ok(got === undefined || got >= 0, `${v} → ${got}`);
+    }
+  });
+});
+
+// ---- backoffMs ------------------------------------------------------------------------------------
+
+describe('backoffMs', () => {
+  const policy: RetryPolicy = { attempts: 10, baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterS: 60 };
+
+  test('full jitter between half and all of the exponential ceiling', () => {
+    assert.equal(backoffMs(policy, 1, () => 0), 50);
+    assert.equal(backoffMs(policy, 1, () => 0.999999), 100);
+    assert.equal(backoffMs(policy, 2, () => 0), 100);
+    assert.equal(backoffMs(policy, 2, () => 0.999999), 200);
+    assert.equal(backoffMs(policy, 3, () => 0.5), 300);
+  });
+
+  test('bounded for every retry and random value, capped at maxDelayMs', () => {
+    for (let retry = 1; retry <= 30; retry++) {
+      const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+      for (const r of [0, 0.1, 0.5, 0.9, 0.999999]) {
+        const d = backoffMs(policy, retry, () => r);
+        assert.ok(d >= ceiling / 2 && d <= ceiling, `retry ${retry}, random ${r}: ${d} not in [${ceiling / 2}, ${ceiling}]`);
+        assert.ok(d <= policy.maxDelayMs);
+        assert.ok(Number.isInteger(d));
+      }
+    }
+    assert.equal(backoffMs(policy, 50, () => 0.999999), policy.maxDelayMs, 'a large retry number does not overflow the cap');
+  });
+
+  test('jittered: different random draws give different delays', () => {
+    const seen = new Set(Array.from({ length: 50 }, () => backoffMs(policy, 4)));
+    assert.ok(seen.size > 5, `only ${seen.size} distinct delays`);
+    for (const d of seen) assert.ok(d >= 400 && d <= 800);
+  });
+
+  test('the default policy is sane', () => {
+    assert.ok(DEFAULT_RETRY.attempts >= 2 && DEFAULT_RETRY.attempts <= 6);
+    assert.ok(DEFAULT_RETRY.baseDelayMs > 0 && DEFAULT_RETRY.baseDelayMs <= DEFAULT_RETRY.maxDelayMs);
+    assert.ok(DEFAULT_RETRY.maxRetryAfterS >= 10);
+  });
+});
+
+// ---- withRetry ------------------------------------------------------------------------------------
+
+describe('withRetry', () => {
+  test('returns the first success without retrying', async () => {
+    let calls = 0;
+    const v = await withRetry(async (n) => {
+      calls++;
+      return n * 10;
+    }, always, { policy: FAST, label: 't' });
+    assert.equal(v, 10);
+    assert.equal(calls, 1);
+  });
+
+  test('retries a retryable error and passes the attempt number', async () => {
+    const seen: number[] = [];
+    const v = await withRetry(async (n) => {
+      seen.push(n);
+      if (n < 3) throw err('server', { status: 503 });
+      return 'ok';
+    }, (e) => e.kind === 'server', { policy: FAST, label: 't' });
+    assert.equal(v, 'ok');
+    assert.deepEqual(seen, [1, 2, 3]);
+  });
+
+  test('stops at once on an error shouldRetry refuses', async () => {
+    let calls = 0;
+    const e = err('auth', { status: 401 });
+    await assert.rejects(withRetry(async () => {
+      calls++;
+      throw e;
+    }, (x) => x.kind !== 'auth', { policy: FAST, label: 't' }), (x) => x === e);
+    assert.equal(calls, 1);
+  });
+
+  test('never retries cancellation, nor an error that is not a FluxError', async () => {
+    let calls = 0;
+    await assert.rejects(withRetry(async () => {
+      calls++;
+      throw cancelled('aimlapi');
+    }, always, { policy: FAST, label: 't' }), (x: unknown) => x instanceof FluxError && x.kind === 'cancelled');
+    assert.equal(calls, 1);
+    calls = 0;
+    await assert.rejects(withRetry(async () => {
+      calls++;
+      throw new TypeError('bug');
+    }, always, { policy: FAST, label: 't' }), TypeError);
+    assert.equal(calls, 1);
+  });
+
+  test('gives up after policy.attempts, with the last error', async () => {
+    let calls = 0;
+    const warnings: string[] = [];
+    const logger = { trace() {}, debug() {}, info() {}, error() {}, warn: (m: string) => void warnings.push(m) };
+    await assert.rejects(withRetry(async () => {
+      calls++;
+      throw err('rate-limit', { status: 429 });
+    }, always, { policy: FAST, label: 'unit', logger }), (x: unknown) => x instanceof FluxError && x.kind === 'rate-limit');
+    assert.equal(calls, FAST.attempts);
+    assert.equal(warnings.length, FAST.attempts - 1);
+    assert.match(warnings[0]!, /^unit: rate-limit \(HTTP 429\); retry 1 of 3 in \d+ ms$/);
+  });
+
+  test('attempts: 1 means no retry', async () => {
+    let calls = 0;
+    await assert.rejects(withRetry(async () => {
+      calls++;
+      throw err('server');
+    }, always, { policy: { ...FAST, attempts: 1 }, label: 't' }));
+    assert.equal(calls, 1);
+  });
+
+  test('the delay is jittered backoff within the policy', async () => {
+    const times: number[] = [];
+    await assert.rejects(withRetry(async () => {
+      times.push(performance.now());
+      throw err('server');
+    }, always, { policy: { attempts: 3, baseDelayMs: 40, maxDelayMs: 60, maxRetryAfterS: 5 }, label: 't' }));
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    assert.ok(gaps[0]! >= 19 && gaps[0]! < 250, `first gap ${gaps[0]}`); // ceiling 40: 20..40
+    assert.ok(gaps[1]! >= 29 && gaps[1]! < 250, `second gap ${gaps[1]}`); // ceiling min(60, 80): 30..60
+  });
+
+  test('honours retryAfter instead of the backoff', async () => {
+    const times: number[] = [];
+    const v = await withRetry(async (n) => {
+      times.push(performance.now());
+      if (n === 1) throw err('rate-limit', { status: 429, retryAfter: 0.3 });
+      return 'ok';
+    }, always, { policy: FAST, label: 't' });
+    assert.equal(v, 'ok');
+    const gap = times[1]! - times[0]!;
+    assert.ok(gap >= 295, `waited ${gap.toFixed(0)} ms, asked 300`);
+    assert.ok(gap < 1000, `not much longer (${gap.toFixed(0)} ms)`);
+  });
+
+  test('gives up at once when Retry-After exceeds maxRetryAfterS', async () => {
+    let calls = 0;
+    const e = err('rate-limit', { status: 429, retryAfter: 6 });
+    const t0 = performance.now();
+    await assert.rejects(withRetry(async () => {
+      calls++;
+      throw e;
+    }, always, { policy: FAST, label: 't' }), (x) => x === e);
+    assert.equal(calls, 1);
+    assert.ok(performance.now() - t0 < 200, 'no wait');
+  });
+
+  test('Retry-After equal to maxRetryAfterS is still waited for', async () => {
+    let calls = 0;
+    await withRetry(async (n) => {
+      calls++;
+      if (n === 1) throw err('rate-limit', { retryAfter: 0.05 });
+      return 1;
+    }, always, { policy: { ...FAST, maxRetryAfterS: 0.05 }, label: 't' });
+    assert.equal(calls, 2);
+  });
+
+  test('an abort during the wait ends it at once with cancelled', async () => {
+    const ac = new AbortController();
+    let calls = 0;
+    const t0 = performance.now();
+    setTimeout(() => ac.abort(), 50);
+    await assert.rejects(withRetry(async () => {
+      calls++;
+      throw err('rate-limit', { retryAfter: 4 });
+    }, always, { policy: FAST, signal: ac.signal, provider: 'apiframe', label: 't' }), (x: unknown) => x instanceof FluxError && x.kind === 'cancelled');
+    assert.equal(calls, 1);
+    assert.ok(performance.now() - t0 < 500);
+  });
+});
+
+// ---- sleep and transport helpers ------------------------------------------------------------------
+
+describe('sleep and transport error codes', () => {
+  test('sleep resolves after the time, or rejects with cancelled (naming the job) when aborted', async () => {
+    const t0 = performance.now();
+    await sleep(30);
+    assert.ok(performance.now() - t0 >= 29);
+    await assert.rejects(sleep(10, AbortSignal.abort(), 'apiframe', 'job-1'), (e: unknown) => e instanceof FluxError && e.kind === 'cancelled' && e.jobId === 'job-1' && /job-1 may still finish/.test(e.message));
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 20);
+    await assert.rejects(sleep(5000, ac.signal), (e: unknown) => e instanceof FluxError && e.kind === 'cancelled');
+  });
+
+  test('errorCode walks the cause chain; surelyNotSent only for codes that prove it', () => {
+    const inner = Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
+    const outer = new Error('fetch failed', { cause: inner });
+    assert.equal(errorCode(outer), 'ECONNREFUSED');
+    assert.equal(surelyNotSent(outer), true);
+    assert.equal(surelyNotSent(Object.assign(new Error('x'), { code: 'ENOTFOUND' })), true);
+    assert.equal(surelyNotSent(Object.assign(new Error('x'), { code: 'ECONNRESET' })), false, 'a reset may come after the server saw the request');
+    assert.equal(surelyNotSent(Object.assign(new Error('x'), { code: 'UND_ERR_HEADERS_TIMEOUT' })), false);
+    assert.equal(surelyNotSent(new Error('no code')), false);
+    assert.equal(errorCode('text'), undefined);
+  });
+});
+
+// ---- checkImageUrl ----------------------------------------------------------------------------------
+
+describe('checkImageUrl', () => {
+  const ok = (url: string, loop = false) => assert.equal(checkImageUrl(url, loop), undefined, `${url} (loopback ${loop}) should pass`);
+  const no = (url: string, loop: boolean, why: RegExp) => {
+    const reason = checkImageUrl(url, loop);
+    assert.ok(reason, `${url} (loopback ${loop}) should be refused`);
+    assert.match(reason, why);
+  };
+
+  test('https on public hosts is allowed', () => {
+    ok('https://cdn.aimlapi.com/images/abc.png');
+    ok('https://cdn.aimlapi.com:8443/a.jpg?sig=1&x=2');
+    ok('https://8.8.8.8/x.png');
+    ok('https://172.32.0.1/x.png', false);
+    ok('https://[2606:4700::1111]/x.png');
+    ok('HTTPS://CDN.EXAMPLE.COM/X.PNG');
+  });
+
+  test('plain http only to loopback, and only when loopback is allowed', () => {
+    ok('http://127.0.0.1:4010/files/a.png', true);
+    ok('http://localhost:4010/files/a.png', true);
+    ok('http://[::1]:4010/files/a.png', true);
+    no('http://127.0.0.1:4010/files/a.png', false, /plain http/);
+    no('http://localhost/a.png', false, /plain http/);
+    no('http://cdn.example.com/a.png', true, /plain http/);
+    no('http://cdn.example.com/a.png', false, /plain http/);
+    no('http://10.0.0.5/a.png', true, /plain http/);
+  });
+
+  test('other schemes are refused', () => {
+    no('file:///etc/passwd', true, /scheme file:/);
+    no('data:image/png;base64,iVBORw0KGgo=', true, /scheme data:/);
+    no('ftp://cdn.example.com/a.png', false, /scheme ftp:/);
+    no('javascript:alert(1)', false, /scheme javascript:/);
+    no('blob:https://example.com/uuid', false, /scheme blob:/);
+  });
+
+  test('private, link-local and internal addresses are refused even over https', () => {
+    for (const loop of [false, true]) {
+      no('https://10.1.2.3/a.png', loop, /private network address/);
+      no('https://169.254.169.254/latest/meta-data', loop, /private network address/);
+      no('https://192.168.1.10/a.png', loop, /private network address/);
+      no('https://172.16.0.1/a.png', loop, /private network address/);
+      no('https://172.31.255.255/a.png', loop, /private network address/);
+      no('https://100.64.0.1/a.png', loop, /private network address/);
+      no('https://0.0.0.0/a.png', loop, /private network address/);
+      no('https://[fd00::1]/a.png', loop, /private network address/);
+      no('https://[fe80::1]/a.png', loop, /private network address/);
+      no('https://[::]/a.png', loop, /private network address/);
+      no('https://[::ffff:10.0.0.1]/a.png', loop, /private network address/);
+    }
+  });
+
+  test('loopback over https is refused unless allowed, in every spelling', () => {
+    for (const url of ['https://127.0.0.1/a.png', 'https://127.8.9.10/a.png', 'https://localhost/a.png', 'https://img.localhost/a.png', 'https://[::1]/a.png', 'https://2130706433/a.png', 'https://0x7f.0.0.1/a.png', 'https://0177.0.0.1/a.png', 'https://[0:0:0:0:0:0:0:1]/a.png']) {
+      no(url, false, /this computer/);
+      ok(url, true);
+    }
+    no('https://[::ffff:127.0.0.1]/a.png', false, /private network address|this computer/);
+  });
+
+  test('garbage is refused, not thrown', () => {
+    no('not a url', true, /not a valid URL/);
+    no('', true, /not a valid URL/);
+    no('https://[::1/a.png', true, /not a valid URL/);
+  });
+});
+
+// ---- isComplete ---------------------------------------------------------------------------------------
+
+describe('isComplete', () => {
+  const pixels = { width: 48, height: 32, channels: 3 as const, background: '#3366cc' };
+  let png: Buffer, jpeg: Buffer, webp: Buffer, webpLossless: Buffer;
+
+  before(async () => {
+    png = await sharp({ create: pixels }).png().toBuffer();
+    jpeg = await sharp({ create: pixels }).jpeg().toBuffer();
+    webp = await sharp({ create: pixels }).webp().toBuffer();
+    webpLossless = await sharp({ create: pixels }).webp({ lossless: true }).toBuffer();
+  });
+
+  test('whole images are complete', () => {
+    assert.equal(isComplete(png, 'png'), true);
+    assert.equal(isComplete(jpeg, 'jpeg'), true);
+    assert.equal(isComplete(webp, 'webp'), true);
+    assert.equal(isComplete(webpLossless, 'webp'), true);
+  });
+
+  test('a cut anywhere makes them incomplete', () => {
+    for (const [name, bytes, type] of [['png', png, 'png'], ['jpeg', jpeg, 'jpeg'], ['webp', webp, 'webp'], ['webp lossless', webpLossless, 'webp']] as const) {
+      for (const cut of [1, 2, 4, 8, 13, Math.floor(bytes.length / 2), bytes.length - 12]) {
+        assert.equal(isComplete(bytes.subarray(0, bytes.length - cut), type), false, `${name} minus ${cut} bytes`);
+      }
+      assert.equal(isComplete(new Uint8Array(0), type), false, `${name}: empty`);
+    }
+  });
+
+  test('trailing padding after a JPEG EOI is tolerated', () => {
+    assert.equal(isComplete(Buffer.concat([jpeg, Buffer.alloc(16)]), 'jpeg'), true);
+  });
+
+  test('a WebP whose RIFF size claims more than it holds is incomplete', () => {
+    const lying = Buffer.from(webp);
+    lying.writeUInt32LE(lying.readUInt32LE(4) + 100, 4);
+    assert.equal(isComplete(lying, 'webp'), false);
+  });
+});
