@@ -40,7 +40,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     vscode.commands.registerCommand(COMMANDS.chooseDefaults, () => chooseDefaults(s)),
     vscode.commands.registerCommand(COMMANDS.showLog, () => s.log.show()),
     vscode.commands.registerCommand(COMMANDS.cancelGenerations, () => {
-      const n = s.cancelAll();
+      const n = s.generations.cancelAll();
       if (n === 0) void s.ui.info('No image generation is running.');
       return n;
     }),

@@ -6,17 +6,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findModel, formatSize, PROVIDERS, type ModelEntry, type ProviderId } from '../core/catalog';
-import { altText, buildLink, checkLinkTemplate, languageForId, relativeImagePath } from '../core/links';
+import { altText, checkLinkTemplate } from '../core/links';
 import { checkFileNamePattern, renderBaseName } from '../core/naming';
-import type { Progress } from '../core/providers/types';
 import type { GenerationRequest } from '../core/request';
 import { Anchor } from './anchor';
-import { asFluxError, loadCore } from './core';
+import { loadCore } from './core';
 import { resolveDestination } from './destination';
+import { execute, insertLinks, languageOf, showFailure, type Target } from './generation';
 import { setApiKeyCommand } from './keys';
 import { pickModel, pickSize } from './pickers';
-import { saveAll } from './save';
-import { readSettings, type InsertPosition, type Settings } from './settings';
+import { readSettings, type Settings } from './settings';
 import type { Services } from './services';
 
 /** What a script or keybinding may pass to the generate commands; each field skips its question. */
@@ -72,7 +71,7 @@ async function askPrompt(s: Services): Promise<string | undefined> {
 }
 
 /** The key for a provider; when missing, offers "Set API Key" and carries on once it is set. */
-async function ensureKey(s: Services, provider: ProviderId, model: ModelEntry): Promise<string | undefined> {
+export async function ensureKey(s: Services, provider: ProviderId, model: ModelEntry): Promise<string | undefined> {
   const found = await s.keys.get(provider);
   if (found) return found.key;
   const label = PROVIDERS[provider].label;
@@ -80,36 +79,6 @@ async function ensureKey(s: Services, provider: ProviderId, model: ModelEntry): 
   if (choice !== 'Set API Key') return undefined;
   const set = await setApiKeyCommand(s.keys, s.ui, provider);
   return set ? (await s.keys.get(provider))?.key : undefined;
-}
-
-function phaseText(p: Progress, provider: ProviderId, model: ModelEntry): string | undefined {
-  switch (p.phase) {
-    case 'submitting':
-      return `Sending to ${PROVIDERS[provider].label}…`;
-    case 'generating':
-      return `Generating with ${model.label}${p.percent !== undefined ? ` (${Math.round(p.percent)}%)` : ''}…`;
-    case 'downloading':
-      return p.total > 1 ? `Downloading ${Math.min(p.done + 1, p.total)} of ${p.total}…` : 'Downloading…';
-    case 'done':
-      return undefined;
-  }
-}
-
-/** Where the link goes and with what text around it. */
-function placeLinks(document: vscode.TextDocument, anchor: Anchor, position: InsertPosition, links: string[]): vscode.TextEdit {
-  const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-  const text = links.join(eol);
-  const r = anchor.range(document);
-  if (position === 'replaceSelection' && !r.isEmpty && !anchor.editedInside) return vscode.TextEdit.replace(r, text);
-  if (position === 'atCursor') return vscode.TextEdit.insert(r.end, text);
-  // After the selection, on a line of its own.
-  const lastLine = r.end.character === 0 && r.end.line > r.start.line ? r.end.line - 1 : r.end.line;
-  return vscode.TextEdit.insert(document.lineAt(lastLine).range.end, eol + text);
-}
-
-interface Target {
-  readonly document: vscode.TextDocument;
-  readonly anchor: Anchor;
 }
 
 /**
@@ -243,138 +212,34 @@ async function run(
   rawArgs: unknown,
   mode: 'ask' | 'selection',
 ): Promise<vscode.Uri[]> {
-  const core = loadCore();
-  const controller = new AbortController();
-  const tracking = s.track(controller);
-  const started = Date.now();
-  const short = altText(request.prompt, 40);
-  s.log.info(`Generate: ${model.key}, size ${request.size ?? 'default'}, ${request.numImages ?? 1} image(s)`);
-
   const again = { ...(typeof rawArgs === 'object' && rawArgs ? rawArgs : {}), prompt: request.prompt, model: model.key, ...(request.size ? { size: request.size } : {}) };
   const retry = () => vscode.commands.executeCommand(mode === 'selection' ? 'fluxStudio.generateFromSelection' : 'fluxStudio.generate', again);
-
+  const job = s.generations.start(request.prompt, model);
   try {
     return await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Flux: "${short}"`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Flux: "${altText(request.prompt, 40)}"`, cancellable: true },
       async (progress, token) => {
-        const onCancel = token.onCancellationRequested(() => controller.abort());
-        let phase = `Sending to ${PROVIDERS[model.provider].label}…`;
-        const show = () => progress.report({ message: `${phase} ${Math.round((Date.now() - started) / 1000)} s` });
+        const onCancel = token.onCancellationRequested(() => job.cancel());
+        const show = () => progress.report({ message: `${job.phase} ${Math.round((Date.now() - job.startedAt) / 1000)} s` });
+        const onPhase = job.onDidChange(show);
         show();
         const ticker = setInterval(show, 1000);
         try {
-          const result = await core.generate(request, {
-            http: s.http(),
-            logger: s.logger,
-            baseUrl: s.baseUrl(model.provider),
-            apiKey,
-            signal: controller.signal,
-            maxImageBytes: settings.maxImageBytes,
-            pollTimeoutMs: settings.pollTimeoutMs,
-            onProgress: (p) => {
-              const text = phaseText(p, model.provider, model);
-              if (text) {
-                phase = text;
-                show();
-              }
-            },
-          });
-          phase = 'Saving…';
-          show();
-          const date = new Date();
-          const files = await saveAll(
-            folder,
-            result.images.map((img, i) => ({
-              base: baseOverride ?? renderBaseName(settings.fileNamePattern, { prompt: request.prompt, model: model.id, seed: result.seed, date, index: i + 1 }),
-              ext: img.info.ext,
-              bytes: img.bytes,
-            })),
-            () => controller.signal.aborted,
-          );
-          s.log.info(`Saved ${files.map((f) => vscode.workspace.asRelativePath(f)).join(', ')} in ${Date.now() - started} ms`);
-          await deliver(s, settings, files, result.images.map((i) => i.record), target);
-          if (result.moderated.length) {
-            void s.ui.warn(`The ${PROVIDERS[model.provider].label}'s safety checker blacked out ${result.moderated.length} of ${result.moderated.length + files.length} images; only the others were saved.`);
-          }
-          return files;
+          const done = await execute(s, { settings, model, request, apiKey, folder, baseOverride }, job);
+          await insertLinks(s, settings, done.files, done.records, target);
+          return done.files;
         } finally {
           clearInterval(ticker);
+          onPhase.dispose();
           onCancel.dispose();
         }
       },
     );
   } catch (e) {
-    if (e instanceof vscode.CancellationError) {
-      void s.ui.info('Generation cancelled. Nothing was saved.');
-      return [];
-    }
-    const fe = asFluxError(e);
-    if (fe) {
-      if (fe.kind === 'cancelled') {
-        void s.ui.info(`${fe.message} Nothing was saved.`);
-      } else if (fe.kind === 'auth') {
-        void s.ui.error(fe.message, 'Set API Key', 'Show Log').then(async (c) => {
-          if (c === 'Show Log') s.log.show();
-          if (c === 'Set API Key' && fe.provider && (await setApiKeyCommand(s.keys, s.ui, fe.provider))) await retry();
-        });
-      } else {
-        const actions = fe.retryable ? (['Retry', 'Show Log'] as const) : (['Show Log'] as const);
-        void s.ui.error(`${fe.message}${fe.requestId ? ` (request ${fe.requestId})` : ''}`, ...actions).then((c) => {
-          if (c === 'Show Log') s.log.show();
-          if (c === 'Retry') void retry();
-        });
-      }
-      return [];
-    }
-    if (e instanceof vscode.FileSystemError) {
-      void s.ui.error(`The image could not be saved in ${folder.fsPath || folder.path}: ${e.message}. Nothing was left behind.`, 'Show Log');
-      return [];
-    }
+    if (showFailure(s, e, folder, retry)) return [];
     throw e;
   } finally {
-    tracking.dispose();
+    job.end();
   }
 }
 
-/** The document's language id; for plain text, what its file extension says (MDX, AsciiDoc, reST, LaTeX). */
-function languageOf(document: vscode.TextDocument): string {
-  if (document.languageId !== 'plaintext') return document.languageId;
-  const ext = path.posix.extname(document.uri.path).toLowerCase();
-  return ({ '.mdx': 'mdx', '.adoc': 'asciidoc', '.asciidoc': 'asciidoc', '.rst': 'restructuredtext', '.tex': 'latex' } as Record<string, string>)[ext] ?? 'plaintext';
-}
-
-/** Insert the links (or copy them when there is no editor) and say where the files went. */
-async function deliver(s: Services, settings: Settings, files: vscode.Uri[], records: readonly { prompt: string; seed?: number; model: string; width: number; height: number }[], target: Target | undefined): Promise<void> {
-  const languageId = target ? languageOf(target.document) : 'markdown';
-  const baseDir = target && !target.document.isUntitled ? path.posix.dirname(target.document.uri.path) : (vscode.workspace.getWorkspaceFolder(files[0]!)?.uri.path ?? path.posix.dirname(files[0]!.path));
-  const links = files.map((f, i) => {
-    const r = records[i]!;
-    return buildLink(
-      languageId,
-      { path: relativeImagePath(baseDir, f.path), alt: altText(r.prompt), width: r.width, height: r.height, prompt: r.prompt, model: r.model, ...(r.seed !== undefined ? { seed: r.seed } : {}) },
-      settings.linkTemplates[languageId],
-    );
-  });
-  const names = files.map((f) => path.posix.basename(f.path)).join(', ');
-  if (!target) {
-    await vscode.env.clipboard.writeText(links.join('\n'));
-    void s.ui.info(`Saved ${names}. No text editor was open, so the link is on the clipboard.`, 'Open Image').then((c) => {
-      if (c) void vscode.commands.executeCommand('vscode.open', files[0]);
-    });
-    return;
-  }
-  const wasOpen = vscode.workspace.textDocuments.some((d) => d.uri.toString() === target.anchor.uri.toString() && !d.isClosed);
-  const document = await vscode.workspace.openTextDocument(target.anchor.uri);
-  const edit = new vscode.WorkspaceEdit();
-  edit.set(document.uri, [placeLinks(document, target.anchor, settings.insertPosition, links)]);
-  const applied = await vscode.workspace.applyEdit(edit);
-  if (!applied) {
-    await vscode.env.clipboard.writeText(links.join('\n'));
-    void s.ui.warn(`Saved ${names}, but the document could not be changed; the link is on the clipboard.`);
-    return;
-  }
-  if (!wasOpen || !vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === document.uri.toString())) {
-    if (!wasOpen) await vscode.window.showTextDocument(document, { preview: false, preserveFocus: true });
-  }
-  vscode.window.setStatusBarMessage(`$(check) Flux: saved ${names}`, 5000);
-}

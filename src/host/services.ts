@@ -4,6 +4,8 @@ import type { ProviderId } from '../core/catalog';
 import type { HttpClient } from '../core/http';
 import type { Logger } from '../core/log';
 import { loadCore } from './core';
+import { GalleryStore } from './gallery/store';
+import { Generations } from './generation';
 import { ApiKeys } from './keys';
 import { channelLogger } from './logger';
 import { baseUrl, proxySettings, readSettings, SECTION } from './settings';
@@ -15,8 +17,10 @@ export class Services implements vscode.Disposable {
   readonly ui: Ui;
   readonly keys: ApiKeys;
   private client: HttpClient | undefined;
-  /** Generations under way; "Cancel Running Generations" aborts them all. */
-  private readonly running = new Set<AbortController>();
+  /** Generations under way in this window. */
+  readonly generations = new Generations();
+  /** Every image made in this workspace. */
+  readonly gallery: GalleryStore;
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(readonly context: vscode.ExtensionContext) {
@@ -24,9 +28,12 @@ export class Services implements vscode.Disposable {
     this.logger = channelLogger(this.log);
     this.ui = new Ui(this.log);
     this.keys = new ApiKeys(context.secrets);
+    this.gallery = new GalleryStore(context, this.logger, this.ui);
     this.subs.push(
       this.log,
       this.keys,
+      this.generations,
+      this.gallery,
       vscode.workspace.onDidChangeConfiguration((e) => {
         // A new proxy or time-out takes effect for the next request.
         if (e.affectsConfiguration('http') || e.affectsConfiguration(`${SECTION}.requestTimeoutSeconds`)) this.resetHttp();
@@ -49,23 +56,6 @@ export class Services implements vscode.Disposable {
     const old = this.client;
     this.client = undefined;
     void old?.close();
-  }
-
-  /** Track a generation while it runs (the `fluxStudio.generating` context key follows). */
-  track(controller: AbortController): vscode.Disposable {
-    this.running.add(controller);
-    void vscode.commands.executeCommand('setContext', 'fluxStudio.generating', true);
-    return new vscode.Disposable(() => {
-      this.running.delete(controller);
-      void vscode.commands.executeCommand('setContext', 'fluxStudio.generating', this.running.size > 0);
-    });
-  }
-
-  /** Abort every running generation; returns how many there were. */
-  cancelAll(): number {
-    const n = this.running.size;
-    for (const c of this.running) c.abort();
-    return n;
   }
 
   baseUrl(provider: ProviderId): string {

@@ -1,0 +1,289 @@
+/**
+ * One generation from a checked request to saved files: the engine, then saving, then the gallery
+ * record. Shared by the commands, the generator panel and the gallery; each shows progress and
+ * failures its own way. Also the running-generation registry and link insertion.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { PROVIDERS, type ModelEntry, type ProviderId } from '../core/catalog';
+import type { GalleryEntry } from '../core/gallery';
+import { altText, buildLink, relativeImagePath } from '../core/links';
+import type { GenerationRecord } from '../core/metadata';
+import { renderBaseName } from '../core/naming';
+import type { Progress } from '../core/providers/types';
+import type { GenerationRequest } from '../core/request';
+import type { Anchor } from './anchor';
+import { asFluxError, loadCore } from './core';
+import { setApiKeyCommand } from './keys';
+import { saveAll } from './save';
+import type { InsertPosition, Settings } from './settings';
+import type { Services } from './services';
+
+// ---- Running generations ------------------------------------------------------------------------
+
+/** A generation under way, as the notification, the panel and the gallery show it. */
+export class RunningGeneration {
+  readonly id = Math.random().toString(36).slice(2, 10);
+  readonly startedAt = Date.now();
+  readonly controller = new AbortController();
+  phase: string;
+  percent: number | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(readonly prompt: string, readonly model: ModelEntry, private readonly registry: Generations) {
+    this.phase = `Sending to ${PROVIDERS[model.provider].label}…`;
+  }
+
+  update(phase: string, percent?: number): void {
+    this.phase = phase;
+    this.percent = percent;
+    this.changed.fire();
+    this.registry.changed();
+  }
+
+  cancel(): void {
+    this.controller.abort();
+  }
+
+  end(): void {
+    this.changed.dispose();
+    this.registry.remove(this);
+  }
+}
+
+/** Every generation under way in this window; the `fluxStudio.generating` context key follows. */
+export class Generations implements vscode.Disposable {
+  private readonly running = new Map<string, RunningGeneration>();
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+
+  start(prompt: string, model: ModelEntry): RunningGeneration {
+    const g = new RunningGeneration(prompt, model, this);
+    this.running.set(g.id, g);
+    this.changed();
+    return g;
+  }
+
+  list(): RunningGeneration[] {
+    return [...this.running.values()];
+  }
+
+  cancel(id: string): boolean {
+    const g = this.running.get(id);
+    g?.cancel();
+    return Boolean(g);
+  }
+
+  /** Abort every running generation; returns how many there were. */
+  cancelAll(): number {
+    for (const g of this.running.values()) g.cancel();
+    return this.running.size;
+  }
+
+  /** @internal */
+  changed(): void {
+    void vscode.commands.executeCommand('setContext', 'fluxStudio.generating', this.running.size > 0);
+    this.emitter.fire();
+  }
+
+  /** @internal */
+  remove(g: RunningGeneration): void {
+    if (this.running.delete(g.id)) this.changed();
+  }
+
+  dispose(): void {
+    this.cancelAll();
+    this.emitter.dispose();
+  }
+}
+
+// ---- Executing ------------------------------------------------------------------------------
+
+export interface Plan {
+  readonly settings: Settings;
+  readonly model: ModelEntry;
+  readonly request: GenerationRequest;
+  readonly apiKey: string;
+  readonly folder: vscode.Uri;
+  /** A file name chosen in a save dialog, used instead of the pattern. */
+  readonly baseOverride?: string;
+}
+
+export interface Executed {
+  readonly files: vscode.Uri[];
+  readonly records: GenerationRecord[];
+  readonly entries: GalleryEntry[];
+}
+
+function phaseText(p: Progress, provider: ProviderId, model: ModelEntry): string | undefined {
+  switch (p.phase) {
+    case 'submitting':
+      return `Sending to ${PROVIDERS[provider].label}…`;
+    case 'generating':
+      return `Generating with ${model.label}${p.percent !== undefined ? ` (${Math.round(p.percent)}%)` : ''}…`;
+    case 'downloading':
+      return p.total > 1 ? `Downloading ${Math.min(p.done + 1, p.total)} of ${p.total}…` : 'Downloading…';
+    case 'done':
+      return undefined;
+  }
+}
+
+/**
+ * Generate, save and record. Throws what the engine throws (a FluxError), a FileSystemError, or a
+ * CancellationError; on any failure nothing is left in the folder.
+ */
+export async function execute(s: Services, plan: Plan, job: RunningGeneration): Promise<Executed> {
+  const { settings, model, request } = plan;
+  const core = loadCore();
+  s.log.info(`Generate: ${model.key}, size ${request.size ?? 'default'}, ${request.numImages ?? 1} image(s)`);
+  const result = await core.generate(request, {
+    http: s.http(),
+    logger: s.logger,
+    baseUrl: s.baseUrl(model.provider),
+    apiKey: plan.apiKey,
+    signal: job.controller.signal,
+    maxImageBytes: settings.maxImageBytes,
+    pollTimeoutMs: settings.pollTimeoutMs,
+    onProgress: (p) => {
+      const text = phaseText(p, model.provider, model);
+      if (text) job.update(text, p.phase === 'generating' ? p.percent : undefined);
+    },
+  });
+  job.update('Saving…');
+  const date = new Date();
+  const files = await saveAll(
+    plan.folder,
+    result.images.map((img, i) => ({
+      base: plan.baseOverride ?? renderBaseName(settings.fileNamePattern, { prompt: result.request.prompt, model: model.id, seed: result.seed, date, index: i + 1 }),
+      ext: img.info.ext,
+      bytes: img.bytes,
+    })),
+    () => job.controller.signal.aborted,
+  );
+  s.log.info(`Saved ${files.map((f) => vscode.workspace.asRelativePath(f)).join(', ')} in ${Date.now() - job.startedAt} ms`);
+  const records = result.images.map((i) => i.record);
+  const entries = files.map((f, i): GalleryEntry => {
+    const r = records[i]!;
+    return {
+      id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
+      uri: f.toString(),
+      prompt: r.prompt,
+      provider: r.provider,
+      model: r.model,
+      modelKey: r.modelKey,
+      width: r.width,
+      height: r.height,
+      ...(r.seed !== undefined ? { seed: r.seed } : {}),
+      ...(request.size ? { size: request.size } : {}),
+      params: { ...r.params },
+      outputFormat: r.outputFormat,
+      createdAt: r.createdAt,
+      ...(r.creditsUsed !== undefined ? { creditsUsed: r.creditsUsed } : {}),
+      ...(r.requestId ? { requestId: r.requestId } : {}),
+      bytes: result.images[i]!.bytes.length,
+    };
+  });
+  await s.gallery.add(entries);
+  if (result.moderated.length) {
+    void s.ui.warn(`The ${PROVIDERS[model.provider].label}'s safety checker blacked out ${result.moderated.length} of ${result.moderated.length + files.length} images; only the others were saved.`);
+  }
+  return { files, records, entries };
+}
+
+/**
+ * Show a failure the way every entry point does: the engine's sentence with the action that helps
+ * ("Set API Key", "Retry", "Show Log"). Returns false for a programming error (to be rethrown).
+ */
+export function showFailure(s: Services, e: unknown, folder: vscode.Uri, retry: () => Thenable<unknown>): boolean {
+  if (e instanceof vscode.CancellationError) {
+    void s.ui.info('Generation cancelled. Nothing was saved.');
+    return true;
+  }
+  const fe = asFluxError(e);
+  if (fe) {
+    if (fe.kind === 'cancelled') {
+      void s.ui.info(`${fe.message} Nothing was saved.`);
+    } else if (fe.kind === 'auth') {
+      void s.ui.error(fe.message, 'Set API Key', 'Show Log').then(async (c) => {
+        if (c === 'Show Log') s.log.show();
+        if (c === 'Set API Key' && fe.provider && (await setApiKeyCommand(s.keys, s.ui, fe.provider))) await retry();
+      });
+    } else {
+      const actions = fe.retryable ? (['Retry', 'Show Log'] as const) : (['Show Log'] as const);
+      void s.ui.error(`${fe.message}${fe.requestId ? ` (request ${fe.requestId})` : ''}`, ...actions).then((c) => {
+        if (c === 'Show Log') s.log.show();
+        if (c === 'Retry') void retry();
+      });
+    }
+    return true;
+  }
+  if (e instanceof vscode.FileSystemError) {
+    void s.ui.error(`The image could not be saved in ${folder.fsPath || folder.path}: ${e.message}. Nothing was left behind.`, 'Show Log');
+    return true;
+  }
+  return false;
+}
+
+// ---- Inserting ------------------------------------------------------------------------------
+
+/** Where a link goes: a document and a place in it that follows the user's edits. */
+export interface Target {
+  readonly document: vscode.TextDocument;
+  readonly anchor: Anchor;
+}
+
+/** Where the link goes and with what text around it. */
+function placeLinks(document: vscode.TextDocument, anchor: Anchor, position: InsertPosition, links: string[]): vscode.TextEdit {
+  const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+  const text = links.join(eol);
+  const r = anchor.range(document);
+  if (position === 'replaceSelection' && !r.isEmpty && !anchor.editedInside) return vscode.TextEdit.replace(r, text);
+  if (position === 'atCursor') return vscode.TextEdit.insert(r.end, text);
+  // After the selection, on a line of its own.
+  const lastLine = r.end.character === 0 && r.end.line > r.start.line ? r.end.line - 1 : r.end.line;
+  return vscode.TextEdit.insert(document.lineAt(lastLine).range.end, eol + text);
+}
+
+/** The document's language id; for plain text, what its file extension says (MDX, AsciiDoc, reST, LaTeX). */
+export function languageOf(document: vscode.TextDocument): string {
+  if (document.languageId !== 'plaintext') return document.languageId;
+  const ext = path.posix.extname(document.uri.path).toLowerCase();
+  return ({ '.mdx': 'mdx', '.adoc': 'asciidoc', '.asciidoc': 'asciidoc', '.rst': 'restructuredtext', '.tex': 'latex' } as Record<string, string>)[ext] ?? 'plaintext';
+}
+
+/** Insert the links (or copy them when there is no editor) and say where the files went. */
+export async function insertLinks(s: Services, settings: Settings, files: vscode.Uri[], records: readonly { prompt: string; seed?: number; model: string; width: number; height: number }[], target: Target | undefined): Promise<void> {
+  const languageId = target ? languageOf(target.document) : 'markdown';
+  const baseDir = target && !target.document.isUntitled ? path.posix.dirname(target.document.uri.path) : (vscode.workspace.getWorkspaceFolder(files[0]!)?.uri.path ?? path.posix.dirname(files[0]!.path));
+  const links = files.map((f, i) => {
+    const r = records[i]!;
+    return buildLink(
+      languageId,
+      { path: relativeImagePath(baseDir, f.path), alt: altText(r.prompt), width: r.width, height: r.height, prompt: r.prompt, model: r.model, ...(r.seed !== undefined ? { seed: r.seed } : {}) },
+      settings.linkTemplates[languageId],
+    );
+  });
+  const names = files.map((f) => path.posix.basename(f.path)).join(', ');
+  if (!target) {
+    await vscode.env.clipboard.writeText(links.join('\n'));
+    void s.ui.info(`Saved ${names}. No text editor was open, so the link is on the clipboard.`, 'Open Image').then((c) => {
+      if (c) void vscode.commands.executeCommand('vscode.open', files[0]);
+    });
+    return;
+  }
+  const wasOpen = vscode.workspace.textDocuments.some((d) => d.uri.toString() === target.anchor.uri.toString() && !d.isClosed);
+  const document = await vscode.workspace.openTextDocument(target.anchor.uri);
+  const edit = new vscode.WorkspaceEdit();
+  edit.set(document.uri, [placeLinks(document, target.anchor, settings.insertPosition, links)]);
+  const applied = await vscode.workspace.applyEdit(edit);
+  if (!applied) {
+    await vscode.env.clipboard.writeText(links.join('\n'));
+    void s.ui.warn(`Saved ${names}, but the document could not be changed; the link is on the clipboard.`);
+    return;
+  }
+  if (!wasOpen || !vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === document.uri.toString())) {
+    if (!wasOpen) await vscode.window.showTextDocument(document, { preview: false, preserveFocus: true });
+  }
+  vscode.window.setStatusBarMessage(`$(check) Flux: saved ${names}`, 5000);
+}
