@@ -1,0 +1,101 @@
+/**
+ * Run a generation from a ready request (the generator panel, the gallery's Regenerate and Vary):
+ * every check before spending credits, the key, the destination, then `execute`. The caller
+ * chooses how progress shows; failures come back as a sentence (and are shown by the caller).
+ */
+import * as vscode from 'vscode';
+import { findModel } from '../core/catalog';
+import { checkFileNamePattern } from '../core/naming';
+import type { GenerationRequest } from '../core/request';
+import { asFluxError, loadCore } from './core';
+import { resolveDestination } from './destination';
+import { ensureKey } from './generate';
+import { execute, showFailure, type Executed, type RunningGeneration } from './generation';
+import { readSettings } from './settings';
+import type { Services } from './services';
+
+export type RunOutcome =
+  | { readonly ok: true; readonly executed: Executed }
+  | { readonly ok: false; readonly cancelled: boolean; readonly message?: string; readonly problems?: readonly { field: string; message: string }[] };
+
+export interface RunOptions {
+  readonly request: GenerationRequest;
+  /** The document the images belong to (destination and link form); else the first workspace folder. */
+  readonly documentUri?: vscode.Uri;
+  /** Show a cancellable notification as the commands do (default), or nothing (the caller shows progress). */
+  readonly progress?: 'notification' | 'none';
+  /** Called once the generation has started, so the caller can show it and cancel it. */
+  readonly onStart?: (job: RunningGeneration) => void;
+  /** Also show failures as notifications with their actions (default true). */
+  readonly notifyFailures?: boolean;
+}
+
+export async function runRequest(s: Services, opts: RunOptions): Promise<RunOutcome> {
+  const settings = readSettings(opts.documentUri);
+  const notify = opts.notifyFailures !== false;
+  const fail = (message: string): RunOutcome => {
+    if (notify) void s.ui.error(message);
+    return { ok: false, cancelled: false, message };
+  };
+
+  const checked = loadCore().validateRequest(opts.request);
+  if (!checked.ok) {
+    if (notify) void s.ui.error(checked.problems.map((p) => p.message).join(' '));
+    return { ok: false, cancelled: false, problems: checked.problems, message: checked.problems.map((p) => p.message).join(' ') };
+  }
+  const model = findModel(opts.request.model)!;
+  const patternProblem = checkFileNamePattern(settings.fileNamePattern);
+  if (patternProblem) return fail(`${patternProblem} Change fluxStudio.fileNamePattern.`);
+
+  const document = opts.documentUri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === opts.documentUri!.toString()) ?? { uri: opts.documentUri, isUntitled: opts.documentUri.scheme === 'untitled' } : undefined;
+  const folderWithoutDocument = document ? undefined : vscode.workspace.workspaceFolders?.[0];
+  const dest = resolveDestination(document, settings.assetsFolder, folderWithoutDocument);
+  let folder: vscode.Uri;
+  if (dest.kind === 'refused') return fail(dest.message);
+  if (dest.kind === 'ask') {
+    const where = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Save Images Here', title: 'Flux: Where should the images be saved?' });
+    if (!where?.[0]) return { ok: false, cancelled: true };
+    folder = where[0];
+  } else {
+    folder = dest.folder;
+  }
+
+  const apiKey = await ensureKey(s, model.provider, model);
+  if (!apiKey) return { ok: false, cancelled: true };
+
+  const job = s.generations.start(opts.request.prompt, model);
+  opts.onStart?.(job);
+  const retry = () => runRequest(s, opts);
+  try {
+    const work = () => execute(s, { settings, model, request: opts.request, apiKey, folder }, job);
+    const executed =
+      opts.progress === 'none'
+        ? await work()
+        : await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Flux: ${model.label}`, cancellable: true }, async (progress, token) => {
+            const onCancel = token.onCancellationRequested(() => job.cancel());
+            const show = () => progress.report({ message: `${job.phase} ${Math.round((Date.now() - job.startedAt) / 1000)} s` });
+            const sub = job.onDidChange(show);
+            const ticker = setInterval(show, 1000);
+            try {
+              return await work();
+            } finally {
+              clearInterval(ticker);
+              sub.dispose();
+              onCancel.dispose();
+            }
+          });
+    return { ok: true, executed };
+  } catch (e) {
+    const fe = asFluxError(e);
+    const cancelled = e instanceof vscode.CancellationError || fe?.kind === 'cancelled';
+    const message = cancelled ? (fe?.message ?? 'Generation cancelled.') : fe?.message ?? (e instanceof Error ? e.message : String(e));
+    if (notify) {
+      if (!showFailure(s, e, folder, retry)) throw e;
+    } else if (!fe && !(e instanceof vscode.CancellationError) && !(e instanceof vscode.FileSystemError)) {
+      throw e;
+    }
+    return { ok: false, cancelled, message };
+  } finally {
+    job.end();
+  }
+}
