@@ -15,7 +15,7 @@ import type { GenerationRequest } from '../core/request';
 import type { Anchor } from './anchor';
 import { asFluxError, loadCore } from './core';
 import { setApiKeyCommand } from './keys';
-import { saveAll } from './save';
+import { listNames, saveAll } from './save';
 import type { InsertPosition, Settings } from './settings';
 import type { Services } from './services';
 
@@ -137,6 +137,8 @@ export async function execute(s: Services, plan: Plan, job: RunningGeneration): 
   const { settings, model, request } = plan;
   const core = loadCore();
   s.log.info(`Generate: ${model.key}, size ${request.size ?? 'default'}, ${request.numImages ?? 1} image(s)`);
+  // List the destination while the provider works; nothing is created before there is something to save.
+  const listing = listNames(plan.folder);
   const result = await core.generate(request, {
     http: s.http(),
     logger: s.logger,
@@ -160,6 +162,7 @@ export async function execute(s: Services, plan: Plan, job: RunningGeneration): 
       bytes: img.bytes,
     })),
     () => job.controller.signal.aborted,
+    listing,
   );
   s.log.info(`Saved ${files.map((f) => vscode.workspace.asRelativePath(f)).join(', ')} in ${Date.now() - job.startedAt} ms`);
   const records = result.images.map((i) => i.record);
