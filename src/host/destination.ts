@@ -57,3 +57,25 @@ function resolveIn(wf: vscode.WorkspaceFolder, documentUri: vscode.Uri | undefin
   }
   return { kind: 'folder', folder: target, workspaceFolder: wf };
 }
+
+/**
+ * For a local folder, the path with symlinks resolved must stay inside the workspace folder too
+ * (`assets` may be a link to somewhere else). Checks the deepest part that exists already.
+ * Returns the sentence to show, or undefined when the folder is fine.
+ */
+export async function checkRealLocation(folder: vscode.Uri, workspaceFolder: vscode.WorkspaceFolder, setting: string): Promise<string | undefined> {
+  if (folder.scheme !== 'file' || workspaceFolder.uri.scheme !== 'file') return undefined;
+  const { realpath } = await import('node:fs/promises');
+  const root = await realpath(workspaceFolder.uri.fsPath).catch(() => workspaceFolder.uri.fsPath);
+  for (let p = folder.fsPath; ; ) {
+    const real = await realpath(p).catch(() => undefined);
+    if (real !== undefined) {
+      const rel = path.relative(root, real);
+      if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) return undefined;
+      return `The assets folder "${setting}" leads outside the workspace folder "${workspaceFolder.name}" through a symbolic link (to ${real}). Use a folder inside the workspace in fluxStudio.assetsFolder.`;
+    }
+    const parent = path.dirname(p);
+    if (parent === p) return undefined;
+    p = parent;
+  }
+}

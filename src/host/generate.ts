@@ -11,7 +11,7 @@ import { checkFileNamePattern, renderBaseName } from '../core/naming';
 import type { GenerationRequest } from '../core/request';
 import { Anchor } from './anchor';
 import { loadCore } from './core';
-import { resolveDestination } from './destination';
+import { checkRealLocation, resolveDestination } from './destination';
 import { execute, insertLinks, languageOf, showFailure, type Target } from './generation';
 import { setApiKeyCommand } from './keys';
 import { pickModel, pickSize } from './pickers';
@@ -186,6 +186,11 @@ export async function generateCommand(s: Services, mode: 'ask' | 'selection', ra
     baseOverride = path.posix.basename(where.path).replace(/\.(png|jpe?g|webp)$/i, '');
   } else {
     folder = dest.folder;
+    const escape = await checkRealLocation(dest.folder, dest.workspaceFolder, settings.assetsFolder);
+    if (escape) {
+      void s.ui.error(escape);
+      return [];
+    }
   }
 
   // 5. The key.

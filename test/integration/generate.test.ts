@@ -210,6 +210,36 @@ suite('generate from a selection', () => {
     assert.equal((await fake.requests()).length, 0);
   });
 
+  test('an assets folder reached through a symbolic link to outside the workspace is refused', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-outside-'));
+    const link = workspaceUri('linked').fsPath;
+    fs.symlinkSync(outside, link, 'dir');
+    try {
+      await vscode.workspace.getConfiguration('fluxStudio').update('assetsFolder', 'linked/images', vscode.ConfigurationTarget.Workspace);
+      await openAndSelect(workspaceUri('notes.md'), 'A lighthouse at dawn');
+      const since = await messageCount();
+      assert.deepEqual(await generateFromSelection(), []);
+      const err = (await messagesSince(since)).find((m) => m.level === 'error');
+      assert.match(err?.message ?? '', /through a symbolic link/);
+      assert.deepEqual(fs.readdirSync(outside), [], 'nothing was written outside');
+      assert.equal((await fake.requests()).length, 0, 'nothing was sent');
+    } finally {
+      fs.unlinkSync(link);
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  test('an absolute assets folder outside the workspace is refused', async () => {
+    await vscode.workspace.getConfiguration('fluxStudio').update('assetsFolder', '/tmp/flux-elsewhere', vscode.ConfigurationTarget.Workspace);
+    await openAndSelect(workspaceUri('notes.md'), 'A lighthouse at dawn');
+    const since = await messageCount();
+    assert.deepEqual(await generateFromSelection(), []);
+    assert.match((await messagesSince(since)).find((m) => m.level === 'error')?.message ?? '', /leads outside the workspace folder/);
+  });
+
   test('insertPosition replaceSelection replaces the selected text', async () => {
     await vscode.workspace.getConfiguration('fluxStudio').update('insertPosition', 'replaceSelection', vscode.ConfigurationTarget.Global);
     const editor = await openAndSelect(workspaceUri('scratch.md'), 'line two');
