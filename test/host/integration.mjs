@@ -3,6 +3,7 @@
 // and runs the suite inside code-server's extension host for each workspace kind (a folder, a
 // multi-root workspace, an untrusted folder). Everything started is stopped at the end.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,6 +36,19 @@ export function startFakeApi() {
   });
 }
 
+/** Every file under `dir` (or `dir` itself) that contains `needle`. */
+export function filesContaining(dir, needle) {
+  const hits = [];
+  const walk = (p) => {
+    const st = fs.lstatSync(p, { throwIfNoEntry: false });
+    if (!st || st.isSymbolicLink()) return;
+    if (st.isDirectory()) for (const f of fs.readdirSync(p)) walk(path.join(p, f));
+    else if (st.isFile() && st.size < 64 * 1024 * 1024 && fs.readFileSync(p).includes(needle)) hits.push(p);
+  };
+  walk(dir);
+  return hits;
+}
+
 function copyFixture(name) {
   const dest = fs.mkdtempSync(path.join(os.tmpdir(), `flux-it-${name}-`));
   fs.cpSync(path.join(root, 'test', 'fixtures', name), dest, { recursive: true });
@@ -52,6 +66,10 @@ async function main() {
     { suite: 'untrusted', workspace: () => copyFixture('untrusted'), trust: true },
   ];
   const only = process.env.FLUX_SUITE;
+  // A canary API key: the suite runs with it, and it must not appear in any output, log, setting,
+  // saved file or embedded record.
+  const canary = `canary${randomBytes(12).toString('hex')}`;
+  const leaks = [];
   let failed = 0;
   try {
     for (const run of runs.filter((r) => !only || r.suite === only)) {
@@ -63,7 +81,16 @@ async function main() {
         workspace,
         trust: Boolean(run.trust),
         timeout: 900,
-        env: { FLUX_FAKE_API: api.url, FLUX_SUITE: run.suite },
+        env: { FLUX_FAKE_API: api.url, FLUX_SUITE: run.suite, FLUX_TEST_KEY: canary },
+        onLog: (line) => {
+          if (line.includes(canary)) leaks.push(`suite output: ${line.replaceAll(canary, '<canary>')}`);
+          process.stdout.write(line + '\n');
+        },
+        beforeCleanup: ({ userDataDir }) => {
+          for (const f of filesContaining(userDataDir, canary)) leaks.push(`VS Code state: ${path.relative(userDataDir, f)}`);
+          const ws = workspace.endsWith('.code-workspace') ? path.dirname(workspace) : workspace;
+          for (const f of filesContaining(ws, canary)) leaks.push(`workspace: ${path.relative(ws, f)}`);
+        },
       }).catch((e) => {
         console.error(String(e?.message ?? e));
         return 1;
@@ -73,6 +100,12 @@ async function main() {
     }
   } finally {
     api.stop();
+  }
+  if (leaks.length) {
+    failed++;
+    console.error(`\nThe API key leaked into ${leaks.length} place(s):\n  ${leaks.join('\n  ')}`);
+  } else {
+    console.log('\ncanary key: not found in any output, log, setting or workspace file');
   }
   console.log(`\nintegration: ${failed ? `${failed} run(s) failed` : 'all runs passed'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   process.exit(failed ? 1 : 0);

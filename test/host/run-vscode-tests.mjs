@@ -36,6 +36,8 @@ const MARKETPLACE_NOISE = /open-vsx\.org/;
  * @param {boolean} [opts.verbose=false]         also print code-server's output and the browser console
  * @param {AbortSignal} [opts.signal]            aborting stops everything and rejects
  * @param {(line: string) => void} [opts.onLog]  receives the suite's log lines (default: stdout)
+ * @param {(dirs: { userDataDir: string }) => void} [opts.beforeCleanup]  sees the throwaway VS Code
+ *        state (logs, settings) before it is deleted, e.g. to scan it for a canary
  */
 export async function runVSCodeTests({
   extensionDevelopmentPath,
@@ -47,6 +49,7 @@ export async function runVSCodeTests({
   verbose = false,
   signal,
   onLog = (line) => process.stdout.write(line + '\n'),
+  beforeCleanup,
 }) {
   const extensionDir = path.resolve(required(extensionDevelopmentPath, 'extensionDevelopmentPath'));
   const testsPath = path.resolve(required(extensionTestsPath, 'extensionTestsPath')).replace(/\.js$/, '');
@@ -129,7 +132,11 @@ export async function runVSCodeTests({
     // Let the workbench's last messages go and everything shut down, whatever happened.
     await browserStart?.then((b) => b.close(), () => {}).catch(() => {});
     await serverStart?.then((s) => s.stop(), () => {}).catch(() => {});
-    fs.rmSync(tmp, { recursive: true, force: true });
+    try {
+      beforeCleanup?.({ userDataDir: path.join(tmp, 'user-data') });
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 /** Generating inside the real extension host, against the fake Flux API. */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { closeAll, fake, generateFromSelection, imageAt, listFiles, messageCount, messagesSince, openAndSelect, useFakeApi, waitFor, workspaceUri } from './util';
+import { TEST_KEY, closeAll, fake, generateFromSelection, imageAt, listFiles, messageCount, messagesSince, openAndSelect, useFakeApi, waitFor, workspaceUri } from './util';
 
 const ASSETS = () => workspaceUri('assets');
 
@@ -127,7 +127,7 @@ suite('generate from a selection', () => {
     assert.ok(err, JSON.stringify(shown));
     assert.match(err.message, /rejected the API key \(HTTP 401/);
     assert.ok(err.actions.includes('Set API Key'));
-    assert.ok(!err.message.includes('test-key'), 'the key is never in a message');
+    assert.ok(!err.message.includes(TEST_KEY), 'the key is never in a message');
     assert.deepEqual(await listFiles(ASSETS()), assetsBefore);
   });
 
@@ -144,7 +144,7 @@ suite('generate from a selection', () => {
       assert.deepEqual(await pending, []);
       assert.equal((await fake.requests()).length, 0, 'nothing was sent');
     } finally {
-      await vscode.commands.executeCommand('fluxStudio.setApiKey', 'apiframe', 'test-key-apiframe');
+      await vscode.commands.executeCommand('fluxStudio.setApiKey', 'apiframe', TEST_KEY);
     }
   });
 

@@ -7,6 +7,8 @@ import { readRecord } from '../../src/core/metadata';
 
 export const FAKE = process.env.FLUX_FAKE_API ?? '';
 export const EXTENSION_ID = 'flux-image-studio.flux-image-studio';
+/** The key the suite runs with: a canary the launcher then looks for everywhere it must not be. */
+export const TEST_KEY = process.env.FLUX_TEST_KEY || 'test-key';
 
 export async function api(): Promise<FluxStudioApi> {
   const ext = vscode.extensions.getExtension<FluxStudioApi>(EXTENSION_ID);
@@ -90,8 +92,8 @@ export async function useFakeApi(): Promise<void> {
   await c.update('apiframe.baseUrl', FAKE, vscode.ConfigurationTarget.Global);
   await c.update('defaultModel', 'aimlapi:flux-pro/v1.1', vscode.ConfigurationTarget.Global);
   await c.update('defaultSize', '256x256', vscode.ConfigurationTarget.Global);
-  await vscode.commands.executeCommand('fluxStudio.setApiKey', 'aimlapi', 'test-key-aiml');
-  await vscode.commands.executeCommand('fluxStudio.setApiKey', 'apiframe', 'test-key-apiframe');
+  await vscode.commands.executeCommand('fluxStudio.setApiKey', 'aimlapi', TEST_KEY);
+  await vscode.commands.executeCommand('fluxStudio.setApiKey', 'apiframe', TEST_KEY);
 }
 
 export async function generateFromSelection(args?: unknown): Promise<vscode.Uri[]> {
