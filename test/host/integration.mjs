@@ -62,6 +62,7 @@ async function main() {
   const api = await startFakeApi();
   const runs = [
     { suite: 'main', workspace: () => copyFixture('workspace') },
+    { suite: 'faults', workspace: () => copyFixture('workspace') },
     { suite: 'multiroot', workspace: () => path.join(copyFixture('multiroot'), 'multi.code-workspace') },
     { suite: 'untrusted', workspace: () => copyFixture('untrusted'), trust: true },
   ];

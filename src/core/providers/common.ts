@@ -30,6 +30,10 @@ export function transportError(e: unknown, provider: ProviderId, signal: AbortSi
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
       return new FluxError({ ...base, kind: 'timeout', message: `The ${label} stopped answering while ${what}. Try again.` });
+    case 'UND_ERR_SOCKET':
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return new FluxError({ ...base, kind: 'network', message: `The connection to the ${label} was closed while ${what}, before the answer was complete. Try again.` });
     case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
       return new FluxError({ ...base, kind: 'network', message: `The connection to the ${label} ended early while ${what} (the answer was cut short). Try again.` });
     default:
