@@ -86,9 +86,22 @@ export async function ensureKey(s: Services, provider: ProviderId, model: ModelE
  * shown to the user, never thrown); rejects only on a programming error.
  */
 export async function generateCommand(s: Services, mode: 'ask' | 'selection', rawArgs?: unknown): Promise<vscode.Uri[]> {
-  const args = parseArgs(rawArgs);
   const editor = vscode.window.activeTextEditor;
-  const selection = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : undefined;
+  // The place the link belongs to is taken now and follows the user's edits from here on, through
+  // every question below and the generation itself.
+  const range = editor?.selection;
+  const anchor = editor && range ? new Anchor(editor.document.uri, editor.document, range) : undefined;
+  try {
+    return await generateAt(s, mode, rawArgs, editor, anchor);
+  } finally {
+    anchor?.dispose();
+  }
+}
+
+async function generateAt(s: Services, mode: 'ask' | 'selection', rawArgs: unknown, editor: vscode.TextEditor | undefined, anchor: Anchor | undefined): Promise<vscode.Uri[]> {
+  const args = parseArgs(rawArgs);
+  // The selected text as it was when the command ran.
+  const selection = anchor?.originalText || undefined;
   const settings = readSettings(editor?.document.uri);
 
   // 1. The prompt.
@@ -197,12 +210,8 @@ export async function generateCommand(s: Services, mode: 'ask' | 'selection', ra
   const apiKey = await ensureKey(s, model.provider, model);
   if (!apiKey) return [];
 
-  const target: Target | undefined = editor && document ? { document, anchor: new Anchor(document.uri, document, editor.selection) } : undefined;
-  try {
-    return await run(s, settings, checked.value.model, request, apiKey, folder, baseOverride, target, rawArgs, mode);
-  } finally {
-    target?.anchor.dispose();
-  }
+  const target: Target | undefined = document && anchor ? { document, anchor } : undefined;
+  return run(s, settings, checked.value.model, request, apiKey, folder, baseOverride, target, rawArgs, mode);
 }
 
 async function run(

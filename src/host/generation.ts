@@ -236,6 +236,39 @@ export interface Target {
   readonly anchor: Anchor;
 }
 
+/**
+ * Our own edits to one document, one after the other: an edit is placed from the extension host's
+ * view of the document, so it must not be placed while another of ours is still on its way to it.
+ */
+const editQueues = new Map<string, Promise<unknown>>();
+async function oneEditAtATime<T>(uri: vscode.Uri, work: () => Promise<T>): Promise<T> {
+  const key = uri.toString();
+  const previous = editQueues.get(key) ?? Promise.resolve();
+  const mine = previous.then(work, work);
+  const tail = mine.then(() => undefined, () => undefined);
+  editQueues.set(key, tail);
+  try {
+    return await mine;
+  } finally {
+    if (editQueues.get(key) === tail) editQueues.delete(key);
+  }
+}
+
+/**
+ * Apply the links at the anchor. An edit is refused when the document changed between placing it
+ * and applying it (the user kept typing): it is placed again from the anchor, which has followed
+ * the typing, for a few seconds.
+ */
+async function applyAtAnchor(document: vscode.TextDocument, anchor: Anchor, position: InsertPosition, links: string[]): Promise<boolean> {
+  for (const deadline = Date.now() + 5000; Date.now() < deadline; ) {
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(document.uri, [placeLinks(document, anchor, position, links)]);
+    if (await vscode.workspace.applyEdit(edit)) return true;
+    await new Promise((r) => setTimeout(r, 10 + Math.random() * 40));
+  }
+  return false;
+}
+
 /** Where the link goes and with what text around it. */
 function placeLinks(document: vscode.TextDocument, anchor: Anchor, position: InsertPosition, links: string[]): vscode.TextEdit {
   const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
@@ -277,16 +310,12 @@ export async function insertLinks(s: Services, settings: Settings, files: vscode
   }
   const wasOpen = vscode.workspace.textDocuments.some((d) => d.uri.toString() === target.anchor.uri.toString() && !d.isClosed);
   const document = await vscode.workspace.openTextDocument(target.anchor.uri);
-  const edit = new vscode.WorkspaceEdit();
-  edit.set(document.uri, [placeLinks(document, target.anchor, settings.insertPosition, links)]);
-  const applied = await vscode.workspace.applyEdit(edit);
+  const applied = await oneEditAtATime(document.uri, () => applyAtAnchor(document, target.anchor, settings.insertPosition, links));
   if (!applied) {
     await vscode.env.clipboard.writeText(links.join('\n'));
     void s.ui.warn(`Saved ${names}, but the document could not be changed; the link is on the clipboard.`);
     return;
   }
-  if (!wasOpen || !vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === document.uri.toString())) {
-    if (!wasOpen) await vscode.window.showTextDocument(document, { preview: false, preserveFocus: true });
-  }
+  if (!wasOpen) await vscode.window.showTextDocument(document, { preview: false, preserveFocus: true });
   vscode.window.setStatusBarMessage(`$(check) Flux: saved ${names}`, 5000);
 }
