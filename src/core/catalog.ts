@@ -398,6 +398,12 @@ export function findModel(key: string): ModelEntry | undefined {
   return BY_KEY.get(key);
 }
 
+/** "AIML API key", "apiframe API key": how a provider's key is named in messages. */
+export function keyName(provider: ProviderId): string {
+  const label = PROVIDERS[provider].label;
+  return /\bAPI$/.test(label) ? `${label} key` : `${label} API key`;
+}
+
 /** The models of one provider, in catalog order. */
 export function modelsOf(provider: ProviderId): ModelEntry[] {
   return CATALOG.filter((m) => m.provider === provider);

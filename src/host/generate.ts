@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findModel, formatSize, PROVIDERS, type ModelEntry, type ProviderId } from '../core/catalog';
+import { findModel, formatSize, keyName, type ModelEntry, type ProviderId } from '../core/catalog';
 import { altText, checkLinkTemplate } from '../core/links';
 import { checkFileNamePattern, renderBaseName } from '../core/naming';
 import type { GenerationRequest } from '../core/request';
@@ -74,8 +74,7 @@ async function askPrompt(s: Services): Promise<string | undefined> {
 export async function ensureKey(s: Services, provider: ProviderId, model: ModelEntry): Promise<string | undefined> {
   const found = await s.keys.get(provider);
   if (found) return found.key;
-  const label = PROVIDERS[provider].label;
-  const choice = await s.ui.warn(`No ${label} API key is set, so ${model.label} cannot generate yet. Set the key to carry on.`, 'Set API Key');
+  const choice = await s.ui.warn(`No ${keyName(provider)} is set, so ${model.label} cannot generate yet. Set the key to carry on.`, 'Set API Key');
   if (choice !== 'Set API Key') return undefined;
   const set = await setApiKeyCommand(s.keys, s.ui, provider);
   return set ? (await s.keys.get(provider))?.key : undefined;

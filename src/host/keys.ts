@@ -1,6 +1,6 @@
 /** API keys: SecretStorage only, with the environment as a fallback for headless use. */
 import * as vscode from 'vscode';
-import { PROVIDERS, type ProviderId } from '../core/catalog';
+import { keyName, PROVIDERS, type ProviderId } from '../core/catalog';
 import type { Ui } from './ui';
 
 const secretName = (p: ProviderId) => `fluxStudio.apiKey.${p}`;
@@ -71,8 +71,8 @@ export async function setApiKeyCommand(keys: ApiKeys, ui: Ui, providerArg?: unkn
   if (!key) {
     key = (
       await ui.inputBox({
-        title: `Flux: ${info.label} API Key`,
-        prompt: `Paste your ${info.label} API key. Get one at ${info.keyPage}. It is kept in VS Code's secret storage.`,
+        title: `Flux: ${keyName(provider).replace(/key$/, 'Key')}`,
+        prompt: `Paste your ${keyName(provider)}. Get one at ${info.keyPage}. It is kept in VS Code's secret storage.`,
         password: true,
         ignoreFocusOut: true,
         validateInput: (v) => (v.trim() ? (/\s/.test(v.trim()) ? 'An API key has no spaces in it; check what was pasted.' : undefined) : 'The key is empty; paste the key from your account page.'),
@@ -81,7 +81,7 @@ export async function setApiKeyCommand(keys: ApiKeys, ui: Ui, providerArg?: unkn
   }
   if (!key) return undefined;
   await keys.set(provider, key);
-  ui.info(`The ${info.label} API key is saved in VS Code's secret storage.`);
+  ui.info(`The ${keyName(provider)} is saved in VS Code's secret storage.`);
   return provider;
 }
 
@@ -90,6 +90,6 @@ export async function clearApiKeyCommand(keys: ApiKeys, ui: Ui, providerArg?: un
   if (!provider) return undefined;
   await keys.clear(provider);
   const env = process.env[PROVIDERS[provider].envKey] ? ` ${PROVIDERS[provider].envKey} from the environment is still used.` : '';
-  ui.info(`The ${PROVIDERS[provider].label} API key was removed from secret storage.${env}`);
+  ui.info(`The ${keyName(provider)} was removed from secret storage.${env}`);
   return provider;
 }
