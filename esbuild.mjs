@@ -26,8 +26,12 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir, external: ['vscode', './flux-core.js'] },
+  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir, external: ['vscode', './flux-core.js', './flux-gallery.js', './flux-generator.js'] },
   { ...common, entryPoints: { 'flux-core': 'src/core/index.ts' }, outdir },
+  // The gallery (its index, view and actions), required on first use by src/host/gallery/load.ts.
+  { ...common, entryPoints: { 'flux-gallery': 'src/host/gallery/index.ts' }, outdir, external: ['vscode', './flux-core.js', './flux-gallery.js'] },
+  // The generator panel's extension side, required on first use by src/webview/generator/load.ts.
+  { ...common, entryPoints: { 'flux-generator': 'src/webview/generator/index.ts' }, outdir, external: ['vscode', './flux-core.js', './flux-gallery.js', './flux-generator.js'] },
   // The webviews' browser side: one script per page, no Node, no vscode.
   {
     ...common,

@@ -1,4 +1,5 @@
 /** The core's public surface for the extension host. Never imports 'vscode'. */
+import { array, boolean, discriminatedUnion, enum as zenum, int, literal, maxLength, maximum, minLength, minimum, nullable, number, object, optional, record, string, union } from 'zod/mini';
 export * from './catalog';
 export * from './errors';
 export * from './request';
@@ -6,3 +7,11 @@ export * from './engine';
 export { HttpClient, type HttpOptions } from './http';
 export type { Logger } from './log';
 export type { Progress } from './providers/types';
+/** The gallery index's rules and the embedded records (the gallery store reads images' records). */
+export * from './gallery';
+export { readRecord, type GenerationRecord } from './metadata';
+/**
+ * The pieces of zod (mini) the host's boundary schemas use (the generator panel's messages), so
+ * dist/extension.js need not bundle zod. A named subset: the whole namespace would pull in zod's locales.
+ */
+export const z = { array, boolean, discriminatedUnion, enum: zenum, int, literal, maxLength, maximum, minLength, minimum, nullable, number, object, optional, record, string, union } as const;

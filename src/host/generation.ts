@@ -289,17 +289,31 @@ export function languageOf(document: vscode.TextDocument): string {
 }
 
 /** Insert the links (or copy them when there is no editor) and say where the files went. */
-export async function insertLinks(s: Services, settings: Settings, files: vscode.Uri[], records: readonly { prompt: string; seed?: number; model: string; width: number; height: number }[], target: Target | undefined): Promise<void> {
-  const languageId = target ? languageOf(target.document) : 'markdown';
-  const baseDir = target && !target.document.isUntitled ? path.posix.dirname(target.document.uri.path) : (vscode.workspace.getWorkspaceFolder(files[0]!)?.uri.path ?? path.posix.dirname(files[0]!.path));
-  const links = files.map((f, i) => {
-    const r = records[i]!;
-    return buildLink(
-      languageId,
-      { path: relativeImagePath(baseDir, f.path), alt: altText(r.prompt), width: r.width, height: r.height, prompt: r.prompt, model: r.model, ...(r.seed !== undefined ? { seed: r.seed } : {}) },
-      settings.linkTemplates[languageId],
-    );
-  });
+/** What a link is built from: the image's record (or gallery entry). */
+export interface LinkSource {
+  readonly prompt: string;
+  readonly seed?: number;
+  readonly model: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * The link to an image in a document's form (the document's language, the user's template for it,
+ * a path relative to the document); without a document, Markdown relative to the workspace folder.
+ */
+export function linkText(settings: Settings, file: vscode.Uri, r: LinkSource, document: vscode.TextDocument | undefined): string {
+  const languageId = document ? languageOf(document) : 'markdown';
+  const baseDir = document && !document.isUntitled ? path.posix.dirname(document.uri.path) : (vscode.workspace.getWorkspaceFolder(file)?.uri.path ?? path.posix.dirname(file.path));
+  return buildLink(
+    languageId,
+    { path: relativeImagePath(baseDir, file.path), alt: altText(r.prompt), width: r.width, height: r.height, prompt: r.prompt, model: r.model, ...(r.seed !== undefined ? { seed: r.seed } : {}) },
+    settings.linkTemplates[languageId],
+  );
+}
+
+export async function insertLinks(s: Services, settings: Settings, files: vscode.Uri[], records: readonly LinkSource[], target: Target | undefined): Promise<void> {
+  const links = files.map((f, i) => linkText(settings, f, records[i]!, target?.document));
   const names = files.map((f) => path.posix.basename(f.path)).join(', ');
   if (!target) {
     await vscode.env.clipboard.writeText(links.join('\n'));

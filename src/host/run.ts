@@ -7,8 +7,8 @@ import * as vscode from 'vscode';
 import { findModel } from '../core/catalog';
 import { checkFileNamePattern } from '../core/naming';
 import type { GenerationRequest } from '../core/request';
-import { asFluxError, loadCore } from './core';
-import { resolveDestination } from './destination';
+import { asFluxError, loadCore, type FluxErrorLike } from './core';
+import { checkRealLocation, resolveDestination } from './destination';
 import { ensureKey } from './generate';
 import { execute, showFailure, type Executed, type RunningGeneration } from './generation';
 import { readSettings } from './settings';
@@ -16,7 +16,7 @@ import type { Services } from './services';
 
 export type RunOutcome =
   | { readonly ok: true; readonly executed: Executed }
-  | { readonly ok: false; readonly cancelled: boolean; readonly message?: string; readonly problems?: readonly { field: string; message: string }[] };
+  | { readonly ok: false; readonly cancelled: boolean; readonly message?: string; readonly problems?: readonly { field: string; message: string }[]; readonly error?: FluxErrorLike };
 
 export interface RunOptions {
   readonly request: GenerationRequest;
@@ -28,6 +28,8 @@ export interface RunOptions {
   readonly onStart?: (job: RunningGeneration) => void;
   /** Also show failures as notifications with their actions (default true). */
   readonly notifyFailures?: boolean;
+  /** Save into this folder (inside a workspace folder) instead of the assets folder: the gallery's Regenerate and Vary, beside the original. */
+  readonly folder?: vscode.Uri;
 }
 
 export async function runRequest(s: Services, opts: RunOptions): Promise<RunOutcome> {
@@ -49,7 +51,8 @@ export async function runRequest(s: Services, opts: RunOptions): Promise<RunOutc
 
   const document = opts.documentUri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === opts.documentUri!.toString()) ?? { uri: opts.documentUri, isUntitled: opts.documentUri.scheme === 'untitled' } : undefined;
   const folderWithoutDocument = document ? undefined : vscode.workspace.workspaceFolders?.[0];
-  const dest = resolveDestination(document, settings.assetsFolder, folderWithoutDocument);
+  const beside = opts.folder && vscode.workspace.getWorkspaceFolder(opts.folder);
+  const dest = opts.folder && beside ? { kind: 'folder' as const, folder: opts.folder, workspaceFolder: beside } : resolveDestination(document, settings.assetsFolder, folderWithoutDocument);
   let folder: vscode.Uri;
   if (dest.kind === 'refused') return fail(dest.message);
   if (dest.kind === 'ask') {
@@ -58,6 +61,8 @@ export async function runRequest(s: Services, opts: RunOptions): Promise<RunOutc
     folder = where[0];
   } else {
     folder = dest.folder;
+    const escape = await checkRealLocation(dest.folder, dest.workspaceFolder, settings.assetsFolder);
+    if (escape) return fail(escape);
   }
 
   const apiKey = await ensureKey(s, model.provider, model);
@@ -94,7 +99,7 @@ export async function runRequest(s: Services, opts: RunOptions): Promise<RunOutc
     } else if (!fe && !(e instanceof vscode.CancellationError) && !(e instanceof vscode.FileSystemError)) {
       throw e;
     }
-    return { ok: false, cancelled, message };
+    return { ok: false, cancelled, message, ...(fe ? { error: fe } : {}) };
   } finally {
     job.end();
   }

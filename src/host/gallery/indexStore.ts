@@ -1,0 +1,498 @@
+/**
+ * The gallery index, loaded: every image made in this workspace, kept in the extension's workspace
+ * storage (`gallery.json`, see ./indexFile.ts). Part of the lazily loaded gallery bundle; the
+ * extension reaches it through the light `GalleryStore` (./store.ts), which loads it on first use.
+ * Every change is written through under the lock, merged with what other windows wrote (see
+ * src/core/gallery.ts); the file is watched, so another window's images show up here too. A damaged
+ * index is set aside and rebuilt from the images' embedded records. With no folder open (no
+ * workspace storage) the gallery lives in memory for this window, and says so once.
+ *
+ * Also knows which images are missing (deleted or moved outside VS Code): checked once per entry,
+ * then kept up to date from file events; a move made in VS Code follows the file.
+ */
+import { promises as fsp, watch, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { GalleryEntry, GalleryIndex } from '../../core/gallery';
+import type { Logger } from '../../core/log';
+import { loadCore } from '../core';
+import type { Ui } from '../ui';
+import { IndexFile, INDEX_NAME, type Recovery } from './indexFile';
+import type { DeleteOutcome, GalleryApi, RebuildResult } from './store';
+
+/** Image files the gallery can hold and "Rebuild gallery from files" looks for. */
+export const IMAGE_GLOB = '**/*.{png,jpg,jpeg,webp,PNG,JPG,JPEG,WEBP}';
+const SCAN_EXCLUDE = '**/node_modules/**';
+/** Larger files are skipped by the scan (generated images are a few MB). */
+const SCAN_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Deleting to the trash failed while the file is still there (no trash on this file system). */
+export class TrashUnavailableError extends Error {
+  constructor(readonly uri: vscode.Uri, reason: string) {
+    super(reason);
+    this.name = 'TrashUnavailableError';
+  }
+}
+
+const EMPTY: GalleryIndex = { entries: [], tombstones: {} };
+
+/** Run `fn` over items, `limit` at a time. */
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** The entries changed (added, removed, moved; here or in another window). */
+  readonly onDidChange = this.changed.event;
+  private readonly missingChanged = new vscode.EventEmitter<void>();
+  /** The set of missing images changed. */
+  readonly onDidChangeMissing = this.missingChanged.event;
+
+  private index: GalleryIndex = EMPTY;
+  private byId = new Map<string, GalleryEntry>();
+  private byUri = new Map<string, GalleryEntry>();
+  private loaded: Promise<void> | undefined;
+  private file: IndexFile | undefined;
+  /** The index text as this window last wrote or read it (a watcher event for it is skipped). */
+  private lastText: string | undefined;
+  /** Writes and reloads, one at a time. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly missing = new Set<string>();
+  /** Entries whose file has been looked for. */
+  private readonly checked = new Set<string>();
+  private readonly subs: vscode.Disposable[] = [];
+  private watcher: FSWatcher | undefined;
+  private polling: string | undefined;
+  private reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  private pendingDeletes: vscode.Uri[] = [];
+  private deleteTimer: ReturnType<typeof setTimeout> | undefined;
+  private warnedMemory = false;
+  private warnedWrite = false;
+  private disposed = false;
+
+  constructor(
+    readonly context: vscode.ExtensionContext,
+    readonly logger: Logger,
+    readonly ui: Ui,
+  ) {}
+
+  /** The folder that holds the index: the workspace storage, when there is one on local disk. */
+  private storageDir(): string | undefined {
+    const uri = this.context.storageUri;
+    return uri?.scheme === 'file' ? uri.fsPath : undefined;
+  }
+
+  get indexFile(): string | undefined {
+    const dir = this.storageDir();
+    return dir ? path.join(dir, INDEX_NAME) : undefined;
+  }
+
+  /** Whether the gallery is kept on disk (else in memory, for this window only). */
+  get persistent(): boolean {
+    return this.storageDir() !== undefined;
+  }
+
+  /** Load the index (once). Everything else waits for it. */
+  ready(): Promise<void> {
+    return (this.loaded ??= this.load());
+  }
+
+  private async load(): Promise<void> {
+    const core = loadCore();
+    const dir = this.storageDir();
+    if (dir) {
+      this.file = new IndexFile(dir, { parse: core.parseIndex, serialize: core.serializeIndex });
+      let corrupt = false;
+      try {
+        await fsp.mkdir(dir, { recursive: true });
+        const removed = await this.file.cleanTemps();
+        if (removed.length) this.logger.info(`Gallery: removed ${removed.length} temporary file(s) left by an interrupted write.`);
+        const found = await this.file.read();
+        if (found.kind === 'ok') {
+          this.lastText = found.text;
+          this.setIndex(found.index);
+        }
+        corrupt = found.kind === 'corrupt';
+        this.logger.info(`Gallery: ${found.kind === 'missing' ? 'no index yet' : found.kind === 'ok' ? plural(found.index.entries.length, 'image') : 'the index is damaged'} (${this.file.file})`);
+      } catch (e) {
+        this.logger.error(`Gallery: cannot read ${this.file.file}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      this.watchIndex(dir);
+      // Sets the damaged file aside under the lock and starts over from what could be salvaged;
+      // the rebuild from the images' records follows in the background.
+      if (corrupt) await this.enqueue(() => this.writeThrough((i) => i));
+    } else {
+      this.logger.info(`Gallery: no workspace storage${this.context.storageUri ? ` on local disk (${this.context.storageUri.toString()})` : ''}; kept in memory for this window.`);
+    }
+    this.watchImages();
+    void this.checkFiles();
+  }
+
+  // ---- Reading --------------------------------------------------------------------------------
+
+  async entries(): Promise<readonly GalleryEntry[]> {
+    await this.ready();
+    return this.index.entries;
+  }
+
+  /** The entries as loaded so far (empty before `ready`). */
+  get current(): readonly GalleryEntry[] {
+    return this.index.entries;
+  }
+
+  get(id: string): GalleryEntry | undefined {
+    return this.byId.get(id);
+  }
+
+  findByUri(uri: string): GalleryEntry | undefined {
+    return this.byUri.get(uri);
+  }
+
+  /** The entry for a local file's path (file: entries only). */
+  findByPath(p: string): GalleryEntry | undefined {
+    return this.index.entries.find((e) => e.uri.startsWith('file:') && vscode.Uri.parse(e.uri).path === p);
+  }
+
+  isMissing(id: string): boolean {
+    return this.missing.has(id);
+  }
+
+  missingIds(): string[] {
+    return [...this.missing];
+  }
+
+  // ---- Changing -------------------------------------------------------------------------------
+
+  /** Record new images (called by `execute` after saving). */
+  async add(entries: readonly GalleryEntry[]): Promise<void> {
+    if (!entries.length) return;
+    await this.ready();
+    if (!this.file && !this.warnedMemory) {
+      this.warnedMemory = true;
+      void this.ui.warn(
+        this.context.storageUri
+          ? "The extension's workspace storage is not on this machine's disk, so the gallery keeps the images made in this window only until it closes."
+          : 'No folder is open, so the gallery keeps the images made in this window only until it closes.',
+      );
+    }
+    const core = loadCore();
+    await this.mutate((i) => core.addEntries(i, entries, Date.now()));
+  }
+
+  /** Take entries out of the gallery (their files stay); the deletion reaches every window. */
+  async remove(ids: readonly string[]): Promise<void> {
+    if (!ids.length) return;
+    await this.ready();
+    const core = loadCore();
+    await this.mutate((i) => core.removeEntries(i, ids, Date.now()));
+    for (const id of ids) this.missing.delete(id);
+  }
+
+  /**
+   * Delete an image's file and its entry. With `useTrash`, a file system without a trash throws
+   * TrashUnavailableError and nothing changes (the caller asks before deleting for good).
+   */
+  async deleteImage(id: string, opts: { useTrash: boolean }): Promise<DeleteOutcome> {
+    await this.ready();
+    const entry = this.byId.get(id);
+    if (!entry) throw new Error('That image is no longer in the gallery.');
+    const uri = vscode.Uri.parse(entry.uri, true);
+    let outcome: DeleteOutcome = opts.useTrash ? 'trash' : 'permanent';
+    try {
+      await vscode.workspace.fs.delete(uri, { useTrash: opts.useTrash, recursive: false });
+    } catch (e) {
+      if (!(await this.exists(uri))) outcome = 'alreadyGone';
+      else if (opts.useTrash) throw new TrashUnavailableError(uri, e instanceof Error ? e.message : String(e));
+      else throw e;
+    }
+    this.logger.info(`Gallery: deleted ${uri.toString(true)} (${outcome})`);
+    await this.remove([id]);
+    return outcome;
+  }
+
+  /** Re-read the index (another window wrote it). */
+  async reload(): Promise<void> {
+    await this.ready();
+    if (!this.file) return;
+    await this.enqueue(async () => {
+      const file = this.file!;
+      const found = await file.read().catch((e: unknown) => {
+        this.logger.warn(`Gallery: cannot read the index: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      });
+      if (!found || found.kind === 'missing') return;
+      if (found.kind === 'corrupt') {
+        await this.writeThrough((i) => i);
+        return;
+      }
+      if (found.text === this.lastText) return;
+      this.lastText = found.text;
+      this.setIndex(loadCore().mergeIndexes(this.index, found.index, Date.now()));
+    });
+  }
+
+  /** Apply a change: under the lock, on top of the file merged with this window's copy. */
+  private mutate(change: (i: GalleryIndex) => GalleryIndex): Promise<void> {
+    return this.enqueue(async () => {
+      if (!this.file) {
+        this.setIndex(change(this.index));
+        return;
+      }
+      await this.writeThrough(change);
+    });
+  }
+
+  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** One locked read-merge-write (inside the queue). */
+  private async writeThrough(change: (i: GalleryIndex) => GalleryIndex): Promise<void> {
+    const core = loadCore();
+    const file = this.file!;
+    try {
+      const r = await file.update((disk) => change(core.mergeIndexes(disk, this.index, Date.now())));
+      this.lastText = r.text;
+      this.setIndex(r.index);
+      // The rebuild adds entries through this queue: run it after this write.
+      if (r.recovered) void this.afterRecovery(r.recovered);
+    } catch (e) {
+      // Keep the change in this window; the next successful write carries it to disk.
+      this.setIndex(change(this.index));
+      const reason = e instanceof Error ? e.message : String(e);
+      this.logger.error(`Gallery: cannot write ${file.file}: ${reason}`);
+      if (!this.warnedWrite) {
+        this.warnedWrite = true;
+        void this.ui.error(`The gallery index could not be saved (${reason}). This window keeps its gallery in memory and tries again on the next change.`, 'Show Log').then((c) => {
+          if (c) void vscode.commands.executeCommand('fluxStudio.showLog');
+        });
+      }
+    }
+  }
+
+  private async afterRecovery(rec: Recovery): Promise<void> {
+    this.logger.warn(`Gallery: the index ${rec.problem}; set aside as ${rec.backup}, ${plural(rec.salvaged, 'entry', 'entries')} kept. Rebuilding from the images' records.`);
+    let result: RebuildResult | undefined;
+    try {
+      result = await this.rebuild();
+    } catch (e) {
+      this.logger.error(`Gallery: rebuilding failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const n = this.index.entries.length;
+    void this.ui
+      .warn(
+        `The gallery index ${rec.problem}, so it was set aside as ${rec.backup} (in the extension's workspace storage) and rebuilt from the images' embedded records: the gallery has ${plural(n, 'image')}${result ? `, ${result.added} found in the workspace's files` : ''}.`,
+        'Show Log',
+      )
+      .then((c) => {
+        if (c) void vscode.commands.executeCommand('fluxStudio.showLog');
+      });
+  }
+
+  private setIndex(next: GalleryIndex): void {
+    if (this.disposed || loadCore().sameIndex(this.index, next)) return;
+    this.index = next;
+    this.byId = new Map(next.entries.map((e) => [e.id, e]));
+    this.byUri = new Map(next.entries.map((e) => [e.uri, e]));
+    for (const id of [...this.missing]) if (!this.byId.has(id)) this.missing.delete(id);
+    this.changed.fire();
+    void this.checkFiles();
+  }
+
+  // ---- Rebuilding from the images' records -------------------------------------------------
+
+  /** Scan the workspace's images and add those with a record that the gallery does not hold yet. */
+  async rebuild(progress?: { report(done: number, total: number): void; token?: vscode.CancellationToken }): Promise<RebuildResult> {
+    await this.ready();
+    const core = loadCore();
+    const token = progress?.token;
+    const uris = await vscode.workspace.findFiles(IMAGE_GLOB, SCAN_EXCLUDE, undefined, token);
+    const known = new Set(this.index.entries.map((e) => e.uri));
+    const found: GalleryEntry[] = [];
+    let withRecord = 0;
+    let done = 0;
+    await pool(uris, 4, async (uri) => {
+      if (token?.isCancellationRequested) return;
+      try {
+        const st = await vscode.workspace.fs.stat(uri);
+        if (st.size <= SCAN_MAX_BYTES) {
+          const bytes = await vscode.workspace.fs.readFile(uri);
+          const record = core.readRecord(bytes);
+          if (record) {
+            withRecord++;
+            const key = uri.toString();
+            if (!known.has(key)) {
+              known.add(key);
+              let entry = core.entryFromRecord(record, key, bytes.length);
+              // Removed from the gallery before: asking again brings it back, under a new id.
+              if (Object.prototype.hasOwnProperty.call(this.index.tombstones, entry.id)) entry = { ...entry, id: `${entry.id}-${Date.now().toString(36)}` };
+              found.push(entry);
+            }
+          }
+        }
+      } catch (e) {
+        this.logger.debug(`Gallery: skipped ${uri.toString(true)}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      progress?.report(++done, uris.length);
+    });
+    const cancelled = Boolean(token?.isCancellationRequested);
+    if (found.length) await this.add(found);
+    for (const e of found) {
+      this.missing.delete(e.id);
+      this.checked.add(e.id);
+    }
+    this.logger.info(`Gallery: scanned ${plural(uris.length, 'image')}, ${withRecord} with a record, ${found.length} added${cancelled ? ' (cancelled)' : ''}.`);
+    return { scanned: uris.length, withRecord, added: found.length, cancelled };
+  }
+
+  // ---- Missing files --------------------------------------------------------------------------
+
+  private async exists(uri: vscode.Uri): Promise<boolean> {
+    try {
+      if (uri.scheme === 'file') await fsp.stat(uri.fsPath);
+      else await vscode.workspace.fs.stat(uri);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private setMissing(id: string, missing: boolean): boolean {
+    if (missing === this.missing.has(id)) return false;
+    if (missing) this.missing.add(id);
+    else this.missing.delete(id);
+    return true;
+  }
+
+  /**
+   * Look for every file again (the view does when it opens): file events can be missed, e.g. a file
+   * created and deleted within one batch of events.
+   */
+  recheckAll(): Promise<void> {
+    this.checked.clear();
+    return this.checkFiles();
+  }
+
+  /** Look for the files of entries not checked yet (or of `ids`); 16 at a time. */
+  async checkFiles(ids?: readonly string[]): Promise<void> {
+    const todo = ids ? ids.map((id) => this.byId.get(id)).filter((e): e is GalleryEntry => Boolean(e)) : this.index.entries.filter((e) => !this.checked.has(e.id));
+    if (!todo.length) return;
+    for (const e of todo) this.checked.add(e.id);
+    let changed = false;
+    await pool(todo, 16, async (e) => {
+      let uri: vscode.Uri;
+      try {
+        uri = vscode.Uri.parse(e.uri, true);
+      } catch {
+        changed = this.setMissing(e.id, true) || changed;
+        return;
+      }
+      const there = await this.exists(uri);
+      if (this.byId.has(e.id)) changed = this.setMissing(e.id, !there) || changed;
+    });
+    if (changed && !this.disposed) this.missingChanged.fire();
+  }
+
+  /** Follow the images: deletions and creations anywhere in the workspace, moves made in VS Code. */
+  private watchImages(): void {
+    const images = vscode.workspace.createFileSystemWatcher(IMAGE_GLOB, false, true, false);
+    // Folders too: deleting a folder reports the folder only.
+    const deletions = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
+    this.subs.push(
+      images,
+      deletions,
+      images.onDidCreate((uri) => {
+        const e = this.findByUri(uri.toString());
+        if (e && this.setMissing(e.id, false)) this.missingChanged.fire();
+      }),
+      deletions.onDidDelete((uri) => {
+        this.pendingDeletes.push(uri);
+        this.deleteTimer ??= setTimeout(() => this.applyDeletes(), 150);
+      }),
+      vscode.workspace.onDidRenameFiles((ev) => void this.followRenames(ev.files)),
+    );
+  }
+
+  private applyDeletes(): void {
+    this.deleteTimer = undefined;
+    const gone = new Set(this.pendingDeletes.map((u) => u.toString()));
+    this.pendingDeletes = [];
+    let changed = false;
+    for (const e of this.index.entries) {
+      // The file itself or any folder above it.
+      for (let p = e.uri; p.includes('/'); p = p.slice(0, p.lastIndexOf('/'))) {
+        if (gone.has(p)) {
+          changed = this.setMissing(e.id, true) || changed;
+          break;
+        }
+      }
+    }
+    if (changed) this.missingChanged.fire();
+  }
+
+  /** A file or folder moved in VS Code: its entries follow it. */
+  private async followRenames(files: readonly { oldUri: vscode.Uri; newUri: vscode.Uri }[]): Promise<void> {
+    await this.ready();
+    const moved: GalleryEntry[] = [];
+    for (const { oldUri, newUri } of files) {
+      const from = oldUri.toString();
+      const to = newUri.toString();
+      for (const e of this.index.entries) {
+        if (e.uri === from) moved.push({ ...e, uri: to });
+        else if (e.uri.startsWith(`${from}/`)) moved.push({ ...e, uri: to + e.uri.slice(from.length) });
+      }
+    }
+    if (!moved.length) return;
+    const core = loadCore();
+    await this.mutate((i) => core.updateEntries(i, moved, Date.now()));
+    for (const e of moved) this.checked.delete(e.id);
+    void this.checkFiles();
+  }
+
+  // ---- Watching the index ---------------------------------------------------------------------
+
+  private watchIndex(dir: string): void {
+    const onEvent = (name: string | null) => {
+      if (name !== null && name !== INDEX_NAME) return;
+      clearTimeout(this.reloadTimer);
+      this.reloadTimer = setTimeout(() => void this.reload().catch((e: unknown) => this.logger.warn(`Gallery: reload failed: ${String(e)}`)), 100);
+    };
+    try {
+      this.watcher = watch(dir, { persistent: false }, (_event, name) => onEvent(name === null ? null : String(name)));
+      this.watcher.on('error', (e) => {
+        this.logger.warn(`Gallery: watching the index failed (${e.message}); checking it every 2 s instead.`);
+        this.watcher?.close();
+        this.watcher = undefined;
+        this.pollIndex(dir, onEvent);
+      });
+    } catch (e) {
+      this.logger.warn(`Gallery: cannot watch the index (${e instanceof Error ? e.message : String(e)}); checking it every 2 s instead.`);
+      this.pollIndex(dir, onEvent);
+    }
+  }
+
+  private pollIndex(dir: string, onEvent: (name: string) => void): void {
+    this.polling = path.join(dir, INDEX_NAME);
+    watchFile(this.polling, { interval: 2000, persistent: false }, () => onEvent(INDEX_NAME));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.watcher?.close();
+    if (this.polling) unwatchFile(this.polling);
+    clearTimeout(this.reloadTimer);
+    clearTimeout(this.deleteTimer);
+    for (const d of this.subs.splice(0)) d.dispose();
+    this.changed.dispose();
+    this.missingChanged.dispose();
+  }
+}

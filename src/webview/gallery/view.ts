@@ -1,0 +1,325 @@
+/**
+ * The gallery view's extension side (the "Flux" container in the activity bar), part of the lazily
+ * loaded gallery bundle: the webview view, and what the gallery's commands do. Every message from
+ * the page is parsed with zod and a malformed one is refused and logged; nothing is posted before
+ * the page says `ready`. Entries go to the page in pages of PAGE_SIZE, then as changes. The page may
+ * load images only from the built UI, the media folder and the folders that hold the gallery's
+ * images (and each workspace folder's assets folder, where new ones go).
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { findModel } from '../../core/catalog';
+import type { GalleryEntry } from '../../core/gallery';
+import { loadCore } from '../../host/core';
+import { isInside, resolveDestination } from '../../host/destination';
+import { pickItemAction, runItemAction } from '../../host/gallery/actions';
+import { GALLERY_COMMANDS, ITEM_COMMAND_IDS } from '../../host/gallery/commands';
+import type { GalleryIndexStore } from '../../host/gallery/indexStore';
+import type { RebuildResult } from '../../host/gallery/store';
+import type { Services } from '../../host/services';
+import { readSettings } from '../../host/settings';
+import { pageHtml, resourceRoots } from '../html';
+import { PAGE_SIZE, type ItemAction, type RunningView, type ToPage, type ViewEntry } from './protocol';
+import { gallerySchemas, type GallerySchemas } from './schema';
+
+/** More distinct image folders than this and the page may load from their workspace folders instead. */
+const MAX_ROOTS = 40;
+
+let schemas: GallerySchemas | undefined;
+/** The message schemas, built once from the zod in the engine bundle. */
+function getSchemas(): GallerySchemas {
+  return (schemas ??= gallerySchemas(loadCore().z));
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const issue = (e: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }) =>
+  e.issues.map((i) => `${i.path.map(String).join('.') || '(message)'}: ${i.message}`).join('; ').slice(0, 300);
+
+/** The folders the page may load images from: those holding gallery images, plus each workspace folder's assets folder. */
+export function imageRoots(entries: readonly GalleryEntry[]): vscode.Uri[] {
+  const dirs = new Map<string, vscode.Uri>();
+  const add = (u: vscode.Uri) => dirs.set(u.toString(), u);
+  for (const e of entries) {
+    try {
+      add(vscode.Uri.joinPath(vscode.Uri.parse(e.uri, true), '..'));
+    } catch {
+      /* not a URI: shown as missing */
+    }
+  }
+  for (const wf of vscode.workspace.workspaceFolders ?? []) {
+    const dest = resolveDestination(undefined, readSettings(wf.uri).assetsFolder, wf);
+    if (dest.kind === 'folder') add(dest.folder);
+  }
+  // Outermost first; a folder inside a kept one adds nothing.
+  let roots: vscode.Uri[] = [];
+  for (const u of [...dirs.values()].sort((a, b) => a.path.length - b.path.length)) if (!roots.some((r) => isInside(r, u))) roots.push(u);
+  if (roots.length > MAX_ROOTS) {
+    const widened = new Map<string, vscode.Uri>();
+    for (const u of roots) {
+      const wf = vscode.workspace.getWorkspaceFolder(u);
+      widened.set((wf?.uri ?? u).toString(), wf?.uri ?? u);
+    }
+    roots = [...widened.values()];
+  }
+  return roots.sort((a, b) => (a.toString() < b.toString() ? -1 : 1));
+}
+
+export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  /** The page said `ready` and has everything sent since. */
+  private ready = false;
+  /** What the page holds: id → signature (file and version). */
+  private sent = new Map<string, string>();
+  private roots = '';
+  private runningTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Counts full sends (`init` + pages); a newer one stops an older one. */
+  private sending = 0;
+  /** Pages of the latest send are still going out (a change then starts the send over). */
+  private paging = false;
+  private viewSubs: vscode.Disposable[] = [];
+  private store!: GalleryIndexStore;
+
+  constructor(private readonly s: Services) {}
+
+  async resolveWebviewView(view: vscode.WebviewView): Promise<void> {
+    for (const d of this.viewSubs.splice(0)) d.dispose();
+    this.view = view;
+    this.ready = false;
+    try {
+      this.store = await this.s.gallery.load();
+    } catch (e) {
+      this.s.log.error(`Gallery: cannot load the gallery: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      void this.s.ui.error(`The gallery could not be loaded: ${e instanceof Error ? e.message : String(e)}`, 'Show Log').then((c) => {
+        if (c) this.s.log.show();
+      });
+      return;
+    }
+    this.setOptions(view, imageRoots(this.store.current));
+    view.webview.html = pageHtml(view.webview, this.s.context.extensionUri, { name: 'gallery', title: 'Flux Gallery' });
+    this.viewSubs.push(
+      view.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      // Hidden, the page is gone (no retained context); shown again, it reloads and says ready.
+      view.onDidChangeVisibility(() => {
+        if (!view.visible) this.ready = false;
+      }),
+      view.onDidDispose(() => {
+        if (this.view === view) this.view = undefined;
+        this.ready = false;
+        for (const d of this.viewSubs.splice(0)) d.dispose();
+      }),
+      this.store.onDidChange(() => this.entriesChanged()),
+      this.store.onDidChangeMissing(() => this.postMissing()),
+      this.s.generations.onDidChange(() => this.scheduleRunning()),
+    );
+    this.describe();
+  }
+
+  private setOptions(view: vscode.WebviewView, roots: vscode.Uri[]): void {
+    this.roots = roots.map(String).join('\n');
+    view.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: resourceRoots(this.s.context.extensionUri, roots) };
+  }
+
+  private post(message: ToPage): void {
+    if (this.view && this.ready) void this.view.webview.postMessage(message);
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = getSchemas().toHost.safeParse(raw);
+    if (!parsed.success) {
+      const type = raw && typeof raw === 'object' && typeof (raw as { type?: unknown }).type === 'string' ? (raw as { type: string }).type.slice(0, 40) : typeof raw;
+      this.s.log.warn(`Gallery: refused a malformed message from the page (type ${JSON.stringify(type)}): ${issue(parsed.error)}`);
+      return;
+    }
+    const m = parsed.data;
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.sendAll();
+        void this.store.recheckAll();
+        return;
+      case 'action':
+        void runItemAction(this.s, m.action, m.id);
+        return;
+      case 'more':
+        void pickItemAction(this.s, m.id);
+        return;
+      case 'cancel':
+        this.s.generations.cancel(m.generationId);
+        return;
+      case 'command':
+        void this.pageCommand(m.command);
+        return;
+      case 'imageError':
+        void this.imageError(m.id);
+        return;
+    }
+  }
+
+  private async pageCommand(command: 'generate' | 'setApiKey' | 'rebuild'): Promise<void> {
+    if (command === 'setApiKey') await vscode.commands.executeCommand('fluxStudio.setApiKey');
+    else if (command === 'rebuild') await vscode.commands.executeCommand(GALLERY_COMMANDS.rebuild);
+    else {
+      const panel = (await vscode.commands.getCommands(true)).includes('fluxStudio.openGenerator');
+      await vscode.commands.executeCommand(panel ? 'fluxStudio.openGenerator' : 'fluxStudio.generate');
+    }
+  }
+
+  /** An image did not load: its file may be gone, or it lives in a folder the page may not read yet. */
+  private async imageError(id: string): Promise<void> {
+    await this.store.checkFiles([id]);
+    if (!this.store.isMissing(id)) this.updateRoots();
+  }
+
+  private toView(e: GalleryEntry): ViewEntry {
+    const uri = vscode.Uri.parse(e.uri);
+    const created = Date.parse(e.createdAt);
+    return {
+      id: e.id,
+      uri: e.uri,
+      src: this.view!.webview.asWebviewUri(uri).toString(),
+      name: decodeURIComponent(path.posix.basename(uri.path)),
+      prompt: e.prompt,
+      modelKey: e.modelKey,
+      modelLabel: findModel(e.modelKey)?.label ?? e.model,
+      width: e.width,
+      height: e.height,
+      ...(e.size !== undefined ? { size: e.size } : {}),
+      ...(e.seed !== undefined ? { seed: e.seed } : {}),
+      createdAt: Number.isFinite(created) ? created : 0,
+      ...(e.creditsUsed !== undefined ? { creditsUsed: e.creditsUsed } : {}),
+    };
+  }
+
+  private static signature(e: GalleryEntry): string {
+    return `${e.uri}\n${e.updatedAt ?? e.createdAt}`;
+  }
+
+  /** Everything, from the start: after `ready`, and when much changed. */
+  private sendAll(): void {
+    const run = ++this.sending;
+    const entries = this.store.current;
+    this.post({ type: 'init', total: entries.length, hasFolder: Boolean(vscode.workspace.workspaceFolders?.length), persistent: this.store.persistent });
+    this.sent = new Map(entries.map((e) => [e.id, GalleryView.signature(e)]));
+    this.postRunning();
+    // The first page at once (the first screen); the others one after another as each is delivered,
+    // so the page can paint between them. A newer `init` stops an older run.
+    this.paging = true;
+    void (async () => {
+      try {
+        for (let i = 0; i < entries.length; i += PAGE_SIZE) {
+          if (run !== this.sending || !this.ready || !this.view) return;
+          await this.view.webview.postMessage({ type: 'page', entries: entries.slice(i, i + PAGE_SIZE).map((e) => this.toView(e)) } satisfies ToPage);
+        }
+      } finally {
+        if (run === this.sending) this.paging = false;
+      }
+      if (run === this.sending) this.postMissing();
+    })();
+  }
+
+  /** The page may need a new image folder (reloads it); returns whether it did. */
+  private updateRoots(): boolean {
+    if (!this.view) return false;
+    const roots = imageRoots(this.store.current);
+    if (roots.map(String).join('\n') === this.roots) return false;
+    this.s.log.debug(`Gallery: the page may now load images from ${roots.map((r) => r.toString(true)).join(', ')}`);
+    this.ready = false;
+    this.setOptions(this.view, roots); // the page reloads and says ready again
+    return true;
+  }
+
+  private entriesChanged(): void {
+    this.describe();
+    if (!this.view || !this.ready) return;
+    if (this.updateRoots()) return;
+    const entries = this.store.current;
+    const now = new Map(entries.map((e) => [e.id, GalleryView.signature(e)]));
+    const changed = entries.filter((e) => this.sent.get(e.id) !== now.get(e.id));
+    const removed = [...this.sent.keys()].filter((id) => !now.has(id));
+    if (changed.length > 5 * PAGE_SIZE || this.paging) {
+      this.sendAll();
+      return;
+    }
+    if (removed.length) this.post({ type: 'remove', ids: removed });
+    for (let i = 0; i < changed.length; i += PAGE_SIZE) this.post({ type: 'upsert', entries: changed.slice(i, i + PAGE_SIZE).map((e) => this.toView(e)) });
+    this.sent = now;
+  }
+
+  private postMissing(): void {
+    this.post({ type: 'missing', ids: this.store.missingIds() });
+  }
+
+  private scheduleRunning(): void {
+    this.describe();
+    this.runningTimer ??= setTimeout(() => {
+      this.runningTimer = undefined;
+      this.postRunning();
+    }, 100);
+  }
+
+  private postRunning(): void {
+    const generations: RunningView[] = this.s.generations.list().map((g) => ({
+      id: g.id,
+      prompt: g.prompt,
+      modelLabel: g.model.label,
+      phase: g.phase,
+      ...(g.percent !== undefined ? { percent: g.percent } : {}),
+      startedAt: g.startedAt,
+    }));
+    this.post({ type: 'running', generations });
+  }
+
+  /** The count beside the view's title, and a badge while generations run. */
+  private describe(): void {
+    if (!this.view || !this.store) return;
+    const n = this.store.current.length;
+    this.view.description = n ? plural(n, 'image') : undefined;
+    const running = this.s.generations.list().length;
+    // A badge of 0 is not shown (setting undefined does not clear it in every VS Code version).
+    this.view.badge = { value: running, tooltip: running ? `${plural(running, 'generation')} running` : '' };
+  }
+
+  dispose(): void {
+    clearTimeout(this.runningTimer);
+    for (const d of this.viewSubs.splice(0)) d.dispose();
+  }
+}
+
+/** "Rebuild Gallery from Files": add the workspace's images that carry a record, with progress. */
+export async function rebuildCommand(s: Services): Promise<RebuildResult | undefined> {
+  if (!vscode.workspace.workspaceFolders?.length) {
+    void s.ui.info('Open a folder first: the gallery is rebuilt from the images in the workspace.');
+    return undefined;
+  }
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Flux: Rebuilding the gallery from the images in the workspace', cancellable: true },
+    (progress, token) => {
+      let shown = 0;
+      return s.gallery.load().then((store) => store.rebuild({
+        token,
+        report: (done, total) => {
+          const pct = Math.floor((done / total) * 100);
+          if (pct > shown) {
+            progress.report({ increment: pct - shown, message: `${done} of ${total}` });
+            shown = pct;
+          }
+        },
+      }));
+    },
+  );
+  const looked = `${plural(result.scanned, 'image')} looked at`;
+  if (result.added) void s.ui.info(`Added ${plural(result.added, 'image')} to the gallery (${result.withRecord} carry a generation record; ${looked}).${result.cancelled ? ' Stopped before the end.' : ''}`);
+  else if (result.withRecord) void s.ui.info(`Every image with a generation record is already in the gallery (${looked}).${result.cancelled ? ' Stopped before the end.' : ''}`);
+  else void s.ui.info(`No image in this workspace carries a Flux Image Studio generation record (${looked}).${result.cancelled ? ' Stopped before the end.' : ''}`);
+  return result;
+}
+
+/** A context-menu command: VS Code passes the item's `data-vscode-context`, parsed like a message. */
+export function itemCommand(s: Services, action: ItemAction, arg: unknown): Promise<void> | undefined {
+  const parsed = getSchemas().itemContext.safeParse(arg);
+  if (!parsed.success) {
+    s.log.warn(`Gallery: ${ITEM_COMMAND_IDS[action]} needs a gallery item (run it from the gallery): ${issue(parsed.error)}`);
+    return undefined;
+  }
+  return runItemAction(s, action, parsed.data.entryId);
+}

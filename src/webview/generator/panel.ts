@@ -1,0 +1,525 @@
+/**
+ * The generator panel's extension side: one webview panel, its form (as the page last sent it), its
+ * runs, and the editor place its Insert buttons write to. Every message from the page is parsed
+ * (the page is untrusted) and turned into an action; nothing is posted before the page says `ready`.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { findModel, PROVIDERS } from '../../core/catalog';
+import { Anchor } from '../../host/anchor';
+import { loadCore } from '../../host/core';
+import { resolveDestination, isInside } from '../../host/destination';
+import { insertLinks, linkText, type Target } from '../../host/generation';
+import { setApiKeyCommand } from '../../host/keys';
+import { runRequest } from '../../host/run';
+import type { Services } from '../../host/services';
+import { readSettings } from '../../host/settings';
+import { pageHtml, resourceRoots } from '../html';
+import { checkForm, curlText, missingKeyText, sizeText, type Validate } from './form';
+import type { FieldProblem, FormState, ImageAction, ImageView, KeyState, RunAction, RunRequest, RunView, TargetView, ToHost, ToUi } from './protocol';
+import { generatorSchemas, type GeneratorSchemas } from './schema';
+
+export const VIEW_TYPE = 'fluxStudio.generator';
+export const TITLE = 'Flux Image Generator';
+/** The last form and seed, so a new panel starts from them. */
+export const LAST_KEY = 'fluxStudio.generator.last';
+/** Where the panel's Insert goes, so it survives a window reload. */
+const TARGET_KEY = 'fluxStudio.generator.target';
+const MAX_RUNS = 20;
+
+let schemas: GeneratorSchemas | undefined;
+/** The message schemas, built once from the zod in the engine bundle. */
+export function getSchemas(): GeneratorSchemas {
+  return (schemas ??= generatorSchemas(loadCore().z));
+}
+
+/** The engine's final word on a request, as field problems. */
+export const engineValidate: Validate = (request) => {
+  const v = loadCore().validateRequest(request);
+  return v.ok ? { ok: true } : { ok: false, problems: v.problems };
+};
+
+type RunState = { -readonly [K in keyof RunView]: RunView[K] } & { job?: { cancel(): void } };
+
+interface SavedTarget {
+  uri: string;
+  start: number;
+  end: number;
+}
+
+export interface PanelInit {
+  readonly form: FormState;
+  readonly lastSeed: number | null;
+  readonly runs?: readonly RunView[];
+  readonly notes?: readonly string[];
+}
+
+export class GeneratorPanel implements vscode.Disposable {
+  private ready = false;
+  private waiters: Array<(ok: boolean) => void> = [];
+  private form: FormState;
+  private lastSeed: number | null;
+  private runs: RunState[];
+  private notes: string[];
+  private target: { anchor: Anchor; column: vscode.ViewColumn | undefined } | undefined;
+  private imageRoots: vscode.Uri[] = [];
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
+  private shown = false;
+  private readonly subs: vscode.Disposable[] = [];
+  private readonly onDisposeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.onDisposeEmitter.event;
+
+  constructor(private readonly s: Services, readonly panel: vscode.WebviewPanel, init: PanelInit) {
+    this.form = init.form;
+    this.lastSeed = init.lastSeed;
+    // Restored runs get their image URIs anew (the webview's resource origin is not kept across sessions).
+    this.runs = (init.runs ?? [])
+      .filter((r) => r.status !== 'running')
+      .map((r) => ({ ...r, images: r.images.map((i) => ({ ...i, src: panel.webview.asWebviewUri(vscode.Uri.parse(i.uri)).toString() })) }));
+    this.notes = [...(init.notes ?? [])];
+    panel.iconPath = vscode.Uri.joinPath(s.context.extensionUri, 'media', 'flux.svg');
+    for (const r of this.runs) for (const i of r.images) this.addRoot(vscode.Uri.parse(i.uri));
+    this.subs.push(
+      panel.webview.onDidReceiveMessage((m) => void this.receive(m)),
+      panel.onDidChangeViewState(() => {
+        // A hidden panel's page is gone (no retained context); it says `ready` again when shown.
+        if (!panel.visible) this.ready = false;
+      }),
+      panel.onDidDispose(() => this.dispose()),
+      s.keys.onDidChange(() => void this.keyState().then((keys) => this.post({ type: 'keys', keys }))),
+    );
+  }
+
+  // ---- Life cycle ----------------------------------------------------------------------------
+
+  /** Resolves true once the page has said `ready` (false if the panel closes or the page never answers). */
+  whenReady(timeoutMs = 30_000): Promise<boolean> {
+    if (this.ready) return Promise.resolve(true);
+    if (this.disposed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.s.log.warn(`Generator panel: the page did not answer within ${timeoutMs / 1000} s.`);
+        done(false);
+      }, timeoutMs);
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.waiters = this.waiters.filter((w) => w !== done);
+        resolve(ok);
+      };
+      this.waiters.push(done);
+    });
+  }
+
+  /** Load the page (once the target, and so the image folders, are known). */
+  show(): void {
+    this.shown = true;
+    this.addRoot(this.expectedFolder());
+    this.applyOptions();
+    this.panel.webview.html = pageHtml(this.panel.webview, this.s.context.extensionUri, { name: 'generator', title: TITLE });
+  }
+
+  reveal(): void {
+    this.panel.reveal(this.panel.viewColumn, false);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.flushSave();
+    // Generations under way carry on: they are paid for, and the gallery records them.
+    for (const w of this.waiters.splice(0)) w(false);
+    this.target?.anchor.dispose();
+    for (const d of this.subs.splice(0)) d.dispose();
+    void this.s.context.workspaceState.update(TARGET_KEY, undefined);
+    this.onDisposeEmitter.fire();
+    this.onDisposeEmitter.dispose();
+    this.panel.dispose();
+  }
+
+  // ---- Filling the form and the target (from the command) --------------------------------------
+
+  get currentForm(): FormState {
+    return this.form;
+  }
+
+  fill(form: FormState, notes: readonly string[]): void {
+    this.form = form;
+    this.scheduleSave();
+    if (this.ready) this.post({ type: 'setForm', form, notes });
+    else this.notes.push(...notes);
+  }
+
+  /** Insert will write where this editor's selection is now (and follow later edits). */
+  setTarget(editor: vscode.TextEditor): void {
+    this.target?.anchor.dispose();
+    const doc = editor.document;
+    this.target = { anchor: new Anchor(doc.uri, doc, editor.selection), column: editor.viewColumn };
+    const saved: SavedTarget = { uri: doc.uri.toString(), start: doc.offsetAt(editor.selection.start), end: doc.offsetAt(editor.selection.end) };
+    void this.s.context.workspaceState.update(TARGET_KEY, saved);
+    this.addRoot(this.expectedFolder());
+    this.post({ type: 'target', target: this.targetView() });
+  }
+
+  /** After a window reload: the place Insert wrote to, from workspace state. */
+  async restoreTarget(): Promise<void> {
+    const saved = this.s.context.workspaceState.get<SavedTarget>(TARGET_KEY);
+    if (!saved || typeof saved.uri !== 'string') return;
+    try {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(saved.uri));
+      const range = new vscode.Range(doc.positionAt(saved.start), doc.positionAt(saved.end));
+      this.target?.anchor.dispose();
+      this.target = { anchor: new Anchor(doc.uri, doc, range), column: undefined };
+      this.addRoot(this.expectedFolder());
+    } catch (e) {
+      this.s.log.info(`Generator panel: the document it inserted into is gone (${String(e)}).`);
+    }
+  }
+
+  private targetView(): TargetView | null {
+    if (!this.target) return null;
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.target!.anchor.uri.toString());
+    const line = doc ? this.target.anchor.range(doc).start.line + 1 : 1;
+    return { name: path.posix.basename(this.target.anchor.uri.path), line };
+  }
+
+  // ---- Resource roots --------------------------------------------------------------------------
+
+  /** The folder images for the current target (or the first workspace folder) are saved in. */
+  private expectedFolder(): vscode.Uri | undefined {
+    const uri = this.target?.anchor.uri;
+    const doc = uri ? { uri, isUntitled: uri.scheme === 'untitled' } : undefined;
+    const dest = resolveDestination(doc, readSettings(uri).assetsFolder, doc ? undefined : vscode.workspace.workspaceFolders?.[0]);
+    return dest.kind === 'folder' ? dest.folder : undefined;
+  }
+
+  /** Let the page load images from a file's (or a folder's) folder; once shown, new roots reload the page. */
+  private addRoot(fileOrFolder: vscode.Uri | undefined): boolean {
+    if (!fileOrFolder) return false;
+    const folder = /\.(png|jpe?g|webp)$/i.test(fileOrFolder.path) ? vscode.Uri.joinPath(fileOrFolder, '..') : fileOrFolder;
+    if (this.imageRoots.some((r) => isInside(r, folder))) return false;
+    this.imageRoots = [...this.imageRoots.filter((r) => !isInside(folder, r)), folder];
+    if (this.shown) this.applyOptions();
+    return this.shown;
+  }
+
+  /** New roots make VS Code reload the page (it says `ready` again and gets `init`); until then it still hears messages. */
+  private applyOptions(): void {
+    this.panel.webview.options = { enableScripts: true, localResourceRoots: resourceRoots(this.s.context.extensionUri, this.imageRoots) };
+  }
+
+  // ---- Messages --------------------------------------------------------------------------------
+
+  private post(message: ToUi): void {
+    if (this.ready && !this.disposed) void this.panel.webview.postMessage(message);
+  }
+
+  /** Parse and act on one message from the page; malformed ones are refused and logged. */
+  async receive(raw: unknown): Promise<void> {
+    const parsed = getSchemas().toHost.safeParse(raw);
+    if (!parsed.success) {
+      const type = raw && typeof raw === 'object' && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 40) : typeof raw;
+      this.s.log.warn(`Generator panel: refused a malformed message (${type}): ${parsed.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; ').slice(0, 300)}`);
+      return;
+    }
+    try {
+      await this.handle(parsed.data);
+    } catch (e) {
+      this.s.log.error(`Generator panel: ${parsed.data.type} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      this.post({ type: 'notice', level: 'error', message: `Something went wrong (${e instanceof Error ? e.message : String(e)}). "Flux: Show Log" has the details.` });
+    }
+  }
+
+  private async handle(m: ToHost): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        await this.sendInit();
+        return;
+      case 'form':
+        this.form = m.form;
+        this.scheduleSave();
+        this.post({ type: 'validation', seq: m.seq, problems: this.check(m.form).problems, submitted: false });
+        return;
+      case 'generate': {
+        this.form = m.form;
+        this.scheduleSave();
+        const checked = this.check(m.form);
+        this.post({ type: 'validation', seq: 0, problems: checked.problems, submitted: true });
+        if (checked.request) await this.start(checked.request);
+        return;
+      }
+      case 'copyCurl':
+        this.form = m.form;
+        await this.copyCurl(m.form);
+        return;
+      case 'cancel':
+        this.runs.find((r) => r.id === m.runId)?.job?.cancel();
+        return;
+      case 'setKey':
+        await setApiKeyCommand(this.s.keys, this.s.ui, m.provider);
+        return;
+      case 'clearRuns':
+        this.runs = this.runs.filter((r) => r.status === 'running');
+        this.post({ type: 'runs', runs: this.runs.map(view) });
+        return;
+      case 'run':
+        await this.runAction(m.action, m.runId);
+        return;
+      case 'image':
+        await this.imageAction(m.action, m.runId, m.index);
+        return;
+    }
+  }
+
+  private async sendInit(): Promise<void> {
+    const keys = await this.keyState();
+    this.ready = true;
+    const notes = this.notes.splice(0);
+    this.post({ type: 'init', form: this.form, keys, target: this.targetView(), runs: this.runs.map(view), lastSeed: this.lastSeed, notes });
+    for (const w of this.waiters.splice(0)) w(true);
+  }
+
+  private async keyState(): Promise<KeyState> {
+    const [aimlapi, apiframe] = await Promise.all([this.s.keys.get('aimlapi'), this.s.keys.get('apiframe')]);
+    return { aimlapi: Boolean(aimlapi), apiframe: Boolean(apiframe) };
+  }
+
+  private check(form: FormState): { request?: RunRequest; problems: FieldProblem[] } {
+    return checkForm(form, this.lastSeed, engineValidate);
+  }
+
+  // ---- Copy as cURL ----------------------------------------------------------------------------
+
+  private async copyCurl(form: FormState): Promise<void> {
+    const checked = this.check(form);
+    this.post({ type: 'validation', seq: 0, problems: checked.problems, submitted: true });
+    if (!checked.request) return;
+    const core = loadCore();
+    const valid = core.validateRequest(checked.request);
+    if (!valid.ok) return;
+    const provider = valid.value.model.provider;
+    const described = core.CLIENTS[provider].describe(valid.value, this.s.baseUrl(provider));
+    const text = curlText(described);
+    await vscode.env.clipboard.writeText(text);
+    const seedNote = valid.value.seed === undefined ? ' The seed is random: one is added to the body when the request is sent.' : '';
+    this.post({ type: 'curl', text, note: `Copied to the clipboard. The API key is replaced by a placeholder.${seedNote}` });
+  }
+
+  // ---- Runs ------------------------------------------------------------------------------------
+
+  private postRun(run: RunState): void {
+    this.post({ type: 'run', run: view(run) });
+  }
+
+  /** Start a generation from a checked request; its card shows progress, then the images or the failure. */
+  private async start(request: RunRequest): Promise<void> {
+    const model = findModel(request.model);
+    if (!model) return;
+    const run: RunState = {
+      id: `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
+      status: 'running',
+      request,
+      modelLabel: `${model.label} (${PROVIDERS[model.provider].label})`,
+      sizeText: sizeText(model, request.size),
+      startedAt: Date.now(),
+      phase: 'Preparing…',
+      images: [],
+    };
+    this.runs.unshift(run);
+    this.trimRuns();
+    this.postRun(run);
+
+    const end = (status: RunState['status'], phase: string, error?: RunState['error']) => {
+      run.status = status;
+      run.phase = phase;
+      run.endedAt = Date.now();
+      delete run.job;
+      delete run.percent;
+      if (error) run.error = error;
+      this.postRun(run);
+    };
+
+    // A missing key is said here, with its button, not in a notification.
+    if (!(await this.s.keys.get(model.provider))) {
+      end('failed', 'No key', { message: `${missingKeyText(model)} Set the key to carry on.`, actions: ['setKey', 'dismiss'] });
+      return;
+    }
+
+    let sub: vscode.Disposable | undefined;
+    try {
+      const outcome = await runRequest(this.s, {
+        request,
+        ...(this.target ? { documentUri: this.target.anchor.uri } : {}),
+        progress: 'none',
+        notifyFailures: false,
+        onStart: (job) => {
+          run.job = job;
+          run.startedAt = job.startedAt;
+          run.phase = job.phase;
+          this.postRun(run);
+          sub = job.onDidChange(() => {
+            run.phase = job.phase;
+            run.percent = job.percent;
+            this.postRun(run);
+          });
+        },
+      });
+      if (outcome.ok) {
+        const { files, records } = outcome.executed;
+        for (const f of files) this.addRoot(f);
+        run.images = files.map((f, i): ImageView => {
+          const r = records[i]!;
+          return {
+            index: i,
+            uri: f.toString(),
+            name: path.posix.basename(f.path),
+            src: this.panel.webview.asWebviewUri(f).toString(),
+            width: r.width,
+            height: r.height,
+            model: r.model,
+            ...(r.seed !== undefined ? { seed: r.seed } : {}),
+          };
+        });
+        const seed = records[0]?.seed;
+        if (seed !== undefined) {
+          this.lastSeed = seed;
+          this.post({ type: 'lastSeed', seed });
+          this.scheduleSave();
+        }
+        end('done', files.length === 1 ? `Saved ${run.images[0]!.name}` : `Saved ${files.length} images`);
+        return;
+      }
+      if (outcome.problems?.length) {
+        this.post({ type: 'validation', seq: 0, problems: outcome.problems, submitted: true });
+        end('failed', 'Not sent', { message: outcome.problems.map((p) => p.message).join(' '), actions: ['dismiss'] });
+      } else if (outcome.cancelled) {
+        end('cancelled', run.job || outcome.message ? `${outcome.message ?? 'Generation cancelled.'} Nothing was saved.` : 'Cancelled before anything was sent.');
+      } else {
+        const fe = outcome.error;
+        const actions: RunAction[] = fe?.kind === 'auth' ? ['setKey', 'showLog', 'dismiss'] : fe?.retryable ? ['retry', 'showLog', 'dismiss'] : ['showLog', 'dismiss'];
+        end('failed', 'Failed', { message: `${outcome.message ?? 'The generation failed.'}${fe?.requestId ? ` (request ${fe.requestId})` : ''}`, actions });
+      }
+    } catch (e) {
+      this.s.log.error(`Generator panel: generation failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      end('failed', 'Failed', { message: `The generation failed: ${e instanceof Error ? e.message : String(e)}`, actions: ['showLog', 'dismiss'] });
+    } finally {
+      sub?.dispose();
+    }
+  }
+
+  private trimRuns(): void {
+    let finished = 0;
+    this.runs = this.runs.filter((r) => r.status === 'running' || ++finished <= MAX_RUNS);
+  }
+
+  private removeRun(id: string): RunState | undefined {
+    const run = this.runs.find((r) => r.id === id);
+    if (!run || run.status === 'running') return undefined;
+    this.runs = this.runs.filter((r) => r !== run);
+    this.post({ type: 'runs', runs: this.runs.map(view) });
+    return run;
+  }
+
+  private async runAction(action: RunAction, id: string): Promise<void> {
+    const run = this.runs.find((r) => r.id === id);
+    if (!run) return;
+    switch (action) {
+      case 'showLog':
+        this.s.log.show();
+        return;
+      case 'dismiss':
+        this.removeRun(id);
+        return;
+      case 'retry':
+        this.removeRun(id);
+        await this.start(run.request);
+        return;
+      case 'setKey': {
+        const provider = findModel(run.request.model)?.provider;
+        if (!provider) return;
+        // Once the key is set, carry on with the same request.
+        if (await setApiKeyCommand(this.s.keys, this.s.ui, provider)) {
+          this.removeRun(id);
+          await this.start(run.request);
+        }
+        return;
+      }
+    }
+  }
+
+  // ---- Image actions ---------------------------------------------------------------------------
+
+  private async imageAction(action: ImageAction, runId: string, index: number): Promise<void> {
+    const run = this.runs.find((r) => r.id === runId);
+    const image = run?.images.find((i) => i.index === index);
+    if (!run || !image) return;
+    const file = vscode.Uri.parse(image.uri);
+    const record = { prompt: run.request.prompt.trim(), model: image.model, width: image.width, height: image.height, ...(image.seed !== undefined ? { seed: image.seed } : {}) };
+    switch (action) {
+      case 'insert': {
+        const target = await this.insertTarget();
+        await insertLinks(this.s, readSettings(target?.document.uri), [file], [record], target);
+        this.post({ type: 'notice', level: 'info', message: target ? `Inserted a link to ${image.name} into ${path.posix.basename(target.document.uri.path)}.` : `No editor to insert into: the link to ${image.name} is on the clipboard.` });
+        if (target) this.post({ type: 'target', target: this.targetView() });
+        return;
+      }
+      case 'copyLink': {
+        const link = await this.linkFor(file, record);
+        await vscode.env.clipboard.writeText(link);
+        this.post({ type: 'notice', level: 'info', message: `Copied: ${link}` });
+        return;
+      }
+      case 'open':
+        await vscode.commands.executeCommand('vscode.open', file, { viewColumn: this.target?.column ?? vscode.ViewColumn.One, preview: true });
+        return;
+      case 'reveal':
+        await vscode.commands.executeCommand('revealInExplorer', file);
+        return;
+      case 'vary': {
+        const { seed: _seed, ...rest } = run.request;
+        await this.start(rest);
+        return;
+      }
+      case 'regenerate':
+        await this.start({ ...run.request, ...(image.seed !== undefined ? { seed: image.seed } : {}) });
+        return;
+    }
+  }
+
+  /** The target as insertLinks wants it, with its document (re)opened; undefined when there is none or it is gone. */
+  private async insertTarget(): Promise<Target | undefined> {
+    if (!this.target) return undefined;
+    try {
+      const document = await vscode.workspace.openTextDocument(this.target.anchor.uri);
+      return { document, anchor: this.target.anchor };
+    } catch {
+      this.post({ type: 'notice', level: 'error', message: `${path.posix.basename(this.target.anchor.uri.path)} cannot be opened any more; the link goes to the clipboard instead.` });
+      return undefined;
+    }
+  }
+
+  /** The link Insert would write, in the target document's form (Markdown without one). */
+  private async linkFor(file: vscode.Uri, r: { prompt: string; model: string; width: number; height: number; seed?: number }): Promise<string> {
+    const target = this.target ? await this.insertTarget() : undefined;
+    return linkText(readSettings(target?.document.uri ?? file), file, r, target?.document);
+  }
+
+  // ---- Remembering the last settings -----------------------------------------------------------
+
+  private scheduleSave(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.flushSave(), 400);
+  }
+
+  private flushSave(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    void this.s.context.workspaceState.update(LAST_KEY, { form: this.form, lastSeed: this.lastSeed });
+  }
+}
+
+function view(r: RunState): RunView {
+  const { job: _job, ...rest } = r;
+  return { ...rest, images: [...r.images] };
+}
+

@@ -1,0 +1,49 @@
+/**
+ * The one place webview HTML is made: a strict CSP (`default-src 'none'`, nonce scripts, images and
+ * fonts only from the webview's own resource origin, `connect-src 'none'`), the codicon font, the
+ * shared stylesheet, and the page's bundled script. No inline handlers, no remote content.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+export interface PageOptions {
+  /** `generator` or `gallery`: loads dist/ui/<name>.js and media/<name>.css. */
+  readonly name: 'generator' | 'gallery';
+  readonly title: string;
+}
+
+/** The folders a webview may load from: the built UI and media, plus image folders when given. */
+export function resourceRoots(extensionUri: vscode.Uri, imageRoots: readonly vscode.Uri[] = []): vscode.Uri[] {
+  return [vscode.Uri.joinPath(extensionUri, 'dist', 'ui'), vscode.Uri.joinPath(extensionUri, 'media'), ...imageRoots];
+}
+
+export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: PageOptions): string {
+  const nonce = randomBytes(16).toString('base64');
+  const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    `style-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+    "connect-src 'none'",
+    "form-action 'none'",
+    "frame-src 'none'",
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('dist', 'ui', 'codicon.css')}">
+<link rel="stylesheet" href="${asset('media', 'common.css')}">
+<link rel="stylesheet" href="${asset('media', `${page.name}.css`)}">
+<title>${page.title.replace(/[<>&"]/g, '')}</title>
+</head>
+<body>
+<div id="app" role="application" aria-label="${page.title.replace(/[<>&"]/g, '')}"></div>
+<script nonce="${nonce}" src="${asset('dist', 'ui', `${page.name}.js`)}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,268 @@
+// Drives the real VS Code workbench as a person would: code-server (VS Code 1.96.4) with this
+// extension under development, headless Chromium through playwright-core, the fake Flux API on
+// loopback. For end-to-end tests and screenshots; not part of `npm test`.
+//
+//   import { startWorkbench } from './workbench.mjs';
+//   const wb = await startWorkbench({ theme: 'Default Light Modern' });
+//   try {
+//     await wb.openFile('notes.md');
+//     await wb.runCommand('Flux: Open Image Generator');
+//     const panel = await wb.webview('Flux Image Generator');
+//     await panel.getByLabel('Prompt').fill('A lighthouse at dawn');
+//     await wb.screenshot('/tmp/shot.png');
+//   } finally {
+//     await wb.stop();
+//   }
+//
+// Everything started (fake API, code-server and its children, Chromium, the throwaway folders) is
+// stopped and removed by stop(), also when start-up fails half-way.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchChromium, startCodeServer } from '../host/code-server-host.mjs';
+import { startFakeApi } from '../host/integration.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * Start everything and open the workbench on a copy of a fixture.
+ *
+ * @param {object} [opts]
+ * @param {string} [opts.fixture='workspace']   a folder under test/fixtures, copied to a throwaway place
+ * @param {string} [opts.theme='Default Dark Modern']  e.g. 'Default Light Modern', 'Default High Contrast'
+ * @param {Record<string, unknown>} [opts.settings]  more user settings (merged over the defaults here)
+ * @param {Record<string, string>|false} [opts.keys]  API keys as environment variables (default: test keys
+ *        for both providers); false for none, to see the "no key" paths
+ * @param {{ width: number, height: number }} [opts.viewport={ width: 1400, height: 900 }]
+ * @param {boolean} [opts.headless=true]
+ * @param {boolean} [opts.verbose=false]  print code-server's output and the browser console
+ * @returns {Promise<Workbench>}
+ */
+export async function startWorkbench(opts = {}) {
+  const { fixture = 'workspace', theme = 'Default Dark Modern', settings = {}, keys, viewport = { width: 1400, height: 900 }, headless = true, verbose = false } = opts;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-e2e-'));
+  const workspace = path.join(tmp, 'ws');
+  fs.cpSync(path.join(ROOT, 'test', 'fixtures', fixture), workspace, { recursive: true });
+  const userDataDir = path.join(tmp, 'user-data');
+  const cleanups = [() => fs.rmSync(tmp, { recursive: true, force: true })];
+  const stop = async () => {
+    for (const c of cleanups.splice(0).reverse()) {
+      try {
+        await c();
+      } catch {
+        /* best effort */
+      }
+    }
+  };
+  try {
+    const api = await startFakeApi();
+    cleanups.push(() => api.stop());
+    const userSettings = {
+      'fluxStudio.aimlapi.baseUrl': api.url,
+      'fluxStudio.apiframe.baseUrl': api.url,
+      'workbench.colorTheme': theme,
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'security.workspace.trust.enabled': false,
+      'extensions.ignoreRecommendations': true,
+      'telemetry.telemetryLevel': 'off',
+      'window.commandCenter': false,
+      ...settings,
+    };
+    fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+    const settingsFile = path.join(userDataDir, 'User', 'settings.json');
+    fs.writeFileSync(settingsFile, JSON.stringify(userSettings, null, 2));
+
+    const keyEnv = keys === false ? {} : (keys ?? { AIMLAPI_API_KEY: 'e2e-key-aiml', APIFRAME_API_KEY: 'e2e-key-apiframe' });
+    const server = await startCodeServer({
+      userDataDir,
+      extensionsDir: path.join(tmp, 'extensions'),
+      env: { ...keyEnv, ...(keys === false ? { AIMLAPI_API_KEY: '', APIFRAME_API_KEY: '' } : {}) },
+      onOutput: verbose ? (l) => process.stderr.write(`[code-server] ${l}\n`) : undefined,
+    });
+    cleanups.push(() => server.stop());
+    const browser = await launchChromium({ headless });
+    cleanups.push(() => browser.close());
+    const context = await browser.newContext({ viewport });
+    // The clipboard, for "Copy link" and "Copy as cURL".
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    const page = await context.newPage();
+    if (verbose) page.on('console', (m) => process.stderr.write(`[browser] ${m.text()}\n`));
+    const payload = [
+      ['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${ROOT}`],
+      ['skipWelcome', 'true'],
+    ];
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    // The extension activates on start-up finished; wait until the explorer shows the folder.
+    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
+    await page.waitForTimeout(1500);
+    return new Workbench({ page, browser, server, api, workspace, userDataDir, settingsFile, userSettings, stop });
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** Built-in theme ids (as in settings) and their labels in the theme picker. */
+export const THEME_LABELS = {
+  'Default Dark Modern': 'Dark Modern',
+  'Default Light Modern': 'Light Modern',
+  'Default Dark+': 'Dark+',
+  'Default Light+': 'Light+',
+  'Default High Contrast': 'Dark High Contrast',
+  'Default High Contrast Light': 'Light High Contrast',
+};
+
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export class Workbench {
+  constructor({ page, browser, server, api, workspace, userDataDir, settingsFile, userSettings, stop }) {
+    /** @type {import('playwright-core').Page} */
+    this.page = page;
+    this.browser = browser;
+    this.server = server;
+    /** The fake Flux API: `{ url, stop }`; drive it with `control()`. */
+    this.api = api;
+    /** The workspace folder (a throwaway copy of the fixture). */
+    this.workspace = workspace;
+    this.userDataDir = userDataDir;
+    this.settingsFile = settingsFile;
+    this.userSettings = userSettings;
+    this.stop = stop;
+  }
+
+  /** POST (or GET without a body) the fake API's control endpoints: reset, fault, job-duration, requests, jobs. */
+  async control(what, body) {
+    const res = await fetch(`${this.api.url}/__control/${what}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`control ${what}: HTTP ${res.status}`);
+    return res.json();
+  }
+
+  /** Rewrite user settings while VS Code runs; it notices the file change after a moment (for the theme, prefer setTheme). */
+  async setUserSettings(patch) {
+    Object.assign(this.userSettings, patch);
+    fs.writeFileSync(this.settingsFile, JSON.stringify(this.userSettings, null, 2));
+    await this.page.waitForTimeout(1500);
+  }
+
+  /**
+   * Switch the colour theme as a person would (Preferences: Color Theme). Takes the theme's id as in
+   * settings ('Default Light Modern') or its label in the picker ('Light Modern').
+   */
+  async setTheme(theme) {
+    const { page } = this;
+    const label = THEME_LABELS[theme] ?? theme;
+    await this.runCommand('Preferences: Color Theme');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(label);
+    const exact = new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`);
+    await page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: exact }) }).first().click({ timeout: 10_000 });
+    await page.waitForTimeout(800);
+  }
+
+  /** Run a command from the palette by (part of) its title, e.g. 'Flux: Open Image Generator'. */
+  async runCommand(title) {
+    const { page } = this;
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    // The row whose label is exactly the title (others may only contain it).
+    const exact = new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`);
+    const row = page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: exact }) }).first();
+    await row.waitFor({ state: 'visible', timeout: 10_000 });
+    await row.click();
+    await page.waitForTimeout(300);
+  }
+
+  /** Open a workspace file with Quick Open, then put the cursor in its editor. */
+  async openFile(relativePath) {
+    const { page } = this;
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(relativePath);
+    await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await page.locator(`.tab[data-resource-name="${path.basename(relativePath)}"]`).first().waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(500);
+  }
+
+  /** Select the first occurrence of `text` in the active editor (through Find, as a person would). */
+  async selectText(text) {
+    const { page } = this;
+    await this.focusEditor();
+    await page.keyboard.press('Control+F');
+    await page.keyboard.type(text);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape'); // closes Find, keeping the match selected
+    await page.waitForTimeout(200);
+  }
+
+  /** Focus the active text editor. */
+  async focusEditor() {
+    await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  }
+
+  /**
+   * The visible text of an editor: the one showing `fileName` (e.g. 'notes.md') when given, else
+   * the active group's. Monaco renders only the lines in view (all of a short fixture); empty lines
+   * come out as nothing and word wrap splits long lines, so compare without newlines.
+   */
+  async editorText(fileName) {
+    const group = fileName
+      ? this.page.locator('.editor-group-container', { has: this.page.locator(`.tab.active[data-resource-name="${fileName}"]`) })
+      : this.page.locator('.editor-group-container.active');
+    return (await group.locator('.monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /** A file in the workspace, read from disk. */
+  readFile(relativePath) {
+    return fs.readFileSync(path.join(this.workspace, relativePath), 'utf8');
+  }
+
+  listFiles(relativeDir) {
+    try {
+      return fs.readdirSync(path.join(this.workspace, relativeDir)).sort();
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * The frame with a webview's content, found by the page's <title> (e.g. 'Flux Image Generator').
+   * Each webview is an `iframe.webview` holding `iframe#active-frame`; the content frame is recreated
+   * whenever the page reloads (hidden and shown, new resource roots), so ask again after those.
+   * @returns {Promise<import('playwright-core').Frame>}
+   */
+  async webview(title, { timeout = 20_000 } = {}) {
+    const end = Date.now() + timeout;
+    for (;;) {
+      for (const f of this.page.frames()) {
+        if (f.isDetached()) continue;
+        try {
+          if ((await f.title()) === title && (await f.locator('#app').count()) > 0) return f;
+        } catch {
+          /* a frame going away */
+        }
+      }
+      if (Date.now() > end) throw new Error(`no webview titled "${title}" within ${timeout} ms`);
+      await this.page.waitForTimeout(200);
+    }
+  }
+
+  /** The notifications shown now (their message texts). */
+  async notifications() {
+    return this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
+  }
+
+  async screenshot(file, opts = {}) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    await this.page.screenshot({ path: file, ...opts });
+    return file;
+  }
+}

@@ -1,0 +1,181 @@
+/** The gallery inside the real extension host: the index, deleting, a damaged index, rebuilding, actions. */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { GalleryApi } from '../../src/host/gallery/store';
+import { api, closeAll, fake, generateFromSelection, imageAt, messageCount, messagesSince, openAndSelect, useFakeApi, waitFor, workspaceUri } from './util';
+
+async function gallery(): Promise<GalleryApi> {
+  return (await api()).gallery;
+}
+
+async function generateOne(prompt = 'A lighthouse at dawn'): Promise<vscode.Uri> {
+  await openAndSelect(workspaceUri('notes.md'), 'A lighthouse at dawn');
+  const files = await generateFromSelection(prompt === 'A lighthouse at dawn' ? undefined : { prompt });
+  assert.equal(files.length, 1);
+  return files[0]!;
+}
+
+async function entryFor(uri: vscode.Uri) {
+  return (await (await gallery()).entries()).find((e) => e.uri === uri.toString());
+}
+
+suite('gallery', () => {
+  suiteSetup(async () => {
+    await useFakeApi();
+  });
+  setup(async () => {
+    await fake.reset();
+  });
+  teardown(closeAll);
+
+  test('a generation is in the index (newest first, on disk) with its prompt, model, size, seed and date', async () => {
+    const file = await generateOne();
+    const g = await gallery();
+    const entries = await g.entries();
+    const e = entries.find((x) => x.uri === file.toString());
+    assert.ok(e, 'the new image is in the gallery');
+    assert.equal(entries[0]!.id, e.id, 'newest first');
+    const { record, bytes } = await imageAt(file);
+    assert.ok(record);
+    assert.equal(e.prompt, 'A lighthouse at dawn');
+    assert.equal(e.provider, 'aimlapi');
+    assert.equal(e.model, 'flux-pro/v1.1');
+    assert.equal(e.modelKey, 'aimlapi:flux-pro/v1.1');
+    assert.deepEqual([e.width, e.height], [256, 256]);
+    assert.equal(e.size, '256x256');
+    assert.equal(typeof e.seed, 'number');
+    assert.equal(e.seed, record.seed);
+    assert.equal(e.createdAt, record.createdAt);
+    assert.equal(e.outputFormat, record.outputFormat);
+    assert.equal(e.bytes, bytes.length);
+    // On disk, in the extension's workspace storage, in the index's format.
+    assert.ok(g.indexFile, 'the index is kept on disk');
+    const onDisk = JSON.parse(fs.readFileSync(g.indexFile, 'utf8'));
+    assert.equal(onDisk.format, 'flux-image-studio/gallery');
+    assert.equal(onDisk.version, 1);
+    assert.deepEqual(onDisk.entries.find((x: { id: string }) => x.id === e.id), JSON.parse(JSON.stringify(e)));
+  });
+
+  test('deleting through the store removes the file and the entry (to the trash, or permanently where there is none)', async () => {
+    const file = await generateOne('a gull over the harbour');
+    const g = await gallery();
+    const e = (await entryFor(file))!;
+    let outcome: string;
+    try {
+      outcome = await g.deleteImage(e.id, { useTrash: true });
+    } catch (err) {
+      // A headless server has no trash: the store says so and deletes nothing; the command then asks
+      // the user before deleting permanently. The test answers "Delete Permanently".
+      assert.equal((err as Error).name, 'TrashUnavailableError', String(err));
+      assert.ok(fs.existsSync(file.fsPath), 'nothing was deleted yet');
+      outcome = await g.deleteImage(e.id, { useTrash: false });
+    }
+    console.log(`      (delete outcome on this host: ${outcome})`);
+    assert.ok(!fs.existsSync(file.fsPath), 'the file is gone');
+    assert.equal(await entryFor(file), undefined, 'the entry is gone');
+    const onDisk = JSON.parse(fs.readFileSync(g.indexFile!, 'utf8'));
+    assert.equal(typeof onDisk.tombstones[e.id], 'number', 'a tombstone remembers the deletion');
+  });
+
+  test('an image deleted outside VS Code shows as missing; Remove takes it out of the gallery', async () => {
+    const file = await generateOne('a kite in the wind');
+    const g = await gallery();
+    const e = (await entryFor(file))!;
+    assert.equal(g.isMissing(e.id), false);
+    // As a person would, some time after it was made (a file created and deleted within one batch
+    // of file events reports neither; the view looks for every file again when it opens).
+    await new Promise((r) => setTimeout(r, 1500));
+    fs.unlinkSync(file.fsPath);
+    await waitFor('the entry to show as missing', () => g.isMissing(e.id) || undefined);
+    await vscode.commands.executeCommand('fluxStudio.gallery.remove', { webview: 'fluxStudio.gallery', webviewSection: 'missingImage', entryId: e.id });
+    assert.equal(await entryFor(file), undefined);
+  });
+
+  test('another window\'s entry, written to the index file, shows up here (the file is watched)', async () => {
+    const g = await gallery();
+    const original = await generateOne('a lighthouse keeper\'s cat');
+    const copy = vscode.Uri.joinPath(original, '..', 'from-another-window.png');
+    await vscode.workspace.fs.copy(original, copy, { overwrite: true });
+    const o = (await entryFor(original))!;
+    // What another window does: read, add its entry, write a temporary file and rename it over the index.
+    const index = JSON.parse(fs.readFileSync(g.indexFile!, 'utf8'));
+    index.entries.unshift({ ...o, id: 'other-window-1', uri: copy.toString(), createdAt: new Date().toISOString() });
+    const temp = `${g.indexFile}.other-window.tmp`;
+    fs.writeFileSync(temp, JSON.stringify(index));
+    fs.renameSync(temp, g.indexFile!);
+    await waitFor('the other window\'s entry', async () => (await g.entries()).find((e) => e.id === 'other-window-1'));
+    assert.ok(await entryFor(original), 'and this window\'s entries are still there');
+  });
+
+  test('a damaged index is set aside as a backup and rebuilt from the images\' records, with a message', async () => {
+    const g = await gallery();
+    const first = await generateOne('a red barn in snow');
+    // An image copied in meanwhile: only its embedded record can bring it into the gallery.
+    const copy = vscode.Uri.joinPath(first, '..', 'copied-before-damage.png');
+    await vscode.workspace.fs.copy(first, copy, { overwrite: true });
+    const before = (await g.entries()).map((e) => e.uri);
+    const since = await messageCount();
+    const garbage = '{"format":"flux-image-studio/gallery","version":1,"entries":[{"id":';
+    fs.writeFileSync(g.indexFile!, garbage);
+    await g.reload();
+    const message = await waitFor('the message about the damaged index', async () => (await messagesSince(since)).find((m) => /gallery index is not valid JSON/.test(m.message)));
+    assert.equal(message.level, 'warning');
+    assert.match(message.message, /set aside as gallery\.corrupt-[\dT-]+Z\.json .*rebuilt from the images' embedded records/);
+    const backup = /gallery\.corrupt-[\dT-]+Z\.json/.exec(message.message)![0];
+    assert.equal(fs.readFileSync(path.join(path.dirname(g.indexFile!), backup), 'utf8'), garbage, 'the damaged file is kept as it was');
+    await waitFor('the copied image to be found', async () => (await entryFor(copy)) ?? undefined);
+    const after = (await g.entries()).map((e) => e.uri);
+    for (const uri of before) assert.ok(after.includes(uri), `${uri} is still in the gallery`);
+    const onDisk = JSON.parse(fs.readFileSync(g.indexFile!, 'utf8'));
+    assert.ok(onDisk.entries.some((e: { uri: string }) => e.uri === copy.toString()), 'the rebuilt index is on disk');
+  });
+
+  test('"Rebuild Gallery from Files" adds an image copied in from elsewhere, once', async () => {
+    const original = await generateOne('a paper lantern');
+    const copy = vscode.Uri.joinPath(original, '..', 'copied-in.png');
+    await vscode.workspace.fs.copy(original, copy, { overwrite: true });
+    const since = await messageCount();
+    const result = await vscode.commands.executeCommand<{ added: number; withRecord: number; scanned: number }>('fluxStudio.rebuildGallery');
+    assert.equal(result.added, 1, JSON.stringify(result));
+    const e = await entryFor(copy);
+    assert.ok(e, 'the copy is in the gallery');
+    const o = (await entryFor(original))!;
+    assert.equal(e.prompt, 'a paper lantern');
+    assert.equal(e.seed, o.seed);
+    assert.equal(e.createdAt, o.createdAt);
+    assert.notEqual(e.id, o.id);
+    assert.match((await messagesSince(since)).map((m) => m.message).join('\n'), /Added 1 image to the gallery/);
+    const again = await vscode.commands.executeCommand<{ added: number }>('fluxStudio.rebuildGallery');
+    assert.equal(again.added, 0, 'already there');
+  });
+
+  test('Regenerate makes the image again beside it with the same seed; Vary with a new seed', async () => {
+    const original = await generateOne('a teapot on a shelf');
+    const o = (await entryFor(original))!;
+    await vscode.commands.executeCommand('fluxStudio.gallery.regenerate', { webview: 'fluxStudio.gallery', webviewSection: 'image', entryId: o.id });
+    const [again] = await (await gallery()).entries();
+    assert.notEqual(again!.id, o.id);
+    assert.equal(again!.prompt, o.prompt);
+    assert.equal(again!.seed, o.seed);
+    assert.equal(again!.size, o.size);
+    assert.equal(path.posix.dirname(vscode.Uri.parse(again!.uri).path), path.posix.dirname(original.path), 'saved beside the original');
+    await vscode.commands.executeCommand('fluxStudio.gallery.vary', { webview: 'fluxStudio.gallery', webviewSection: 'image', entryId: o.id });
+    const [varied] = await (await gallery()).entries();
+    assert.notEqual(varied!.id, again!.id);
+    assert.equal(varied!.prompt, o.prompt);
+    assert.notEqual(varied!.seed, o.seed);
+    // The last two generation requests: Regenerate's, then Vary's.
+    const [regen, vary] = (await fake.requests()).filter((r) => r.method === 'POST' && !r.path.startsWith('/__control')).slice(-2);
+    assert.equal((regen!.body as { seed?: number }).seed, o.seed, 'Regenerate asked for the seed');
+    assert.notEqual((vary!.body as { seed?: number }).seed, o.seed, 'Vary did not');
+  });
+
+  test('a gallery command without a gallery item (from a script) does nothing and throws nothing', async () => {
+    const since = await messageCount();
+    await vscode.commands.executeCommand('fluxStudio.gallery.delete', 'not an item');
+    await vscode.commands.executeCommand('fluxStudio.gallery.open');
+    assert.deepEqual(await messagesSince(since), []);
+  });
+});

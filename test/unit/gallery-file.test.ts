@@ -1,0 +1,209 @@
+/**
+ * The gallery index on disk (src/host/gallery/indexFile.ts, lock.ts): atomic writes, the lock
+ * between windows (real processes), merging under the lock, setting a damaged file aside.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, promises as fs, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { addEntries, mergeIndexes, parseIndex, removeEntries, serializeIndex, type GalleryIndex } from '../../src/core/gallery';
+import { IndexFile, INDEX_NAME, LOCK_NAME } from '../../src/host/gallery/indexFile';
+import { acquireLock, LockTimeoutError } from '../../src/host/gallery/lock';
+import { entry } from './gallery-fixtures';
+
+const codec = { parse: parseIndex, serialize: serializeIndex };
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'flux-gallery-'));
+const ids = (i: GalleryIndex) => i.entries.map((e) => e.id);
+const ROOT = path.join(__dirname, '..', '..');
+
+/** Run a TypeScript snippet in its own node process (another "window"); resolves with its exit code. */
+function child(dir: string, body: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  const file = path.join(tmp(), 'child.ts');
+  writeFileSync(
+    file,
+    `import { IndexFile } from ${JSON.stringify(path.join(ROOT, 'src/host/gallery/indexFile.ts'))};
+import * as g from ${JSON.stringify(path.join(ROOT, 'src/core/gallery.ts'))};
+const file = new IndexFile(${JSON.stringify(dir)}, { parse: g.parseIndex, serialize: g.serializeIndex });
+void file; void g;
+(async () => {
+${body}
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});`,
+  );
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('exit', (code, signal) => resolve({ code, signal, stderr }));
+  });
+}
+
+test('a writer that dies before the rename leaves the old index intact (and its temporary file is cleaned up later)', async () => {
+  const dir = tmp();
+  const file = new IndexFile(dir, codec);
+  const old = addEntries({ entries: [], tombstones: {} }, [entry('kept', 1)]);
+  await file.writeAtomic(serializeIndex(old));
+  const before = readFileSync(path.join(dir, INDEX_NAME), 'utf8');
+
+  // Another process writes the whole new index to its temporary file, then is killed before renaming it.
+  const r = await child(
+    dir,
+    `const next = g.addEntries({ entries: [], tombstones: {} }, [${JSON.stringify(entry('lost', 2))}]);
+await file.writeAtomic(g.serializeIndex(next), { beforeRename: () => { process.kill(process.pid, 'SIGKILL'); return new Promise(() => {}); } });`,
+  );
+  assert.equal(r.signal, 'SIGKILL', r.stderr);
+  assert.equal(readFileSync(path.join(dir, INDEX_NAME), 'utf8'), before, 'the index is byte for byte the old one');
+  const temps = readdirSync(dir).filter((n) => n.endsWith('.tmp'));
+  assert.equal(temps.length, 1, 'the complete temporary file is left behind');
+  assert.ok(parseIndex(readFileSync(path.join(dir, temps[0]!), 'utf8')).ok, 'and it was complete: only the rename was missing');
+  const read = await file.read();
+  assert.equal(read.kind, 'ok');
+  assert.deepEqual(read.kind === 'ok' && ids(read.index), ['kept']);
+
+  assert.deepEqual(await file.cleanTemps(), [], 'a fresh temporary file may still be another window\'s: kept');
+  assert.deepEqual(await file.cleanTemps(0), temps);
+  assert.deepEqual(readdirSync(dir).sort(), [INDEX_NAME]);
+});
+
+test('a write that fails before the rename (disk full, say) removes its temporary file and keeps the old index', async () => {
+  const dir = tmp();
+  const file = new IndexFile(dir, codec);
+  await file.writeAtomic('{"old": true}');
+  await assert.rejects(
+    file.writeAtomic('{"new": true}', {
+      beforeRename: () => {
+        throw new Error('ENOSPC: no space left on device');
+      },
+    }),
+    /ENOSPC/,
+  );
+  assert.deepEqual(readdirSync(dir), [INDEX_NAME]);
+  assert.equal(readFileSync(path.join(dir, INDEX_NAME), 'utf8'), '{"old": true}');
+});
+
+test('update re-reads under the lock: two windows with stale copies both keep their entries, and deletions stick', async () => {
+  const dir = tmp();
+  const windowA = new IndexFile(dir, codec);
+  const windowB = new IndexFile(dir, codec);
+  let memA: GalleryIndex = { entries: [], tombstones: {} };
+  let memB: GalleryIndex = { entries: [], tombstones: {} };
+  const now = Date.now();
+  memA = (await windowA.update((disk) => addEntries(mergeIndexes(disk, memA, now), [entry('a1', 1)]))).index;
+  memB = (await windowB.update((disk) => addEntries(mergeIndexes(disk, memB, now), [entry('b1', 2)]))).index;
+  assert.deepEqual(ids(memB), ['b1', 'a1'], 'B picked up A\'s entry from the file');
+  // A, not having re-read, deletes a1 and adds a2; B, not having re-read, still holds a1.
+  memA = (await windowA.update((disk) => addEntries(removeEntries(mergeIndexes(disk, memA, now), ['a1'], now), [entry('a2', 3)]))).index;
+  memB = (await windowB.update((disk) => addEntries(mergeIndexes(disk, memB, now), [entry('b2', 4)]))).index;
+  assert.deepEqual(ids(memB), ['b2', 'a2', 'b1'], 'a1 stays deleted although B still had it');
+  const onDisk = await windowA.read();
+  assert.ok(onDisk.kind === 'ok');
+  assert.deepEqual(ids(onDisk.index), ['b2', 'a2', 'b1']);
+  assert.ok(onDisk.index.tombstones.a1);
+  const again = await windowA.update((disk) => disk);
+  assert.equal(again.written, false, 'nothing changed, nothing written');
+});
+
+test('four processes writing at once under the lock lose nothing', async () => {
+  const dir = tmp();
+  const per = 15;
+  const runs = await Promise.all(
+    [0, 1, 2, 3].map((w) =>
+      child(
+        dir,
+        `for (let i = 0; i < ${per}; i++) {
+  await file.update((disk) => g.addEntries(disk, [{ id: 'w${w}-' + i, uri: 'file:///ws/w${w}-' + i + '.png', prompt: 'p', provider: 'aimlapi', model: 'm', modelKey: 'aimlapi:m', width: 1, height: 1, params: {}, outputFormat: 'png', createdAt: new Date(${Date.now()} + i * 1000).toISOString() }]));
+}`,
+      ),
+    ),
+  );
+  for (const r of runs) assert.equal(r.code, 0, r.stderr);
+  const read = await new IndexFile(dir, codec).read();
+  assert.ok(read.kind === 'ok');
+  assert.equal(read.index.entries.length, 4 * per);
+  assert.deepEqual(readdirSync(dir), [INDEX_NAME], 'no lock or temporary file left');
+});
+
+test('a damaged index is set aside byte for byte as gallery.corrupt-<time>.json; what was valid is kept', async () => {
+  const dir = tmp();
+  const file = new IndexFile(dir, codec);
+  const garbage = '{"format":"flux-image-studio/gallery","version":1,"tombstones":{},"entries":[' + JSON.stringify(entry('good', 1)) + ',{"id":"bad"}]}';
+  writeFileSync(path.join(dir, INDEX_NAME), garbage);
+  const read = await file.read();
+  assert.equal(read.kind, 'corrupt');
+  const r = await file.update((i) => i);
+  assert.ok(r.recovered);
+  assert.match(r.recovered.backup, /^gallery\.corrupt-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z\.json$/);
+  assert.equal(r.recovered.problem, 'has 1 damaged entry (of 2)');
+  assert.equal(r.recovered.salvaged, 1);
+  assert.equal(readFileSync(path.join(dir, r.recovered.backup), 'utf8'), garbage);
+  assert.deepEqual(ids(r.index), ['good']);
+  const after = await file.read();
+  assert.equal(after.kind, 'ok');
+
+  // Not JSON at all: nothing to salvage, still kept aside; a second backup never replaces the first.
+  writeFileSync(path.join(dir, INDEX_NAME), '\u0000\u0000garbage');
+  const r2 = await file.update((i) => i);
+  assert.ok(r2.recovered);
+  assert.notEqual(r2.recovered.backup, r.recovered.backup);
+  assert.match(r2.recovered.problem, /^is not valid JSON/);
+  assert.equal(readFileSync(path.join(dir, r2.recovered.backup), 'utf8'), '\u0000\u0000garbage');
+  assert.equal(readFileSync(path.join(dir, r.recovered.backup), 'utf8'), garbage);
+});
+
+test('the lock: one holder at a time, the next waits for the release', async () => {
+  const lock = path.join(tmp(), LOCK_NAME);
+  const order: string[] = [];
+  const releaseA = await acquireLock(lock);
+  order.push('A holds');
+  const b = acquireLock(lock).then((release) => {
+    order.push('B holds');
+    return release;
+  });
+  await new Promise((r) => setTimeout(r, 80));
+  assert.deepEqual(order, ['A holds'], 'B waits');
+  order.push('A releases');
+  await releaseA();
+  const releaseB = await b;
+  assert.deepEqual(order, ['A holds', 'A releases', 'B holds']);
+  await releaseB();
+  await assert.rejects(fs.stat(lock), /ENOENT/);
+});
+
+test('the lock: a stale lock (older than 10 s, or its process gone) is broken; a live one times out', async () => {
+  const dir = tmp();
+  const lock = path.join(dir, LOCK_NAME);
+  writeFileSync(lock, JSON.stringify({ pid: 999999, host: 'another-machine', token: 'x', at: 0 }));
+  const old = (Date.now() - 20_000) / 1000;
+  utimesSync(lock, old, old);
+  const started = Date.now();
+  const release = await acquireLock(lock);
+  assert.ok(Date.now() - started < 1000, 'an old lock is broken at once');
+  await release();
+
+  // A crashed window on this machine: its process is gone.
+  writeFileSync(lock, JSON.stringify({ pid: 424242, host: os.hostname(), token: 'y', at: Date.now() }));
+  const release2 = await acquireLock(lock, { isAlive: (pid) => pid !== 424242 });
+  await release2();
+
+  // A live holder, not stale: the waiter gives up after its time-out.
+  writeFileSync(lock, JSON.stringify({ pid: process.pid + 1, host: os.hostname(), token: 'z', at: Date.now() }));
+  await assert.rejects(acquireLock(lock, { timeoutMs: 200, isAlive: () => true }), LockTimeoutError);
+  assert.equal(JSON.parse(readFileSync(lock, 'utf8')).token, 'z', 'the live lock is untouched');
+});
+
+test('the lock: a holder whose lock was broken as stale does not remove the new holder\'s lock', async () => {
+  const lock = path.join(tmp(), LOCK_NAME);
+  const releaseA = await acquireLock(lock);
+  // A stalls; its lock ages past 10 s and B breaks it.
+  const old = (Date.now() - 20_000) / 1000;
+  utimesSync(lock, old, old);
+  const releaseB = await acquireLock(lock);
+  await releaseA(); // A wakes up and releases: B's lock must stay
+  await fs.stat(lock);
+  await releaseB();
+  await assert.rejects(fs.stat(lock), /ENOENT/);
+});
