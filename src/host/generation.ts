@@ -304,10 +304,15 @@ export interface LinkSource {
  */
 export function linkText(settings: Settings, file: vscode.Uri, r: LinkSource, document: vscode.TextDocument | undefined): string {
   const languageId = document ? languageOf(document) : 'markdown';
-  const baseDir = document && !document.isUntitled ? path.posix.dirname(document.uri.path) : (vscode.workspace.getWorkspaceFolder(file)?.uri.path ?? path.posix.dirname(file.path));
+  // A document on another file system (another scheme or remote) cannot reach the image by a
+  // relative path: it gets the image's full URI.
+  const sameRoot = document !== undefined && document.uri.scheme === file.scheme && document.uri.authority === file.authority;
+  const relative = document && !document.isUntitled && sameRoot;
+  const baseDir = relative ? path.posix.dirname(document.uri.path) : (vscode.workspace.getWorkspaceFolder(file)?.uri.path ?? path.posix.dirname(file.path));
+  const target = document && !document.isUntitled && !sameRoot ? file.toString() : relativeImagePath(baseDir, file.path);
   return buildLink(
     languageId,
-    { path: relativeImagePath(baseDir, file.path), alt: altText(r.prompt), width: r.width, height: r.height, prompt: r.prompt, model: r.model, ...(r.seed !== undefined ? { seed: r.seed } : {}) },
+    { path: target, alt: altText(r.prompt), width: r.width, height: r.height, prompt: r.prompt, model: r.model, ...(r.seed !== undefined ? { seed: r.seed } : {}) },
     settings.linkTemplates[languageId],
   );
 }

@@ -55,11 +55,31 @@ export function settingsTable(): string {
 export function commandsTable(): string {
   const m = manifest().contributes;
   const keys = new Map<string, string>((m.keybindings ?? []).map((k: { command: string; key: string; mac?: string }) => [k.command, `\`${k.key}\`${k.mac ? ` (macOS \`${k.mac}\`)` : ''}`]));
-  const inContext = new Set<string>((m.menus['editor/context'] ?? []).map((x: { command: string }) => x.command));
-  const rows = (m.commands as Array<{ command: string; title: string; category: string }>).map(
-    (c) => `| ${c.category}: ${c.title} | \`${c.command}\` | ${keys.get(c.command) ?? ''} | ${inContext.has(c.command) ? 'editor context menu (with a selection)' : ''} |`,
-  );
-  return ['| Command | Id | Keybinding | Also in |', '|---|---|---|---|', ...rows].join('\n');
+  const places = new Map<string, string[]>();
+  const where: Record<string, string> = {
+    'editor/context': 'editor context menu (with a selection)',
+    'editor/title': 'editor title bar',
+    'view/title': 'gallery title bar',
+    'webview/context': 'gallery item menu',
+  };
+  for (const [menu, label] of Object.entries(where)) {
+    for (const x of (m.menus[menu] ?? []) as Array<{ command: string }>) places.set(x.command, [...new Set([...(places.get(x.command) ?? []), label])]);
+  }
+  const hidden = new Set<string>((m.menus.commandPalette ?? []).filter((x: { when?: string }) => x.when === 'false').map((x: { command: string }) => x.command));
+  const row = (c: { command: string; title: string; category: string }) =>
+    `| ${c.category}: ${c.title} | \`${c.command}\` | ${keys.get(c.command) ?? ''} | ${(places.get(c.command) ?? []).join(', ')} |`;
+  const commands = m.commands as Array<{ command: string; title: string; category: string }>;
+  return [
+    '| Command | Id | Keybinding | Also in |',
+    '|---|---|---|---|',
+    ...commands.filter((c) => !hidden.has(c.command)).map(row),
+    '',
+    'On a gallery item (its right-click menu, its buttons, or *More actions…*; not in the palette):',
+    '',
+    '| Command | Id | Keybinding | Also in |',
+    '|---|---|---|---|',
+    ...commands.filter((c) => hidden.has(c.command)).map(row),
+  ].join('\n');
 }
 
 export function renderReadme(text: string): string {

@@ -158,9 +158,11 @@ export class Workbench {
     await this.runCommand('Preferences: Color Theme');
     const input = page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible' });
-    await input.fill(label);
+    await page.keyboard.type(label);
     const exact = new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`);
-    await page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: exact }) }).first().click({ timeout: 10_000 });
+    // The picker previews the focused theme; Enter keeps it.
+    await page.locator('.quick-input-widget .monaco-list-row.focused', { has: page.locator('.label-name', { hasText: exact }) }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
     await page.waitForTimeout(800);
   }
 
@@ -186,8 +188,11 @@ export class Workbench {
     const input = page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible' });
     await input.fill(relativePath);
-    await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ state: 'visible', timeout: 10_000 });
-    await page.keyboard.press('Enter');
+    // Wait for the file's own row (recently opened files show first, before the search answers).
+    const name = path.basename(relativePath);
+    const row = page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) }) }).first();
+    await row.waitFor({ state: 'visible', timeout: 10_000 });
+    await row.click();
     await page.locator(`.tab[data-resource-name="${path.basename(relativePath)}"]`).first().waitFor({ timeout: 10_000 });
     await page.waitForTimeout(500);
   }

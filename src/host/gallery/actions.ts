@@ -9,10 +9,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findModel } from '../../core/catalog';
 import type { GalleryEntry } from '../../core/gallery';
-import { altText, buildLink, relativeImagePath } from '../../core/links';
 import type { ItemAction } from '../../webview/gallery/protocol';
 import { loadCore } from '../core';
-import { languageOf } from '../generation';
+import { linkText } from '../generation';
 import { runRequest } from '../run';
 import { readSettings } from '../settings';
 import type { Services } from '../services';
@@ -45,16 +44,7 @@ const fileName = (e: GalleryEntry): string => decodeURIComponent(path.posix.base
  */
 export function linkFor(e: GalleryEntry, document: vscode.TextDocument | undefined): string {
   const image = vscode.Uri.parse(e.uri);
-  const languageId = document ? languageOf(document) : 'markdown';
-  const settings = readSettings(document?.uri ?? image);
-  const sameRoot = document && document.uri.scheme === image.scheme && document.uri.authority === image.authority;
-  const baseDir = document && !document.isUntitled && sameRoot ? path.posix.dirname(document.uri.path) : (vscode.workspace.getWorkspaceFolder(image)?.uri.path ?? path.posix.dirname(image.path));
-  const target = document && !document.isUntitled && !sameRoot ? image.toString() : relativeImagePath(baseDir, image.path);
-  return buildLink(
-    languageId,
-    { path: target, alt: altText(e.prompt), width: e.width, height: e.height, prompt: e.prompt, model: e.model, ...(e.seed !== undefined ? { seed: e.seed } : {}) },
-    settings.linkTemplates[languageId],
-  );
+  return linkText(readSettings(document?.uri ?? image), image, e, document);
 }
 
 /** The text editor an "Insert" goes to: the active one, else the only one visible. */
