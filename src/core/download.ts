@@ -32,8 +32,10 @@ export interface DownloadedImage {
 }
 
 function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\./.test(h);
+  // `localhost.` (the fully qualified spelling) resolves like `localhost`.
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
+  // 127/8 as an address only: `127.0.0.1.example.com` is a public name.
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || (isIP(h) === 4 && /^127\./.test(h));
 }
 
 /** Private, link-local, unspecified or otherwise internal IP literals. */

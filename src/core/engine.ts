@@ -85,7 +85,11 @@ export async function generate(input: unknown, opts: EngineOptions): Promise<Gen
   const moderated: number[] = [];
   /** Position in the provider's answer of each kept image. */
   const keptAt: number[] = [];
-  const kept = result.images.filter((_, i) => {
+  // Never more than was asked for: an answer listing thousands of URLs must not start thousands of downloads.
+  if (result.images.length > req.numImages) {
+    opts.logger.warn(`${info.label} answered with ${result.images.length} images for ${req.numImages} asked; the extra ones are ignored`);
+  }
+  const kept = result.images.slice(0, req.numImages).filter((_, i) => {
     const flagged = result.nsfw?.[i] === true;
     if (flagged) moderated.push(i);
     else keptAt.push(i);

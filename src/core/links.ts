@@ -143,8 +143,11 @@ function decodePath(p: string, keep?: RegExp): string {
  */
 const asciidocPath = (p: string): string => decodePath(p, /[[\]{}%#?\p{Cc}\p{Cf}]/gu).replace(/^\s/, percent);
 
-/** reST reads the image URI raw; escaped whitespace is kept (`\ `) and `\\` is a backslash. */
-const rstPath = (p: string): string => decodePath(p, /\p{Cc}/gu).replace(/[\s\\]/g, '\\$&');
+/**
+ * reST reads the image URI raw; escaped whitespace is kept (`\ `) and `\\` is a backslash. What
+ * docutils splits lines at (Python's splitlines: control characters, U+2028, U+2029) stays encoded.
+ */
+const rstPath = (p: string): string => decodePath(p, /[\p{Cc}\u2028\u2029]/gu).replace(/[\s\\]/g, '\\$&');
 
 /**
  * LaTeX reads a file name raw: it gets the decoded path (spaces are fine since LaTeX 2020). The

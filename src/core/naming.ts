@@ -59,7 +59,8 @@ export function slugify(text: string, max = 48): string {
 
 // ---- Safe names -----------------------------------------------------------------------------------
 
-const RESERVED = /^(?:con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])\s*(?:\..*)?$/i;
+// `s`: an extension holding a line separator (U+2028) is still an extension.
+const RESERVED = /^(?:con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])\s*(?:\..*)?$/is;
 
 /**
  * A file name every common file system accepts: no path separators, control characters or
@@ -76,6 +77,8 @@ export function sanitizeFileName(name: string, max = MAX_BASE_LENGTH): string {
   if (safe.length > max) {
     const end = /[\ud800-\udbff]/.test(safe[max - 1] ?? '') ? max - 1 : max; // keep surrogate pairs whole
     safe = safe.slice(0, end).replace(/[\s.]+$/, '');
+    // The cut can leave a device name ("nul" + spaces + more, now just "nul"): the prefix still fits.
+    if (RESERVED.test(safe)) safe = `_${safe}`;
   }
   return safe || 'image';
 }

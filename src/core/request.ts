@@ -55,6 +55,12 @@ export type Validation = { ok: true; value: ValidRequest } | { ok: false; proble
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
+/** User text inside a sentence: quoted, on one line, at most 40 characters (a pasted page stays out of the message). */
+function quote(text: string, max = 40): string {
+  const chars = [...text.replace(/[\s\p{Cc}]+/gu, ' ').trim()];
+  return `"${chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('')}"`;
+}
+
 function resolveSize(model: ModelEntry, text: string | undefined, problems: Problem[]): ValidRequest['size'] | undefined {
   const s = model.size;
   if (text === undefined || text.trim() === '') {
@@ -64,7 +70,7 @@ function resolveSize(model: ModelEntry, text: string | undefined, problems: Prob
   }
   const choice = parseSize(text);
   if (!choice) {
-    problems.push({ field: 'size', message: `"${text}" is not a size. Use WIDTHxHEIGHT (e.g. 1024x768), a preset name or an aspect ratio W:H. ${model.id} offers ${describeSizes(model)}.` });
+    problems.push({ field: 'size', message: `${quote(text)} is not a size. Use WIDTHxHEIGHT (e.g. 1024x768), a preset name or an aspect ratio W:H. ${model.id} offers ${describeSizes(model)}.` });
     return undefined;
   }
   if (s.fixed) {
@@ -95,7 +101,7 @@ function resolveSize(model: ModelEntry, text: string | undefined, problems: Prob
     case 'preset': {
       const p = s.presets?.find((x) => x.name === choice.name);
       if (!p) {
-        problems.push({ field: 'size', message: `${model.id} has no size preset "${choice.name}"; it offers ${describeSizes(model)}.` });
+        problems.push({ field: 'size', message: `${model.id} has no size preset ${quote(choice.name)}; it offers ${describeSizes(model)}.` });
         return undefined;
       }
       return { choice, width: p.width, height: p.height };
@@ -121,17 +127,17 @@ function checkParam(model: ModelEntry, spec: ParamSpec, value: ParamValue): stri
     case 'integer':
     case 'number': {
       const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      if (typeof n !== 'number' || !Number.isFinite(n)) return `${who} must be a number from ${spec.min} to ${spec.max} for ${model.id}; "${String(value)}" is not.`;
+      if (typeof n !== 'number' || !Number.isFinite(n)) return `${who} must be a number from ${spec.min} to ${spec.max} for ${model.id}; ${quote(String(value))} is not.`;
       if (spec.type === 'integer' && !Number.isInteger(n)) return `${who} must be a whole number from ${spec.min} to ${spec.max} for ${model.id}; ${n} is not.`;
       if (n < spec.min || n > spec.max) return `${who} ${n} is outside ${spec.min}–${spec.max} for ${model.id}.`;
       return undefined;
     }
     case 'boolean':
-      if (typeof value !== 'boolean') return `${who} must be true or false for ${model.id}; "${String(value)}" is not.`;
+      if (typeof value !== 'boolean') return `${who} must be true or false for ${model.id}; ${quote(String(value))} is not.`;
       if (spec.only !== undefined && value !== spec.only) return `${who} can only be ${spec.only ? 'on' : 'off'} for ${model.id} today.`;
       return undefined;
     case 'enum':
-      if (!spec.values.includes(String(value))) return `${who} "${String(value)}" is not offered by ${model.id}; choose one of ${spec.values.join(', ')}.`;
+      if (!spec.values.includes(String(value))) return `${who} ${quote(String(value))} is not offered by ${model.id}; choose one of ${spec.values.join(', ')}.`;
       return undefined;
   }
 }
@@ -163,8 +169,22 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
-  if (typeof v === 'string') return `the text "${v.length > 20 ? `${v.slice(0, 20)}…` : v}"`;
+  if (typeof v === 'string') return `the text ${quote(v, 21)}`;
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
   return typeof v === 'undefined' ? 'missing' : `a ${typeof v}`;
+}
+
+/** What a zod type name asks for, in words ("a string", "an object"). */
+const EXPECTED: Readonly<Record<string, string>> = { object: 'an object', record: 'an object', array: 'a list', int: 'a whole number' };
+const expectedWords = (name: string): string => (Object.hasOwn(EXPECTED, name) ? EXPECTED[name]! : `a ${name}`);
+
+/** The types a zod issue expected: its own `expected`, or each branch's of a union ("a string, a number or a boolean"). */
+function expectedOf(issue: z.core.$ZodIssue): string | undefined {
+  if ('expected' in issue && typeof issue.expected === 'string') return expectedWords(issue.expected);
+  if (issue.code !== 'invalid_union') return undefined;
+  const names = [...new Set(issue.errors.flatMap((branch) => branch.flatMap((i) => ('expected' in i && typeof i.expected === 'string' ? [expectedWords(i.expected)] : []))))];
+  return names.length === 0 ? undefined : names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
 }
 
 /** Check a request against its model's catalog entry. */
@@ -176,8 +196,9 @@ export function validateRequest(input: unknown): Validation {
       problems: parsed.error.issues.map((i) => {
         const field = i.path.map(String).join('.') || 'request';
         const got = valueAt(input, i.path);
-        const expected = 'expected' in i && typeof i.expected === 'string' ? i.expected : 'another type';
-        return { field, message: `The ${FIELD_LABELS[field] ?? `field "${field}"`} must be ${expected === 'object' ? 'an object' : `a ${expected}`}, not ${describeValue(got)}.` };
+        const what = Object.hasOwn(FIELD_LABELS, field) ? `The ${FIELD_LABELS[field]}` : field.startsWith('params.') ? `The parameter ${quote(field.slice(7))}` : `The field ${quote(field)}`;
+        const expected = expectedOf(i);
+        return { field, message: expected ? `${what} must be ${expected}, not ${describeValue(got)}.` : `${what} is not valid (${describeValue(got)}).` };
       }),
     };
   }
@@ -187,7 +208,7 @@ export function validateRequest(input: unknown): Validation {
   if (!model) {
     return {
       ok: false,
-      problems: [{ field: 'model', message: `"${req.model}" is not a model Flux Image Studio knows. Use a key such as aimlapi:flux-pro/v1.1 or apiframe:flux-1.1-pro.` }],
+      problems: [{ field: 'model', message: `${quote(req.model)} is not a model Flux Image Studio knows. Use a key such as aimlapi:flux-pro/v1.1 or apiframe:flux-1.1-pro.` }],
     };
   }
   const provider = PROVIDERS[model.provider];
@@ -226,11 +247,13 @@ export function validateRequest(input: unknown): Validation {
 
   let outputFormat: OutputFormat = model.defaultFormat;
   if (req.outputFormat !== undefined) {
-    const f = FORMAT_ALIASES[req.outputFormat.toLowerCase()];
+    const key = req.outputFormat.toLowerCase();
+    // Own keys only: "constructor" or "__proto__" must not find Object.prototype's members.
+    const f = Object.hasOwn(FORMAT_ALIASES, key) ? FORMAT_ALIASES[key] : undefined;
     if (!f || !model.formats.includes(f)) {
       problems.push({
         field: 'outputFormat',
-        message: `${model.id} cannot make ${f ? FORMAT_NAMES[f] : `"${req.outputFormat}"`} images; choose ${model.formats.map((x) => FORMAT_NAMES[x]).join(' or ')}.`,
+        message: `${model.id} cannot make ${f ? FORMAT_NAMES[f] : quote(req.outputFormat)} images; choose ${model.formats.map((x) => FORMAT_NAMES[x]).join(' or ')}.`,
       });
     } else outputFormat = f;
   }
@@ -240,7 +263,7 @@ export function validateRequest(input: unknown): Validation {
     const spec = model.params.find((p) => p.name === name || p.wire === name);
     if (!spec) {
       const takes = model.params.map((p) => p.name).join(', ') || 'no extra parameters';
-      problems.push({ field: `params.${name}`, message: `${model.id} does not take the parameter "${name}". It takes: ${takes}.` });
+      problems.push({ field: `params.${name}`, message: `${model.id} does not take the parameter ${quote(name)}. It takes: ${takes}.` });
       continue;
     }
     const problem = checkParam(model, spec, value);

@@ -29,6 +29,8 @@ export function checkSide(model: ModelEntry, axis: 'Width' | 'Height', value: nu
   const rule = model.size.custom;
   if (!rule) return `${model.id} does not take a custom size.`;
   const range = `${rule.min}–${rule.max}`;
+  // NaN (a field holding "abc") or Infinity: say what is wanted rather than echo "NaN".
+  if (!Number.isFinite(value)) return `${axis} must be a whole number of pixels from ${rule.min} to ${rule.max} in steps of ${rule.step} for ${model.id}.`;
   if (!Number.isInteger(value)) return `${axis} ${value} is not a whole number of pixels for ${model.id} (${range}).`;
   if (value < rule.min) return `${axis} ${value} is below the minimum of ${rule.min} for ${model.id} (${range}).`;
   if (value > rule.max) return `${axis} ${value} is above the maximum of ${rule.max} for ${model.id} (${range}).`;

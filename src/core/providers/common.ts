@@ -47,6 +47,24 @@ export function transportError(e: unknown, provider: ProviderId, signal: AbortSi
 
 const MODERATION = /moderat|nsfw|content polic|safety filter|flagged/i;
 
+/**
+ * `f()`, or `fallback` when it throws: an answer nested thousands deep makes JSON.stringify,
+ * join and String overflow the stack (JSON.parse itself copes), and that must not escape as a RangeError.
+ */
+function safely(f: () => string, fallback: string): string {
+  try {
+    return f();
+  } catch {
+    return fallback;
+  }
+}
+
+/** The provider's words inside our sentence: one line, at most `max` characters. */
+const clip = (text: string, max = 300): string => {
+  const line = text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1).replace(/[\ud800-\udbff]$/, '')}…` : line;
+};
+
 /** The provider's own message and request id from an error body, whichever shape it has. */
 function describeBody(json: unknown): { message?: string; requestId?: string; details?: string } {
   if (!json || typeof json !== 'object') return {};
@@ -56,10 +74,10 @@ function describeBody(json: unknown): { message?: string; requestId?: string; de
   let details: string | undefined;
   if (o.details && typeof o.details === 'object') {
     details = Object.entries(o.details as Record<string, unknown>)
-      .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
+      .map(([k, v]) => `${k}: ${safely(() => (Array.isArray(v) ? v.join(', ') : String(v)), '(unreadable)')}`)
       .join('; ');
   } else if (Array.isArray(o.errors)) {
-    details = o.errors.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join('; ');
+    details = o.errors.map((x) => (typeof x === 'string' ? x : safely(() => JSON.stringify(x), '(unreadable)'))).join('; ');
   }
   return { message, requestId, details };
 }
@@ -70,7 +88,7 @@ export function errorFromStatus(provider: ProviderId, status: number, json: unkn
   const label = info.label;
   const { message, requestId: bodyId, details } = describeBody(json);
   const requestId = bodyId ?? header({ headers }, 'x-request-id');
-  const said = message ? `: ${message}${details ? ` (${details})` : ''}` : '';
+  const said = message ? `: ${clip(message)}${details ? ` (${clip(details)})` : ''}` : '';
   let kind: FluxErrorKind;
   let sentence: string;
   let retryAfter: number | undefined;
@@ -131,14 +149,21 @@ export async function exchangeJson(ctx: ProviderContext, provider: ProviderId, r
     throw err;
   }
   const max = ctx.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
+  const tooLarge = () => new FluxError({
+    kind: 'bad-response',
+    provider,
+    status: res.status,
+    message: `The ${label}'s answer while ${what} was larger than ${Math.round(max / 1048576)} MB and was refused.`,
+  });
+  // A declared length over the limit is refused before reading (else a 2 GB answer that trickles holds the request).
+  const declared = Number(header(res, 'content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > max) {
+    res.body.destroy();
+    throw tooLarge();
+  }
   let raw: Buffer;
   try {
-    raw = await readBody(res.body, max, () => new FluxError({
-      kind: 'bad-response',
-      provider,
-      status: res.status,
-      message: `The ${label}'s answer while ${what} was larger than ${Math.round(max / 1048576)} MB and was refused.`,
-    }));
+    raw = await readBody(res.body, max, tooLarge);
   } catch (e) {
     throw transportError(e, provider, ctx.signal, what, jobId);
   }

@@ -218,7 +218,13 @@ export class GeneratorPanel implements vscode.Disposable {
   async receive(raw: unknown): Promise<void> {
     const parsed = getSchemas().toHost.safeParse(raw);
     if (!parsed.success) {
-      const type = raw && typeof raw === 'object' && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 40) : typeof raw;
+      // Name the message for the log; a forged `type` may not even turn into text.
+      let type: string;
+      try {
+        type = raw && typeof raw === 'object' && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 40) : typeof raw;
+      } catch {
+        type = 'object';
+      }
       this.s.log.warn(`Generator panel: refused a malformed message (${type}): ${parsed.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; ').slice(0, 300)}`);
       return;
     }
