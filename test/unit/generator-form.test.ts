@@ -228,3 +228,11 @@ test('a missing key is named without "API API"', () => {
   assert.equal(missingKeyText(findModel('aimlapi:flux-pro')!), 'No AIML API key is set, so FLUX.1 [pro] cannot generate yet.');
   assert.equal(missingKeyText(findModel('apiframe:flux-2-pro')!), 'No apiframe API key is set, so FLUX.2 [pro] cannot generate yet.');
 });
+
+test('a seed that is not a whole number is refused at the field, in words', () => {
+  const form = { ...initialForm(), seedMode: 'fixed' as const, seed: 'abc' };
+  const problems = localProblems(form, null);
+  assert.deepEqual(problems.map((p) => p.field), ['seed']);
+  assert.match(problems[0]!.message, /^"abc" is not a seed: enter a whole number from 1 to 4,294,967,295, or choose Random\.$/);
+  assert.equal(toRequest(form, null), undefined, 'nothing is sent');
+});

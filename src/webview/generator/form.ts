@@ -302,6 +302,9 @@ export function localProblems(form: FormState, lastSeed: number | null | undefin
     }
   }
   if (form.seedMode === 'fixed' && form.seed.trim() === '') out.push({ field: 'seed', message: `Enter a seed from ${model.seed.min} to ${fmt(model.seed.max)}, or choose Random.` });
+  else if (form.seedMode === 'fixed' && !/^\s*\d+\s*$/.test(form.seed)) {
+    out.push({ field: 'seed', message: `"${form.seed.trim().slice(0, 20)}" is not a seed: enter a whole number from ${model.seed.min} to ${fmt(model.seed.max)}, or choose Random.` });
+  }
   if (form.seedMode === 'last' && (lastSeed === null || lastSeed === undefined)) out.push({ field: 'seed', message: 'No image has been made here yet, so there is no last seed; choose Random or Fixed.' });
   return out;
 }
