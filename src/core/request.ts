@@ -13,9 +13,9 @@ import {
   type SizeChoice,
   pixelsOf,
 } from './catalog';
-import { checkSide, describeSizes, parseSize } from './sizes';
+import { checkSide, describeSizes, FORMAT_NAMES, parseSize } from './sizes';
 
-export { checkSide, describeSizes, parseSize } from './sizes';
+export { checkSide, describeSizes, formatName, parseSize } from './sizes';
 
 export type ParamValue = string | number | boolean;
 
@@ -118,8 +118,6 @@ function resolveSize(model: ModelEntry, text: string | undefined, problems: Prob
 }
 
 const FORMAT_ALIASES: Readonly<Record<string, OutputFormat>> = { jpeg: 'jpeg', jpg: 'jpeg', png: 'png', webp: 'webp' };
-import { FORMAT_NAMES } from './sizes';
-export { formatName } from './sizes';
 
 function checkParam(model: ModelEntry, spec: ParamSpec, value: ParamValue): string | undefined {
   const who = `${spec.label} (${spec.name})`;

@@ -3,6 +3,7 @@
  * and size, key, destination, then a cancellable progress notification while the engine works,
  * then saving and inserting the links where the user asked.
  */
+import { homedir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findModel, formatSize, keyName, type ModelEntry, type ProviderId } from '../core/catalog';
@@ -12,7 +13,7 @@ import type { GenerationRequest } from '../core/request';
 import { Anchor } from './anchor';
 import { loadCore } from './core';
 import { checkRealLocation, resolveDestination } from './destination';
-import { execute, insertLinks, languageOf, showFailure, type Target } from './generation';
+import { execute, insertLinks, languageOf, showFailure, withNotification, type Target } from './generation';
 import { setApiKeyCommand } from './keys';
 import { pickModel, pickSize } from './pickers';
 import { readSettings, type Settings } from './settings';
@@ -190,7 +191,7 @@ async function generateAt(s: Services, mode: 'ask' | 'selection', rawArgs: unkno
     const where = await vscode.window.showSaveDialog({
       title: 'Flux: Save the generated image',
       saveLabel: 'Save Image',
-      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(require('node:os').homedir()), `${renderBaseName(settings.fileNamePattern, { prompt, model: model.id, date: new Date(), index: 1 })}.${checked.value.outputFormat === 'jpeg' ? 'jpg' : checked.value.outputFormat}`),
+      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()), `${renderBaseName(settings.fileNamePattern, { prompt, model: model.id, date: new Date(), index: 1 })}.${checked.value.outputFormat === 'jpeg' ? 'jpg' : checked.value.outputFormat}`),
       filters: { Images: ['png', 'jpg', 'jpeg', 'webp'] },
     });
     if (!where) return [];
@@ -229,25 +230,11 @@ async function run(
   const retry = () => vscode.commands.executeCommand(mode === 'selection' ? 'fluxStudio.generateFromSelection' : 'fluxStudio.generate', again);
   const job = s.generations.start(request.prompt, model);
   try {
-    return await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Flux: "${altText(request.prompt, 40)}"`, cancellable: true },
-      async (progress, token) => {
-        const onCancel = token.onCancellationRequested(() => job.cancel());
-        const show = () => progress.report({ message: `${job.phase} ${Math.round((Date.now() - job.startedAt) / 1000)} s` });
-        const onPhase = job.onDidChange(show);
-        show();
-        const ticker = setInterval(show, 1000);
-        try {
-          const done = await execute(s, { settings, model, request, apiKey, folder, baseOverride }, job);
-          await insertLinks(s, settings, done.files, done.records, target);
-          return done.files;
-        } finally {
-          clearInterval(ticker);
-          onPhase.dispose();
-          onCancel.dispose();
-        }
-      },
-    );
+    return await withNotification(`Flux: "${altText(request.prompt, 40)}"`, job, async () => {
+      const done = await execute(s, { settings, model, request, apiKey, folder, baseOverride }, job);
+      await insertLinks(s, settings, done.files, done.records, target);
+      return done.files;
+    });
   } catch (e) {
     if (showFailure(s, e, folder, retry)) return [];
     throw e;

@@ -55,6 +55,7 @@ export class RunningGeneration {
 /** Every generation under way in this window; the `fluxStudio.generating` context key follows. */
 export class Generations implements vscode.Disposable {
   private readonly running = new Map<string, RunningGeneration>();
+  private contextValue = false;
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
 
@@ -83,7 +84,12 @@ export class Generations implements vscode.Disposable {
 
   /** @internal */
   changed(): void {
-    void vscode.commands.executeCommand('setContext', 'fluxStudio.generating', this.running.size > 0);
+    // The context key only when it flips: progress updates are frequent and this is a round trip.
+    const any = this.running.size > 0;
+    if (any !== this.contextValue) {
+      this.contextValue = any;
+      void vscode.commands.executeCommand('setContext', 'fluxStudio.generating', any);
+    }
     this.emitter.fire();
   }
 
@@ -96,6 +102,27 @@ export class Generations implements vscode.Disposable {
     this.cancelAll();
     this.emitter.dispose();
   }
+}
+
+/**
+ * Run `work` under a cancellable progress notification that shows the generation's phase and the
+ * elapsed seconds (ticking each second); Cancel aborts the generation.
+ */
+export function withNotification<T>(title: string, job: RunningGeneration, work: () => Promise<T>): Thenable<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    const onCancel = token.onCancellationRequested(() => job.cancel());
+    const show = () => progress.report({ message: `${job.phase} ${Math.round((Date.now() - job.startedAt) / 1000)} s` });
+    const onPhase = job.onDidChange(show);
+    show();
+    const ticker = setInterval(show, 1000);
+    try {
+      return await work();
+    } finally {
+      clearInterval(ticker);
+      onPhase.dispose();
+      onCancel.dispose();
+    }
+  });
 }
 
 // ---- Executing ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import type { GenerationRequest } from '../core/request';
 import { asFluxError, loadCore, type FluxErrorLike } from './core';
 import { checkRealLocation, resolveDestination } from './destination';
 import { ensureKey } from './generate';
-import { execute, showFailure, type Executed, type RunningGeneration } from './generation';
+import { execute, showFailure, withNotification, type Executed, type RunningGeneration } from './generation';
 import { readSettings } from './settings';
 import type { Services } from './services';
 
@@ -73,22 +73,7 @@ export async function runRequest(s: Services, opts: RunOptions): Promise<RunOutc
   const retry = () => runRequest(s, opts);
   try {
     const work = () => execute(s, { settings, model, request: opts.request, apiKey, folder }, job);
-    const executed =
-      opts.progress === 'none'
-        ? await work()
-        : await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Flux: ${model.label}`, cancellable: true }, async (progress, token) => {
-            const onCancel = token.onCancellationRequested(() => job.cancel());
-            const show = () => progress.report({ message: `${job.phase} ${Math.round((Date.now() - job.startedAt) / 1000)} s` });
-            const sub = job.onDidChange(show);
-            const ticker = setInterval(show, 1000);
-            try {
-              return await work();
-            } finally {
-              clearInterval(ticker);
-              sub.dispose();
-              onCancel.dispose();
-            }
-          });
+    const executed = opts.progress === 'none' ? await work() : await withNotification(`Flux: ${model.label}`, job, work);
     return { ok: true, executed };
   } catch (e) {
     const fe = asFluxError(e);
