@@ -389,18 +389,28 @@ function isAlive(pid) {
   }
 }
 
-// CLI
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  // First SIGINT/SIGTERM: stop the running step and clean up; a second one: exit at once.
+/**
+ * For a command-line script: the first SIGINT/SIGTERM aborts the returned controller (so the work
+ * can clean up), a second one exits at once. `exitCode()` is 130/143 once a signal came, else 0.
+ */
+export function abortOnSignals(onFirst = () => {}) {
   const controller = new AbortController();
   let signalExit = 0;
   for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
     process.on(sig, () => {
       if (signalExit) process.exit(code);
       signalExit = code;
+      onFirst(sig);
       controller.abort(new Error(`interrupted by ${sig}`));
     });
   }
+  return { controller, exitCode: () => signalExit };
+}
+
+// CLI
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // First SIGINT/SIGTERM: stop the running step and clean up; a second one: exit at once.
+  const { controller, exitCode } = abortOnSignals();
   ensureCodeServer({ signal: controller.signal }).then(
     ({ root, entry, chromium }) => {
       console.log(`code-server ${CODE_SERVER_VERSION} (VS Code ${VSCODE_VERSION}): ${root}`);
@@ -408,9 +418,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       console.log(`chromium: ${chromium}`);
     },
     (err) => {
-      const message = err instanceof StepError || signalExit ? err.message : err?.stack ?? err;
+      const message = err instanceof StepError || exitCode() ? err.message : err?.stack ?? err;
       console.error(`[install-code-server] FAILED: ${message}`);
-      process.exitCode = signalExit || 1;
+      process.exitCode = exitCode() || 1;
     },
   );
 }

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format, parseArgs } from 'node:util';
-import { ensureCodeServer } from './install-code-server.mjs';
+import { abortOnSignals, ensureCodeServer } from './install-code-server.mjs';
 import { launchChromium, startCodeServer } from './code-server-host.mjs';
 
 const MARKETPLACE_NOISE = /open-vsx\.org/;
@@ -205,16 +205,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
 
   // First SIGINT/SIGTERM: stop code-server and Chromium, then exit. A second one: exit at once
   // (code-server-host's exit hook still kills the server's process group).
-  const controller = new AbortController();
-  let signalExit = 0;
-  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
-    process.on(sig, () => {
-      if (signalExit) process.exit(code);
-      signalExit = code;
-      console.error(`[run-vscode-tests] ${sig}: stopping VS Code`);
-      controller.abort(new Error(`interrupted by ${sig}`));
-    });
-  }
+  const { controller, exitCode } = abortOnSignals((sig) => console.error(`[run-vscode-tests] ${sig}: stopping VS Code`));
 
   const started = Date.now();
   runVSCodeTests({
@@ -234,7 +225,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     },
     (err) => {
       console.error(`[run-vscode-tests] FAILED: ${err?.message ?? err}`);
-      process.exit(signalExit || 1);
+      process.exit(exitCode() || 1);
     },
   );
 }
