@@ -240,6 +240,32 @@ suite('generate from a selection', () => {
     assert.match((await messagesSince(since)).find((m) => m.level === 'error')?.message ?? '', /leads outside the workspace folder/);
   });
 
+  test('a file name pattern or link template with an unknown variable is refused before anything is sent', async () => {
+    const c = vscode.workspace.getConfiguration('fluxStudio');
+    await openAndSelect(workspaceUri('notes.md'), 'A lighthouse at dawn');
+    const assetsBefore = await listFiles(ASSETS());
+    try {
+      await c.update('fileNamePattern', '${prompt}-${colour}', vscode.ConfigurationTarget.Workspace);
+      let since = await messageCount();
+      assert.deepEqual(await generateFromSelection(), []);
+      const pattern = (await messagesSince(since)).find((m) => m.level === 'error')?.message ?? '';
+      assert.match(pattern, /\$\{colour\}/);
+      assert.match(pattern, /fluxStudio\.fileNamePattern/);
+      await c.update('fileNamePattern', undefined, vscode.ConfigurationTarget.Workspace);
+      await c.update('linkTemplates', { markdown: '![${alt}](${where})' }, vscode.ConfigurationTarget.Workspace);
+      since = await messageCount();
+      assert.deepEqual(await generateFromSelection(), []);
+      const template = (await messagesSince(since)).find((m) => m.level === 'error')?.message ?? '';
+      assert.match(template, /\$\{where\}/);
+      assert.match(template, /"markdown" entry of fluxStudio\.linkTemplates/);
+      assert.equal((await fake.requests()).length, 0, 'nothing was sent');
+      assert.deepEqual(await listFiles(ASSETS()), assetsBefore, 'nothing was saved');
+    } finally {
+      await c.update('fileNamePattern', undefined, vscode.ConfigurationTarget.Workspace);
+      await c.update('linkTemplates', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   test('insertPosition replaceSelection replaces the selected text', async () => {
     await vscode.workspace.getConfiguration('fluxStudio').update('insertPosition', 'replaceSelection', vscode.ConfigurationTarget.Global);
     const editor = await openAndSelect(workspaceUri('scratch.md'), 'line two');
