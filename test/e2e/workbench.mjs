@@ -38,10 +38,13 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
  * @param {{ width: number, height: number }} [opts.viewport={ width: 1400, height: 900 }]
  * @param {boolean} [opts.headless=true]
  * @param {boolean} [opts.verbose=false]  print code-server's output and the browser console
+ * @param {string|null} [opts.extensionDevelopmentPath=ROOT]  the extension under development; null to
+ *        run only the installed extensions (e.g. the packaged .vsix, installed into `extensionsDir`)
+ * @param {string} [opts.extensionsDir]  installed extensions (default: an empty throwaway folder)
  * @returns {Promise<Workbench>}
  */
 export async function startWorkbench(opts = {}) {
-  const { fixture = 'workspace', theme = 'Default Dark Modern', settings = {}, keys, viewport = { width: 1400, height: 900 }, headless = true, verbose = false } = opts;
+  const { fixture = 'workspace', theme = 'Default Dark Modern', settings = {}, keys, viewport = { width: 1400, height: 900 }, headless = true, verbose = false, extensionDevelopmentPath = ROOT, extensionsDir } = opts;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-e2e-'));
   const workspace = path.join(tmp, 'ws');
   fs.cpSync(path.join(ROOT, 'test', 'fixtures', fixture), workspace, { recursive: true });
@@ -78,7 +81,7 @@ export async function startWorkbench(opts = {}) {
     const keyEnv = keys === false ? {} : (keys ?? { AIMLAPI_API_KEY: 'e2e-key-aiml', APIFRAME_API_KEY: 'e2e-key-apiframe' });
     const server = await startCodeServer({
       userDataDir,
-      extensionsDir: path.join(tmp, 'extensions'),
+      extensionsDir: extensionsDir ?? path.join(tmp, 'extensions'),
       env: { ...keyEnv, ...(keys === false ? { AIMLAPI_API_KEY: '', APIFRAME_API_KEY: '' } : {}) },
       onOutput: verbose ? (l) => process.stderr.write(`[code-server] ${l}\n`) : undefined,
     });
@@ -91,7 +94,7 @@ export async function startWorkbench(opts = {}) {
     const page = await context.newPage();
     if (verbose) page.on('console', (m) => process.stderr.write(`[browser] ${m.text()}\n`));
     const payload = [
-      ['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${ROOT}`],
+      ...(extensionDevelopmentPath ? [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${extensionDevelopmentPath}`]] : []),
       ['skipWelcome', 'true'],
     ];
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
