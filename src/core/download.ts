@@ -184,7 +184,7 @@ export async function fetchImage(src: ImageSource, index: number, total: number,
     }
     let bytes: Buffer;
     try {
-      bytes = await readBody(res.body, max, () => tooBig(`more than ${mb(max)}`));
+      bytes = await readBody(res.body, max, () => tooBig(`more than ${mb(max)}`), Number.isFinite(declared) ? declared : undefined);
     } catch (e) {
       throw transportError(e, opts.provider, opts.signal, `downloading ${where}`);
     }
@@ -198,12 +198,23 @@ export async function fetchImage(src: ImageSource, index: number, total: number,
   }
 }
 
-/** Fetch all images at once; the first failure cancels the rest. */
+/**
+ * Fetch all images at once; the first failure cancels the rest. `each` turns an image into the
+ * result as soon as it arrives, so its downloaded bytes can be let go before the others end.
+ */
+export async function fetchAll(sources: readonly ImageSource[], opts: DownloadOptions, onDone?: (done: number, total: number) => void): Promise<DownloadedImage[]>;
+export async function fetchAll<T>(
+  sources: readonly ImageSource[],
+  opts: DownloadOptions,
+  onDone: ((done: number, total: number) => void) | undefined,
+  each: (img: DownloadedImage, index: number) => T,
+): Promise<T[]>;
 export async function fetchAll(
   sources: readonly ImageSource[],
   opts: DownloadOptions,
   onDone?: (done: number, total: number) => void,
-): Promise<DownloadedImage[]> {
+  each: (img: DownloadedImage, index: number) => unknown = (img) => img,
+): Promise<unknown[]> {
   const inner = new AbortController();
   const forward = () => inner.abort();
   opts.signal?.addEventListener('abort', forward, { once: true });
@@ -213,8 +224,9 @@ export async function fetchAll(
       sources.map(async (src, i) => {
         try {
           const img = await fetchImage(src, i, sources.length, { ...opts, signal: inner.signal });
+          const out = each(img, i);
           onDone?.(++done, sources.length);
-          return img;
+          return out;
         } catch (e) {
           inner.abort();
           throw opts.signal?.aborted ? cancelled(opts.provider) : e;

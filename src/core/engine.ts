@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { PROVIDERS, type ProviderId } from './catalog';
 import { FluxError, throwIfAborted } from './errors';
-import { fetchAll, isLoopbackUrl } from './download';
+import { fetchAll, isLoopbackUrl, type DownloadedImage } from './download';
 import type { HttpClient, RetryPolicy } from './http';
 import type { ImageInfo } from './image';
 import type { Logger } from './log';
@@ -104,24 +104,10 @@ export async function generate(input: unknown, opts: EngineOptions): Promise<Gen
     });
   }
 
-  opts.onProgress?.({ phase: 'downloading', done: 0, total: kept.length });
-  const downloaded = await fetchAll(
-    kept,
-    {
-      http: opts.http,
-      provider,
-      logger: opts.logger,
-      allowLoopback: isLoopbackUrl(baseUrl),
-      ...(opts.maxImageBytes ? { maxBytes: opts.maxImageBytes } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    },
-    (done, total) => opts.onProgress?.({ phase: 'downloading', done, total }),
-  );
-  throwIfAborted(opts.signal, provider, result.jobId);
-
   const seed = result.seed ?? req.seed!;
   const createdAt = (opts.now?.() ?? new Date()).toISOString();
-  const images = downloaded.map((d, i): GeneratedImage => {
+  // Each image gets its record as soon as it arrives, so only the embedded copy is kept.
+  const withRecord = (d: DownloadedImage, i: number): GeneratedImage => {
     const record: GenerationRecord = {
       v: 1,
       app: 'flux-image-studio',
@@ -149,11 +135,28 @@ export async function generate(input: unknown, opts: EngineOptions): Promise<Gen
         cause: e,
         ...(result.requestId ? { requestId: result.requestId } : {}),
         ...(result.jobId ? { jobId: result.jobId } : {}),
-        message: `The ${info.label} sent ${downloaded.length > 1 ? `image ${i + 1} of ${downloaded.length}` : 'an image'} that is damaged: its file structure is broken. Nothing was saved; try again.`,
+        message: `The ${info.label} sent ${kept.length > 1 ? `image ${i + 1} of ${kept.length}` : 'an image'} that is damaged: its file structure is broken. Nothing was saved; try again.`,
       });
     }
     return { bytes, info: d.info, record, index: keptAt[i] ?? i };
-  });
+  };
+
+  opts.onProgress?.({ phase: 'downloading', done: 0, total: kept.length });
+  const images = await fetchAll(
+    kept,
+    {
+      http: opts.http,
+      provider,
+      logger: opts.logger,
+      allowLoopback: isLoopbackUrl(baseUrl),
+      ...(opts.maxImageBytes ? { maxBytes: opts.maxImageBytes } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    },
+    (done, total) => opts.onProgress?.({ phase: 'downloading', done, total }),
+    withRecord,
+  );
+  throwIfAborted(opts.signal, provider, result.jobId);
+
   opts.logger.info(`${req.model.key}: ${images.length} image(s) ready in ${Date.now() - started} ms${result.creditsUsed !== undefined ? `, ${result.creditsUsed} credits` : ''}`);
   opts.onProgress?.({ phase: 'done' });
   return {

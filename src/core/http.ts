@@ -96,18 +96,27 @@ export class HttpClient {
 }
 
 /** Read a whole body, refusing more than `max` bytes (it stops reading at once). */
-export async function readBody(body: HttpResponse['body'], max: number, what: () => FluxError): Promise<Buffer> {
+export async function readBody(body: HttpResponse['body'], max: number, what: () => FluxError, expected?: number): Promise<Buffer> {
+  // With a declared length the body is read straight into one buffer of that size (one copy of the
+  // bytes in memory, not the chunks plus their concatenation); a body that turns out longer than
+  // declared carries on in chunks.
+  const into = expected !== undefined && Number.isSafeInteger(expected) && expected > 0 && expected <= max ? Buffer.allocUnsafe(expected) : undefined;
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > max) {
+    if (total + chunk.length > max) {
       body.destroy();
       throw what();
     }
-    chunks.push(chunk);
+    if (into && !chunks.length && total + chunk.length <= into.length) into.set(chunk, total);
+    else {
+      if (into && !chunks.length) chunks.push(into.subarray(0, total));
+      chunks.push(chunk);
+    }
+    total += chunk.length;
   }
-  return Buffer.concat(chunks, total);
+  if (!into || chunks.length) return Buffer.concat(chunks, total);
+  return total === into.length ? into : into.subarray(0, total);
 }
 
 /** Discard a body we do not need, so the connection can be reused. */

@@ -231,8 +231,7 @@ async function run(
   const job = s.generations.start(request.prompt, model);
   try {
     return await withNotification(`Flux: "${altText(request.prompt, 40)}"`, job, async () => {
-      const done = await execute(s, { settings, model, request, apiKey, folder, baseOverride }, job);
-      await insertLinks(s, settings, done.files, done.records, target);
+      const done = await execute(s, { settings, model, request, apiKey, folder, baseOverride }, job, (saved) => insertLinks(s, settings, saved.files, saved.records, target));
       return done.files;
     });
   } catch (e) {

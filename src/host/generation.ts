@@ -157,10 +157,11 @@ function phaseText(p: Progress, provider: ProviderId, model: ModelEntry): string
 }
 
 /**
- * Generate, save and record. Throws what the engine throws (a FluxError), a FileSystemError, or a
+ * Generate, save and record; `alongside` (inserting the links) runs while the gallery records the
+ * images. Throws what the engine throws (a FluxError), a FileSystemError, or a
  * CancellationError; on any failure nothing is left in the folder.
  */
-export async function execute(s: Services, plan: Plan, job: RunningGeneration): Promise<Executed> {
+export async function execute(s: Services, plan: Plan, job: RunningGeneration, alongside?: (saved: { files: vscode.Uri[]; records: GenerationRecord[] }) => Promise<void>): Promise<Executed> {
   const { settings, model, request } = plan;
   const core = loadCore();
   s.log.info(`Generate: ${model.key}, size ${request.size ?? 'default'}, ${request.numImages ?? 1} image(s)`);
@@ -214,7 +215,8 @@ export async function execute(s: Services, plan: Plan, job: RunningGeneration): 
       bytes: result.images[i]!.bytes.length,
     };
   });
-  await s.gallery.add(entries);
+  // The gallery is told while the link goes in (`alongside`), not before: both are round trips.
+  await Promise.all([s.gallery.add(entries), alongside?.({ files, records })]);
   if (result.moderated.length) {
     void s.ui.warn(`The ${PROVIDERS[model.provider].label}'s safety checker blacked out ${result.moderated.length} of ${result.moderated.length + files.length} images; only the others were saved.`);
   }

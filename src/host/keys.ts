@@ -14,28 +14,51 @@ export class ApiKeys implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ProviderId>();
   readonly onDidChange = this.changed.event;
   private readonly sub: vscode.Disposable;
+  /**
+   * The stored keys as read last, so a generation does not wait for SecretStorage (a round trip to
+   * the workbench: 20–40 ms in a browser-based VS Code). Forgotten on every change, from this
+   * window or another one.
+   */
+  private readonly cache = new Map<ProviderId, Promise<string | undefined>>();
 
   constructor(private readonly secrets: vscode.SecretStorage, private readonly env: NodeJS.ProcessEnv = process.env) {
     this.sub = secrets.onDidChange((e) => {
       const p = PROVIDER_IDS.find((id) => secretName(id) === e.key);
-      if (p) this.changed.fire(p);
+      if (!p) return;
+      this.cache.delete(p);
+      this.changed.fire(p);
     });
+  }
+
+  private stored(provider: ProviderId): Promise<string | undefined> {
+    let read = this.cache.get(provider);
+    if (!read) {
+      read = Promise.resolve(this.secrets.get(secretName(provider))).then((v) => v?.trim() || undefined);
+      this.cache.set(provider, read);
+      // A failed read is not remembered.
+      read.catch(() => this.cache.get(provider) === read && this.cache.delete(provider));
+    }
+    return read;
   }
 
   /** The key and where it came from, or undefined when none is set. */
   async get(provider: ProviderId): Promise<{ key: string; source: 'secret' | 'env' } | undefined> {
-    const stored = (await this.secrets.get(secretName(provider)))?.trim();
+    const stored = await this.stored(provider);
     if (stored) return { key: stored, source: 'secret' };
     const env = this.env[PROVIDERS[provider].envKey]?.trim();
     return env ? { key: env, source: 'env' } : undefined;
   }
 
   async set(provider: ProviderId, key: string): Promise<void> {
+    this.cache.delete(provider);
     await this.secrets.store(secretName(provider), key.trim());
+    this.cache.delete(provider);
   }
 
   async clear(provider: ProviderId): Promise<void> {
+    this.cache.delete(provider);
     await this.secrets.delete(secretName(provider));
+    this.cache.delete(provider);
   }
 
   dispose(): void {

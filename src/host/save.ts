@@ -1,9 +1,21 @@
 /**
- * Saving images with workspace.fs (local, remote and virtual workspaces alike): each file is
- * written under a temporary name and renamed into place without overwriting, so a file is either
- * complete or absent, and an existing image is never replaced. Several images are written at once;
- * the folder is listed once (it can be listed while the images are still being generated).
+ * Saving images: each file is written under a temporary name and moved into place without
+ * overwriting, so a file is either complete or absent, and an existing image is never replaced.
+ * Several images are written at once; the folder is listed once (it can be listed while the images
+ * are still being generated).
+ *
+ * Two ways to the disk, one behaviour:
+ * - a `file:` folder is on the extension host's own disk (this extension runs in the workspace's
+ *   Node extension host, locally or on the remote machine alike), so it is written with Node's fs:
+ *   an exclusive create of the temporary file, then a hard link to the final name (which fails if
+ *   the name exists: no overwrite, atomic) and an unlink of the temporary name. Each workspace.fs call
+ *   is a round trip through the workbench (in a browser-based VS Code, through the browser: 3–27 ms
+ *   each), which was most of the time from the provider's answer to the link;
+ * - any other scheme (a virtual or remote file system seen through a provider), or a disk that
+ *   cannot make hard links, goes through workspace.fs: a temporary file and a rename that refuses
+ *   to overwrite.
  */
+import { constants, promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import { uniqueName } from '../core/naming';
 
@@ -13,21 +25,52 @@ export interface ToSave {
   readonly bytes: Uint8Array;
 }
 
+/** A folder written with Node's fs (see above). */
+function isLocal(folder: vscode.Uri): boolean {
+  return folder.scheme === 'file';
+}
+
 /** The names in a folder (lower-cased), or undefined when the folder does not exist yet. */
 export async function listNames(folder: vscode.Uri): Promise<Set<string> | undefined> {
   try {
-    return new Set((await vscode.workspace.fs.readDirectory(folder)).map(([n]) => n.toLowerCase()));
+    const names = isLocal(folder) ? await fs.readdir(folder.fsPath) : (await vscode.workspace.fs.readDirectory(folder)).map(([n]) => n);
+    return new Set(names.map((n) => n.toLowerCase()));
   } catch {
     return undefined;
   }
 }
 
 async function remove(uri: vscode.Uri): Promise<void> {
-  await vscode.workspace.fs.delete(uri, { useTrash: false }).then(undefined, () => undefined);
+  if (isLocal(uri)) await fs.unlink(uri.fsPath).catch(() => undefined);
+  else await vscode.workspace.fs.delete(uri, { useTrash: false }).then(undefined, () => undefined);
 }
 
+/** The name is taken (by another generation, window or program since the listing). */
 function isFileExists(e: unknown): boolean {
-  return e instanceof vscode.FileSystemError && e.code === 'FileExists';
+  return (e instanceof vscode.FileSystemError && e.code === 'FileExists') || (e as NodeJS.ErrnoException | undefined)?.code === 'EEXIST';
+}
+
+/** Errors of a disk that cannot make hard links (FAT, exFAT, some network shares). */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
+
+/** Write `bytes` to `final` by way of `temp`; throws a FileExists error when `final` exists. */
+async function place(folder: vscode.Uri, temp: vscode.Uri, final: vscode.Uri, bytes: Uint8Array, isCancelled: () => boolean): Promise<void> {
+  if (isLocal(folder)) {
+    await fs.writeFile(temp.fsPath, bytes, { flag: constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY });
+    if (isCancelled()) throw new vscode.CancellationError();
+    try {
+      await fs.link(temp.fsPath, final.fsPath);
+      await fs.unlink(temp.fsPath);
+      return;
+    } catch (e) {
+      if (!NO_LINKS.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+      // No hard links here: the workspace.fs rename below refuses to overwrite just the same.
+    }
+  } else {
+    await vscode.workspace.fs.writeFile(temp, bytes);
+    if (isCancelled()) throw new vscode.CancellationError();
+  }
+  await vscode.workspace.fs.rename(temp, final, { overwrite: false });
 }
 
 /**
@@ -39,9 +82,12 @@ export async function saveAll(folder: vscode.Uri, images: readonly ToSave[], isC
   const saved: vscode.Uri[] = [];
   try {
     const existing = await (listing ?? listNames(folder));
-    if (!existing) await vscode.workspace.fs.createDirectory(folder);
+    if (!existing) {
+      if (isLocal(folder)) await fs.mkdir(folder.fsPath, { recursive: true });
+      else await vscode.workspace.fs.createDirectory(folder);
+    }
     // Names are chosen against the listing (case-insensitively, as Windows and macOS compare them)
-    // and against each other; a name another writer takes meanwhile is caught by the rename.
+    // and against each other; a name another writer takes meanwhile is caught when it is placed.
     const taken = existing ?? new Set<string>();
     const pick = async (img: ToSave) => {
       const name = await uniqueName(img.base, img.ext, (n) => taken.has(n.toLowerCase()));
@@ -58,9 +104,7 @@ export async function saveAll(folder: vscode.Uri, images: readonly ToSave[], isC
           const final = vscode.Uri.joinPath(folder, name);
           const temp = vscode.Uri.joinPath(folder, `.${name}.${stamp}.partial`);
           try {
-            await vscode.workspace.fs.writeFile(temp, img.bytes);
-            if (isCancelled()) throw new vscode.CancellationError();
-            await vscode.workspace.fs.rename(temp, final, { overwrite: false });
+            await place(folder, temp, final, img.bytes, isCancelled);
             saved[i] = final;
             return;
           } catch (e) {
@@ -79,6 +123,29 @@ export async function saveAll(folder: vscode.Uri, images: readonly ToSave[], isC
     return saved;
   } catch (e) {
     await Promise.all(saved.filter(Boolean).map(remove));
-    throw e;
+    throw asFileSystemError(e);
+  }
+}
+
+/** Node's errors as the FileSystemError workspace.fs would have thrown, in words. */
+function asFileSystemError(e: unknown): unknown {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (e instanceof vscode.FileSystemError || e instanceof vscode.CancellationError || typeof code !== 'string') return e;
+  switch (code) {
+    case 'EEXIST':
+    case 'ENOTDIR':
+      return vscode.FileSystemError.FileNotADirectory('a file is in the way where a folder is needed');
+    case 'ENOENT':
+      return vscode.FileSystemError.FileNotFound('the folder disappeared while saving');
+    case 'EACCES':
+    case 'EPERM':
+      return vscode.FileSystemError.NoPermissions('permission denied');
+    case 'EROFS':
+      return vscode.FileSystemError.NoPermissions('the disk is read-only');
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return vscode.FileSystemError.Unavailable('the disk is full');
+    default:
+      return vscode.FileSystemError.Unavailable(`${code}: ${(e as Error).message}`);
   }
 }

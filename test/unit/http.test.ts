@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { checkImageUrl, isComplete } from '../../src/core/download';
 import { cancelled, FluxError, type FluxErrorKind } from '../../src/core/errors';
-import { backoffMs, DEFAULT_RETRY, errorCode, parseRetryAfter, sleep, surelyNotSent, withRetry, type RetryPolicy } from '../../src/core/http';
+import { backoffMs, DEFAULT_RETRY, errorCode, parseRetryAfter, readBody, sleep, surelyNotSent, withRetry, type RetryPolicy } from '../../src/core/http';
 
 const FAST: RetryPolicy = { attempts: 4, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterS: 5 };
 
@@ -353,5 +353,56 @@ describe('isComplete', () => {
     const lying = Buffer.from(webp);
     lying.writeUInt32LE(lying.readUInt32LE(4) + 100, 4);
     assert.equal(isComplete(lying, 'webp'), false);
+  });
+});
+
+describe('readBody', () => {
+  /** A body as undici gives it: an async iterable of chunks that can be destroyed. */
+  const body = (chunks: readonly number[]) => {
+    let destroyed = false;
+    let n = 0;
+    return {
+      get destroyed() {
+        return destroyed;
+      },
+      destroy() {
+        destroyed = true;
+      },
+      async *[Symbol.asyncIterator]() {
+        for (const size of chunks) yield Buffer.alloc(size, n++ % 251);
+      },
+    };
+  };
+  const expected = (chunks: readonly number[]) => Buffer.concat(chunks.map((size, i) => Buffer.alloc(size, i % 251)));
+  const tooBig = () => new FluxError({ kind: 'bad-response', provider: 'aimlapi', message: 'too big' });
+  const read = (chunks: readonly number[], max: number, declared?: number) => readBody(body(chunks) as never, max, tooBig, declared);
+
+  for (const [name, chunks, declared] of [
+    ['no declared length', [3, 5, 7], undefined],
+    ['the declared length', [3, 5, 7], 15],
+    ['shorter than declared', [3, 5], 15],
+    ['longer than declared', [3, 5, 7, 2], 10],
+    ['a declared length of 0', [4], 0],
+    ['an empty body', [], 8],
+  ] as const) {
+    test(`returns every byte in order: ${name}`, async () => {
+      const got = await read(chunks, 100, declared);
+      assert.deepEqual(Buffer.from(got), expected(chunks));
+    });
+  }
+
+  test('one buffer of the declared size holds the body (no second copy)', async () => {
+    const got = await read([4096, 4096, 1808], 1 << 20, 10000);
+    assert.equal(got.length, 10000);
+    assert.equal(got.buffer.byteLength >= 10000, true);
+    assert.deepEqual(Buffer.from(got), expected([4096, 4096, 1808]));
+  });
+
+  test('stops at the cap, with or without a declared length, and destroys the body', async () => {
+    for (const declared of [undefined, 12, 1000]) {
+      const b = body([10, 10, 10]);
+      await assert.rejects(readBody(b as never, 25, tooBig, declared), (e: unknown) => e instanceof FluxError && e.message === 'too big');
+      assert.equal(b.destroyed, true);
+    }
   });
 });
