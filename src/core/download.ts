@@ -7,6 +7,7 @@ import { PROVIDERS, type ProviderId } from './catalog';
 import { cancelled, FluxError } from './errors';
 import { discard, header, readBody, type HttpClient } from './http';
 import { describeNonImage, sniffImage, type ImageInfo } from './image';
+import { t } from './l10n';
 import type { Logger } from './log';
 import { transportError } from './providers/common';
 import type { ImageSource } from './providers/types';
@@ -58,19 +59,19 @@ export function checkImageUrl(raw: string, allowLoopback: boolean): string | und
   try {
     url = new URL(raw);
   } catch {
-    return 'it is not a valid URL';
+    return t('it is not a valid URL');
   }
   const loopback = isLoopbackHost(url.hostname);
   if (url.protocol === 'https:') {
-    if (loopback && !allowLoopback) return `it points at this computer (${url.hostname})`;
-    if (!loopback && isInternalAddress(url.hostname)) return `it points at a private network address (${url.hostname})`;
+    if (loopback && !allowLoopback) return t('it points at this computer ({0})', url.hostname);
+    if (!loopback && isInternalAddress(url.hostname)) return t('it points at a private network address ({0})', url.hostname);
     return undefined;
   }
   if (url.protocol === 'http:') {
     if (allowLoopback && loopback) return undefined;
-    return 'it uses plain http, not https';
+    return t('it uses plain http, not https');
   }
-  return `its scheme ${url.protocol.replace(/:$/, '')}: is not allowed (only https)`;
+  return t('its scheme {0}: is not allowed (only https)', url.protocol.replace(/:$/, ''));
 }
 
 export function isLoopbackUrl(raw: string): boolean {
@@ -107,18 +108,20 @@ export function verifyImage(bytes: Buffer, where: string, provider: ProviderId, 
     throw new FluxError({
       kind: 'bad-response',
       provider,
-      message: `What the ${label} sent as ${where} is not an image: it looks like ${describeNonImage(bytes)}${contentType ? ` (content type ${contentType})` : ''}. Nothing was saved; try again.`,
+      message: contentType
+        ? t('What the {0} sent as {1} is not an image: it looks like {2} (content type {3}). Nothing was saved; try again.', label, where, describeNonImage(bytes), contentType)
+        : t('What the {0} sent as {1} is not an image: it looks like {2}. Nothing was saved; try again.', label, where, describeNonImage(bytes)),
     });
   }
   if (info.width * info.height > MAX_PIXELS || info.width === 0 || info.height === 0) {
     throw new FluxError({
       kind: 'bad-response',
       provider,
-      message: `What the ${label} sent as ${where} claims ${info.width}x${info.height} pixels, which is not a usable image. Nothing was saved.`,
+      message: t('What the {0} sent as {1} claims {2} pixels, which is not a usable image. Nothing was saved.', label, where, `${info.width}x${info.height}`),
     });
   }
   if (!isComplete(bytes, info.type)) {
-    throw new FluxError({ kind: 'network', provider, message: `${where[0]!.toUpperCase()}${where.slice(1)} from the ${label} arrived incomplete. Nothing was saved; try again.` });
+    throw new FluxError({ kind: 'network', provider, message: t('{0} from the {1} arrived incomplete. Nothing was saved; try again.', `${where[0]!.toUpperCase()}${where.slice(1)}`, label) });
   }
   return info;
 }
@@ -127,14 +130,15 @@ export function verifyImage(bytes: Buffer, where: string, provider: ProviderId, 
 export async function fetchImage(src: ImageSource, index: number, total: number, opts: DownloadOptions): Promise<DownloadedImage> {
   const max = opts.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES;
   const label = PROVIDERS[opts.provider].label;
-  const where = total > 1 ? `image ${index + 1} of ${total}` : 'the image';
-  const tooBig = (size: string) => new FluxError({ kind: 'bad-response', provider: opts.provider, message: `The ${label} sent ${where} of ${size}, more than the ${mb(max)} limit. Nothing was saved.` });
+  const where = total > 1 ? t('image {0} of {1}', index + 1, total) : t('the image');
+  const downloading = total > 1 ? t('downloading image {0} of {1}', index + 1, total) : t('downloading the image');
+  const tooBig = (size: string) => new FluxError({ kind: 'bad-response', provider: opts.provider, message: t('The {0} sent {1} of {2}, more than the {3} limit. Nothing was saved.', label, where, size, mb(max)) });
 
   if ('b64' in src) {
     const b64 = src.b64.replace(/^data:[^,]*,/, '');
     if (Math.floor((b64.length * 3) / 4) > max) throw tooBig(mb(Math.floor((b64.length * 3) / 4)));
     if (!/^[A-Za-z0-9+/=\s_-]*$/.test(b64)) {
-      throw new FluxError({ kind: 'bad-response', provider: opts.provider, message: `The ${label} sent ${where} as base64 text that is not valid base64. Nothing was saved.` });
+      throw new FluxError({ kind: 'bad-response', provider: opts.provider, message: t('The {0} sent {1} as base64 text that is not valid base64. Nothing was saved.', label, where) });
     }
     const bytes = Buffer.from(b64, 'base64');
     return { bytes, info: verifyImage(bytes, where, opts.provider) };
@@ -144,7 +148,7 @@ export async function fetchImage(src: ImageSource, index: number, total: number,
   for (let hop = 0; ; hop++) {
     const refused = checkImageUrl(url, opts.allowLoopback);
     if (refused) {
-      throw new FluxError({ kind: 'bad-response', provider: opts.provider, message: `The ${label} gave an address for ${where} that was refused: ${refused}. Nothing was saved.` });
+      throw new FluxError({ kind: 'bad-response', provider: opts.provider, message: t('The {0} gave an address for {1} that was refused: {2}. Nothing was saved.', label, where, refused) });
     }
     if (opts.signal?.aborted) throw cancelled(opts.provider);
     const started = Date.now();
@@ -152,12 +156,12 @@ export async function fetchImage(src: ImageSource, index: number, total: number,
     try {
       res = await opts.http.send({ method: 'GET', url, headers: { accept: 'image/png, image/jpeg, image/webp' }, signal: opts.signal });
     } catch (e) {
-      throw transportError(e, opts.provider, opts.signal, `downloading ${where}`);
+      throw transportError(e, opts.provider, opts.signal, downloading);
     }
     if (res.status >= 300 && res.status < 400 && header(res, 'location')) {
       discard(res.body);
       if (hop >= MAX_REDIRECTS) {
-        throw new FluxError({ kind: 'bad-response', provider: opts.provider, message: `The download of ${where} was redirected more than ${MAX_REDIRECTS} times and was stopped. Nothing was saved.` });
+        throw new FluxError({ kind: 'bad-response', provider: opts.provider, message: t('The download of {0} was redirected more than {1} times and was stopped. Nothing was saved.', where, MAX_REDIRECTS) });
       }
       const location = header(res, 'location')!;
       try {
@@ -174,7 +178,10 @@ export async function fetchImage(src: ImageSource, index: number, total: number,
         ...(res.status === 429 ? { retryable: true } : {}),
         provider: opts.provider,
         status: res.status,
-        message: `Downloading ${where} from the ${label} failed with HTTP ${res.status}${res.status === 404 || res.status === 410 || res.status === 403 ? ' (the link may have expired)' : ''}. Nothing was saved; generate again.`,
+        message:
+          res.status === 404 || res.status === 410 || res.status === 403
+            ? t('Downloading {0} from the {1} failed with HTTP {2} (the link may have expired). Nothing was saved; generate again.', where, label, res.status)
+            : t('Downloading {0} from the {1} failed with HTTP {2}. Nothing was saved; generate again.', where, label, res.status),
       });
     }
     const declared = Number(header(res, 'content-length') ?? NaN);
@@ -184,9 +191,9 @@ export async function fetchImage(src: ImageSource, index: number, total: number,
     }
     let bytes: Buffer;
     try {
-      bytes = await readBody(res.body, max, () => tooBig(`more than ${mb(max)}`), Number.isFinite(declared) ? declared : undefined);
+      bytes = await readBody(res.body, max, () => tooBig(t('more than {0}', mb(max))), Number.isFinite(declared) ? declared : undefined);
     } catch (e) {
-      throw transportError(e, opts.provider, opts.signal, `downloading ${where}`);
+      throw transportError(e, opts.provider, opts.signal, downloading);
     }
     const contentType = header(res, 'content-type');
     const info = verifyImage(bytes, where, opts.provider, contentType);

@@ -8,6 +8,7 @@ import { FluxError, throwIfAborted } from './errors';
 import { fetchAll, isLoopbackUrl, type DownloadedImage } from './download';
 import type { HttpClient, RetryPolicy } from './http';
 import type { ImageInfo } from './image';
+import { t } from './l10n';
 import type { Logger } from './log';
 import { embedRecord, type GenerationRecord } from './metadata';
 import { aimlapi } from './providers/aimlapi';
@@ -65,7 +66,7 @@ export async function generate(input: unknown, opts: EngineOptions): Promise<Gen
   const info = PROVIDERS[provider];
   throwIfAborted(opts.signal, provider);
   if (!opts.apiKey) {
-    throw new FluxError({ kind: 'auth', provider, message: `No API key is set for the ${info.label}. Set one with "Flux: Set API Key…".` });
+    throw new FluxError({ kind: 'auth', provider, message: t('No API key is set for the {0}. Set one with "{1}".', info.label, t('Flux: Set API Key…')) });
   }
   // Always send a seed, so every saved image can be made again.
   const req: ValidRequest = checked.seed === undefined ? { ...checked, seed: randomInt(1, 2 ** 31 - 1) } : checked;
@@ -100,7 +101,10 @@ export async function generate(input: unknown, opts: EngineOptions): Promise<Gen
       kind: 'moderation',
       provider,
       ...(result.requestId ? { requestId: result.requestId } : {}),
-      message: `The ${info.label}'s safety checker flagged ${result.images.length > 1 ? `all ${result.images.length} images and blacked them` : 'the image and blacked it'} out, so nothing was saved. Rephrase the prompt and try again.`,
+      message:
+        result.images.length > 1
+          ? t("The {0}'s safety checker flagged all {1} images and blacked them out, so nothing was saved. Rephrase the prompt and try again.", info.label, result.images.length)
+          : t("The {0}'s safety checker flagged the image and blacked it out, so nothing was saved. Rephrase the prompt and try again.", info.label),
     });
   }
 
@@ -135,7 +139,10 @@ export async function generate(input: unknown, opts: EngineOptions): Promise<Gen
         cause: e,
         ...(result.requestId ? { requestId: result.requestId } : {}),
         ...(result.jobId ? { jobId: result.jobId } : {}),
-        message: `The ${info.label} sent ${kept.length > 1 ? `image ${i + 1} of ${kept.length}` : 'an image'} that is damaged: its file structure is broken. Nothing was saved; try again.`,
+        message:
+          kept.length > 1
+            ? t('The {0} sent image {1} of {2} that is damaged: its file structure is broken. Nothing was saved; try again.', info.label, i + 1, kept.length)
+            : t('The {0} sent an image that is damaged: its file structure is broken. Nothing was saved; try again.', info.label),
       });
     }
     return { bytes, info: d.info, record, index: keptAt[i] ?? i };

@@ -1,4 +1,5 @@
 import type { ProviderId } from './catalog';
+import { t } from './l10n';
 
 /** What went wrong, in the terms a user can act on. */
 export type FluxErrorKind =
@@ -80,8 +81,8 @@ export function cancelled(provider?: ProviderId, jobId?: string): FluxError {
     jobId,
     message:
       provider === 'apiframe' && jobId
-        ? `Generation cancelled. The apiframe job ${jobId} may still finish (and be charged) at the provider.`
-        : 'Generation cancelled.',
+        ? t('Generation cancelled. The apiframe job {0} may still finish (and be charged) at the provider.', jobId)
+        : t('Generation cancelled.'),
   });
 }
 

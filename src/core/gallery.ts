@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
+import { t } from './l10n';
 import type { GenerationRecord } from './metadata';
 
 export const GalleryEntrySchema = z.object({
@@ -69,8 +70,8 @@ export type ParsedIndex =
 
 function issueText(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
   const i = error.issues[0];
-  if (!i) return 'it does not have the expected shape';
-  return `${i.path.length ? `at "${i.path.map(String).join('.')}"` : 'at its top level'}: ${i.message}`;
+  if (!i) return t('it does not have the expected shape');
+  return i.path.length ? t('at "{0}": {1}', i.path.map(String).join('.'), i.message) : t('at its top level: {0}', i.message);
 }
 
 /** Parse and validate the index file's text. Never throws. */
@@ -79,10 +80,10 @@ export function parseIndex(text: string): ParsedIndex {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    return { ok: false, problem: `is not valid JSON (${e instanceof Error ? e.message : String(e)})`, salvaged: EMPTY_INDEX };
+    return { ok: false, problem: t('is not valid JSON ({0})', e instanceof Error ? e.message : String(e)), salvaged: EMPTY_INDEX };
   }
   const shape = IndexFileSchema.safeParse(json);
-  if (!shape.success) return { ok: false, problem: `is not a gallery index ${issueText(shape.error)}`, salvaged: EMPTY_INDEX };
+  if (!shape.success) return { ok: false, problem: t('is not a gallery index {0}', issueText(shape.error)), salvaged: EMPTY_INDEX };
   const entries: GalleryEntry[] = [];
   let bad = 0;
   for (const raw of shape.data.entries) {
@@ -91,7 +92,10 @@ export function parseIndex(text: string): ParsedIndex {
     else bad++;
   }
   const index = normalize({ entries, tombstones: shape.data.tombstones });
-  if (bad) return { ok: false, problem: `has ${bad} damaged ${bad === 1 ? 'entry' : 'entries'} (of ${shape.data.entries.length})`, salvaged: index };
+  if (bad) {
+    const problem = bad === 1 ? t('has 1 damaged entry (of {0})', shape.data.entries.length) : t('has {0} damaged entries (of {1})', bad, shape.data.entries.length);
+    return { ok: false, problem, salvaged: index };
+  }
   return { ok: true, index };
 }
 

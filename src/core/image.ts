@@ -4,6 +4,7 @@
  * with. Nothing here throws on truncated or garbage input or reads past the end: bytes that do not
  * parse are simply not an image.
  */
+import { t } from './l10n';
 
 export type ImageType = 'png' | 'jpeg' | 'webp';
 
@@ -190,30 +191,30 @@ export function sniffImage(bytes: Uint8Array): ImageInfo | undefined {
  * instead of an image.": "empty", "an HTML page", "JSON", "plain text", "unknown binary data", …
  */
 export function describeNonImage(bytes: Uint8Array): string {
-  if (bytes.length === 0) return 'empty';
+  if (bytes.length === 0) return t('empty');
   const info = sniffImage(bytes);
-  if (info) return `a ${info.type.toUpperCase()} image`;
-  if (hasAt(bytes, 0, PNG_SIGNATURE)) return 'a damaged PNG image';
-  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'a damaged JPEG image';
-  if (hasAt(bytes, 0, 'RIFF') && hasAt(bytes, 8, 'WEBP')) return 'a damaged WebP image';
-  if (hasAt(bytes, 0, 'GIF8')) return 'a GIF image';
-  if (hasAt(bytes, 0, '%PDF-')) return 'a PDF document';
-  if (hasAt(bytes, 4, 'ftypavif')) return 'an AVIF image';
-  if (hasAt(bytes, 4, 'ftypheic') || hasAt(bytes, 4, 'ftypmif1')) return 'a HEIC image';
+  if (info) return t('a {0} image', info.type.toUpperCase());
+  if (hasAt(bytes, 0, PNG_SIGNATURE)) return t('a damaged PNG image');
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return t('a damaged JPEG image');
+  if (hasAt(bytes, 0, 'RIFF') && hasAt(bytes, 8, 'WEBP')) return t('a damaged WebP image');
+  if (hasAt(bytes, 0, 'GIF8')) return t('a GIF image');
+  if (hasAt(bytes, 0, '%PDF-')) return t('a PDF document');
+  if (hasAt(bytes, 4, 'ftypavif')) return t('an AVIF image');
+  if (hasAt(bytes, 4, 'ftypheic') || hasAt(bytes, 4, 'ftypmif1')) return t('a HEIC image');
 
   let text: string;
   try {
     // `stream` lets a multi-byte character cut at the end of the sample pass.
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, 4096), { stream: true });
   } catch {
-    return 'unknown binary data';
+    return t('unknown binary data');
   }
-  if (/[\x00-\x08\x0e-\x1f\x7f]/.test(text)) return 'unknown binary data';
+  if (/[\x00-\x08\x0e-\x1f\x7f]/.test(text)) return t('unknown binary data');
   const start = text.replace(/^\uFEFF/, '').trimStart();
-  if (start === '') return 'empty';
-  if (/^<!doctype html|^<html|<(?:head|body)[\s>]/i.test(start)) return 'an HTML page';
-  if (/^(?:<\?xml[^>]*>\s*)?<svg[\s>]/i.test(start)) return 'an SVG image';
-  if (/^<\?xml/i.test(start)) return 'an XML document';
+  if (start === '') return t('empty');
+  if (/^<!doctype html|^<html|<(?:head|body)[\s>]/i.test(start)) return t('an HTML page');
+  if (/^(?:<\?xml[^>]*>\s*)?<svg[\s>]/i.test(start)) return t('an SVG image');
+  if (/^<\?xml/i.test(start)) return t('an XML document');
   if (/^[{[]/.test(start)) return 'JSON';
-  return 'plain text';
+  return t('plain text');
 }

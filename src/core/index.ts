@@ -7,6 +7,8 @@ export * from './engine';
 export { HttpClient, type HttpOptions } from './http';
 export type { Logger } from './log';
 export type { Progress } from './providers/types';
+/** The translator hook: the host plugs in vscode.l10n.t (src/host/core.ts). */
+export { setTranslator, type Translator } from './l10n';
 /** The gallery index's rules and the embedded records (the gallery store reads images' records). */
 export * from './gallery';
 export { readRecord, type GenerationRecord } from './metadata';

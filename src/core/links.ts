@@ -4,6 +4,7 @@
  * so no prompt can end the link early or inject markup.
  */
 import * as path from 'node:path';
+import { t } from './l10n';
 import { checkTemplate, fillTemplate, toWellFormed } from './naming';
 
 export type LinkLanguage = 'markdown' | 'mdx' | 'html' | 'jsx' | 'asciidoc' | 'restructuredtext' | 'latex';
@@ -158,7 +159,11 @@ function latexPath(p: string): string {
   const raw = decodePath(p);
   const bad = /[%#{}\\~^$&\p{Cc}]/u.exec(raw)?.[0];
   if (bad !== undefined) {
-    throw new LinkError(`LaTeX cannot include an image whose path contains ${/\p{Cc}/u.test(bad) ? 'a control character' : `"${bad}"`} (${raw}); rename the file or folder.`);
+    throw new LinkError(
+      /\p{Cc}/u.test(bad)
+        ? t('LaTeX cannot include an image whose path contains a control character ({0}); rename the file or folder.', raw)
+        : t('LaTeX cannot include an image whose path contains "{0}" ({1}); rename the file or folder.', bad, raw),
+    );
   }
   return raw;
 }
@@ -190,7 +195,7 @@ export const LINK_VARIABLES = ['path', 'alt', 'width', 'height', 'prompt', 'seed
 
 /** Validate a link template setting: the sentence to show, or undefined when it is fine. */
 export function checkLinkTemplate(template: string): string | undefined {
-  return checkTemplate('The link template', template, LINK_VARIABLES);
+  return checkTemplate(t('The link template'), template, LINK_VARIABLES);
 }
 
 export interface LinkVars {

@@ -2,6 +2,7 @@
  * File names for saved images, from a user pattern such as `${prompt}-${seed}`. Whatever the prompt
  * or pattern holds, the result is one safe file name on Windows, macOS and Linux.
  */
+import { t } from './l10n';
 
 export const DEFAULT_FILE_NAME_PATTERN = '${prompt}-${seed}';
 
@@ -14,13 +15,15 @@ const VARIABLE = /\$\{([^}]*)\}/g;
 
 /**
  * The sentence describing the unknown `${...}` variables of a template, or undefined when it uses
- * only known ones. `what` names the template in the sentence ("The file name pattern").
+ * only known ones. `what` names the template in the sentence ("The file name pattern", translated).
  */
 export function checkTemplate(what: string, template: string, known: readonly string[]): string | undefined {
   const unknown = [...new Set([...template.matchAll(VARIABLE)].map((m) => m[0]).filter((v) => !known.includes(v.slice(2, -1))))];
   if (unknown.length === 0) return undefined;
   const list = known.map((k) => `\${${k}}`).join(', ');
-  return `${what} uses ${unknown.length === 1 ? 'an unknown variable' : 'unknown variables'}: ${unknown.join(', ')}. Use only ${list}.`;
+  return unknown.length === 1
+    ? t('{0} uses an unknown variable: {1}. Use only {2}.', what, unknown[0]!, list)
+    : t('{0} uses unknown variables: {1}. Use only {2}.', what, unknown.join(', '), list);
 }
 
 /** Replace each `${name}` with `values[name]`; callers check the template first. */
@@ -107,7 +110,7 @@ export class FileNamePatternError extends Error {
 
 /** Validate a pattern setting: the sentence to show, or undefined when it is fine. */
 export function checkFileNamePattern(pattern: string): string | undefined {
-  return checkTemplate('The file name pattern', pattern, FILE_NAME_VARIABLES);
+  return checkTemplate(t('The file name pattern'), pattern, FILE_NAME_VARIABLES);
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');
@@ -145,5 +148,5 @@ export async function uniqueName(base: string, ext: string, exists: (name: strin
     const name = n === 1 ? `${base}.${ext}` : `${base}-${n}.${ext}`;
     if (!(await exists(name))) return name;
   }
-  throw new Error(`Could not find a free file name: ${base}.${ext} and 9,999 numbered variants already exist.`);
+  throw new Error(t('Could not find a free file name: {0} and 9,999 numbered variants already exist.', `${base}.${ext}`));
 }

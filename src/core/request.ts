@@ -13,6 +13,7 @@ import {
   type SizeChoice,
   pixelsOf,
 } from './catalog';
+import { orList, t, tCatalog } from './l10n';
 import { checkSide, describeSizes, FORMAT_NAMES, parseSize } from './sizes';
 
 export { checkSide, describeSizes, formatName, parseSize } from './sizes';
@@ -70,13 +71,13 @@ function resolveSize(model: ModelEntry, text: string | undefined, problems: Prob
   }
   const choice = parseSize(text);
   if (!choice) {
-    problems.push({ field: 'size', message: `${quote(text)} is not a size. Use WIDTHxHEIGHT (e.g. 1024x768), a preset name or an aspect ratio W:H. ${model.id} offers ${describeSizes(model)}.` });
+    problems.push({ field: 'size', message: t('{0} is not a size. Use WIDTHxHEIGHT (e.g. 1024x768), a preset name or an aspect ratio W:H. {1} offers {2}.', quote(text), model.id, describeSizes(model)) });
     return undefined;
   }
   if (s.fixed) {
     const ok = choice.kind === 'custom' && choice.width === s.fixed.width && choice.height === s.fixed.height;
     if (!ok) {
-      problems.push({ field: 'size', message: `${model.id} makes only ${s.fixed.width}x${s.fixed.height} images; leave the size empty or use that size.` });
+      problems.push({ field: 'size', message: t('{0} makes only {1} images; leave the size empty or use that size.', model.id, `${s.fixed.width}x${s.fixed.height}`) });
       return undefined;
     }
     return { choice, ...s.fixed };
@@ -89,7 +90,7 @@ function resolveSize(model: ModelEntry, text: string | undefined, problems: Prob
         if (r) return { choice: { kind: 'ratio', ratio: r.ratio }, width: r.width, height: r.height };
         const p = s.presets?.find((x) => x.width === choice.width && x.height === choice.height);
         if (p) return { choice: { kind: 'preset', name: p.name }, width: p.width, height: p.height };
-        problems.push({ field: 'size', message: `${model.id} does not take a custom size like ${formatSize(choice)}; it offers ${describeSizes(model)}.` });
+        problems.push({ field: 'size', message: t('{0} does not take a custom size like {1}; it offers {2}.', model.id, formatSize(choice), describeSizes(model)) });
         return undefined;
       }
       const w = checkSide(model, 'Width', choice.width);
@@ -101,7 +102,7 @@ function resolveSize(model: ModelEntry, text: string | undefined, problems: Prob
     case 'preset': {
       const p = s.presets?.find((x) => x.name === choice.name);
       if (!p) {
-        problems.push({ field: 'size', message: `${model.id} has no size preset ${quote(choice.name)}; it offers ${describeSizes(model)}.` });
+        problems.push({ field: 'size', message: t('{0} has no size preset {1}; it offers {2}.', model.id, quote(choice.name), describeSizes(model)) });
         return undefined;
       }
       return { choice, width: p.width, height: p.height };
@@ -109,7 +110,7 @@ function resolveSize(model: ModelEntry, text: string | undefined, problems: Prob
     case 'ratio': {
       const r = s.ratios?.find((x) => x.ratio === choice.ratio);
       if (!r) {
-        problems.push({ field: 'size', message: `${model.id} does not offer the aspect ratio ${choice.ratio}; it offers ${describeSizes(model)}.` });
+        problems.push({ field: 'size', message: t('{0} does not offer the aspect ratio {1}; it offers {2}.', model.id, choice.ratio, describeSizes(model)) });
         return undefined;
       }
       return { choice, width: r.width, height: r.height };
@@ -120,22 +121,22 @@ function resolveSize(model: ModelEntry, text: string | undefined, problems: Prob
 const FORMAT_ALIASES: Readonly<Record<string, OutputFormat>> = { jpeg: 'jpeg', jpg: 'jpeg', png: 'png', webp: 'webp' };
 
 function checkParam(model: ModelEntry, spec: ParamSpec, value: ParamValue): string | undefined {
-  const who = `${spec.label} (${spec.name})`;
+  const who = `${tCatalog(spec.label)} (${spec.name})`;
   switch (spec.type) {
     case 'integer':
     case 'number': {
       const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      if (typeof n !== 'number' || !Number.isFinite(n)) return `${who} must be a number from ${spec.min} to ${spec.max} for ${model.id}; ${quote(String(value))} is not.`;
-      if (spec.type === 'integer' && !Number.isInteger(n)) return `${who} must be a whole number from ${spec.min} to ${spec.max} for ${model.id}; ${n} is not.`;
-      if (n < spec.min || n > spec.max) return `${who} ${n} is outside ${spec.min}–${spec.max} for ${model.id}.`;
+      if (typeof n !== 'number' || !Number.isFinite(n)) return t('{0} must be a number from {1} to {2} for {3}; {4} is not.', who, spec.min, spec.max, model.id, quote(String(value)));
+      if (spec.type === 'integer' && !Number.isInteger(n)) return t('{0} must be a whole number from {1} to {2} for {3}; {4} is not.', who, spec.min, spec.max, model.id, n);
+      if (n < spec.min || n > spec.max) return t('{0} {1} is outside {2} for {3}.', who, n, `${spec.min}–${spec.max}`, model.id);
       return undefined;
     }
     case 'boolean':
-      if (typeof value !== 'boolean') return `${who} must be true or false for ${model.id}; ${quote(String(value))} is not.`;
-      if (spec.only !== undefined && value !== spec.only) return `${who} can only be ${spec.only ? 'on' : 'off'} for ${model.id} today.`;
+      if (typeof value !== 'boolean') return t('{0} must be true or false for {1}; {2} is not.', who, model.id, quote(String(value)));
+      if (spec.only !== undefined && value !== spec.only) return spec.only ? t('{0} can only be on for {1} today.', who, model.id) : t('{0} can only be off for {1} today.', who, model.id);
       return undefined;
     case 'enum':
-      if (!spec.values.includes(String(value))) return `${who} ${quote(String(value))} is not offered by ${model.id}; choose one of ${spec.values.join(', ')}.`;
+      if (!spec.values.includes(String(value))) return t('{0} {1} is not offered by {2}; choose one of {3}.', who, quote(String(value)), model.id, spec.values.join(', '));
       return undefined;
   }
 }
@@ -147,15 +148,16 @@ function normaliseParam(spec: ParamSpec, value: ParamValue): ParamValue {
   return value;
 }
 
-const FIELD_LABELS: Readonly<Record<string, string>> = {
-  request: 'request',
-  model: 'model',
-  prompt: 'prompt',
-  size: 'size',
-  numImages: 'number of images',
-  seed: 'seed',
-  outputFormat: 'output format',
-  params: 'parameters',
+/** "The model", "The number of images"…: how a sentence about a field starts. */
+const FIELD_LABELS: Readonly<Record<string, () => string>> = {
+  request: () => t('The request'),
+  model: () => t('The model'),
+  prompt: () => t('The prompt'),
+  size: () => t('The size'),
+  numImages: () => t('The number of images'),
+  seed: () => t('The seed'),
+  outputFormat: () => t('The output format'),
+  params: () => t('The parameters'),
 };
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -167,22 +169,40 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
-  if (typeof v === 'string') return `the text ${quote(v, 21)}`;
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'an object';
-  return typeof v === 'undefined' ? 'missing' : `a ${typeof v}`;
+  if (typeof v === 'string') return t('the text {0}', quote(v, 21));
+  if (Array.isArray(v)) return t('a list');
+  if (typeof v === 'object') return t('an object');
+  return typeof v === 'undefined' ? t('missing') : typeWords(typeof v);
 }
 
-/** What a zod type name asks for, in words ("a string", "an object"). */
-const EXPECTED: Readonly<Record<string, string>> = { object: 'an object', record: 'an object', array: 'a list', int: 'a whole number' };
-const expectedWords = (name: string): string => (Object.hasOwn(EXPECTED, name) ? EXPECTED[name]! : `a ${name}`);
+/** A JavaScript or zod type name in words ("a string", "an object"). */
+function typeWords(name: string): string {
+  switch (name) {
+    case 'object':
+    case 'record':
+      return t('an object');
+    case 'array':
+      return t('a list');
+    case 'int':
+      return t('a whole number');
+    case 'string':
+      return t('a string');
+    case 'number':
+      return t('a number');
+    case 'boolean':
+      return t('a boolean');
+    default:
+      return t('a {0}', name);
+  }
+}
+const expectedWords = (name: string): string => typeWords(name);
 
 /** The types a zod issue expected: its own `expected`, or each branch's of a union ("a string, a number or a boolean"). */
 function expectedOf(issue: z.core.$ZodIssue): string | undefined {
   if ('expected' in issue && typeof issue.expected === 'string') return expectedWords(issue.expected);
   if (issue.code !== 'invalid_union') return undefined;
   const names = [...new Set(issue.errors.flatMap((branch) => branch.flatMap((i) => ('expected' in i && typeof i.expected === 'string' ? [expectedWords(i.expected)] : []))))];
-  return names.length === 0 ? undefined : names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+  return names.length === 0 ? undefined : names.length === 1 ? names[0] : t('{0} or {1}', names.slice(0, -1).join(', '), names[names.length - 1]!);
 }
 
 /** Check a request against its model's catalog entry. */
@@ -194,9 +214,9 @@ export function validateRequest(input: unknown): Validation {
       problems: parsed.error.issues.map((i) => {
         const field = i.path.map(String).join('.') || 'request';
         const got = valueAt(input, i.path);
-        const what = Object.hasOwn(FIELD_LABELS, field) ? `The ${FIELD_LABELS[field]}` : field.startsWith('params.') ? `The parameter ${quote(field.slice(7))}` : `The field ${quote(field)}`;
+        const what = Object.hasOwn(FIELD_LABELS, field) ? FIELD_LABELS[field]!() : field.startsWith('params.') ? t('The parameter {0}', quote(field.slice(7))) : t('The field {0}', quote(field));
         const expected = expectedOf(i);
-        return { field, message: expected ? `${what} must be ${expected}, not ${describeValue(got)}.` : `${what} is not valid (${describeValue(got)}).` };
+        return { field, message: expected ? t('{0} must be {1}, not {2}.', what, expected, describeValue(got)) : t('{0} is not valid ({1}).', what, describeValue(got)) };
       }),
     };
   }
@@ -206,7 +226,7 @@ export function validateRequest(input: unknown): Validation {
   if (!model) {
     return {
       ok: false,
-      problems: [{ field: 'model', message: `${quote(req.model)} is not a model Flux Image Studio knows. Use a key such as aimlapi:flux-pro/v1.1 or apiframe:flux-1.1-pro.` }],
+      problems: [{ field: 'model', message: t('{0} is not a model Flux Image Studio knows. Use a key such as {1} or {2}.', quote(req.model), 'aimlapi:flux-pro/v1.1', 'apiframe:flux-1.1-pro') }],
     };
   }
   const provider = PROVIDERS[model.provider];
@@ -214,11 +234,11 @@ export function validateRequest(input: unknown): Validation {
   // Prompt: code points, as the providers' JSON schemas count them.
   const prompt = req.prompt.trim();
   const length = [...prompt].length;
-  if (length === 0) problems.push({ field: 'prompt', message: 'The prompt is empty. Write what the image should show.' });
+  if (length === 0) problems.push({ field: 'prompt', message: t('The prompt is empty. Write what the image should show.') });
   else if (length > provider.promptMax) {
     problems.push({
       field: 'prompt',
-      message: `The prompt is ${fmt(length)} characters; ${provider.label} accepts at most ${fmt(provider.promptMax)}. Shorten it by ${fmt(length - provider.promptMax)}.`,
+      message: t('The prompt is {0} characters; {1} accepts at most {2}. Shorten it by {3}.', fmt(length), provider.label, fmt(provider.promptMax), fmt(length - provider.promptMax)),
     });
   }
 
@@ -226,20 +246,20 @@ export function validateRequest(input: unknown): Validation {
 
   const numImages = req.numImages ?? 1;
   if (!Number.isInteger(numImages) || numImages < 1) {
-    problems.push({ field: 'numImages', message: `The number of images must be a whole number from 1 to ${model.maxImages}; ${numImages} is not.` });
+    problems.push({ field: 'numImages', message: t('The number of images must be a whole number from 1 to {0}; {1} is not.', model.maxImages, numImages) });
   } else if (numImages > model.maxImages) {
     problems.push({
       field: 'numImages',
       message: model.maxImages === 1
-        ? `${model.id} makes one image per request; set the number of images to 1.`
-        : `${model.id} makes at most ${model.maxImages} images per request; ${numImages} is too many.`,
+        ? t('{0} makes one image per request; set the number of images to 1.', model.id)
+        : t('{0} makes at most {1} images per request; {2} is too many.', model.id, model.maxImages, numImages),
     });
   }
 
   if (req.seed !== undefined && (!Number.isInteger(req.seed) || req.seed < model.seed.min || req.seed > model.seed.max)) {
     problems.push({
       field: 'seed',
-      message: `Seed ${req.seed} is not a whole number from ${model.seed.min} to ${fmt(model.seed.max)}; change it, or leave it empty for a random seed.`,
+      message: t('Seed {0} is not a whole number from {1} to {2}; change it, or leave it empty for a random seed.', req.seed, model.seed.min, fmt(model.seed.max)),
     });
   }
 
@@ -251,7 +271,7 @@ export function validateRequest(input: unknown): Validation {
     if (!f || !model.formats.includes(f)) {
       problems.push({
         field: 'outputFormat',
-        message: `${model.id} cannot make ${f ? FORMAT_NAMES[f] : quote(req.outputFormat)} images; choose ${model.formats.map((x) => FORMAT_NAMES[x]).join(' or ')}.`,
+        message: t('{0} cannot make {1} images; choose {2}.', model.id, f ? FORMAT_NAMES[f] : quote(req.outputFormat), orList(model.formats.map((x) => FORMAT_NAMES[x]))),
       });
     } else outputFormat = f;
   }
@@ -260,8 +280,8 @@ export function validateRequest(input: unknown): Validation {
   for (const [name, value] of Object.entries(req.params ?? {})) {
     const spec = model.params.find((p) => p.name === name || p.wire === name);
     if (!spec) {
-      const takes = model.params.map((p) => p.name).join(', ') || 'no extra parameters';
-      problems.push({ field: `params.${name}`, message: `${model.id} does not take the parameter ${quote(name)}. It takes: ${takes}.` });
+      const takes = model.params.map((p) => p.name).join(', ') || t('no extra parameters');
+      problems.push({ field: `params.${name}`, message: t('{0} does not take the parameter {1}. It takes: {2}.', model.id, quote(name), takes) });
       continue;
     }
     const problem = checkParam(model, spec, value);

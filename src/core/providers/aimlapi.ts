@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { PROVIDERS } from '../catalog';
 import { FluxError } from '../errors';
 import { surelyNotSent, withRetry } from '../http';
+import { t } from '../l10n';
 import type { ValidRequest } from '../request';
 import { exchangeJson } from './common';
 import { wireParams } from './params';
@@ -70,7 +71,7 @@ export const aimlapi: ProviderClient = {
           url,
           headers: { authorization: `Bearer ${ctx.apiKey}`, 'content-type': 'application/json', accept: 'application/json' },
           body,
-        }, 'generating');
+        }, t('generating'));
       },
       (e) => e.status === 429 || e.status === 503 || (e.kind === 'network' && surelyNotSent(e.cause)),
       { policy: ctx.retry, signal: ctx.signal, logger: ctx.logger, provider: 'aimlapi', label: 'AIML API' },
@@ -78,11 +79,11 @@ export const aimlapi: ProviderClient = {
     const parsed = AimlSuccess.safeParse(answer.json);
     const label = PROVIDERS.aimlapi.label;
     if (!parsed.success) {
-      throw new FluxError({ kind: 'bad-response', provider: 'aimlapi', status: answer.status, ...(answer.requestId ? { requestId: answer.requestId } : {}), message: `The ${label}'s answer did not have the expected form (no image list). Try again later.` });
+      throw new FluxError({ kind: 'bad-response', provider: 'aimlapi', status: answer.status, ...(answer.requestId ? { requestId: answer.requestId } : {}), message: t("The {0}'s answer did not have the expected form (no image list). Try again later.", label) });
     }
     const images = imagesOf(parsed.data);
     if (images.length === 0) {
-      throw new FluxError({ kind: 'bad-response', provider: 'aimlapi', status: answer.status, ...(answer.requestId ? { requestId: answer.requestId } : {}), message: `The ${label} answered without any image. Try again, perhaps with another prompt.` });
+      throw new FluxError({ kind: 'bad-response', provider: 'aimlapi', status: answer.status, ...(answer.requestId ? { requestId: answer.requestId } : {}), message: t('The {0} answered without any image. Try again, perhaps with another prompt.', label) });
     }
     const usage = parsed.data.meta?.usage;
     const credits = usage?.credits_used ?? usage?.tokens_used ?? undefined;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { FluxError } from '../errors';
 import { backoffMs, DEFAULT_RETRY, sleep, withRetry } from '../http';
+import { t } from '../l10n';
 import type { ValidRequest } from '../request';
 import { exchangeJson } from './common';
 import { wireParams } from './params';
@@ -80,7 +81,7 @@ function aboutJob(e: unknown, jobId: string): unknown {
     retryAfter: e.retryAfter,
     jobId,
     cause: e,
-    message: `${e.message} The job ${jobId} may still finish (and be charged) at apiframe.`,
+    message: t('{0} The job {1} may still finish (and be charged) at apiframe.', e.message, jobId),
   });
 }
 
@@ -107,13 +108,13 @@ export const apiframe: ProviderClient = {
     ctx.logger.info(`apiframe: ${req.model.id} ${req.size.width}x${req.size.height}`);
 
     const submitted = await withRetry(
-      () => exchangeJson(ctx, 'apiframe', { method: 'POST', url: `${base}/v2/images/generate`, headers: { ...headers, 'idempotency-key': idempotencyKey }, body }, 'submitting the job'),
+      () => exchangeJson(ctx, 'apiframe', { method: 'POST', url: `${base}/v2/images/generate`, headers: { ...headers, 'idempotency-key': idempotencyKey }, body }, t('submitting the job')),
       (e) => e.kind === 'rate-limit' || e.kind === 'server' || e.kind === 'network' || e.kind === 'timeout',
       { ...retryOpts, label: 'apiframe submit' },
     );
     const sub = Submitted.safeParse(submitted.json);
     if (!sub.success) {
-      throw new FluxError({ kind: 'bad-response', provider: 'apiframe', status: submitted.status, message: 'apiframe accepted the request but gave no job id. Try again later.' });
+      throw new FluxError({ kind: 'bad-response', provider: 'apiframe', status: submitted.status, message: t('apiframe accepted the request but gave no job id. Try again later.') });
     }
     const jobId = sub.data.jobId;
     ctx.logger.info(`apiframe: job ${jobId} submitted`);
@@ -135,14 +136,14 @@ export const apiframe: ProviderClient = {
           kind: 'timeout',
           provider: 'apiframe',
           jobId,
-          message: `apiframe did not finish job ${jobId} within ${Math.round((ctx.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS) / 1000)} s. The job may still finish (and be charged) at apiframe.`,
+          message: t('apiframe did not finish job {0} within {1} s. The job may still finish (and be charged) at apiframe.', jobId, Math.round((ctx.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS) / 1000)),
         });
       }
       await sleep(Math.min(wait, remaining), ctx.signal, 'apiframe', jobId);
       polls++;
       let answer;
       try {
-        answer = await exchangeJson(ctx, 'apiframe', { method: 'GET', url: `${base}/v2/jobs/${encodeURIComponent(jobId)}`, headers }, 'checking the job', jobId);
+        answer = await exchangeJson(ctx, 'apiframe', { method: 'GET', url: `${base}/v2/jobs/${encodeURIComponent(jobId)}`, headers }, t('checking the job'), jobId);
         lastFailure = undefined;
         failures = 0;
       } catch (e) {
@@ -158,22 +159,22 @@ export const apiframe: ProviderClient = {
       }
       const job = Job.safeParse(answer.json);
       if (!job.success) {
-        throw new FluxError({ kind: 'bad-response', provider: 'apiframe', jobId, message: `apiframe's answer about job ${jobId} did not have the expected form. Try again later.` });
+        throw new FluxError({ kind: 'bad-response', provider: 'apiframe', jobId, message: t("apiframe's answer about job {0} did not have the expected form. Try again later.", jobId) });
       }
       const j = job.data;
       if (j.status === 'COMPLETED') {
         ctx.logger.info(`apiframe: job ${jobId} completed after ${polls} poll(s), ${Date.now() - started} ms`);
         if (j.expired) {
-          throw new FluxError({ kind: 'bad-response', provider: 'apiframe', jobId, message: `apiframe job ${jobId} finished, but its images have expired (apiframe keeps them 24 hours). Generate again.` });
+          throw new FluxError({ kind: 'bad-response', provider: 'apiframe', jobId, message: t('apiframe job {0} finished, but its images have expired (apiframe keeps them 24 hours). Generate again.', jobId) });
         }
         const urls = urlsOf(j.result);
         if (!urls || urls.length === 0) {
-          throw new FluxError({ kind: 'bad-response', provider: 'apiframe', jobId, message: `apiframe job ${jobId} finished without any image. Try again.` });
+          throw new FluxError({ kind: 'bad-response', provider: 'apiframe', jobId, message: t('apiframe job {0} finished without any image. Try again.', jobId) });
         }
         return { images: urls.map((url) => ({ url })), jobId, ...(j.creditCost != null ? { creditsUsed: j.creditCost } : {}) };
       }
       if (j.status === 'FAILED') {
-        const why = j.error ?? 'no reason given';
+        const why = j.error ?? t('no reason given');
         const moderated = /moderat|nsfw|safety|content polic/i.test(why);
         throw new FluxError({
           kind: moderated ? 'moderation' : 'server',
@@ -181,12 +182,12 @@ export const apiframe: ProviderClient = {
           jobId,
           providerMessage: why,
           message: moderated
-            ? `apiframe refused the prompt by its content policy (${why}). Rephrase the prompt and try again; the job was refunded.`
-            : `apiframe could not generate the image (${why}). The job was refunded; try again.`,
+            ? t('apiframe refused the prompt by its content policy ({0}). Rephrase the prompt and try again; the job was refunded.', why)
+            : t('apiframe could not generate the image ({0}). The job was refunded; try again.', why),
         });
       }
       if (j.status === 'CANCELLED') {
-        throw new FluxError({ kind: 'server', provider: 'apiframe', jobId, retryable: true, message: `apiframe cancelled job ${jobId} on its side. Try again.` });
+        throw new FluxError({ kind: 'server', provider: 'apiframe', jobId, retryable: true, message: t('apiframe cancelled job {0} on its side. Try again.', jobId) });
       }
       if (typeof j.progress === 'number') {
         samples.push({ t: Date.now(), p: j.progress });

@@ -2,6 +2,7 @@
 import { PROVIDERS, type ProviderId } from '../catalog';
 import { cancelled, FluxError, type FluxErrorKind } from '../errors';
 import { errorCode, header, parseRetryAfter, readBody, type HttpRequest } from '../http';
+import { t } from '../l10n';
 import type { ProviderContext } from './types';
 
 export const DEFAULT_MAX_JSON_BYTES = 40 * 1024 * 1024;
@@ -12,7 +13,7 @@ export interface JsonAnswer {
   requestId?: string;
 }
 
-/** Turn an error thrown by the transport into a FluxError. */
+/** Turn an error thrown by the transport into a FluxError. `what` is what was under way, translated ("generating"). */
 export function transportError(e: unknown, provider: ProviderId, signal: AbortSignal | undefined, what: string, jobId?: string): FluxError {
   if (e instanceof FluxError) return e;
   if (signal?.aborted) return cancelled(provider, jobId);
@@ -21,26 +22,26 @@ export function transportError(e: unknown, provider: ProviderId, signal: AbortSi
   const base = { provider, cause: e, ...(jobId ? { jobId } : {}) };
   switch (code) {
     case 'UND_ERR_CONNECT_TIMEOUT':
-      return new FluxError({ ...base, kind: 'network', message: `Could not connect to the ${label} in time while ${what}. Check your network or proxy settings and try again.` });
+      return new FluxError({ ...base, kind: 'network', message: t('Could not connect to the {0} in time while {1}. Check your network or proxy settings and try again.', label, what) });
     case 'ECONNREFUSED':
-      return new FluxError({ ...base, kind: 'network', message: `The ${label} refused the connection while ${what}. Check the base URL and proxy settings, then try again.` });
+      return new FluxError({ ...base, kind: 'network', message: t('The {0} refused the connection while {1}. Check the base URL and proxy settings, then try again.', label, what) });
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new FluxError({ ...base, kind: 'network', message: `The ${label}'s address could not be found while ${what}. Check your network connection and the base URL.` });
+      return new FluxError({ ...base, kind: 'network', message: t("The {0}'s address could not be found while {1}. Check your network connection and the base URL.", label, what) });
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
-      return new FluxError({ ...base, kind: 'timeout', message: `The ${label} stopped answering while ${what}. Try again.` });
+      return new FluxError({ ...base, kind: 'timeout', message: t('The {0} stopped answering while {1}. Try again.', label, what) });
     case 'UND_ERR_SOCKET':
     case 'ECONNRESET':
     case 'EPIPE':
-      return new FluxError({ ...base, kind: 'network', message: `The connection to the ${label} was closed while ${what}, before the answer was complete. Try again.` });
+      return new FluxError({ ...base, kind: 'network', message: t('The connection to the {0} was closed while {1}, before the answer was complete. Try again.', label, what) });
     case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
-      return new FluxError({ ...base, kind: 'network', message: `The connection to the ${label} ended early while ${what} (the answer was cut short). Try again.` });
+      return new FluxError({ ...base, kind: 'network', message: t('The connection to the {0} ended early while {1} (the answer was cut short). Try again.', label, what) });
     default:
       return new FluxError({
         ...base,
         kind: 'network',
-        message: `The connection to the ${label} failed while ${what}${code ? ` (${code})` : ''}. Try again.`,
+        message: code ? t('The connection to the {0} failed while {1} ({2}). Try again.', label, what, code) : t('The connection to the {0} failed while {1}. Try again.', label, what),
       });
   }
 }
@@ -74,10 +75,10 @@ function describeBody(json: unknown): { message?: string; requestId?: string; de
   let details: string | undefined;
   if (o.details && typeof o.details === 'object') {
     details = Object.entries(o.details as Record<string, unknown>)
-      .map(([k, v]) => `${k}: ${safely(() => (Array.isArray(v) ? v.join(', ') : String(v)), '(unreadable)')}`)
+      .map(([k, v]) => `${k}: ${safely(() => (Array.isArray(v) ? v.join(', ') : String(v)), t('(unreadable)'))}`)
       .join('; ');
   } else if (Array.isArray(o.errors)) {
-    details = o.errors.map((x) => (typeof x === 'string' ? x : safely(() => JSON.stringify(x), '(unreadable)'))).join('; ');
+    details = o.errors.map((x) => (typeof x === 'string' ? x : safely(() => JSON.stringify(x), t('(unreadable)')))).join('; ');
   }
   return { message, requestId, details };
 }
@@ -94,36 +95,38 @@ export function errorFromStatus(provider: ProviderId, status: number, json: unkn
   let retryAfter: number | undefined;
   if (status === 401) {
     kind = 'auth';
-    sentence = `The ${label} rejected the API key (HTTP 401${said}). Set a valid key with "Flux: Set API Key…".`;
+    sentence = t('The {0} rejected the API key (HTTP 401{1}). Set a valid key with "{2}".', label, said, t('Flux: Set API Key…'));
   } else if (status === 402 || (status === 403 && provider === 'aimlapi')) {
     kind = 'credits';
-    sentence = `Your ${label} account has run out of credits (HTTP ${status}${said}). Top up your account, then try again.`;
+    sentence = t('Your {0} account has run out of credits (HTTP {1}{2}). Top up your account, then try again.', label, status, said);
   } else if (status === 403) {
     kind = 'auth';
-    sentence = `The ${label} refused this key access (HTTP 403${said}). Check the key's permissions or set another key.`;
+    sentence = t("The {0} refused this key access (HTTP 403{1}). Check the key's permissions or set another key.", label, said);
   } else if (status === 429) {
     kind = 'rate-limit';
     retryAfter = parseRetryAfter(header({ headers }, 'retry-after'));
-    const wait = retryAfter !== undefined ? ` and asks to wait ${Math.ceil(retryAfter)} s` : '';
-    sentence = `The ${label} is limiting requests (HTTP 429)${wait}. Wait a moment and try again.`;
+    sentence =
+      retryAfter !== undefined
+        ? t('The {0} is limiting requests (HTTP 429) and asks to wait {1} s. Wait a moment and try again.', label, Math.ceil(retryAfter))
+        : t('The {0} is limiting requests (HTTP 429). Wait a moment and try again.', label);
   } else if ((status === 400 || status === 422) && message && MODERATION.test(`${message} ${details ?? ''}`)) {
     kind = 'moderation';
-    sentence = `The ${label} refused the prompt by its content policy${said}. Rephrase the prompt and try again.`;
+    sentence = t('The {0} refused the prompt by its content policy{1}. Rephrase the prompt and try again.', label, said);
   } else if (status === 400 || status === 422 || status === 409) {
     kind = 'validation';
-    sentence = `The ${label} refused the request (HTTP ${status}${said}).`;
+    sentence = t('The {0} refused the request (HTTP {1}{2}).', label, status, said);
   } else if (status === 404) {
     kind = 'bad-response';
-    sentence = `The ${label} answered 404 Not Found${said}. Check the provider's base URL setting.`;
+    sentence = t("The {0} answered 404 Not Found{1}. Check the provider's base URL setting.", label, said);
   } else if (status === 504) {
     kind = 'timeout';
-    sentence = `The ${label} timed out while generating (HTTP 504${said}). Try again.`;
+    sentence = t('The {0} timed out while generating (HTTP 504{1}). Try again.', label, said);
   } else if (status >= 500) {
     kind = 'server';
-    sentence = `The ${label} had a server problem (HTTP ${status}${said}). Try again later.`;
+    sentence = t('The {0} had a server problem (HTTP {1}{2}). Try again later.', label, status, said);
   } else {
     kind = 'bad-response';
-    sentence = `The ${label} answered with an unexpected HTTP ${status}${said}.`;
+    sentence = t('The {0} answered with an unexpected HTTP {1}{2}.', label, status, said);
   }
   return new FluxError({
     kind,
@@ -153,7 +156,7 @@ export async function exchangeJson(ctx: ProviderContext, provider: ProviderId, r
     kind: 'bad-response',
     provider,
     status: res.status,
-    message: `The ${label}'s answer while ${what} was larger than ${Math.round(max / 1048576)} MB and was refused.`,
+    message: t("The {0}'s answer while {1} was larger than {2} MB and was refused.", label, what, Math.round(max / 1048576)),
   });
   // A declared length over the limit is refused before reading (else a 2 GB answer that trickles holds the request).
   const declared = Number(header(res, 'content-length') ?? NaN);
@@ -180,13 +183,13 @@ export async function exchangeJson(ctx: ProviderContext, provider: ProviderId, r
     throw errorFromStatus(provider, res.status, json, res.headers);
   }
   if (!parsed) {
-    const ct = header(res, 'content-type') ?? 'no content type';
+    const ct = header(res, 'content-type') ?? t('no content type');
     throw new FluxError({
       kind: 'bad-response',
       provider,
       status: res.status,
       ...(requestId ? { requestId } : {}),
-      message: `The ${label} answered ${what} with something that is not JSON (${ct}). Try again later.`,
+      message: t('The {0} answered {1} with something that is not JSON ({2}). Try again later.', label, what, ct),
     });
   }
   return { status: res.status, json, ...(requestId ? { requestId } : {}) };

@@ -1,0 +1,55 @@
+/**
+ * The engine's sentences in the user's language, without `vscode`: `t('Width {0} is …', value)`
+ * formats the English message by default; the extension host plugs in `vscode.l10n.t`
+ * (src/host/core.ts) and a webview page a translator over the bundle it was given.
+ *
+ * The translator is kept on `globalThis`: every bundle that carries a copy of this module (the
+ * extension, the engine, the gallery and generator bundles, a page) then uses the one that was set.
+ * Messages are the English text itself, with `{0}`, `{1}`… where the arguments go (as in
+ * l10n/bundle.l10n.json); the unit test test/unit/l10n.test.ts checks every one is translated.
+ */
+
+export type L10nArg = string | number | boolean;
+export type Translator = (message: string, args: readonly L10nArg[]) => string;
+
+const SLOT = Symbol.for('flux-image-studio.l10n');
+type Holder = { [SLOT]?: Translator };
+
+/** Put the arguments into `{0}`, `{1}`…; a placeholder without an argument stays as it is. */
+export function format(message: string, args: readonly L10nArg[]): string {
+  if (args.length === 0) return message;
+  return message.replace(/\{(\d+)\}/g, (whole, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : whole));
+}
+
+/** The message in the user's language, its `{n}` filled with `args`. */
+export function t(message: string, ...args: L10nArg[]): string {
+  const translate = (globalThis as Holder)[SLOT];
+  return translate ? translate(message, args) : format(message, args);
+}
+
+/**
+ * A text that is not written out at the call: a catalog model's description or a parameter's label
+ * and description. The check takes these keys from the catalog itself.
+ */
+export function tCatalog(text: string): string {
+  return t(text);
+}
+
+/** "JPEG or PNG", "JPEG or PNG or WebP". */
+export function orList(items: readonly string[]): string {
+  return items.length === 0 ? '' : items.reduce((a, b) => t('{0} or {1}', a, b));
+}
+
+/** Use `translator` from now on (undefined: English again). */
+export function setTranslator(translator: Translator | undefined): void {
+  if (translator) (globalThis as Holder)[SLOT] = translator;
+  else delete (globalThis as Holder)[SLOT];
+}
+
+/** A translator over a bundle of messages (English message → translation), as a page gets it. */
+export function bundleTranslator(contents: Readonly<Record<string, string>>): Translator {
+  return (message, args) => {
+    const own = Object.hasOwn(contents, message) ? contents[message] : undefined;
+    return format(typeof own === 'string' ? own : message, args);
+  };
+}
