@@ -22,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, startCodeServer } from '../host/code-server-host.mjs';
+import { reportCanaryIn } from '../host/canary.mjs';
 import { startFakeApi } from '../host/integration.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -49,7 +50,11 @@ export async function startWorkbench(opts = {}) {
   const workspace = path.join(tmp, 'ws');
   fs.cpSync(path.join(ROOT, 'test', 'fixtures', fixture), workspace, { recursive: true });
   const userDataDir = path.join(tmp, 'user-data');
-  const cleanups = [() => fs.rmSync(tmp, { recursive: true, force: true })];
+  const cleanups = [
+    () => fs.rmSync(tmp, { recursive: true, force: true }),
+    // VS Code's state, logs and the workspace must not hold the key (checked before they go).
+    () => reportCanaryIn([userDataDir, workspace], 'end-to-end files'),
+  ];
   const stop = async () => {
     for (const c of cleanups.splice(0).reverse()) {
       try {
@@ -78,7 +83,9 @@ export async function startWorkbench(opts = {}) {
     const settingsFile = path.join(userDataDir, 'User', 'settings.json');
     fs.writeFileSync(settingsFile, JSON.stringify(userSettings, null, 2));
 
-    const keyEnv = keys === false ? {} : (keys ?? { AIMLAPI_API_KEY: 'e2e-key-aiml', APIFRAME_API_KEY: 'e2e-key-apiframe' });
+    // Under test/host/canary.mjs the keys are its canary, searched for in everything kept (see stop).
+    const testKey = process.env.FLUX_TEST_KEY;
+    const keyEnv = keys === false ? {} : (keys ?? { AIMLAPI_API_KEY: testKey ?? 'e2e-key-aiml', APIFRAME_API_KEY: testKey ?? 'e2e-key-apiframe' });
     const server = await startCodeServer({
       userDataDir,
       extensionsDir: extensionsDir ?? path.join(tmp, 'extensions'),

@@ -18,7 +18,8 @@ import { readRecord } from '../../src/core/metadata';
 import type { Progress } from '../../src/core/providers/types';
 
 const FAST: RetryPolicy = { attempts: 4, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterS: 5 };
-const KEY = 'test-key-123';
+// The canary from test/host/canary.mjs when run by `npm run test:unit`: it must never be printed.
+const KEY = process.env.FLUX_TEST_KEY ?? 'test-key-123';
 const PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'] as const;
 
 let fake: FakeApi;

@@ -16,7 +16,8 @@ import { checkImageUrl } from '../../src/core/download';
 import { HttpClient, type RetryPolicy } from '../../src/core/http';
 import type { Logger } from '../../src/core/log';
 
-const KEY = 'hostile-test-key-0123456789';
+// The canary from test/host/canary.mjs when run by `npm run test:unit`: it must never be printed.
+const KEY = process.env.FLUX_TEST_KEY ?? 'hostile-test-key-0123456789';
 const FAST: RetryPolicy = { attempts: 2, baseDelayMs: 10, maxDelayMs: 20, maxRetryAfterS: 1 };
 const MB = 1024 * 1024;
 const AIML = { model: 'aimlapi:flux-pro', prompt: 'a lighthouse at dawn' };

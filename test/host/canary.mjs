@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// Runs a test command with a canary API key and fails when the key shows up where it must not.
+//
+//   node test/host/canary.mjs <command> [args...]
+//
+// The command gets a fresh canary in FLUX_TEST_KEY (the unit tests send it as their API key, the
+// end-to-end workbench gives it to the extension as both providers' keys). Everything the command
+// prints is passed through and searched; tests that keep files (VS Code's state, workspaces) search
+// them before they are removed and append what they find to the file named by FLUX_CANARY_REPORT.
+// The exit code is the command's, or 1 when the canary was found anywhere.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { filesContaining } from './integration.mjs';
+
+/**
+ * For a test that keeps files: search `dirs` for the canary (when running under this wrapper) and
+ * report each hit, named relative to its folder. Call before the files are removed.
+ */
+export function reportCanaryIn(dirs, what) {
+  const canary = process.env.FLUX_TEST_KEY;
+  const report = process.env.FLUX_CANARY_REPORT;
+  if (!canary || !report) return 0;
+  let n = 0;
+  for (const dir of dirs) {
+    for (const f of filesContaining(dir, canary)) {
+      fs.appendFileSync(report, `${what}: ${path.relative(dir, f)}\n`);
+      n++;
+    }
+  }
+  return n;
+}
+
+async function main() {
+  const [command, ...args] = process.argv.slice(2);
+  if (!command) {
+    console.error('usage: node test/host/canary.mjs <command> [args...]');
+    process.exit(2);
+  }
+  const canary = `canary${randomBytes(12).toString('hex')}`;
+  const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'flux-canary-')), 'leaks.txt');
+  fs.writeFileSync(report, '');
+  const leaks = [];
+  const child = spawn(command, args, { stdio: ['inherit', 'pipe', 'pipe'], env: { ...process.env, FLUX_TEST_KEY: canary, FLUX_CANARY_REPORT: report } });
+  // Each stream is searched across chunk boundaries: the tail of the previous chunk is kept.
+  const watch = (from, to, name) => {
+    let tail = '';
+    from.on('data', (chunk) => {
+      to.write(chunk);
+      const text = tail + chunk.toString('utf8');
+      let at = text.indexOf(canary);
+      while (at >= 0) {
+        const lineStart = text.lastIndexOf('\n', at) + 1;
+        const lineEnd = text.indexOf('\n', at);
+        leaks.push(`${name}: ${text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd).replaceAll(canary, '<canary>').slice(0, 200)}`);
+        at = text.indexOf(canary, at + canary.length);
+      }
+      tail = text.slice(-(canary.length - 1));
+    });
+  };
+  watch(child.stdout, process.stdout, 'output');
+  watch(child.stderr, process.stderr, 'error output');
+  const forward = (sig) => child.kill(sig);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  const code = await new Promise((resolve) => child.on('close', (c, sig) => resolve(c ?? (sig ? 1 : 0))));
+  for (const line of fs.readFileSync(report, 'utf8').split('\n')) if (line) leaks.push(line);
+  fs.rmSync(path.dirname(report), { recursive: true, force: true });
+  if (leaks.length) {
+    console.error(`\nThe API key leaked into ${leaks.length} place(s):\n  ${leaks.join('\n  ')}`);
+    process.exit(1);
+  }
+  console.log('canary key: not found in the output or in the files the tests kept');
+  process.exit(code);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
