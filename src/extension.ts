@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './host/commands';
+import { translateCore } from './host/core';
 import { Services } from './host/services';
 import { createStatusBar } from './host/statusBar';
 import type { GalleryApi } from './host/gallery/store';
@@ -16,6 +17,7 @@ export interface FluxStudioApi {
 
 /** Wires the services and registers everything; nothing heavy runs here. */
 export function activate(context: vscode.ExtensionContext): FluxStudioApi {
+  translateCore();
   const services = new Services(context);
   context.subscriptions.push(services, ...registerCommands(services), ...registerGenerator(services), ...registerGallery(services), createStatusBar());
   return { messages: () => services.ui.shown, gallery: services.gallery };

@@ -1,7 +1,11 @@
 /**
  * The model catalog: one entry per provider model. Everything else (validation, the pickers, the
  * fake API, the README's table) reads this table; nothing else branches on a model id.
+ *
+ * Model descriptions and parameter labels and descriptions are English here and translated where
+ * they are shown (`tCatalog`); model and provider names are names and stay as they are.
  */
+import { t } from './l10n';
 
 export type ProviderId = 'aimlapi' | 'apiframe';
 export type OutputFormat = 'jpeg' | 'png' | 'webp';
@@ -401,7 +405,7 @@ export function findModel(key: string): ModelEntry | undefined {
 /** "AIML API key", "apiframe API key": how a provider's key is named in messages. */
 export function keyName(provider: ProviderId): string {
   const label = PROVIDERS[provider].label;
-  return /\bAPI$/.test(label) ? `${label} key` : `${label} API key`;
+  return /\bAPI$/.test(label) ? t('{0} key', label) : t('{0} API key', label);
 }
 
 /** The models of one provider, in catalog order. */

@@ -20,14 +20,14 @@ export const COMMANDS = {
 /** "Choose Default Model and Size…": writes the two settings (user settings). */
 async function chooseDefaults(s: Services): Promise<boolean> {
   const settings = readSettings();
-  const model = await pickModel(s.ui, settings.defaultModel, 'Flux: Default model');
+  const model = await pickModel(s.ui, settings.defaultModel, vscode.l10n.t('Flux: Default model'));
   if (!model) return false;
-  const size = await pickSize(s.ui, model, settings.defaultSize || undefined, `Flux: Default size for ${model.label}`);
+  const size = await pickSize(s.ui, model, settings.defaultSize || undefined, vscode.l10n.t('Flux: Default size for {0}', model.label));
   if (!size) return false;
   const c = vscode.workspace.getConfiguration(SECTION);
   await c.update('defaultModel', model.key, vscode.ConfigurationTarget.Global);
   await c.update('defaultSize', formatSize(size), vscode.ConfigurationTarget.Global);
-  void s.ui.info(`Default: ${model.label}, ${formatSize(size)}.`);
+  void s.ui.info(vscode.l10n.t('Default: {0}, {1}.', model.label, formatSize(size)));
   return true;
 }
 
@@ -41,7 +41,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     vscode.commands.registerCommand(COMMANDS.showLog, () => s.log.show()),
     vscode.commands.registerCommand(COMMANDS.cancelGenerations, () => {
       const n = s.generations.cancelAll();
-      if (n === 0) void s.ui.info('No image generation is running.');
+      if (n === 0) void s.ui.info(vscode.l10n.t('No image generation is running.'));
       return n;
     }),
   ];

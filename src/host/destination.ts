@@ -35,8 +35,8 @@ export function resolveDestination(
 }
 
 function resolveIn(wf: vscode.WorkspaceFolder, documentUri: vscode.Uri | undefined, setting: string): Destination {
-  const problem = checkTemplate('The assets folder setting', setting, ASSETS_VARIABLES);
-  if (problem) return { kind: 'refused', message: `${problem} Change fluxStudio.assetsFolder.` };
+  const problem = checkTemplate(vscode.l10n.t('The assets folder setting'), setting, ASSETS_VARIABLES);
+  if (problem) return { kind: 'refused', message: vscode.l10n.t('{0} Change {1}.', problem, 'fluxStudio.assetsFolder') };
 
   const root = wf.uri.path.replace(/\/+$/, '');
   const relDir = documentUri ? path.posix.relative(root, path.posix.dirname(documentUri.path)) : '';
@@ -52,7 +52,7 @@ function resolveIn(wf: vscode.WorkspaceFolder, documentUri: vscode.Uri | undefin
   if (!isInside(wf.uri, target)) {
     return {
       kind: 'refused',
-      message: `The assets folder "${setting}" leads outside the workspace folder "${wf.name}" (to ${target.path}). Use a folder inside it, such as "assets", in fluxStudio.assetsFolder.`,
+      message: vscode.l10n.t('The assets folder "{0}" leads outside the workspace folder "{1}" (to {2}). Use a folder inside it, such as "assets", in {3}.', setting, wf.name, target.path, 'fluxStudio.assetsFolder'),
     };
   }
   return { kind: 'folder', folder: target, workspaceFolder: wf };
@@ -72,7 +72,7 @@ export async function checkRealLocation(folder: vscode.Uri, workspaceFolder: vsc
     if (real !== undefined) {
       const rel = path.relative(root, real);
       if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) return undefined;
-      return `The assets folder "${setting}" leads outside the workspace folder "${workspaceFolder.name}" through a symbolic link (to ${real}). Use a folder inside the workspace in fluxStudio.assetsFolder.`;
+      return vscode.l10n.t('The assets folder "{0}" leads outside the workspace folder "{1}" through a symbolic link (to {2}). Use a folder inside the workspace in {3}.', setting, workspaceFolder.name, real, 'fluxStudio.assetsFolder');
     }
     const parent = path.dirname(p);
     if (parent === p) return undefined;

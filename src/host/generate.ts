@@ -49,9 +49,10 @@ const RECENT_KEY = 'fluxStudio.recentPrompts';
 async function askPrompt(s: Services): Promise<string | undefined> {
   const recent = s.context.globalState.get<string[]>(RECENT_KEY, []);
   const qp = vscode.window.createQuickPick();
-  qp.title = 'Flux: Generate Image';
-  qp.placeholder = recent.length ? 'Describe the image, or pick a recent prompt' : 'Describe the image to generate';
-  qp.items = recent.map((p) => ({ label: p, description: 'recent' }));
+  qp.title = vscode.l10n.t('Flux: Generate Image');
+  qp.placeholder = recent.length ? vscode.l10n.t('Describe the image, or pick a recent prompt') : vscode.l10n.t('Describe the image to generate');
+  const recentMark = vscode.l10n.t('recent');
+  qp.items = recent.map((p) => ({ label: p, description: recentMark }));
   qp.ignoreFocusOut = true;
   qp.matchOnDescription = false;
   const chosen = await new Promise<string | undefined>((resolve) => {
@@ -75,8 +76,9 @@ async function askPrompt(s: Services): Promise<string | undefined> {
 export async function ensureKey(s: Services, provider: ProviderId, model: ModelEntry): Promise<string | undefined> {
   const found = await s.keys.get(provider);
   if (found) return found.key;
-  const choice = await s.ui.warn(`No ${keyName(provider)} is set, so ${model.label} cannot generate yet. Set the key to carry on.`, 'Set API Key');
-  if (choice !== 'Set API Key') return undefined;
+  const setKey = vscode.l10n.t('Set API Key');
+  const choice = await s.ui.warn(vscode.l10n.t('No {0} is set, so {1} cannot generate yet. Set the key to carry on.', keyName(provider), model.label), setKey);
+  if (choice !== setKey) return undefined;
   const set = await setApiKeyCommand(s.keys, s.ui, provider);
   return set ? (await s.keys.get(provider))?.key : undefined;
 }
@@ -107,7 +109,7 @@ async function generateAt(s: Services, mode: 'ask' | 'selection', rawArgs: unkno
   // 1. The prompt.
   let prompt = args.prompt ?? selection;
   if (mode === 'selection' && !prompt?.trim()) {
-    void s.ui.warn('Select the text to use as the prompt, then run "Flux: Generate Image from Selection" again.');
+    void s.ui.warn(vscode.l10n.t('Select the text to use as the prompt, then run "{0}" again.', vscode.l10n.t('Flux: Generate Image from Selection')));
     return [];
   }
   if (!prompt?.trim()) prompt = await askPrompt(s);
@@ -120,16 +122,16 @@ async function generateAt(s: Services, mode: 'ask' | 'selection', rawArgs: unkno
   if (args.model !== undefined) {
     const m = findModel(args.model);
     if (!m) {
-      void s.ui.error(`"${args.model}" is not a model Flux Image Studio knows. Use a key such as aimlapi:flux-pro/v1.1.`);
+      void s.ui.error(vscode.l10n.t('"{0}" is not a model Flux Image Studio knows. Use a key such as {1}.', args.model, 'aimlapi:flux-pro/v1.1'));
       return [];
     }
     model = m;
     size = args.size;
   } else if (mode === 'ask' && settings.askEachTime) {
-    const m = await pickModel(s.ui, model, 'Flux: Generate Image (1/2): model');
+    const m = await pickModel(s.ui, model, vscode.l10n.t('Flux: Generate Image (1/2): model'));
     if (!m) return [];
     model = m;
-    const choice = args.size === undefined ? await pickSize(s.ui, model, settings.defaultSize || undefined, 'Flux: Generate Image (2/2): size') : undefined;
+    const choice = args.size === undefined ? await pickSize(s.ui, model, settings.defaultSize || undefined, vscode.l10n.t('Flux: Generate Image (2/2): size')) : undefined;
     if (args.size === undefined && !choice) return [];
     size = args.size ?? (choice && formatSize(choice));
   } else {
@@ -139,7 +141,7 @@ async function generateAt(s: Services, mode: 'ask' | 'selection', rawArgs: unkno
   if (size === undefined && settings.defaultSize) {
     const fits = core.validateRequest({ model: model.key, prompt: 'x', size: settings.defaultSize }).ok;
     if (fits) size = settings.defaultSize;
-    else void s.ui.info(`${model.label} cannot make the default size ${settings.defaultSize}; using its own default, ${formatSize(model.size.default)}.`);
+    else void s.ui.info(vscode.l10n.t('{0} cannot make the default size {1}; using its own default, {2}.', model.label, settings.defaultSize, formatSize(model.size.default)));
   }
   const format = args.outputFormat ?? (settings.outputFormat !== 'auto' && model.formats.includes(settings.outputFormat) ? settings.outputFormat : undefined);
 
@@ -160,7 +162,7 @@ async function generateAt(s: Services, mode: 'ask' | 'selection', rawArgs: unkno
   }
   const patternProblem = checkFileNamePattern(settings.fileNamePattern);
   if (patternProblem) {
-    void s.ui.error(`${patternProblem} Change fluxStudio.fileNamePattern.`);
+    void s.ui.error(vscode.l10n.t('{0} Change {1}.', patternProblem, 'fluxStudio.fileNamePattern'));
     return [];
   }
   const document = editor?.document;
@@ -168,7 +170,7 @@ async function generateAt(s: Services, mode: 'ask' | 'selection', rawArgs: unkno
   const userTemplate = settings.linkTemplates[languageId];
   const templateProblem = userTemplate !== undefined ? checkLinkTemplate(userTemplate) : undefined;
   if (templateProblem) {
-    void s.ui.error(`${templateProblem} Change the "${languageId}" entry of fluxStudio.linkTemplates.`);
+    void s.ui.error(vscode.l10n.t('{0} Change the "{1}" entry of {2}.', templateProblem, languageId, 'fluxStudio.linkTemplates'));
     return [];
   }
 
@@ -178,7 +180,7 @@ async function generateAt(s: Services, mode: 'ask' | 'selection', rawArgs: unkno
     folderWithoutDocument =
       vscode.workspace.workspaceFolders.length === 1
         ? vscode.workspace.workspaceFolders[0]
-        : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which workspace folder should the image be saved in?', ignoreFocusOut: true });
+        : await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Which workspace folder should the image be saved in?'), ignoreFocusOut: true });
     if (!folderWithoutDocument) return [];
   }
   const dest = resolveDestination(document, settings.assetsFolder, folderWithoutDocument);
@@ -189,10 +191,10 @@ async function generateAt(s: Services, mode: 'ask' | 'selection', rawArgs: unkno
     return [];
   } else if (dest.kind === 'ask') {
     const where = await vscode.window.showSaveDialog({
-      title: 'Flux: Save the generated image',
-      saveLabel: 'Save Image',
+      title: vscode.l10n.t('Flux: Save the generated image'),
+      saveLabel: vscode.l10n.t('Save Image'),
       defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()), `${renderBaseName(settings.fileNamePattern, { prompt, model: model.id, date: new Date(), index: 1 })}.${checked.value.outputFormat === 'jpeg' ? 'jpg' : checked.value.outputFormat}`),
-      filters: { Images: ['png', 'jpg', 'jpeg', 'webp'] },
+      filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'webp'] },
     });
     if (!where) return [];
     folder = vscode.Uri.joinPath(where, '..');

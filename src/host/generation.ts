@@ -32,7 +32,7 @@ export class RunningGeneration {
   readonly onDidChange = this.changed.event;
 
   constructor(readonly prompt: string, readonly model: ModelEntry, private readonly registry: Generations) {
-    this.phase = `Sending to ${PROVIDERS[model.provider].label}…`;
+    this.phase = vscode.l10n.t('Sending to {0}…', PROVIDERS[model.provider].label);
   }
 
   update(phase: string, percent?: number): void {
@@ -146,11 +146,11 @@ export interface Executed {
 function phaseText(p: Progress, provider: ProviderId, model: ModelEntry): string | undefined {
   switch (p.phase) {
     case 'submitting':
-      return `Sending to ${PROVIDERS[provider].label}…`;
+      return vscode.l10n.t('Sending to {0}…', PROVIDERS[provider].label);
     case 'generating':
-      return `Generating with ${model.label}${p.percent !== undefined ? ` (${Math.round(p.percent)}%)` : ''}…`;
+      return p.percent !== undefined ? vscode.l10n.t('Generating with {0} ({1}%)…', model.label, Math.round(p.percent)) : vscode.l10n.t('Generating with {0}…', model.label);
     case 'downloading':
-      return p.total > 1 ? `Downloading ${Math.min(p.done + 1, p.total)} of ${p.total}…` : 'Downloading…';
+      return p.total > 1 ? vscode.l10n.t('Downloading {0} of {1}…', Math.min(p.done + 1, p.total), p.total) : vscode.l10n.t('Downloading…');
     case 'done':
       return undefined;
   }
@@ -180,7 +180,7 @@ export async function execute(s: Services, plan: Plan, job: RunningGeneration, a
       if (text) job.update(text, p.phase === 'generating' ? p.percent : undefined);
     },
   });
-  job.update('Saving…');
+  job.update(vscode.l10n.t('Saving…'));
   const date = new Date();
   const files = await saveAll(
     plan.folder,
@@ -218,7 +218,9 @@ export async function execute(s: Services, plan: Plan, job: RunningGeneration, a
   // The gallery is told while the link goes in (`alongside`), not before: both are round trips.
   await Promise.all([s.gallery.add(entries), alongside?.({ files, records })]);
   if (result.moderated.length) {
-    void s.ui.warn(`The ${PROVIDERS[model.provider].label}'s safety checker blacked out ${result.moderated.length} of ${result.moderated.length + files.length} images; only the others were saved.`);
+    void s.ui.warn(
+      vscode.l10n.t("The {0}'s safety checker blacked out {1} of {2} images; only the others were saved.", PROVIDERS[model.provider].label, result.moderated.length, result.moderated.length + files.length),
+    );
   }
   return { files, records, entries };
 }
@@ -229,29 +231,33 @@ export async function execute(s: Services, plan: Plan, job: RunningGeneration, a
  */
 export function showFailure(s: Services, e: unknown, folder: vscode.Uri, retry: () => Thenable<unknown>): boolean {
   if (e instanceof vscode.CancellationError) {
-    void s.ui.info('Generation cancelled. Nothing was saved.');
+    void s.ui.info(vscode.l10n.t('Generation cancelled. Nothing was saved.'));
     return true;
   }
   const fe = asFluxError(e);
   if (fe) {
     if (fe.kind === 'cancelled') {
-      void s.ui.info(`${fe.message} Nothing was saved.`);
+      void s.ui.info(vscode.l10n.t('{0} Nothing was saved.', fe.message));
     } else if (fe.kind === 'auth') {
-      void s.ui.error(fe.message, 'Set API Key', 'Show Log').then(async (c) => {
-        if (c === 'Show Log') s.log.show();
-        if (c === 'Set API Key' && fe.provider && (await setApiKeyCommand(s.keys, s.ui, fe.provider))) await retry();
+      const setKey = vscode.l10n.t('Set API Key');
+      const showLog = vscode.l10n.t('Show Log');
+      void s.ui.error(fe.message, setKey, showLog).then(async (c) => {
+        if (c === showLog) s.log.show();
+        if (c === setKey && fe.provider && (await setApiKeyCommand(s.keys, s.ui, fe.provider))) await retry();
       });
     } else {
-      const actions = fe.retryable ? (['Retry', 'Show Log'] as const) : (['Show Log'] as const);
-      void s.ui.error(`${fe.message}${fe.requestId ? ` (request ${fe.requestId})` : ''}`, ...actions).then((c) => {
-        if (c === 'Show Log') s.log.show();
-        if (c === 'Retry') void retry();
+      const retryLabel = vscode.l10n.t('Retry');
+      const showLog = vscode.l10n.t('Show Log');
+      const actions = fe.retryable ? [retryLabel, showLog] : [showLog];
+      void s.ui.error(fe.requestId ? vscode.l10n.t('{0} (request {1})', fe.message, fe.requestId) : fe.message, ...actions).then((c) => {
+        if (c === showLog) s.log.show();
+        if (c === retryLabel) void retry();
       });
     }
     return true;
   }
   if (e instanceof vscode.FileSystemError) {
-    void s.ui.error(`The image could not be saved in ${folder.fsPath || folder.path}: ${e.message}. Nothing was left behind.`, 'Show Log');
+    void s.ui.error(vscode.l10n.t('The image could not be saved in {0}: {1}. Nothing was left behind.', folder.fsPath || folder.path, e.message), vscode.l10n.t('Show Log'));
     return true;
   }
   return false;
@@ -351,7 +357,7 @@ export async function insertLinks(s: Services, settings: Settings, files: vscode
   const names = files.map((f) => path.posix.basename(f.path)).join(', ');
   if (!target) {
     await vscode.env.clipboard.writeText(links.join('\n'));
-    void s.ui.info(`Saved ${names}. No text editor was open, so the link is on the clipboard.`, 'Open Image').then((c) => {
+    void s.ui.info(vscode.l10n.t('Saved {0}. No text editor was open, so the link is on the clipboard.', names), vscode.l10n.t('Open Image')).then((c) => {
       if (c) void vscode.commands.executeCommand('vscode.open', files[0]);
     });
     return;
@@ -361,9 +367,9 @@ export async function insertLinks(s: Services, settings: Settings, files: vscode
   const applied = await oneEditAtATime(document.uri, () => applyAtAnchor(document, target.anchor, settings.insertPosition, links));
   if (!applied) {
     await vscode.env.clipboard.writeText(links.join('\n'));
-    void s.ui.warn(`Saved ${names}, but the document could not be changed; the link is on the clipboard.`);
+    void s.ui.warn(vscode.l10n.t('Saved {0}, but the document could not be changed; the link is on the clipboard.', names));
     return;
   }
   if (!wasOpen) await vscode.window.showTextDocument(document, { preview: false, preserveFocus: true });
-  vscode.window.setStatusBarMessage(`$(check) Flux: saved ${names}`, 5000);
+  vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Flux: saved {0}', names)}`, 5000);
 }

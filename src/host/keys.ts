@@ -75,11 +75,11 @@ async function pickProvider(keys: ApiKeys, ui: Ui, title: string): Promise<Provi
       return {
         id,
         label: PROVIDERS[id].label,
-        description: k ? (k.source === 'secret' ? 'key set' : `key from ${PROVIDERS[id].envKey}`) : 'no key',
+        description: k ? (k.source === 'secret' ? vscode.l10n.t('key set') : vscode.l10n.t('key from {0}', PROVIDERS[id].envKey)) : vscode.l10n.t('no key'),
       };
     }),
   );
-  return (await ui.quickPick(items, { title, placeHolder: 'Choose the provider' }))?.id;
+  return (await ui.quickPick(items, { title, placeHolder: vscode.l10n.t('Choose the provider') }))?.id;
 }
 
 /**
@@ -87,32 +87,37 @@ async function pickProvider(keys: ApiKeys, ui: Ui, title: string): Promise<Provi
  * Scripts may pass both as arguments. Returns the provider whose key was set.
  */
 export async function setApiKeyCommand(keys: ApiKeys, ui: Ui, providerArg?: unknown, keyArg?: unknown): Promise<ProviderId | undefined> {
-  const provider = isProviderId(providerArg) ? providerArg : await pickProvider(keys, ui, 'Flux: Set API Key');
+  const provider = isProviderId(providerArg) ? providerArg : await pickProvider(keys, ui, vscode.l10n.t('Flux: Set API Key'));
   if (!provider) return undefined;
   const info = PROVIDERS[provider];
   let key = typeof keyArg === 'string' ? keyArg.trim() : undefined;
   if (!key) {
     key = (
       await ui.inputBox({
-        title: `Flux: ${keyName(provider).replace(/key$/, 'Key')}`,
-        prompt: `Paste your ${keyName(provider)}. Get one at ${info.keyPage}. It is kept in VS Code's secret storage.`,
+        title: /\bAPI$/.test(info.label) ? vscode.l10n.t('Flux: {0} Key', info.label) : vscode.l10n.t('Flux: {0} API Key', info.label),
+        prompt: vscode.l10n.t("Paste your {0}. Get one at {1}. It is kept in VS Code's secret storage.", keyName(provider), info.keyPage),
         password: true,
         ignoreFocusOut: true,
-        validateInput: (v) => (v.trim() ? (/\s/.test(v.trim()) ? 'An API key has no spaces in it; check what was pasted.' : undefined) : 'The key is empty; paste the key from your account page.'),
+        validateInput: (v) =>
+          v.trim() ? (/\s/.test(v.trim()) ? vscode.l10n.t('An API key has no spaces in it; check what was pasted.') : undefined) : vscode.l10n.t('The key is empty; paste the key from your account page.'),
       })
     )?.trim();
   }
   if (!key) return undefined;
   await keys.set(provider, key);
-  ui.info(`The ${keyName(provider)} is saved in VS Code's secret storage.`);
+  ui.info(vscode.l10n.t("The {0} is saved in VS Code's secret storage.", keyName(provider)));
   return provider;
 }
 
 export async function clearApiKeyCommand(keys: ApiKeys, ui: Ui, providerArg?: unknown): Promise<ProviderId | undefined> {
-  const provider = isProviderId(providerArg) ? providerArg : await pickProvider(keys, ui, 'Flux: Clear API Key');
+  const provider = isProviderId(providerArg) ? providerArg : await pickProvider(keys, ui, vscode.l10n.t('Flux: Clear API Key'));
   if (!provider) return undefined;
   await keys.clear(provider);
-  const env = process.env[PROVIDERS[provider].envKey] ? ` ${PROVIDERS[provider].envKey} from the environment is still used.` : '';
-  ui.info(`The ${keyName(provider)} was removed from secret storage.${env}`);
+  const envKey = PROVIDERS[provider].envKey;
+  ui.info(
+    process.env[envKey]
+      ? vscode.l10n.t('The {0} was removed from secret storage. {1} from the environment is still used.', keyName(provider), envKey)
+      : vscode.l10n.t('The {0} was removed from secret storage.', keyName(provider)),
+  );
   return provider;
 }

@@ -1,6 +1,7 @@
 /** The model and size quick picks, built from the catalog. */
 import * as vscode from 'vscode';
 import { CATALOG, formatSize, PROVIDERS, type ModelEntry, type SizeChoice } from '../core/catalog';
+import { tCatalog } from '../core/l10n';
 import { checkSide, describeSizes, parseSize } from '../core/sizes';
 import type { Ui } from './ui';
 
@@ -15,14 +16,14 @@ export async function pickModel(ui: Ui, current: ModelEntry, title: string): Pro
     for (const m of CATALOG.filter((x) => x.provider === provider.id)) {
       items.push({
         label: m.label,
-        description: `${provider.label} · ${m.id}${m.key === current.key ? ' · default' : ''}`,
-        detail: m.description,
+        description: m.key === current.key ? vscode.l10n.t('{0} · {1} · default', provider.label, m.id) : `${provider.label} · ${m.id}`,
+        detail: tCatalog(m.description),
         picked: m.key === current.key,
         model: m,
       });
     }
   }
-  const chosen = await ui.quickPick(items, { title, placeHolder: `Model (default: ${current.label}, ${PROVIDERS[current.provider].label})`, matchOnDescription: true, matchOnDetail: true });
+  const chosen = await ui.quickPick(items, { title, placeHolder: vscode.l10n.t('Model (default: {0}, {1})', current.label, PROVIDERS[current.provider].label), matchOnDescription: true, matchOnDetail: true });
   return chosen?.model;
 }
 
@@ -34,7 +35,7 @@ interface SizeItem extends vscode.QuickPickItem {
 /** Check a typed `WIDTHxHEIGHT` for a model; the sentence, or undefined when fine. */
 export function checkCustomSize(model: ModelEntry, text: string): string | undefined {
   const choice = parseSize(text);
-  if (!choice || choice.kind !== 'custom') return `Type the size as WIDTHxHEIGHT, e.g. 1024x768. ${model.id} takes ${describeSizes(model)}.`;
+  if (!choice || choice.kind !== 'custom') return vscode.l10n.t('Type the size as WIDTHxHEIGHT, e.g. 1024x768. {0} takes {1}.', model.id, describeSizes(model));
   return checkSide(model, 'Width', choice.width) ?? checkSide(model, 'Height', choice.height);
 }
 
@@ -42,32 +43,35 @@ export async function pickSize(ui: Ui, model: ModelEntry, current: string | unde
   const s = model.size;
   const isCurrent = (c: SizeChoice) => current !== undefined && formatSize(c) === current;
   const def = formatSize(s.default);
+  /** `1024x768 · model default · current`, the marks translated. */
+  const sizeDescription = (px: string, isDefault: boolean, current: boolean): string =>
+    [px, isDefault ? vscode.l10n.t('model default') : '', current ? vscode.l10n.t('current') : ''].filter(Boolean).join(' · ');
   const items: SizeItem[] = [];
   if (s.presets?.length) {
-    items.push({ label: 'Presets', kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: vscode.l10n.t('Presets'), kind: vscode.QuickPickItemKind.Separator });
     for (const p of s.presets) {
       const choice: SizeChoice = { kind: 'preset', name: p.name };
-      items.push({ label: p.name, description: `${p.width}x${p.height}${p.name === def ? ' · model default' : ''}${isCurrent(choice) ? ' · current' : ''}`, choice });
+      items.push({ label: p.name, description: sizeDescription(`${p.width}x${p.height}`, p.name === def, isCurrent(choice)), choice });
     }
   }
   if (s.ratios?.length) {
-    items.push({ label: 'Aspect ratios', kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: vscode.l10n.t('Aspect ratios'), kind: vscode.QuickPickItemKind.Separator });
     for (const r of s.ratios) {
       const choice: SizeChoice = { kind: 'ratio', ratio: r.ratio };
-      items.push({ label: r.ratio, description: `${r.width}x${r.height}${r.ratio === def ? ' · model default' : ''}${isCurrent(choice) ? ' · current' : ''}`, choice });
+      items.push({ label: r.ratio, description: sizeDescription(`${r.width}x${r.height}`, r.ratio === def, isCurrent(choice)), choice });
     }
   }
   if (s.custom) {
     items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
-    items.push({ label: '$(edit) Custom size…', description: `${s.custom.min}–${s.custom.max}, multiples of ${s.custom.step}`, custom: true });
+    items.push({ label: `$(edit) ${vscode.l10n.t('Custom size…')}`, description: vscode.l10n.t('{0}, multiples of {1}', `${s.custom.min}–${s.custom.max}`, s.custom.step), custom: true });
   }
   if (s.fixed) return { kind: 'custom', width: s.fixed.width, height: s.fixed.height };
-  const chosen = await ui.quickPick(items, { title, placeHolder: `Size for ${model.label}` });
+  const chosen = await ui.quickPick(items, { title, placeHolder: vscode.l10n.t('Size for {0}', model.label) });
   if (!chosen) return undefined;
   if (chosen.choice) return chosen.choice;
   const typed = await ui.inputBox({
     title,
-    prompt: `Width x height for ${model.id}: ${s.custom!.min}–${s.custom!.max}, multiples of ${s.custom!.step}.`,
+    prompt: vscode.l10n.t('Width x height for {0}: {1}, multiples of {2}.', model.id, `${s.custom!.min}–${s.custom!.max}`, s.custom!.step),
     value: current && /x/.test(current) ? current : `${s.presets?.[0]?.width ?? s.custom!.min}x${s.presets?.[0]?.height ?? s.custom!.min}`,
     validateInput: (v) => checkCustomSize(model, v),
     ignoreFocusOut: true,

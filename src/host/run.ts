@@ -47,7 +47,7 @@ export async function runRequest(s: Services, opts: RunOptions): Promise<RunOutc
   }
   const model = findModel(opts.request.model)!;
   const patternProblem = checkFileNamePattern(settings.fileNamePattern);
-  if (patternProblem) return fail(`${patternProblem} Change fluxStudio.fileNamePattern.`);
+  if (patternProblem) return fail(vscode.l10n.t('{0} Change {1}.', patternProblem, 'fluxStudio.fileNamePattern'));
 
   const document = opts.documentUri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === opts.documentUri!.toString()) ?? { uri: opts.documentUri, isUntitled: opts.documentUri.scheme === 'untitled' } : undefined;
   const folderWithoutDocument = document ? undefined : vscode.workspace.workspaceFolders?.[0];
@@ -56,7 +56,7 @@ export async function runRequest(s: Services, opts: RunOptions): Promise<RunOutc
   let folder: vscode.Uri;
   if (dest.kind === 'refused') return fail(dest.message);
   if (dest.kind === 'ask') {
-    const where = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Save Images Here', title: 'Flux: Where should the images be saved?' });
+    const where = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: vscode.l10n.t('Save Images Here'), title: vscode.l10n.t('Flux: Where should the images be saved?') });
     if (!where?.[0]) return { ok: false, cancelled: true };
     folder = where[0];
   } else {
@@ -78,7 +78,7 @@ export async function runRequest(s: Services, opts: RunOptions): Promise<RunOutc
   } catch (e) {
     const fe = asFluxError(e);
     const cancelled = e instanceof vscode.CancellationError || fe?.kind === 'cancelled';
-    const message = cancelled ? (fe?.message ?? 'Generation cancelled.') : fe?.message ?? (e instanceof Error ? e.message : String(e));
+    const message = cancelled ? (fe?.message ?? vscode.l10n.t('Generation cancelled.')) : fe?.message ?? (e instanceof Error ? e.message : String(e));
     if (notify) {
       if (!showFailure(s, e, folder, retry)) throw e;
     } else if (!fe && !(e instanceof vscode.CancellationError) && !(e instanceof vscode.FileSystemError)) {

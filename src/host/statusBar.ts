@@ -5,13 +5,19 @@ import { readSettings, SECTION } from './settings';
 
 export function createStatusBar(): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('fluxStudio.defaults', vscode.StatusBarAlignment.Right, 100);
-  item.name = 'Flux Image Studio: default model';
+  item.name = vscode.l10n.t('Flux Image Studio: default model');
   item.command = 'fluxStudio.chooseDefaults';
   const update = () => {
     const s = readSettings();
     const size = s.defaultSize || formatSize(s.defaultModel.size.default);
     item.text = `$(sparkle) ${s.defaultModel.label} · ${size}`;
-    item.tooltip = new vscode.MarkdownString(`**Flux Image Studio**\n\nDefault model: ${s.defaultModel.label} (${PROVIDERS[s.defaultModel.provider].label}, \`${s.defaultModel.id}\`)\n\nDefault size: ${size}\n\nClick to change.`);
+    const lines = [
+      '**Flux Image Studio**',
+      vscode.l10n.t('Default model: {0} ({1}, {2})', s.defaultModel.label, PROVIDERS[s.defaultModel.provider].label, `\`${s.defaultModel.id}\``),
+      vscode.l10n.t('Default size: {0}', size),
+      vscode.l10n.t('Click to change.'),
+    ];
+    item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
     item.show();
   };
   update();

@@ -2,6 +2,9 @@
  * The one place webview HTML is made: a strict CSP (`default-src 'none'`, nonce scripts, images and
  * fonts only from the webview's own resource origin, `connect-src 'none'`), the codicon font, the
  * shared stylesheet, and the page's bundled script. No inline handlers, no remote content.
+ *
+ * The page's words: the extension's translations (`vscode.l10n.bundle`, none in English) go along as
+ * data, in the `data-l10n` attribute of `#app` (read by src/ui/l10n.ts before anything is built).
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -17,8 +20,12 @@ export function resourceRoots(extensionUri: vscode.Uri, imageRoots: readonly vsc
   return [vscode.Uri.joinPath(extensionUri, 'dist', 'ui'), vscode.Uri.joinPath(extensionUri, 'media'), ...imageRoots];
 }
 
+/** Text for an HTML attribute value in double quotes. */
+const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: PageOptions): string {
   const nonce = randomBytes(16).toString('base64');
+  const l10n = JSON.stringify(vscode.l10n.bundle ?? {});
   const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
   const csp = [
     "default-src 'none'",
@@ -31,7 +38,7 @@ export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page
     "frame-src 'none'",
   ].join('; ');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${attr(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -42,7 +49,7 @@ export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page
 <title>${page.title.replace(/[<>&"]/g, '')}</title>
 </head>
 <body>
-<div id="app" role="application" aria-label="${page.title.replace(/[<>&"]/g, '')}"></div>
+<div id="app" role="application" aria-label="${page.title.replace(/[<>&"]/g, '')}" data-l10n="${attr(l10n)}"></div>
 <script nonce="${nonce}" src="${asset('dist', 'ui', `${page.name}.js`)}"></script>
 </body>
 </html>`;

@@ -17,18 +17,21 @@ import { readSettings } from '../settings';
 import type { Services } from '../services';
 import { TrashUnavailableError, type GalleryIndexStore } from './indexStore';
 
-/** Each action's title (context menu and quick pick; package.json has the same) and icon. */
-export const ITEM_ACTIONS: Readonly<Record<ItemAction, { readonly title: string; readonly icon: string }>> = {
-  insert: { title: 'Insert Link at Cursor', icon: 'insert' },
-  copyLink: { title: 'Copy Link', icon: 'link' },
-  open: { title: 'Open Image', icon: 'go-to-file' },
-  reveal: { title: 'Reveal in Explorer', icon: 'folder-opened' },
-  copyPrompt: { title: 'Copy Prompt', icon: 'copy' },
-  reuse: { title: 'Reuse Settings', icon: 'settings' },
-  regenerate: { title: 'Regenerate (Same Seed)', icon: 'refresh' },
-  vary: { title: 'Vary (New Seed)', icon: 'sparkle' },
-  delete: { title: 'Delete Image…', icon: 'trash' },
-  remove: { title: 'Remove from Gallery', icon: 'close' },
+/**
+ * Each action's title (context menu and quick pick; package.json has the same), what failed in
+ * words ("Could not copy link: …") and icon. Functions, so the text is in the display language.
+ */
+export const ITEM_ACTIONS: Readonly<Record<ItemAction, { readonly title: () => string; readonly failed: () => string; readonly icon: string }>> = {
+  insert: { title: () => vscode.l10n.t('Insert Link at Cursor'), failed: () => vscode.l10n.t('insert link at cursor'), icon: 'insert' },
+  copyLink: { title: () => vscode.l10n.t('Copy Link'), failed: () => vscode.l10n.t('copy link'), icon: 'link' },
+  open: { title: () => vscode.l10n.t('Open Image'), failed: () => vscode.l10n.t('open image'), icon: 'go-to-file' },
+  reveal: { title: () => vscode.l10n.t('Reveal in Explorer'), failed: () => vscode.l10n.t('reveal in explorer'), icon: 'folder-opened' },
+  copyPrompt: { title: () => vscode.l10n.t('Copy Prompt'), failed: () => vscode.l10n.t('copy prompt'), icon: 'copy' },
+  reuse: { title: () => vscode.l10n.t('Reuse Settings'), failed: () => vscode.l10n.t('reuse settings'), icon: 'settings' },
+  regenerate: { title: () => vscode.l10n.t('Regenerate (Same Seed)'), failed: () => vscode.l10n.t('regenerate (same seed)'), icon: 'refresh' },
+  vary: { title: () => vscode.l10n.t('Vary (New Seed)'), failed: () => vscode.l10n.t('vary (new seed)'), icon: 'sparkle' },
+  delete: { title: () => vscode.l10n.t('Delete Image…'), failed: () => vscode.l10n.t('delete image'), icon: 'trash' },
+  remove: { title: () => vscode.l10n.t('Remove from Gallery'), failed: () => vscode.l10n.t('remove from gallery'), icon: 'close' },
 };
 
 /** The actions offered for an item, in menu order. A missing file can only be reused or removed. */
@@ -56,7 +59,7 @@ function targetEditor(): vscode.TextEditor | undefined {
 }
 
 function say(text: string): void {
-  vscode.window.setStatusBarMessage(`$(check) Flux: ${text}`, 4000);
+  vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Flux: {0}', text)}`, 4000);
 }
 
 /** Run an action on an entry; every failure becomes a message (never a throw). */
@@ -64,14 +67,14 @@ export async function runItemAction(s: Services, action: ItemAction, id: string)
   const store = await s.gallery.load();
   const entry = store.get(id);
   if (!entry) {
-    void s.ui.warn('That image is no longer in the gallery.');
+    void s.ui.warn(vscode.l10n.t('That image is no longer in the gallery.'));
     return;
   }
   try {
     await ACTIONS[action](s, entry, store);
   } catch (e) {
     s.log.error(`Gallery: ${action} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    void s.ui.error(e instanceof Error && e.name === 'LinkError' ? e.message : `Could not ${ITEM_ACTIONS[action].title.replace(/…$/, '').toLowerCase()}: ${e instanceof Error ? e.message : String(e)}`);
+    void s.ui.error(e instanceof Error && e.name === 'LinkError' ? e.message : vscode.l10n.t('Could not {0}: {1}', ITEM_ACTIONS[action].failed(), e instanceof Error ? e.message : String(e)));
   }
 }
 
@@ -79,14 +82,17 @@ export async function runItemAction(s: Services, action: ItemAction, id: string)
 async function ifMissing(s: Services, e: GalleryEntry, store: GalleryIndexStore): Promise<boolean> {
   await store.checkFiles([e.id]);
   if (!store.isMissing(e.id)) return false;
-  const c = await s.ui.warn(`${fileName(e)} is no longer at ${vscode.workspace.asRelativePath(vscode.Uri.parse(e.uri))}: it was moved or deleted outside VS Code.`, 'Remove from Gallery');
+  const c = await s.ui.warn(
+    vscode.l10n.t('{0} is no longer at {1}: it was moved or deleted outside VS Code.', fileName(e), vscode.workspace.asRelativePath(vscode.Uri.parse(e.uri))),
+    vscode.l10n.t('Remove from Gallery'),
+  );
   if (c) await store.remove([e.id]);
   return true;
 }
 
 async function regenerate(s: Services, e: GalleryEntry, keepSeed: boolean): Promise<void> {
   if (!findModel(e.modelKey)) {
-    void s.ui.error(`${e.modelKey} is not a model Flux Image Studio knows any more, so this image cannot be made again. Use Reuse Settings to pick another model.`);
+    void s.ui.error(vscode.l10n.t('{0} is not a model Flux Image Studio knows any more, so this image cannot be made again. Use {1} to pick another model.', e.modelKey, vscode.l10n.t('Reuse Settings')));
     return;
   }
   const image = vscode.Uri.parse(e.uri);
@@ -98,7 +104,7 @@ async function regenerate(s: Services, e: GalleryEntry, keepSeed: boolean): Prom
     // The gallery shows the generation with its progress and a cancel button.
     progress: 'none',
   });
-  if (outcome.ok) say(`${keepSeed ? 'regenerated' : 'made a variation of'} ${fileName(e)}`);
+  if (outcome.ok) say(keepSeed ? vscode.l10n.t('regenerated {0}', fileName(e)) : vscode.l10n.t('made a variation of {0}', fileName(e)));
 }
 
 const ACTIONS: Readonly<Record<ItemAction, (s: Services, e: GalleryEntry, store: GalleryIndexStore) => Promise<void>>> = {
@@ -108,7 +114,7 @@ const ACTIONS: Readonly<Record<ItemAction, (s: Services, e: GalleryEntry, store:
     const link = linkFor(e, editor?.document);
     if (!editor) {
       await vscode.env.clipboard.writeText(link);
-      void s.ui.info('No text editor is open, so the link is on the clipboard.');
+      void s.ui.info(vscode.l10n.t('No text editor is open, so the link is on the clipboard.'));
       return;
     }
     const ok = await editor.edit((b) => {
@@ -116,15 +122,15 @@ const ACTIONS: Readonly<Record<ItemAction, (s: Services, e: GalleryEntry, store:
     });
     if (!ok) {
       await vscode.env.clipboard.writeText(link);
-      void s.ui.warn(`${path.posix.basename(editor.document.uri.path)} could not be changed, so the link is on the clipboard.`);
+      void s.ui.warn(vscode.l10n.t('{0} could not be changed, so the link is on the clipboard.', path.posix.basename(editor.document.uri.path)));
       return;
     }
-    say(`link inserted in ${path.posix.basename(editor.document.uri.path)}`);
+    say(vscode.l10n.t('link inserted in {0}', path.posix.basename(editor.document.uri.path)));
   },
   async copyLink(_s, e) {
     const editor = targetEditor();
     await vscode.env.clipboard.writeText(linkFor(e, editor?.document));
-    say(`link copied${editor ? ` (for ${path.posix.basename(editor.document.uri.path)})` : ''}`);
+    say(editor ? vscode.l10n.t('link copied (for {0})', path.posix.basename(editor.document.uri.path)) : vscode.l10n.t('link copied'));
   },
   async open(s, e, store) {
     if (await ifMissing(s, e, store)) return;
@@ -138,13 +144,13 @@ const ACTIONS: Readonly<Record<ItemAction, (s: Services, e: GalleryEntry, store:
   },
   async copyPrompt(_s, e) {
     await vscode.env.clipboard.writeText(e.prompt);
-    say('prompt copied');
+    say(vscode.l10n.t('prompt copied'));
   },
   async reuse(s, e) {
     const args = { prompt: e.prompt, model: e.modelKey, ...(e.size !== undefined ? { size: e.size } : {}), ...(e.seed !== undefined ? { seed: e.seed } : {}), params: { ...e.params }, outputFormat: e.outputFormat, numImages: 1 };
     const known = await vscode.commands.getCommands(true);
     if (!known.includes('fluxStudio.openGenerator')) {
-      void s.ui.error('The generator panel is not available in this version, so the settings cannot be reused there.');
+      void s.ui.error(vscode.l10n.t('The generator panel is not available in this version, so the settings cannot be reused there.'));
       return;
     }
     await vscode.commands.executeCommand('fluxStudio.openGenerator', args);
@@ -154,32 +160,34 @@ const ACTIONS: Readonly<Record<ItemAction, (s: Services, e: GalleryEntry, store:
   async delete(s, e, store) {
     const name = fileName(e);
     const where = vscode.workspace.asRelativePath(vscode.Uri.parse(e.uri));
+    const moveToTrash = vscode.l10n.t('Move to Trash');
     const choice = await vscode.window.showWarningMessage(
-      `Delete ${name}?`,
-      { modal: true, detail: `${where} is moved to the trash and taken out of the gallery. Links to it in your documents will no longer show the image.` },
-      'Move to Trash',
+      vscode.l10n.t('Delete {0}?', name),
+      { modal: true, detail: vscode.l10n.t('{0} is moved to the trash and taken out of the gallery. Links to it in your documents will no longer show the image.', where) },
+      moveToTrash,
     );
-    if (choice !== 'Move to Trash') return;
+    if (choice !== moveToTrash) return;
     try {
       await store.deleteImage(e.id, { useTrash: true });
-      say(`${name} moved to the trash`);
+      say(vscode.l10n.t('{0} moved to the trash', name));
     } catch (err) {
       if (!(err instanceof TrashUnavailableError)) throw err;
       // No trash here (a remote or headless machine): say so, and delete for good only when asked again.
       s.log.warn(`Gallery: the trash is not available for ${where}: ${err.message}`);
+      const deletePermanently = vscode.l10n.t('Delete Permanently');
       const again = await vscode.window.showWarningMessage(
-        `${name} cannot be moved to the trash here. Delete it permanently?`,
-        { modal: true, detail: `This file system has no trash (${err.message}). A permanent delete cannot be undone.` },
-        'Delete Permanently',
+        vscode.l10n.t('{0} cannot be moved to the trash here. Delete it permanently?', name),
+        { modal: true, detail: vscode.l10n.t('This file system has no trash ({0}). A permanent delete cannot be undone.', err.message) },
+        deletePermanently,
       );
-      if (again !== 'Delete Permanently') return;
+      if (again !== deletePermanently) return;
       await store.deleteImage(e.id, { useTrash: false });
-      say(`${name} deleted`);
+      say(vscode.l10n.t('{0} deleted', name));
     }
   },
   async remove(_s, e, store) {
     await store.remove([e.id]);
-    say(`${fileName(e)} removed from the gallery`);
+    say(vscode.l10n.t('{0} removed from the gallery', fileName(e)));
   },
 };
 
@@ -188,7 +196,7 @@ export async function pickItemAction(s: Services, id: string): Promise<void> {
   const store = await s.gallery.load();
   const entry = store.get(id);
   if (!entry) return;
-  const items = actionsFor(store.isMissing(id)).map((a) => ({ label: `$(${ITEM_ACTIONS[a].icon}) ${ITEM_ACTIONS[a].title}`, action: a }));
+  const items = actionsFor(store.isMissing(id)).map((a) => ({ label: `$(${ITEM_ACTIONS[a].icon}) ${ITEM_ACTIONS[a].title()}`, action: a }));
   const picked = await vscode.window.showQuickPick(items, { title: `Flux: ${fileName(entry)}`, placeHolder: entry.prompt.length > 80 ? `${entry.prompt.slice(0, 79)}…` : entry.prompt });
   if (picked) await runItemAction(s, picked.action, id);
 }

@@ -33,7 +33,8 @@ export async function provideDropEdits(s: Services, document: vscode.TextDocumen
     const edit = new vscode.DocumentDropEdit(entries.map((e) => linkFor(e!, document)).join(eol));
     // Named in the drop widget, with a kind users can prefer (VS Code 1.92+; ignored before).
     const kinds = (vscode as unknown as { DocumentDropOrPasteEditKind?: { Empty: { append(...parts: string[]): unknown } } }).DocumentDropOrPasteEditKind;
-    Object.assign(edit, { title: entries.length > 1 ? 'Insert image links (Flux gallery)' : 'Insert image link (Flux gallery)', ...(kinds ? { kind: kinds.Empty.append('fluxStudio', 'imageLink') } : {}) });
+    const title = entries.length > 1 ? vscode.l10n.t('Insert image links (Flux gallery)') : vscode.l10n.t('Insert image link (Flux gallery)');
+    Object.assign(edit, { title, ...(kinds ? { kind: kinds.Empty.append('fluxStudio', 'imageLink') } : {}) });
     return edit;
   } catch (e) {
     s.log.warn(`Gallery: no link for the dropped image: ${e instanceof Error ? e.message : String(e)}`);

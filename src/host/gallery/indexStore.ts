@@ -46,6 +46,8 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+/** "1 image", "1,234 images", in the display language. */
+const imageCount = (n: number) => (n === 1 ? vscode.l10n.t('1 image') : vscode.l10n.t('{0} images', n.toLocaleString(vscode.env.language)));
 
 export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -178,8 +180,8 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
       this.warnedMemory = true;
       void this.ui.warn(
         this.context.storageUri
-          ? "The extension's workspace storage is not on this machine's disk, so the gallery keeps the images made in this window only until it closes."
-          : 'No folder is open, so the gallery keeps the images made in this window only until it closes.',
+          ? vscode.l10n.t("The extension's workspace storage is not on this machine's disk, so the gallery keeps the images made in this window only until it closes.")
+          : vscode.l10n.t('No folder is open, so the gallery keeps the images made in this window only until it closes.'),
       );
     }
     const core = loadCore();
@@ -202,7 +204,7 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
   async deleteImage(id: string, opts: { useTrash: boolean }): Promise<DeleteOutcome> {
     await this.ready();
     const entry = this.byId.get(id);
-    if (!entry) throw new Error('That image is no longer in the gallery.');
+    if (!entry) throw new Error(vscode.l10n.t('That image is no longer in the gallery.'));
     const uri = vscode.Uri.parse(entry.uri, true);
     let outcome: DeleteOutcome = opts.useTrash ? 'trash' : 'permanent';
     try {
@@ -272,7 +274,7 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
       this.logger.error(`Gallery: cannot write ${file.file}: ${reason}`);
       if (!this.warnedWrite) {
         this.warnedWrite = true;
-        void this.ui.error(`The gallery index could not be saved (${reason}). This window keeps its gallery in memory and tries again on the next change.`, 'Show Log').then((c) => {
+        void this.ui.error(vscode.l10n.t('The gallery index could not be saved ({0}). This window keeps its gallery in memory and tries again on the next change.', reason), vscode.l10n.t('Show Log')).then((c) => {
           if (c) void vscode.commands.executeCommand('fluxStudio.showLog');
         });
       }
@@ -290,8 +292,16 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
     const n = this.index.entries.length;
     void this.ui
       .warn(
-        `The gallery index ${rec.problem}, so it was set aside as ${rec.backup} (in the extension's workspace storage) and rebuilt from the images' embedded records: the gallery has ${plural(n, 'image')}${result ? `, ${result.added} found in the workspace's files` : ''}.`,
-        'Show Log',
+        result
+          ? vscode.l10n.t(
+              "The gallery index {0}, so it was set aside as {1} (in the extension's workspace storage) and rebuilt from the images' embedded records: the gallery has {2}, {3} found in the workspace's files.",
+              rec.problem,
+              rec.backup,
+              imageCount(n),
+              result.added,
+            )
+          : vscode.l10n.t("The gallery index {0}, so it was set aside as {1} (in the extension's workspace storage) and rebuilt from the images' embedded records: the gallery has {2}.", rec.problem, rec.backup, imageCount(n)),
+        vscode.l10n.t('Show Log'),
       )
       .then((c) => {
         if (c) void vscode.commands.executeCommand('fluxStudio.showLog');

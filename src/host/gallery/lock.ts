@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
+import { t } from '../../core/l10n';
 
 export interface LockOptions {
   /** A lock older than this is taken to be left by a crash (default 10 s). */
@@ -23,7 +24,7 @@ export interface LockOptions {
 
 export class LockTimeoutError extends Error {
   constructor(readonly lockFile: string, waitedMs: number) {
-    super(`Another window has held the gallery lock (${lockFile}) for more than ${Math.round(waitedMs / 1000)} s.`);
+    super(t('Another window has held the gallery lock ({0}) for more than {1} s.', lockFile, Math.round(waitedMs / 1000)));
     this.name = 'LockTimeoutError';
   }
 }

@@ -31,7 +31,10 @@ function getSchemas(): GallerySchemas {
   return (schemas ??= gallerySchemas(loadCore().z));
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+/** A count in the display language's digits ("1,234", "1.234"). */
+const count = (n: number) => n.toLocaleString(vscode.env.language);
+/** "1 image", "12 images". */
+const imageCount = (n: number) => (n === 1 ? vscode.l10n.t('1 image') : vscode.l10n.t('{0} images', count(n)));
 const issue = (e: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }) =>
   e.issues.map((i) => `${i.path.map(String).join('.') || '(message)'}: ${i.message}`).join('; ').slice(0, 300);
 
@@ -89,13 +92,13 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
       this.store = await this.s.gallery.load();
     } catch (e) {
       this.s.log.error(`Gallery: cannot load the gallery: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      void this.s.ui.error(`The gallery could not be loaded: ${e instanceof Error ? e.message : String(e)}`, 'Show Log').then((c) => {
+      void this.s.ui.error(vscode.l10n.t('The gallery could not be loaded: {0}', e instanceof Error ? e.message : String(e)), vscode.l10n.t('Show Log')).then((c) => {
         if (c) this.s.log.show();
       });
       return;
     }
     this.setOptions(view, imageRoots(this.store.current));
-    view.webview.html = pageHtml(view.webview, this.s.context.extensionUri, { name: 'gallery', title: 'Flux Gallery' });
+    view.webview.html = pageHtml(view.webview, this.s.context.extensionUri, { name: 'gallery', title: vscode.l10n.t('Flux Gallery') });
     this.viewSubs.push(
       view.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
       // Hidden, the page is gone (no retained context); shown again, it reloads and says ready.
@@ -273,10 +276,10 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
   private describe(): void {
     if (!this.view || !this.store) return;
     const n = this.store.current.length;
-    this.view.description = n ? plural(n, 'image') : undefined;
+    this.view.description = n ? imageCount(n) : undefined;
     const running = this.s.generations.list().length;
     // A badge of 0 is not shown (setting undefined does not clear it in every VS Code version).
-    this.view.badge = { value: running, tooltip: running ? `${plural(running, 'generation')} running` : '' };
+    this.view.badge = { value: running, tooltip: running ? (running === 1 ? vscode.l10n.t('1 generation running') : vscode.l10n.t('{0} generations running', count(running))) : '' };
   }
 
   dispose(): void {
@@ -288,11 +291,11 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
 /** "Rebuild Gallery from Files": add the workspace's images that carry a record, with progress. */
 export async function rebuildCommand(s: Services): Promise<RebuildResult | undefined> {
   if (!vscode.workspace.workspaceFolders?.length) {
-    void s.ui.info('Open a folder first: the gallery is rebuilt from the images in the workspace.');
+    void s.ui.info(vscode.l10n.t('Open a folder first: the gallery is rebuilt from the images in the workspace.'));
     return undefined;
   }
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Flux: Rebuilding the gallery from the images in the workspace', cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Flux: Rebuilding the gallery from the images in the workspace'), cancellable: true },
     (progress, token) => {
       let shown = 0;
       return s.gallery.load().then((store) => store.rebuild({
@@ -300,17 +303,23 @@ export async function rebuildCommand(s: Services): Promise<RebuildResult | undef
         report: (done, total) => {
           const pct = Math.floor((done / total) * 100);
           if (pct > shown) {
-            progress.report({ increment: pct - shown, message: `${done} of ${total}` });
+            progress.report({ increment: pct - shown, message: vscode.l10n.t('{0} of {1}', done, total) });
             shown = pct;
           }
         },
       }));
     },
   );
-  const looked = `${plural(result.scanned, 'image')} looked at`;
-  if (result.added) void s.ui.info(`Added ${plural(result.added, 'image')} to the gallery (${result.withRecord} carry a generation record; ${looked}).${result.cancelled ? ' Stopped before the end.' : ''}`);
-  else if (result.withRecord) void s.ui.info(`Every image with a generation record is already in the gallery (${looked}).${result.cancelled ? ' Stopped before the end.' : ''}`);
-  else void s.ui.info(`No image in this workspace carries a Flux Image Studio generation record (${looked}).${result.cancelled ? ' Stopped before the end.' : ''}`);
+  const looked = result.scanned === 1 ? vscode.l10n.t('1 image looked at') : vscode.l10n.t('{0} images looked at', count(result.scanned));
+  let said: string;
+  if (result.added) {
+    said =
+      result.added === 1
+        ? vscode.l10n.t('Added 1 image to the gallery ({0} carry a generation record; {1}).', result.withRecord, looked)
+        : vscode.l10n.t('Added {0} images to the gallery ({1} carry a generation record; {2}).', count(result.added), result.withRecord, looked);
+  } else if (result.withRecord) said = vscode.l10n.t('Every image with a generation record is already in the gallery ({0}).', looked);
+  else said = vscode.l10n.t('No image in this workspace carries a Flux Image Studio generation record ({0}).', looked);
+  void s.ui.info(result.cancelled ? vscode.l10n.t('{0} Stopped before the end.', said) : said);
   return result;
 }
 

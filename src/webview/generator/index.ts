@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { Services } from '../../host/services';
 import { readSettings } from '../../host/settings';
 import { applyArgs, initialForm, normalizeForm } from './form';
-import { GeneratorPanel, getSchemas, LAST_KEY, TITLE, VIEW_TYPE } from './panel';
+import { GeneratorPanel, getSchemas, LAST_KEY, title, VIEW_TYPE } from './panel';
 import type { FormState, OpenArgs, RunView } from './protocol';
 
 /** The one panel the command opens and fills (a restored panel becomes it too). */
@@ -80,7 +80,7 @@ export async function openGenerator(s: Services, raw?: unknown): Promise<boolean
 
   const start = startingForm(s);
   const { form, notes } = applyArgs(start.form, fill);
-  const panel = vscode.window.createWebviewPanel(VIEW_TYPE, TITLE, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, { enableScripts: true });
+  const panel = vscode.window.createWebviewPanel(VIEW_TYPE, title(), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, { enableScripts: true });
   const p = track(new GeneratorPanel(s, panel, { form: normalizeForm(form), lastSeed: start.lastSeed, notes }));
   if (editor) p.setTarget(editor);
   p.show();

@@ -20,7 +20,8 @@ import type { FieldProblem, FormState, ImageAction, ImageView, KeyState, RunActi
 import { generatorSchemas, type GeneratorSchemas } from './schema';
 
 export const VIEW_TYPE = 'fluxStudio.generator';
-export const TITLE = 'Flux Image Generator';
+/** The panel's title, in the display language. */
+export const title = (): string => vscode.l10n.t('Flux Image Generator');
 /** The last form and seed, so a new panel starts from them. */
 export const LAST_KEY = 'fluxStudio.generator.last';
 /** Where the panel's Insert goes, so it survives a window reload. */
@@ -116,7 +117,7 @@ export class GeneratorPanel implements vscode.Disposable {
     this.shown = true;
     this.addRoot(this.expectedFolder());
     this.applyOptions();
-    this.panel.webview.html = pageHtml(this.panel.webview, this.s.context.extensionUri, { name: 'generator', title: TITLE });
+    this.panel.webview.html = pageHtml(this.panel.webview, this.s.context.extensionUri, { name: 'generator', title: title() });
   }
 
   reveal(): void {
@@ -232,7 +233,7 @@ export class GeneratorPanel implements vscode.Disposable {
       await this.handle(parsed.data);
     } catch (e) {
       this.s.log.error(`Generator panel: ${parsed.data.type} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      this.post({ type: 'notice', level: 'error', message: `Something went wrong (${e instanceof Error ? e.message : String(e)}). "Flux: Show Log" has the details.` });
+      this.post({ type: 'notice', level: 'error', message: vscode.l10n.t('Something went wrong ({0}). "{1}" has the details.', e instanceof Error ? e.message : String(e), vscode.l10n.t('Flux: Show Log')) });
     }
   }
 
@@ -307,8 +308,11 @@ export class GeneratorPanel implements vscode.Disposable {
     const described = core.CLIENTS[provider].describe(valid.value, this.s.baseUrl(provider));
     const text = curlText(described);
     await vscode.env.clipboard.writeText(text);
-    const seedNote = valid.value.seed === undefined ? ' The seed is random: one is added to the body when the request is sent.' : '';
-    this.post({ type: 'curl', text, note: `Copied to the clipboard. The API key is replaced by a placeholder.${seedNote}` });
+    const note =
+      valid.value.seed === undefined
+        ? vscode.l10n.t('Copied to the clipboard. The API key is replaced by a placeholder. The seed is random: one is added to the body when the request is sent.')
+        : vscode.l10n.t('Copied to the clipboard. The API key is replaced by a placeholder.');
+    this.post({ type: 'curl', text, note });
   }
 
   // ---- Runs ------------------------------------------------------------------------------------
@@ -328,7 +332,7 @@ export class GeneratorPanel implements vscode.Disposable {
       modelLabel: `${model.label} (${PROVIDERS[model.provider].label})`,
       sizeText: sizeText(model, request.size),
       startedAt: Date.now(),
-      phase: 'Preparing…',
+      phase: vscode.l10n.t('Preparing…'),
       images: [],
     };
     this.runs.unshift(run);
@@ -347,7 +351,7 @@ export class GeneratorPanel implements vscode.Disposable {
 
     // A missing key is said here, with its button, not in a notification.
     if (!(await this.s.keys.get(model.provider))) {
-      end('failed', 'No key', { message: `${missingKeyText(model)} Set the key to carry on.`, actions: ['setKey', 'dismiss'] });
+      end('failed', vscode.l10n.t('No key'), { message: vscode.l10n.t('{0} Set the key to carry on.', missingKeyText(model)), actions: ['setKey', 'dismiss'] });
       return;
     }
 
@@ -392,22 +396,23 @@ export class GeneratorPanel implements vscode.Disposable {
           this.post({ type: 'lastSeed', seed });
           this.scheduleSave();
         }
-        end('done', files.length === 1 ? `Saved ${run.images[0]!.name}` : `Saved ${files.length} images`);
+        end('done', files.length === 1 ? vscode.l10n.t('Saved {0}', run.images[0]!.name) : vscode.l10n.t('Saved {0} images', files.length));
         return;
       }
       if (outcome.problems?.length) {
         this.post({ type: 'validation', seq: 0, problems: outcome.problems, submitted: true });
-        end('failed', 'Not sent', { message: outcome.problems.map((p) => p.message).join(' '), actions: ['dismiss'] });
+        end('failed', vscode.l10n.t('Not sent'), { message: outcome.problems.map((p) => p.message).join(' '), actions: ['dismiss'] });
       } else if (outcome.cancelled) {
-        end('cancelled', run.job || outcome.message ? `${outcome.message ?? 'Generation cancelled.'} Nothing was saved.` : 'Cancelled before anything was sent.');
+        end('cancelled', run.job || outcome.message ? vscode.l10n.t('{0} Nothing was saved.', outcome.message ?? vscode.l10n.t('Generation cancelled.')) : vscode.l10n.t('Cancelled before anything was sent.'));
       } else {
         const fe = outcome.error;
         const actions: RunAction[] = fe?.kind === 'auth' ? ['setKey', 'showLog', 'dismiss'] : fe?.retryable ? ['retry', 'showLog', 'dismiss'] : ['showLog', 'dismiss'];
-        end('failed', 'Failed', { message: `${outcome.message ?? 'The generation failed.'}${fe?.requestId ? ` (request ${fe.requestId})` : ''}`, actions });
+        const message = outcome.message ?? vscode.l10n.t('The generation failed.');
+        end('failed', vscode.l10n.t('Failed'), { message: fe?.requestId ? vscode.l10n.t('{0} (request {1})', message, fe.requestId) : message, actions });
       }
     } catch (e) {
       this.s.log.error(`Generator panel: generation failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      end('failed', 'Failed', { message: `The generation failed: ${e instanceof Error ? e.message : String(e)}`, actions: ['showLog', 'dismiss'] });
+      end('failed', vscode.l10n.t('Failed'), { message: vscode.l10n.t('The generation failed: {0}', e instanceof Error ? e.message : String(e)), actions: ['showLog', 'dismiss'] });
     } finally {
       sub?.dispose();
     }
@@ -465,14 +470,20 @@ export class GeneratorPanel implements vscode.Disposable {
       case 'insert': {
         const target = await this.insertTarget();
         await insertLinks(this.s, readSettings(target?.document.uri), [file], [record], target);
-        this.post({ type: 'notice', level: 'info', message: target ? `Inserted a link to ${image.name} into ${path.posix.basename(target.document.uri.path)}.` : `No editor to insert into: the link to ${image.name} is on the clipboard.` });
+        this.post({
+          type: 'notice',
+          level: 'info',
+          message: target
+            ? vscode.l10n.t('Inserted a link to {0} into {1}.', image.name, path.posix.basename(target.document.uri.path))
+            : vscode.l10n.t('No editor to insert into: the link to {0} is on the clipboard.', image.name),
+        });
         if (target) this.post({ type: 'target', target: this.targetView() });
         return;
       }
       case 'copyLink': {
         const link = await this.linkFor(file, record);
         await vscode.env.clipboard.writeText(link);
-        this.post({ type: 'notice', level: 'info', message: `Copied: ${link}` });
+        this.post({ type: 'notice', level: 'info', message: vscode.l10n.t('Copied: {0}', link) });
         return;
       }
       case 'open':
@@ -499,7 +510,7 @@ export class GeneratorPanel implements vscode.Disposable {
       const document = await vscode.workspace.openTextDocument(this.target.anchor.uri);
       return { document, anchor: this.target.anchor };
     } catch {
-      this.post({ type: 'notice', level: 'error', message: `${path.posix.basename(this.target.anchor.uri.path)} cannot be opened any more; the link goes to the clipboard instead.` });
+      this.post({ type: 'notice', level: 'error', message: vscode.l10n.t('{0} cannot be opened any more; the link goes to the clipboard instead.', path.posix.basename(this.target.anchor.uri.path)) });
       return undefined;
     }
   }
