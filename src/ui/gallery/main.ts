@@ -8,6 +8,8 @@
  * buttons; arrows, Home/End, Page Up/Down move between items; Enter opens, Ctrl+Enter inserts the
  * link, Delete deletes, Shift+F10 or the menu key opens the context menu, "More actions" lists all.
  */
+// First: the translations, before any text is made.
+import { LANGUAGE, t } from '../l10n';
 import type { ItemAction, PageCommand, RunningView, ToHost, ToPage, UiState } from '../../webview/gallery/protocol';
 import { creditsText, elapsedText, Entries, filterItems, gridHeight, gridMetrics, moveIndex, position, scrollToShow, sizeText, visibleRange, type GridMetrics, type Item } from './model';
 
@@ -86,13 +88,13 @@ const toolbar = el('div', 'toolbar');
 const searchBox = el('div', 'search');
 const search = el('input');
 search.type = 'search';
-search.placeholder = 'Search prompts';
-search.setAttribute('aria-label', 'Search prompts');
+search.placeholder = t('Search prompts');
+search.setAttribute('aria-label', t('Search prompts'));
 search.spellcheck = false;
 search.value = ui.search;
 searchBox.append(icon('search'), search);
 const modelSelect = el('select');
-modelSelect.setAttribute('aria-label', 'Filter by model');
+modelSelect.setAttribute('aria-label', t('Filter by model'));
 toolbar.append(searchBox, modelSelect);
 
 const status = el('div', 'status muted');
@@ -101,22 +103,26 @@ status.setAttribute('aria-live', 'polite');
 
 const runningList = el('div', 'running');
 runningList.setAttribute('role', 'list');
-runningList.setAttribute('aria-label', 'Generations in progress');
+runningList.setAttribute('aria-label', t('Generations in progress'));
 
 const scroller = el('div', 'scroller');
 const grid = el('div', 'grid');
 grid.setAttribute('role', 'list');
-grid.setAttribute('aria-label', 'Generated images, newest first');
+grid.setAttribute('aria-label', t('Generated images, newest first'));
 grid.setAttribute('aria-describedby', 'gallery-keys');
 grid.dataset.vscodeContext = JSON.stringify({ preventDefaultContextMenuItems: true });
 scroller.append(grid);
 
-const keysHelp = el('p', 'visually-hidden', 'Arrow keys move between images. Enter opens the image, Control+Enter inserts its link at the cursor, Delete deletes it, Shift+F10 shows every action. Drag an image into a document, holding Shift, to insert its link.');
+const keysHelp = el(
+  'p',
+  'visually-hidden',
+  t('Arrow keys move between images. Enter opens the image, Control+Enter inserts its link at the cursor, Delete deletes it, Shift+F10 shows every action. Drag an image into a document, holding Shift, to insert its link.'),
+);
 keysHelp.id = 'gallery-keys';
 
 const emptyState = el('div', 'empty');
 const noMatch = el('div', 'no-match');
-const loading = el('div', 'loading muted', 'Loading the gallery…');
+const loading = el('div', 'loading muted', t('Loading the gallery…'));
 
 app.append(toolbar, status, runningList, scroller, emptyState, noMatch, loading, keysHelp);
 
@@ -135,33 +141,35 @@ function buildEmptyState(): void {
   emptyState.textContent = '';
   const art = icon('file-media');
   art.classList.add('empty-icon');
-  const line = el('p', undefined, 'Every image you generate in this workspace appears here, newest first, with its prompt, model, size and seed, ready to insert into your documents.');
+  const line = el('p', undefined, t('Every image you generate in this workspace appears here, newest first, with its prompt, model, size and seed, ready to insert into your documents.'));
   const buttons = el('div', 'empty-buttons');
-  buttons.append(button('Generate an Image', 'primary', () => command('generate'), 'sparkle'), button('Set API Key', 'secondary', () => command('setApiKey'), 'key'));
+  buttons.append(button(t('Generate an Image'), 'primary', () => command('generate'), 'sparkle'), button(t('Set API Key'), 'secondary', () => command('setApiKey'), 'key'));
   emptyState.append(art, line, buttons);
-  if (!persistent || !hasFolder) emptyState.append(el('p', 'muted note', 'No folder is open: images made in this window are listed until it closes.'));
+  if (!persistent || !hasFolder) emptyState.append(el('p', 'muted note', t('No folder is open: images made in this window are listed until it closes.')));
 }
 
 function buildNoMatch(): void {
   noMatch.textContent = '';
-  noMatch.append(el('p', undefined, 'No image matches the search.'), button('Clear Search and Filter', 'secondary', clearFilters, 'clear-all'));
+  noMatch.append(el('p', undefined, t('No image matches the search.')), button(t('Clear Search and Filter'), 'secondary', clearFilters, 'clear-all'));
 }
 buildNoMatch();
 
 // ---- Formatting ---------------------------------------------------------------------------------------
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const shortDate = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+const dateFormat = new Intl.DateTimeFormat(LANGUAGE, { dateStyle: 'medium', timeStyle: 'short' });
+const shortDate = new Intl.DateTimeFormat(LANGUAGE, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
 const thisYear = new Date().getFullYear();
-const formatDate = (ms: number) => (ms ? dateFormat.format(new Date(ms)) : 'unknown date');
+const formatDate = (ms: number) => (ms ? dateFormat.format(new Date(ms)) : t('unknown date'));
 /** On a card: without the year when it is this year's. */
-const cardDate = (ms: number) => (!ms ? 'unknown date' : new Date(ms).getFullYear() === thisYear ? shortDate.format(new Date(ms)) : dateFormat.format(new Date(ms)));
+const cardDate = (ms: number) => (!ms ? t('unknown date') : new Date(ms).getFullYear() === thisYear ? shortDate.format(new Date(ms)) : dateFormat.format(new Date(ms)));
+const seedText = (e: Item) => (e.seed !== undefined ? t('seed {0}', e.seed) : t('random seed'));
 
 function describe(e: Item, isMissing: boolean): string {
-  const parts = [`${e.modelLabel}`, sizeText(e), e.seed !== undefined ? `seed ${e.seed}` : 'random seed', formatDate(e.createdAt)];
+  const parts = [`${e.modelLabel}`, sizeText(e), seedText(e), formatDate(e.createdAt)];
   const credits = creditsText(e.creditsUsed);
   if (credits) parts.push(credits);
-  return `${isMissing ? 'File missing. ' : ''}${e.prompt || 'No prompt'}. ${parts.join(', ')}.`;
+  const prompt = e.prompt || t('No prompt');
+  return isMissing ? t('File missing. {0}. {1}.', prompt, parts.join(', ')) : `${prompt}. ${parts.join(', ')}.`;
 }
 
 // ---- Cards ---------------------------------------------------------------------------------------------
@@ -189,8 +197,8 @@ function makeCard(e: Item): HTMLElement {
   const thumb = el('div', 'thumb');
   if (isMissing || broken.has(e.id)) {
     const ph = el('div', 'placeholder');
-    ph.append(icon(isMissing ? 'warning' : 'file-media'), el('span', undefined, isMissing ? 'File missing' : 'Image unavailable'));
-    if (isMissing) ph.append(button('Remove', 'secondary small', () => act('remove', e.id)));
+    ph.append(icon(isMissing ? 'warning' : 'file-media'), el('span', undefined, isMissing ? t('File missing') : t('Image unavailable')));
+    if (isMissing) ph.append(button(t('Remove'), 'secondary small', () => act('remove', e.id)));
     thumb.append(ph);
   } else {
     const img = el('img');
@@ -212,19 +220,19 @@ function makeCard(e: Item): HTMLElement {
   const actions = el('div', 'actions');
   if (!isMissing) {
     actions.append(
-      iconButton('insert', 'Insert link at cursor', () => act('insert', e.id)),
-      iconButton('go-to-file', 'Open image', () => act('open', e.id)),
+      iconButton('insert', t('Insert link at cursor'), () => act('insert', e.id)),
+      iconButton('go-to-file', t('Open image'), () => act('open', e.id)),
     );
   }
-  actions.append(iconButton('ellipsis', 'More actions…', () => post({ type: 'more', id: e.id })));
+  actions.append(iconButton('ellipsis', t('More actions…'), () => post({ type: 'more', id: e.id })));
   thumb.append(actions);
 
   const meta = el('div', 'meta');
-  const prompt = el('div', 'prompt', e.prompt || 'No prompt');
+  const prompt = el('div', 'prompt', e.prompt || t('No prompt'));
   prompt.title = e.prompt;
   const model = el('div', 'line', e.modelLabel);
   model.title = `${e.modelLabel} (${e.modelKey})`;
-  const size = el('div', 'line', `${sizeText(e)} · ${e.seed !== undefined ? `seed ${e.seed}` : 'random seed'}`);
+  const size = el('div', 'line', `${sizeText(e)} · ${seedText(e)}`);
   size.title = size.textContent ?? '';
   const credits = creditsText(e.creditsUsed);
   const when = el('div', 'line', [cardDate(e.createdAt), credits].filter(Boolean).join(' · '));
@@ -288,7 +296,7 @@ function rebuildModels(): void {
   } else {
     modelSelect.textContent = '';
     for (const key of want) {
-      const o = el('option', undefined, key ? (labels.get(key) ?? key) : 'All models');
+      const o = el('option', undefined, key ? (labels.get(key) ?? key) : t('All models'));
       o.value = key;
       modelSelect.append(o);
     }
@@ -304,14 +312,16 @@ function applyFilter(): void {
   active = keep >= 0 ? keep : Math.min(active, Math.max(0, filtered.length - 1));
 }
 
-const count = new Intl.NumberFormat();
+const count = new Intl.NumberFormat(LANGUAGE);
 
 function updateStatus(): void {
   const total = entries.size;
   const filteredOut = ui.search.trim() !== '' || ui.model !== '';
   let text = '';
-  if (initialised && total) text = filteredOut ? `${count.format(filtered.length)} of ${count.format(total)} images` : `${count.format(total)} image${total === 1 ? '' : 's'}`;
-  if (initialised && entries.size < expected) text += ` (loading ${count.format(entries.size)} of ${count.format(expected)}…)`;
+  if (initialised && total) {
+    text = filteredOut ? t('{0} of {1} images', count.format(filtered.length), count.format(total)) : total === 1 ? t('1 image') : t('{0} images', count.format(total));
+  }
+  if (initialised && entries.size < expected) text += ` ${t('(loading {0} of {1}…)', count.format(entries.size), count.format(expected))}`;
   if (status.textContent !== text) status.textContent = text;
 }
 
@@ -390,11 +400,11 @@ function renderRunning(): void {
   for (const g of running) {
     const row = el('div', 'run');
     row.setAttribute('role', 'listitem');
-    row.setAttribute('aria-label', `Generating "${g.prompt}" with ${g.modelLabel}: ${g.phase}`);
+    row.setAttribute('aria-label', t('Generating "{0}" with {1}: {2}', g.prompt, g.modelLabel, g.phase));
     const bar = el('progress');
     bar.max = 100;
     if (g.percent !== undefined) bar.value = g.percent;
-    bar.setAttribute('aria-label', g.percent !== undefined ? `${Math.round(g.percent)} percent` : 'In progress');
+    bar.setAttribute('aria-label', g.percent !== undefined ? t('{0} percent', Math.round(g.percent)) : t('In progress'));
     const text = el('div', 'run-text');
     const prompt = el('div', 'prompt', g.prompt);
     prompt.title = g.prompt;
@@ -403,7 +413,7 @@ function renderRunning(): void {
     phase.dataset.phase = g.phase;
     phase.textContent = `${elapsedText(Date.now() - g.startedAt)} · ${g.phase}`;
     text.append(prompt, phase, bar);
-    const cancel = iconButton('close', `Cancel generating "${g.prompt.slice(0, 60)}"`, () => post({ type: 'cancel', generationId: g.id }));
+    const cancel = iconButton('close', t('Cancel generating "{0}"', g.prompt.slice(0, 60)), () => post({ type: 'cancel', generationId: g.id }));
     const spinner = icon('loading');
     spinner.classList.add('codicon-modifier-spin');
     row.append(spinner, text, cancel);

@@ -2,6 +2,7 @@
  * The gallery page's data and layout rules, without the DOM (unit-tested under node): the entries in
  * order, the search and model filter, and the virtual grid's geometry (which rows are on screen).
  */
+import { t } from '../../core/l10n';
 import type { ViewEntry } from '../../webview/gallery/protocol';
 
 /** An entry with what the search compares against, computed once. */
@@ -196,7 +197,7 @@ export function sizeText(e: Pick<ViewEntry, 'width' | 'height' | 'size'>): strin
 export function creditsText(credits: number | undefined): string | undefined {
   if (credits === undefined) return undefined;
   const n = Number.isInteger(credits) ? String(credits) : credits.toFixed(credits < 0.01 ? 4 : 2).replace(/0+$/, '');
-  return `${n} credit${credits === 1 ? '' : 's'}`;
+  return credits === 1 ? t('1 credit') : t('{0} credits', n);
 }
 
 export function elapsedText(ms: number): string {

@@ -3,6 +3,8 @@
  * own sentences, and the results with their progress and actions. Talks to the extension only
  * through ./bridge (typed messages), keeps only UI state in getState/setState.
  */
+// First: the translations, before any text is made.
+import { LANGUAGE, t, tCatalog } from '../l10n';
 import { CATALOG, findModel, PROVIDERS, type ModelEntry, type ParamSpec, type ProviderId } from '../../core/catalog';
 import { FORMAT_NAMES } from '../../core/sizes';
 import {
@@ -92,12 +94,12 @@ function build(): void {
       h(
         'div',
         { class: 'field' },
-        h('div', { class: 'label-row' }, h('label', { for: 'prompt' }, 'Prompt'), h('span', { id: 'prompt-count', class: 'muted count' })),
+        h('div', { class: 'label-row' }, h('label', { for: 'prompt' }, t('Prompt')), h('span', { id: 'prompt-count', class: 'muted count' })),
         h('textarea', {
           id: 'prompt',
           rows: 5,
           spellcheck: 'true',
-          placeholder: 'Describe the image: subject, style, light, composition…',
+          placeholder: t('Describe the image: subject, style, light, composition…'),
           onInput: (e: Event) => {
             form = { ...form, prompt: (e.target as HTMLTextAreaElement).value };
             if (form.prompt.trim()) submitted = false;
@@ -110,7 +112,7 @@ function build(): void {
       h(
         'div',
         { class: 'field' },
-        h('label', { for: 'model' }, 'Model'),
+        h('label', { for: 'model' }, t('Model')),
         h('select', {
           id: 'model',
           onChange: (e: Event) => {
@@ -125,7 +127,7 @@ function build(): void {
           { id: 'key-note', class: 'key-note', hidden: true },
           icon('warning'),
           h('span', { id: 'key-text' }),
-          h('button', { type: 'button', id: 'set-key', class: 'secondary', onClick: () => post({ type: 'setKey', provider: model().provider }) }, icon('key'), 'Set API Key'),
+          h('button', { type: 'button', id: 'set-key', class: 'secondary', onClick: () => post({ type: 'setKey', provider: model().provider }) }, icon('key'), t('Set API Key')),
         ),
         errorLine('model'),
       ),
@@ -133,7 +135,7 @@ function build(): void {
       h(
         'div',
         { class: 'field', id: 'size-field' },
-        h('label', { for: 'size', id: 'size-label' }, 'Size'),
+        h('label', { for: 'size', id: 'size-label' }, t('Size')),
         h('select', {
           id: 'size',
           onChange: (e: Event) => {
@@ -145,9 +147,9 @@ function build(): void {
         h(
           'div',
           { id: 'custom-size', class: 'custom-size', hidden: true },
-          side('width', 'Width'),
+          side('width', t('Width')),
           h('span', { class: 'times', 'aria-hidden': 'true' }, '×'),
-          side('height', 'Height'),
+          side('height', t('Height')),
         ),
         h('p', { id: 'size-note', class: 'muted hint' }),
         errorLine('width'),
@@ -158,7 +160,7 @@ function build(): void {
       h(
         'div',
         { class: 'field', id: 'images-field', hidden: true },
-        h('label', { for: 'images' }, 'Images'),
+        h('label', { for: 'images' }, t('Images')),
         h('select', {
           id: 'images',
           onChange: (e: Event) => {
@@ -172,25 +174,25 @@ function build(): void {
       h(
         'fieldset',
         { class: 'field seed' },
-        h('legend', {}, 'Seed'),
+        h('legend', {}, t('Seed')),
         h(
           'div',
           { class: 'seed-row' },
-          seedRadio('random', 'Random'),
-          seedRadio('fixed', 'Fixed'),
+          seedRadio('random', t('Random')),
+          seedRadio('fixed', t('Fixed')),
           h('input', {
             id: 'seed',
             type: 'number',
             min: 1,
             step: 1,
             inputmode: 'numeric',
-            'aria-label': 'Seed',
+            'aria-label': t('Seed'),
             onInput: (e: Event) => {
               form = { ...form, seed: (e.target as HTMLInputElement).value, seedMode: 'fixed' };
               changed();
             },
           }),
-          seedRadio('last', 'Reuse last', h('span', { id: 'last-seed', class: 'muted' })),
+          seedRadio('last', t('Reuse last'), h('span', { id: 'last-seed', class: 'muted' })),
         ),
         errorLine('seed'),
       ),
@@ -205,16 +207,16 @@ function build(): void {
             persist();
           },
         },
-        h('summary', {}, 'Advanced'),
+        h('summary', {}, t('Advanced')),
         h('div', { id: 'advanced-body', class: 'advanced-body' }),
       ),
       // Actions
       h(
         'div',
         { class: 'actions' },
-        h('button', { type: 'button', id: 'generate', onClick: generate, 'aria-keyshortcuts': isMac ? 'Meta+Enter' : 'Control+Enter' }, icon('sparkle'), 'Generate'),
-        h('button', { type: 'button', id: 'copy-curl', class: 'secondary', onClick: () => post({ type: 'copyCurl', form }) }, icon('terminal'), 'Copy as cURL'),
-        h('span', { class: 'muted shortcut' }, isMac ? '⌘+Enter generates' : 'Ctrl+Enter generates'),
+        h('button', { type: 'button', id: 'generate', onClick: generate, 'aria-keyshortcuts': isMac ? 'Meta+Enter' : 'Control+Enter' }, icon('sparkle'), t('Generate')),
+        h('button', { type: 'button', id: 'copy-curl', class: 'secondary', onClick: () => post({ type: 'copyCurl', form }) }, icon('terminal'), t('Copy as cURL')),
+        h('span', { class: 'muted shortcut' }, isMac ? t('⌘+Enter generates') : t('Ctrl+Enter generates')),
       ),
       h('p', { id: 'form-error', class: 'error-text', role: 'alert', hidden: true }),
       h('div', { id: 'notice', class: 'notice', role: 'status', 'aria-live': 'polite' }),
@@ -225,14 +227,14 @@ function build(): void {
         h(
           'div',
           { class: 'section-head' },
-          h('h2', { id: 'curl-heading' }, 'Request'),
+          h('h2', { id: 'curl-heading' }, t('Request')),
           h(
             'button',
             {
               type: 'button',
               class: 'icon',
-              'aria-label': 'Close the request',
-              title: 'Close the request',
+              'aria-label': t('Close the request'),
+              title: t('Close the request'),
               onClick: () => {
                 curl = null;
                 persist();
@@ -253,10 +255,10 @@ function build(): void {
         h(
           'div',
           { class: 'section-head' },
-          h('h2', { id: 'results-heading' }, 'Results'),
-          h('button', { type: 'button', id: 'clear-runs', class: 'secondary small', onClick: () => post({ type: 'clearRuns' }) }, icon('clear-all'), 'Clear results'),
+          h('h2', { id: 'results-heading' }, t('Results')),
+          h('button', { type: 'button', id: 'clear-runs', class: 'secondary small', onClick: () => post({ type: 'clearRuns' }) }, icon('clear-all'), t('Clear results')),
         ),
-        h('p', { id: 'no-runs', class: 'muted' }, 'The images you generate appear here.'),
+        h('p', { id: 'no-runs', class: 'muted' }, t('The images you generate appear here.')),
         h('div', { id: 'runs', class: 'runs' }),
       ),
     ),
@@ -312,8 +314,8 @@ function renderModelSelect(): void {
   const groups = (Object.keys(PROVIDERS) as ProviderId[]).map((p) =>
     h(
       'optgroup',
-      { label: keys[p] ? PROVIDERS[p].label : `${PROVIDERS[p].label} (no API key)` },
-      ...CATALOG.filter((m) => m.provider === p).map((m) => h('option', { value: m.key, title: m.description }, m.label)),
+      { label: keys[p] ? PROVIDERS[p].label : t('{0} (no API key)', PROVIDERS[p].label) },
+      ...CATALOG.filter((m) => m.provider === p).map((m) => h('option', { value: m.key, title: tCatalog(m.description) }, m.label)),
     ),
   );
   select.replaceChildren(...groups);
@@ -324,7 +326,7 @@ function renderModelSelect(): void {
 function renderModel(): void {
   const m = model();
   byId<HTMLSelectElement>('model').value = m.key;
-  byId('model-desc').textContent = m.description;
+  byId('model-desc').textContent = tCatalog(m.description);
   renderKeys();
   if (builtFor !== m.key) {
     builtFor = m.key;
@@ -372,7 +374,7 @@ function buildAdvanced(m: ModelEntry): void {
       ? h(
           'div',
           { class: 'field' },
-          h('label', { for: 'format' }, 'Output format'),
+          h('label', { for: 'format' }, t('Output format')),
           h(
             'select',
             {
@@ -383,13 +385,13 @@ function buildAdvanced(m: ModelEntry): void {
                 changed();
               },
             },
-            h('option', { value: '' }, `Model default (${FORMAT_NAMES[m.defaultFormat]})`),
+            h('option', { value: '' }, t('Model default ({0})', FORMAT_NAMES[m.defaultFormat])),
             ...m.formats.map((f) => h('option', { value: f }, FORMAT_NAMES[f])),
           ),
-          h('p', { id: 'format-hint', class: 'muted hint' }, `${m.formats.map((f) => FORMAT_NAMES[f]).join(', ')}; default ${FORMAT_NAMES[m.defaultFormat]}.`),
+          h('p', { id: 'format-hint', class: 'muted hint' }, t('{0}; default {1}.', m.formats.map((f) => FORMAT_NAMES[f]).join(', '), FORMAT_NAMES[m.defaultFormat])),
           errorLine('format'),
         )
-      : h('p', { class: 'muted hint' }, `Output format: ${FORMAT_NAMES[m.defaultFormat]} (the only format ${m.label} makes).`);
+      : h('p', { class: 'muted hint' }, t('Output format: {0} (the only format {1} makes).', FORMAT_NAMES[m.defaultFormat], m.label));
   body.replaceChildren(
     format,
     ...m.params.map((p) => paramControl(m, p)),
@@ -405,14 +407,14 @@ function buildAdvanced(m: ModelEntry): void {
         },
       },
       icon('discard'),
-      'Reset advanced settings',
+      t('Reset advanced settings'),
     ),
   );
 }
 
 function paramControl(m: ModelEntry, spec: ParamSpec): HTMLElement {
   const id = `param-${spec.name}`;
-  const hint = h('p', { id: `${id}-hint`, class: 'muted hint' }, `${paramHint(spec)}. ${spec.description}`);
+  const hint = h('p', { id: `${id}-hint`, class: 'muted hint' }, `${paramHint(spec)}. ${tCatalog(spec.description)}`);
   const set = (value: string | number | boolean) => {
     form = { ...form, params: setParam(m, form.params, spec.name, value) };
     changed();
@@ -439,9 +441,9 @@ function paramControl(m: ModelEntry, spec: ParamSpec): HTMLElement {
   }
   describedBy(control, `${id}-hint`, `${id}-error`);
   if (spec.type === 'boolean') {
-    return h('div', { class: 'field param check' }, h('div', { class: 'check-row' }, control, h('label', { for: id }, spec.label)), hint, errorLine(id));
+    return h('div', { class: 'field param check' }, h('div', { class: 'check-row' }, control, h('label', { for: id }, tCatalog(spec.label))), hint, errorLine(id));
   }
-  return h('div', { class: 'field param' }, h('label', { for: id }, spec.label), control, hint, errorLine(id));
+  return h('div', { class: 'field param' }, h('label', { for: id }, tCatalog(spec.label)), control, hint, errorLine(id));
 }
 
 /** Put the form's values into the controls (after init, a fill, a model change or a reset). */
@@ -485,15 +487,15 @@ function syncSeed(): void {
   seed.disabled = form.seedMode !== 'fixed';
   const last = byId<HTMLInputElement>('seed-last');
   last.disabled = lastSeed === null && form.seedMode !== 'last';
-  byId('last-seed').textContent = lastSeed === null ? '(none yet)' : `(${lastSeed})`;
+  byId('last-seed').textContent = lastSeed === null ? t('(none yet)') : `(${lastSeed})`;
 }
 
 function renderPromptCount(): void {
   const c = promptCount(form);
   const el = byId('prompt-count');
-  el.textContent = `${c.count.toLocaleString('en-US')} / ${c.max.toLocaleString('en-US')}`;
+  el.textContent = `${c.count.toLocaleString(LANGUAGE)} / ${c.max.toLocaleString(LANGUAGE)}`;
   el.classList.toggle('over', c.over);
-  el.setAttribute('aria-label', `${c.count} of at most ${c.max} characters`);
+  el.setAttribute('aria-label', t('{0} of at most {1} characters', c.count, c.max));
 }
 
 function renderKeys(): void {
@@ -506,12 +508,14 @@ function renderKeys(): void {
   const groups = byId('model').querySelectorAll('optgroup');
   (Object.keys(PROVIDERS) as ProviderId[]).forEach((p, i) => {
     const g = groups[i];
-    if (g) g.label = keys[p] ? PROVIDERS[p].label : `${PROVIDERS[p].label} (no API key)`;
+    if (g) g.label = keys[p] ? PROVIDERS[p].label : t('{0} (no API key)', PROVIDERS[p].label);
   });
 }
 
 function renderTarget(): void {
-  byId('target').textContent = target ? `Insert puts links into ${target.name} (line ${target.line}).` : 'No editor was active when the panel opened: Insert copies the link to the clipboard.';
+  byId('target').textContent = target
+    ? t('Insert puts links into {0} (line {1}).', target.name, target.line)
+    : t('No editor was active when the panel opened: Insert copies the link to the clipboard.');
 }
 
 /** The problems to show now: the local checks, then the extension's (one per field). */
@@ -560,7 +564,7 @@ function renderProblems(): void {
   if (problems.some((p) => p.field.startsWith('params.') || p.field === 'outputFormat') && !advanced.open) advanced.open = true;
   const generateButton = byId<HTMLButtonElement>('generate');
   generateButton.disabled = problems.length > 0;
-  generateButton.title = problems.length ? 'Fix the marked fields first.' : '';
+  generateButton.title = problems.length ? t('Fix the marked fields first.') : '';
 }
 
 function focusFirstProblem(): void {
@@ -605,32 +609,40 @@ function elapsed(run: RunView): string {
   return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
-const RUN_ACTIONS: Readonly<Record<RunAction, { label: string; icon: string }>> = {
-  setKey: { label: 'Set API Key', icon: 'key' },
-  retry: { label: 'Retry', icon: 'refresh' },
-  showLog: { label: 'Show Log', icon: 'output' },
-  dismiss: { label: 'Dismiss', icon: 'close' },
+const RUN_ACTIONS: Readonly<Record<RunAction, { label: () => string; icon: string }>> = {
+  setKey: { label: () => t('Set API Key'), icon: 'key' },
+  retry: { label: () => t('Retry'), icon: 'refresh' },
+  showLog: { label: () => t('Show Log'), icon: 'output' },
+  dismiss: { label: () => t('Dismiss'), icon: 'close' },
 };
 
-const IMAGE_ACTIONS: ReadonlyArray<{ action: ImageAction; label: string; icon: string; title: (run: RunView, seed?: number) => string }> = [
-  { action: 'insert', label: 'Insert', icon: 'insert', title: () => (target ? `Insert a link to this image into ${target.name}` : 'Copy a link to this image (no editor was active)') },
-  { action: 'copyLink', label: 'Copy link', icon: 'link', title: () => 'Copy the link to the clipboard' },
-  { action: 'open', label: 'Open', icon: 'go-to-file', title: () => 'Open the image' },
-  { action: 'reveal', label: 'Reveal in Explorer', icon: 'folder-opened', title: () => 'Show the file in the Explorer' },
-  { action: 'vary', label: 'Vary', icon: 'sync', title: () => 'The same settings with a new seed' },
-  { action: 'regenerate', label: 'Regenerate', icon: 'refresh', title: (_r, seed) => (seed !== undefined ? `The same settings and seed ${seed}` : 'The same settings') },
+const IMAGE_ACTIONS: ReadonlyArray<{ action: ImageAction; label: () => string; icon: string; title: (run: RunView, seed?: number) => string }> = [
+  { action: 'insert', label: () => t('Insert'), icon: 'insert', title: () => (target ? t('Insert a link to this image into {0}', target.name) : t('Copy a link to this image (no editor was active)')) },
+  { action: 'copyLink', label: () => t('Copy link'), icon: 'link', title: () => t('Copy the link to the clipboard') },
+  { action: 'open', label: () => t('Open'), icon: 'go-to-file', title: () => t('Open the image') },
+  { action: 'reveal', label: () => t('Reveal in Explorer'), icon: 'folder-opened', title: () => t('Show the file in the Explorer') },
+  { action: 'vary', label: () => t('Vary'), icon: 'sync', title: () => t('The same settings with a new seed') },
+  { action: 'regenerate', label: () => t('Regenerate'), icon: 'refresh', title: (_r, seed) => (seed !== undefined ? t('The same settings and seed {0}', seed) : t('The same settings')) },
 ];
+
+/** A run's status in words (for its card's name). */
+const STATUS: Readonly<Record<RunView['status'], () => string>> = {
+  running: () => t('running'),
+  done: () => t('done'),
+  failed: () => t('failed'),
+  cancelled: () => t('cancelled'),
+};
 
 function runCard(run: RunView): HTMLElement {
   const head = h(
     'header',
     { class: 'run-head' },
     h('span', { class: 'run-prompt' }, run.request.prompt.trim()),
-    h('span', { class: 'muted run-meta' }, `${run.modelLabel} · ${run.sizeText}${(run.request.numImages ?? 1) > 1 ? ` · ${run.request.numImages} images` : ''}`),
+    h('span', { class: 'muted run-meta' }, (run.request.numImages ?? 1) > 1 ? `${run.modelLabel} · ${run.sizeText} · ${t('{0} images', run.request.numImages ?? 1)}` : `${run.modelLabel} · ${run.sizeText}`),
   );
   const body: HTMLElement[] = [];
   if (run.status === 'running') {
-    const bar = h('progress', { max: 100, 'aria-label': 'Progress', class: 'bar' });
+    const bar = h('progress', { max: 100, 'aria-label': t('Progress'), class: 'bar' });
     if (run.percent !== undefined) bar.value = run.percent;
     else bar.removeAttribute('value');
     body.push(
@@ -640,7 +652,7 @@ function runCard(run: RunView): HTMLElement {
         h('span', { class: 'codicon codicon-loading codicon-modifier-spin', 'aria-hidden': 'true' }),
         h('span', { class: 'phase' }, run.phase),
         h('span', { class: 'muted elapsed', 'data-started': run.startedAt }, elapsed(run)),
-        h('button', { type: 'button', class: 'secondary small', 'data-focus': `cancel-${run.id}`, onClick: () => post({ type: 'cancel', runId: run.id }) }, icon('stop-circle'), 'Cancel'),
+        h('button', { type: 'button', class: 'secondary small', 'data-focus': `cancel-${run.id}`, onClick: () => post({ type: 'cancel', runId: run.id }) }, icon('stop-circle'), t('Cancel')),
       ),
       bar,
     );
@@ -653,12 +665,12 @@ function runCard(run: RunView): HTMLElement {
         'div',
         { class: 'run-actions' },
         ...actions.map((a, i) =>
-          h('button', { type: 'button', class: i === 0 && a !== 'dismiss' ? 'small' : 'secondary small', 'data-focus': `${a}-${run.id}`, onClick: () => post({ type: 'run', action: a, runId: run.id }) }, icon(RUN_ACTIONS[a].icon), RUN_ACTIONS[a].label),
+          h('button', { type: 'button', class: i === 0 && a !== 'dismiss' ? 'small' : 'secondary small', 'data-focus': `${a}-${run.id}`, onClick: () => post({ type: 'run', action: a, runId: run.id }) }, icon(RUN_ACTIONS[a].icon), RUN_ACTIONS[a].label()),
         ),
       ),
     );
   } else {
-    body.push(h('p', { class: 'muted run-message' }, `${run.phase} in ${elapsed(run)}`));
+    body.push(h('p', { class: 'muted run-message' }, t('{0} in {1}', run.phase, elapsed(run))));
     body.push(
       h(
         'div',
@@ -668,16 +680,16 @@ function runCard(run: RunView): HTMLElement {
             'figure',
             { class: 'image' },
             h('img', { src: img.src, alt: run.request.prompt.trim().slice(0, 200), width: img.width, height: img.height, loading: 'lazy' }),
-            h('figcaption', {}, h('span', { class: 'name' }, img.name), h('span', { class: 'muted' }, `${img.width}×${img.height}${img.seed !== undefined ? ` · seed ${img.seed}` : ''}`)),
+            h('figcaption', {}, h('span', { class: 'name' }, img.name), h('span', { class: 'muted' }, img.seed !== undefined ? `${img.width}×${img.height} · ${t('seed {0}', img.seed)}` : `${img.width}×${img.height}`)),
             h(
               'div',
-              { class: 'image-actions', role: 'group', 'aria-label': `Actions for ${img.name}` },
+              { class: 'image-actions', role: 'group', 'aria-label': t('Actions for {0}', img.name) },
               ...IMAGE_ACTIONS.map((a) =>
                 h(
                   'button',
                   { type: 'button', class: a.action === 'insert' ? 'small' : 'secondary small', title: a.title(run, img.seed), 'data-focus': `${a.action}-${run.id}-${img.index}`, onClick: () => post({ type: 'image', action: a.action, runId: run.id, index: img.index }) },
                   icon(a.icon),
-                  a.label,
+                  a.label(),
                 ),
               ),
             ),
@@ -686,7 +698,7 @@ function runCard(run: RunView): HTMLElement {
       ),
     );
   }
-  return h('article', { class: `run ${run.status}`, 'data-id': run.id, 'data-status': run.status, 'aria-label': `${run.request.prompt.trim().slice(0, 80)} (${run.status})` }, head, ...body);
+  return h('article', { class: `run ${run.status}`, 'data-id': run.id, 'data-status': run.status, 'aria-label': `${run.request.prompt.trim().slice(0, 80)} (${STATUS[run.status]()})` }, head, ...body);
 }
 
 /** Update one run in place when only its progress moved; otherwise replace its card, keeping focus. */
@@ -806,7 +818,7 @@ onMessage((m: ToUi) => {
       curl = { text: m.text, note: m.note };
       persist();
       renderCurl();
-      notice('The request is on the clipboard.');
+      notice(t('The request is on the clipboard.'));
       break;
     case 'notice':
       notice(m.message, m.level);

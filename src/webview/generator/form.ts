@@ -7,6 +7,7 @@
  * passed in where the final word is needed.
  */
 import { CATALOG, findModel, keyName, PROVIDERS, pixelsOf, type ModelEntry, type OutputFormat, type ParamSpec, type SizeChoice } from '../../core/catalog';
+import { orList, t } from '../../core/l10n';
 import { checkSide, FORMAT_NAMES, parseSize } from '../../core/sizes';
 import type { FieldProblem, FormState, OpenArgs, ParamValue, RunRequest } from './protocol';
 
@@ -67,23 +68,26 @@ export interface SizeGroup {
 export function sizeGroups(model: ModelEntry): SizeGroup[] {
   const groups: SizeGroup[] = [];
   const def = sizeValue(model, model.size.default);
-  const mark = (v: string) => (v === def ? ' (default)' : '');
+  const option = (v: string, width: number, height: number) => {
+    const label = `${v}: ${width}×${height}`;
+    return { value: v, label: v === def ? t('{0} (default)', label) : label };
+  };
   if (model.size.presets?.length) {
-    groups.push({ label: 'Presets', options: model.size.presets.map((p) => ({ value: p.name, label: `${p.name}: ${p.width}×${p.height}${mark(p.name)}` })) });
+    groups.push({ label: t('Presets'), options: model.size.presets.map((p) => option(p.name, p.width, p.height)) });
   }
   if (model.size.ratios?.length) {
-    groups.push({ label: 'Aspect ratios', options: model.size.ratios.map((r) => ({ value: r.ratio, label: `${r.ratio}: ${r.width}×${r.height}${mark(r.ratio)}` })) });
+    groups.push({ label: t('Aspect ratios'), options: model.size.ratios.map((r) => option(r.ratio, r.width, r.height)) });
   }
-  if (model.size.custom) groups.push({ label: 'Custom', options: [{ value: CUSTOM, label: 'Custom width and height…' }] });
+  if (model.size.custom) groups.push({ label: t('Custom'), options: [{ value: CUSTOM, label: t('Custom width and height…') }] });
   return groups;
 }
 
 /** The line under the size control: the custom range and step, or the fixed size. */
 export function sizeNote(model: ModelEntry): string {
   const s = model.size;
-  if (s.fixed) return `${model.label} makes only ${s.fixed.width}×${s.fixed.height} images.`;
-  if (s.custom) return `Width and height from ${s.custom.min} to ${s.custom.max} pixels, in steps of ${s.custom.step}.`;
-  return `${model.label} makes its sizes from these aspect ratios only.`;
+  if (s.fixed) return t('{0} makes only {1} images.', model.label, `${s.fixed.width}×${s.fixed.height}`);
+  if (s.custom) return t('Width and height from {0} to {1} pixels, in steps of {2}.', s.custom.min, s.custom.max, s.custom.step);
+  return t('{0} makes its sizes from these aspect ratios only.', model.label);
 }
 
 /** `1024×768 (landscape_4_3)`, for a run's header. */
@@ -100,12 +104,15 @@ export function sizeText(model: ModelEntry, size: string | undefined): string {
 export function paramHint(spec: ParamSpec): string {
   switch (spec.type) {
     case 'integer':
-    case 'number':
-      return `${spec.min}–${spec.max}${spec.type === 'number' ? ` in steps of ${spec.step}` : ''}${spec.default !== undefined ? `, default ${spec.default}` : ''}`;
+    case 'number': {
+      const range = spec.type === 'number' ? t('{0} in steps of {1}', `${spec.min}–${spec.max}`, spec.step) : `${spec.min}–${spec.max}`;
+      return spec.default !== undefined ? t('{0}, default {1}', range, spec.default) : range;
+    }
     case 'boolean':
-      return spec.only !== undefined ? `only ${spec.only ? 'on' : 'off'} for now` : `default ${spec.default ? 'on' : 'off'}`;
+      if (spec.only !== undefined) return spec.only ? t('only on for now') : t('only off for now');
+      return spec.default ? t('default on') : t('default off');
     case 'enum':
-      return `${spec.values.join(', ')}${spec.default !== undefined ? `; default ${spec.default}` : ''}`;
+      return spec.default !== undefined ? t('{0}; default {1}', spec.values.join(', '), spec.default) : spec.values.join(', ');
   }
 }
 
@@ -255,14 +262,14 @@ export function applyArgs(form: FormState, args: OpenArgs): { form: FormState; n
     if (findModel(args.model)) {
       if (args.model !== next.model) next = withModel({ ...next, params: {} }, args.model);
       else next.params = {};
-    } else notes.push(`"${args.model}" is not a model Flux Image Studio knows; the model was left as it was.`);
+    } else notes.push(t('"{0}" is not a model Flux Image Studio knows; the model was left as it was.', args.model));
   }
   const model = modelOrDefault(next.model);
   if (args.prompt !== undefined) next.prompt = args.prompt;
   if (args.size !== undefined && args.size.trim() !== '') {
     const fields = sizeFields(model, args.size);
     if (fields) Object.assign(next, fields);
-    else notes.push(`${model.label} does not offer the size ${args.size}; its size was left as it was.`);
+    else notes.push(t('{0} does not offer the size {1}; its size was left as it was.', model.label, args.size));
   }
   if (args.seed !== undefined) {
     next.seedMode = 'fixed';
@@ -272,13 +279,13 @@ export function applyArgs(form: FormState, args: OpenArgs): { form: FormState; n
   if (args.outputFormat !== undefined) {
     const f = args.outputFormat.toLowerCase() === 'jpg' ? 'jpeg' : args.outputFormat.toLowerCase();
     if (model.formats.includes(f as OutputFormat)) next.outputFormat = f;
-    else notes.push(`${model.label} cannot make ${args.outputFormat} images; it makes ${model.formats.map((x) => FORMAT_NAMES[x]).join(' or ')}.`);
+    else notes.push(t('{0} cannot make {1} images; it makes {2}.', model.label, args.outputFormat, orList(model.formats.map((x) => FORMAT_NAMES[x]))));
   }
   if (args.params) {
     for (const [name, value] of Object.entries(args.params)) {
       const spec = model.params.find((p) => p.name === name || p.wire === name);
       if (spec) next.params = setParam(model, next.params, spec.name, value);
-      else notes.push(`${model.label} does not take the parameter "${name}"; it was left out.`);
+      else notes.push(t('{0} does not take the parameter "{1}"; it was left out.', model.label, name));
     }
   }
   return { form: next, notes };
@@ -297,15 +304,19 @@ export function localProblems(form: FormState, lastSeed: number | null | undefin
   if (form.size === CUSTOM && model.size.custom) {
     const c = model.size.custom;
     for (const [field, axis, text] of [['width', 'Width', form.width], ['height', 'Height', form.height]] as const) {
-      const message = text.trim() === '' ? `Enter a ${field} from ${c.min} to ${c.max} in steps of ${c.step} for ${model.id}.` : checkSide(model, axis, Number(text));
+      const empty = () =>
+        field === 'width'
+          ? t('Enter a width from {0} to {1} in steps of {2} for {3}.', c.min, c.max, c.step, model.id)
+          : t('Enter a height from {0} to {1} in steps of {2} for {3}.', c.min, c.max, c.step, model.id);
+      const message = text.trim() === '' ? empty() : checkSide(model, axis, Number(text));
       if (message) out.push({ field, message });
     }
   }
-  if (form.seedMode === 'fixed' && form.seed.trim() === '') out.push({ field: 'seed', message: `Enter a seed from ${model.seed.min} to ${fmt(model.seed.max)}, or choose Random.` });
+  if (form.seedMode === 'fixed' && form.seed.trim() === '') out.push({ field: 'seed', message: t('Enter a seed from {0} to {1}, or choose Random.', model.seed.min, fmt(model.seed.max)) });
   else if (form.seedMode === 'fixed' && !/^\s*\d+\s*$/.test(form.seed)) {
-    out.push({ field: 'seed', message: `"${form.seed.trim().slice(0, 20)}" is not a seed: enter a whole number from ${model.seed.min} to ${fmt(model.seed.max)}, or choose Random.` });
+    out.push({ field: 'seed', message: t('"{0}" is not a seed: enter a whole number from {1} to {2}, or choose Random.', form.seed.trim().slice(0, 20), model.seed.min, fmt(model.seed.max)) });
   }
-  if (form.seedMode === 'last' && (lastSeed === null || lastSeed === undefined)) out.push({ field: 'seed', message: 'No image has been made here yet, so there is no last seed; choose Random or Fixed.' });
+  if (form.seedMode === 'last' && (lastSeed === null || lastSeed === undefined)) out.push({ field: 'seed', message: t('No image has been made here yet, so there is no last seed; choose Random or Fixed.') });
   return out;
 }
 
@@ -337,7 +348,7 @@ export type Validate = (request: RunRequest) => { ok: true } | { ok: false; prob
 export function checkForm(form: FormState, lastSeed: number | null | undefined, validate: Validate): { request?: RunRequest; problems: FieldProblem[] } {
   const local = localProblems(form, lastSeed);
   const model = findModel(form.model);
-  if (!model) return { problems: [{ field: 'model', message: `"${form.model}" is not a model Flux Image Studio knows. Choose one in the list.` }] };
+  if (!model) return { problems: [{ field: 'model', message: t('"{0}" is not a model Flux Image Studio knows. Choose one in the list.', form.model) }] };
   // With local problems the size is not sent to the engine; check the rest with the model's default size.
   const request = toRequest(form, lastSeed) ?? toRequest({ ...form, ...defaultSizeFields(model), seedMode: 'random' }, lastSeed);
   const engine = request ? validate(request) : { ok: true as const };
@@ -359,7 +370,7 @@ export function promptCount(form: Pick<FormState, 'prompt' | 'model'>): { count:
 
 /** What the panel says when the model's provider has no key. */
 export function missingKeyText(model: ModelEntry): string {
-  return `No ${keyName(model.provider)} is set, so ${model.label} cannot generate yet.`;
+  return t('No {0} is set, so {1} cannot generate yet.', keyName(model.provider), model.label);
 }
 
 // ---- Copy as cURL -----------------------------------------------------------------------------
