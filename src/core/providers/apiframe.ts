@@ -92,7 +92,7 @@ export const apiframe: ProviderClient = {
     return {
       method: 'POST',
       url: `${baseUrl.replace(/\/+$/, '')}/v2/images/generate`,
-      headers: { 'X-API-Key': '<APIFRAME_API_KEY>', 'Content-Type': 'application/json', 'Idempotency-Key': '<a new UUID per generation>' },
+      headers: { 'X-API-Key': '<APIFRAME_API_KEY>', 'Content-Type': 'application/json', 'Idempotency-Key': `<${t('a new UUID per generation')}>` },
       body: apiframeBody(req),
     };
   },

@@ -202,5 +202,5 @@ export function creditsText(credits: number | undefined): string | undefined {
 
 export function elapsedText(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
-  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+  return s < 60 ? `${s} s` : t('{0} min {1} s', Math.floor(s / 60), s % 60);
 }

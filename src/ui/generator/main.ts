@@ -606,7 +606,7 @@ function generate(): void {
 
 function elapsed(run: RunView): string {
   const s = Math.max(0, Math.round(((run.endedAt ?? Date.now()) - run.startedAt) / 1000));
-  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+  return s < 60 ? `${s} s` : t('{0} min {1} s', Math.floor(s / 60), s % 60);
 }
 
 const RUN_ACTIONS: Readonly<Record<RunAction, { label: () => string; icon: string }>> = {
