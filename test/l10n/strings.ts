@@ -129,6 +129,12 @@ function destination(n: ts.Node): { node: ts.Node; child: ts.Node } {
   return { node: p, child };
 }
 
+/** The position of `child` among a call's arguments, or -1. */
+function argIndex(call: ts.CallExpression | ts.NewExpression, child: ts.Node): number {
+  const args: readonly ts.Node[] = call.arguments ?? [];
+  return args.indexOf(child);
+}
+
 function argMatches(spec: readonly (number | `${number}+`)[], index: number): boolean {
   return spec.some((s) => (typeof s === 'number' ? s === index : index >= Number(s.slice(0, -1))));
 }
@@ -140,7 +146,7 @@ function sinkOf(lit: ts.Node): string | undefined {
   if (ts.isCallExpression(p) || ts.isNewExpression(p)) {
     const full = calleeName(p.expression);
     const name = lastName(full);
-    const index = (p.arguments ?? []).indexOf(child as ts.Expression);
+    const index = argIndex(p, child);
     if (index < 0) return undefined;
     if (name === 'setAttribute' && index === 1) {
       const attr = p.arguments?.[0];
@@ -178,7 +184,7 @@ function isNotText(lit: ts.Node): boolean {
   }
   if (d && (ts.isCallExpression(d) || ts.isNewExpression(d))) {
     const name = lastName(calleeName(d.expression));
-    const index = (d.arguments ?? []).indexOf(child as ts.Expression);
+    const index = argIndex(d, child);
     // el(tag, class, text) and h(tag, attrs…): the tag and the class are not text.
     if ((name === 'el' || name === 'h' || name === 'button') && index === (name === 'button' ? 1 : 0)) return true;
     if (name === 'el' && index === 1) return true;
