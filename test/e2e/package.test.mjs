@@ -82,48 +82,54 @@ test('the .vsix installs into real VS Code; Generate Image from Selection and th
   // No extensionDevelopmentPath: VS Code runs only what is in the extensions folder.
   wb = await startWorkbench({ extensionDevelopmentPath: null, extensionsDir, settings: { 'fluxStudio.defaultSize': '512x384', 'files.autoSave': 'off' } });
   assert.doesNotMatch(await wb.page.title(), /Extension Development Host/);
+  try {
+    await wb.openFile('notes.md');
+    await wb.selectText('A lighthouse at dawn');
+    await wb.runCommand('Flux: Generate Image from Selection');
+    const saved = () => wb.listFiles('assets').filter((f) => !f.endsWith('.partial'));
+    for (let i = 0; i < 150 && !saved().length; i++) await wb.page.waitForTimeout(100);
+    const [file] = saved();
+    assert.match(file ?? '(none)', /^a-lighthouse-at-dawn-\d+\.jpg$/);
+    const bytes = fs.readFileSync(path.join(wb.workspace, 'assets', file));
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xff, 0xd8, 0xff], 'a JPEG');
 
-  await wb.openFile('notes.md');
-  await wb.selectText('A lighthouse at dawn');
-  await wb.runCommand('Flux: Generate Image from Selection');
-  const saved = () => wb.listFiles('assets').filter((f) => !f.endsWith('.partial'));
-  for (let i = 0; i < 150 && !saved().length; i++) await wb.page.waitForTimeout(100);
-  const [file] = saved();
-  assert.match(file ?? '(none)', /^a-lighthouse-at-dawn-\d+\.jpg$/);
-  const bytes = fs.readFileSync(path.join(wb.workspace, 'assets', file));
-  assert.deepEqual([...bytes.subarray(0, 3)], [0xff, 0xd8, 0xff], 'a JPEG');
+    // The request reached the fake API with the selection as the prompt and the environment's key.
+    const requests = await wb.control('requests');
+    const generation = requests.find((r) => r.method === 'POST' && r.path === '/v1/images/generations');
+    assert.ok(generation, `a generation request: ${requests.map((r) => `${r.method} ${r.path}`).join(', ')}`);
+    assert.equal(generation.body.prompt, 'A lighthouse at dawn');
+    assert.equal(generation.headers.authorization, 'Bearer e2e-key-aiml');
 
-  // The request reached the fake API with the selection as the prompt and the default size.
-  const requests = await wb.control('requests');
-  const generation = requests.find((r) => r.method === 'POST' && r.path === '/v1/images/generations');
-  assert.ok(generation, `a generation request: ${requests.map((r) => `${r.method} ${r.path}`).join(', ')}`);
-  assert.equal(generation.body.prompt, 'A lighthouse at dawn');
-  assert.equal(generation.headers.authorization, 'Bearer e2e-key-aiml');
+    // The link, in the saved document, right after the selected line.
+    await wb.page.waitForTimeout(300);
+    await wb.focusEditor();
+    await wb.page.keyboard.press('Control+S');
+    await wb.page.locator('.tab.active[data-resource-name="notes.md"]:not(.dirty)').first().waitFor({ timeout: 10_000 });
+    assert.equal(wb.readFile('notes.md'), `# Field notes\n\nA lighthouse at dawn\n![A lighthouse at dawn](assets/${file})\n\nThe end.\n`);
 
-  // The link, in the saved document, right after the selected line.
-  await wb.page.waitForTimeout(300);
-  await wb.focusEditor();
-  await wb.page.keyboard.press('Control+S');
-  await wb.page.locator('.tab.active[data-resource-name="notes.md"]:not(.dirty)').first().waitFor({ timeout: 10_000 });
-  assert.equal(wb.readFile('notes.md'), `# Field notes\n\nA lighthouse at dawn\n![A lighthouse at dawn](assets/${file})\n\nThe end.\n`);
-
-  // The gallery shows it; its page script is served from the installed extension's folder.
-  await wb.runCommand('Flux: Show Gallery');
-  let gallery;
-  for (let i = 0; i < 150; i++) {
-    gallery = await wb.webview('Flux Gallery').catch(() => undefined);
-    if (gallery && (await gallery.locator('.card').count().catch(() => 0)) === 1) break;
-    await wb.page.waitForTimeout(200);
+    // The gallery shows it; its page script is served from the installed extension's folder.
+    await wb.runCommand('Flux: Show Gallery');
+    let gallery;
+    for (let i = 0; i < 150; i++) {
+      gallery = await wb.webview('Flux Gallery').catch(() => undefined);
+      if (gallery && (await gallery.locator('.card').count().catch(() => 0)) === 1) break;
+      await wb.page.waitForTimeout(200);
+    }
+    assert.ok(gallery, 'the gallery opened');
+    const card = gallery.locator('.card').first();
+    assert.match((await card.getAttribute('aria-label')) ?? '', /A lighthouse at dawn/);
+    assert.match(await card.innerText(), /512×384/);
+    const scripts = await gallery.locator('script[src]').evaluateAll((els) => els.map((e) => e.getAttribute('src')));
+    assert.ok(
+      scripts.some((s) => s.includes(`/${path.basename(installed)}/dist/ui/gallery.js`)),
+      `the gallery's script comes from ${path.basename(installed)}: ${scripts.join(', ')}`,
+    );
+  } catch (err) {
+    // What the workbench showed, for the report.
+    const shot = await wb.screenshot(path.join(ROOT, 'test-results', 'package-test-failure.png')).catch(() => 'none');
+    t.diagnostic(`notifications: ${JSON.stringify(await wb.notifications().catch(() => []))}; screenshot: ${shot}`);
+    throw err;
   }
-  assert.ok(gallery, 'the gallery opened');
-  const card = gallery.locator('.card').first();
-  assert.match((await card.getAttribute('aria-label')) ?? '', /A lighthouse at dawn/);
-  assert.match(await card.innerText(), /512×384/);
-  const scripts = await gallery.locator('script[src]').evaluateAll((els) => els.map((e) => e.getAttribute('src')));
-  assert.ok(
-    scripts.some((s) => s.includes(`/${path.basename(installed)}/dist/ui/gallery.js`)),
-    `the gallery's script comes from ${path.basename(installed)}: ${scripts.join(', ')}`,
-  );
   t.diagnostic(`install, start and use: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
 
