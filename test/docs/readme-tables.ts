@@ -39,7 +39,23 @@ export function replaceSection(text: string, name: string, body: string): string
   return `${text.slice(0, i + start.length)}\n${body}\n${text.slice(j)}`;
 }
 
-const manifest = () => JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+/** package.json with its `%key%` texts resolved from package.nls.json (English), as VS Code shows them in English. */
+export function manifest(): any {
+  const root = join(__dirname, '..', '..');
+  const nls = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
+  const resolve = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      const key = /^%([\w.-]+)%$/.exec(v)?.[1];
+      if (key === undefined) return v;
+      if (!Object.hasOwn(nls, key)) throw new Error(`package.nls.json has no ${key}`);
+      return nls[key];
+    }
+    if (Array.isArray(v)) return v.map(resolve);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x)]));
+    return v;
+  };
+  return resolve(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')));
+}
 const cell = (t: string) => t.replace(/#(fluxStudio\.[\w.]+)#/g, '`$1`').replace(/\|/g, '\\|').replace(/\n+/g, ' ');
 
 export function settingsTable(): string {

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CATALOG } from '../../src/core/catalog';
+import { manifest } from '../docs/readme-tables';
 
-const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+/** package.json as VS Code shows it in English: its %key% texts resolved from package.nls.json. */
+const pkg = manifest();
 const props = pkg.contributes.configuration.properties;
 
 test('the default-model setting offers exactly the catalog\'s models', () => {
