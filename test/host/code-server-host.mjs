@@ -31,11 +31,12 @@ const READY_TIMEOUT_MS = 60_000;
  * @param {number} [opts.port]        default: a free port
  * @param {boolean} [opts.trust]      keep workspace trust on (default: off, `--disable-workspace-trust`)
  * @param {Record<string,string>} [opts.env] extra environment for the server, which the extension host inherits
+ * @param {string[]} [opts.args] extra command-line arguments (e.g. `--locale de`)
  * @param {(line: string) => void} [opts.onOutput] receives the server's output lines
  * @returns {Promise<{ url: string, port: number, pid: number, exited: Promise<{ code: number|null, signal: string|null }>,
  *   output: () => string, stop: () => Promise<void> }>}  output(): the last 200 lines the server printed
  */
-export async function startCodeServer({ userDataDir, extensionsDir, port, trust = false, env = {}, onOutput } = {}) {
+export async function startCodeServer({ userDataDir, extensionsDir, port, trust = false, env = {}, args: extraArgs = [], onOutput } = {}) {
   if (!userDataDir || !extensionsDir) throw new Error('startCodeServer: userDataDir and extensionsDir are required');
   const { entry } = await ensureCodeServer();
   port ??= await freePort();
@@ -53,6 +54,7 @@ export async function startCodeServer({ userDataDir, extensionsDir, port, trust 
     '--disable-telemetry',
     '--disable-update-check',
     ...(trust ? [] : ['--disable-workspace-trust']),
+    ...extraArgs,
   ];
 
   // Variables of a VS Code the caller may itself be running in must not leak into this one.

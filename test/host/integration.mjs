@@ -65,6 +65,8 @@ async function main() {
     { suite: 'faults', workspace: () => copyFixture('workspace') },
     { suite: 'multiroot', workspace: () => path.join(copyFixture('multiroot'), 'multi.code-workspace') },
     { suite: 'untrusted', workspace: () => copyFixture('untrusted'), trust: true },
+    // VS Code in German (a language pack is installed for it): the German translations are used.
+    { suite: 'german', workspace: () => copyFixture('workspace'), locale: 'de' },
   ];
   const only = process.env.FLUX_SUITE;
   // A canary API key: the suite runs with it, and it must not appear in any output, log, setting,
@@ -81,6 +83,7 @@ async function main() {
         extensionTestsPath: path.join(out, 'index'),
         workspace,
         trust: Boolean(run.trust),
+        ...(run.locale ? { locale: run.locale } : {}),
         timeout: 900,
         env: { FLUX_FAKE_API: api.url, FLUX_SUITE: run.suite, FLUX_TEST_KEY: canary },
         onLog: (line) => {

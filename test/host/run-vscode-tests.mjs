@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { format, parseArgs } from 'node:util';
 import { abortOnSignals, ensureCodeServer } from './install-code-server.mjs';
 import { launchChromium, startCodeServer } from './code-server-host.mjs';
+import { prepareLocale } from './language-pack.mjs';
 
 const MARKETPLACE_NOISE = /open-vsx\.org/;
 
@@ -32,6 +33,8 @@ const MARKETPLACE_NOISE = /open-vsx\.org/;
  * @param {string} opts.workspace                a folder, or a .code-workspace file
  * @param {number} [opts.timeout=600]            seconds
  * @param {boolean} [opts.trust=false]           keep workspace trust on (for untrusted-workspace tests)
+ * @param {string} [opts.locale]                 VS Code's display language (a language pack for it is
+ *        installed first, see ./language-pack.mjs); default English
  * @param {Record<string,string>} [opts.env]     extra environment for code-server and so the extension host
  * @param {boolean} [opts.verbose=false]         also print code-server's output and the browser console
  * @param {AbortSignal} [opts.signal]            aborting stops everything and rejects
@@ -45,6 +48,7 @@ export async function runVSCodeTests({
   workspace,
   timeout = 600,
   trust = false,
+  locale,
   env = {},
   verbose = false,
   signal,
@@ -88,11 +92,14 @@ export async function runVSCodeTests({
       signal?.addEventListener('abort', onAbort, { once: true });
 
       (async () => {
+        if (locale) await prepareLocale({ locale, userDataDir: path.join(tmp, 'user-data'), extensionsDir: path.join(tmp, 'extensions'), signal });
+        if (settled) return;
         serverStart = startCodeServer({
           userDataDir: path.join(tmp, 'user-data'),
           extensionsDir: path.join(tmp, 'extensions'),
           trust,
           env,
+          args: locale ? ['--locale', locale] : [],
           onOutput: (line) => debug(`[code-server] ${line}`),
         });
         const server = await serverStart;

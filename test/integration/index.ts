@@ -10,6 +10,7 @@ const SUITES: Record<string, string[]> = {
   multiroot: ['multiroot.test.js'],
   untrusted: ['untrusted.test.js'],
   faults: ['faults.test.js', 'load.test.js'],
+  german: ['german.test.js'],
 };
 
 export function run(): Promise<void> {
