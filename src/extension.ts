@@ -3,6 +3,7 @@ import { registerCommands } from './host/commands';
 import { translateCore } from './host/core';
 import { Services } from './host/services';
 import { createStatusBar } from './host/statusBar';
+import { trackKeys } from './host/walkthrough';
 import type { GalleryApi } from './host/gallery/store';
 import type { Shown } from './host/ui';
 import { registerGallery } from './webview/gallery/provider';
@@ -19,7 +20,7 @@ export interface FluxStudioApi {
 export function activate(context: vscode.ExtensionContext): FluxStudioApi {
   translateCore();
   const services = new Services(context);
-  context.subscriptions.push(services, ...registerCommands(services), ...registerGenerator(services), ...registerGallery(services), createStatusBar());
+  context.subscriptions.push(services, ...registerCommands(services), ...registerGenerator(services), ...registerGallery(services), createStatusBar(), trackKeys(services.keys));
   return { messages: () => services.ui.shown, gallery: services.gallery };
 }
 

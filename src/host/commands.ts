@@ -1,6 +1,7 @@
 /** Every command the extension contributes, registered in one place (a test checks package.json agrees). */
 import * as vscode from 'vscode';
 import { formatSize } from '../core/catalog';
+import { openWalkthrough } from './walkthrough';
 import { generateCommand } from './generate';
 import { clearApiKeyCommand, setApiKeyCommand } from './keys';
 import { pickModel, pickSize } from './pickers';
@@ -15,6 +16,7 @@ export const COMMANDS = {
   chooseDefaults: 'fluxStudio.chooseDefaults',
   showLog: 'fluxStudio.showLog',
   cancelGenerations: 'fluxStudio.cancelGenerations',
+  getStarted: 'fluxStudio.getStarted',
 } as const;
 
 /** "Choose Default Model and Size…": writes the two settings (user settings). */
@@ -44,5 +46,6 @@ export function registerCommands(s: Services): vscode.Disposable[] {
       if (n === 0) void s.ui.info(vscode.l10n.t('No image generation is running.'));
       return n;
     }),
+    vscode.commands.registerCommand(COMMANDS.getStarted, () => openWalkthrough()),
   ];
 }

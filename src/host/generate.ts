@@ -10,6 +10,7 @@ import { findModel, formatSize, keyName, type ModelEntry, type ProviderId } from
 import { altText, checkLinkTemplate } from '../core/links';
 import { checkFileNamePattern, renderBaseName } from '../core/naming';
 import type { GenerationRequest } from '../core/request';
+import { firstTimeActions, openWalkthrough } from './walkthrough';
 import { Anchor } from './anchor';
 import { loadCore } from './core';
 import { checkRealLocation, resolveDestination } from './destination';
@@ -77,7 +78,10 @@ export async function ensureKey(s: Services, provider: ProviderId, model: ModelE
   const found = await s.keys.get(provider);
   if (found) return found.key;
   const setKey = vscode.l10n.t('Set API Key');
-  const choice = await s.ui.warn(vscode.l10n.t('No {0} is set, so {1} cannot generate yet. Set the key to carry on.', keyName(provider), model.label), setKey);
+  // The first time, the message also leads to the Get Started walkthrough.
+  const more = firstTimeActions(s.context.globalState);
+  const choice = await s.ui.warn(vscode.l10n.t('No {0} is set, so {1} cannot generate yet. Set the key to carry on.', keyName(provider), model.label), setKey, ...more);
+  if (choice !== undefined && more.includes(choice)) void openWalkthrough();
   if (choice !== setKey) return undefined;
   const set = await setApiKeyCommand(s.keys, s.ui, provider);
   return set ? (await s.keys.get(provider))?.key : undefined;

@@ -12,6 +12,7 @@ import type { GenerationRecord } from '../core/metadata';
 import { renderBaseName } from '../core/naming';
 import type { Progress } from '../core/providers/types';
 import type { GenerationRequest } from '../core/request';
+import { markGenerated } from './walkthrough';
 import type { Anchor } from './anchor';
 import { asFluxError, loadCore } from './core';
 import { setApiKeyCommand } from './keys';
@@ -193,6 +194,7 @@ export async function execute(s: Services, plan: Plan, job: RunningGeneration, a
     listing,
   );
   s.log.info(`Saved ${files.map((f) => vscode.workspace.asRelativePath(f)).join(', ')} in ${Date.now() - job.startedAt} ms`);
+  markGenerated();
   const records = result.images.map((i) => i.record);
   const entries = files.map((f, i): GalleryEntry => {
     const r = records[i]!;

@@ -143,7 +143,7 @@ function buildEmptyState(): void {
   art.classList.add('empty-icon');
   const line = el('p', undefined, t('Every image you generate in this workspace appears here, newest first, with its prompt, model, size and seed, ready to insert into your documents.'));
   const buttons = el('div', 'empty-buttons');
-  buttons.append(button(t('Generate an Image'), 'primary', () => command('generate'), 'sparkle'), button(t('Set API Key'), 'secondary', () => command('setApiKey'), 'key'));
+  buttons.append(button(t('Generate an Image'), 'primary', () => command('generate'), 'sparkle'), button(t('Set API Key'), 'secondary', () => command('setApiKey'), 'key'), button(t('Get Started'), 'secondary', () => command('getStarted'), 'rocket'));
   emptyState.append(art, line, buttons);
   if (!persistent || !hasFolder) emptyState.append(el('p', 'muted note', t('No folder is open: images made in this window are listed until it closes.')));
 }

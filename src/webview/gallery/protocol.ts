@@ -14,7 +14,7 @@
 export type ItemAction = 'insert' | 'copyLink' | 'open' | 'reveal' | 'copyPrompt' | 'reuse' | 'regenerate' | 'vary' | 'delete' | 'remove';
 
 /** The buttons of the empty state and the toolbar. */
-export type PageCommand = 'generate' | 'setApiKey' | 'rebuild';
+export type PageCommand = 'generate' | 'setApiKey' | 'rebuild' | 'getStarted';
 
 /** One image as the page shows it. */
 export interface ViewEntry {

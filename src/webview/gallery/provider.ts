@@ -6,6 +6,7 @@
  * required on first use, so activation stays light.
  */
 import * as vscode from 'vscode';
+import { markGalleryOpened } from '../../host/walkthrough';
 import { GALLERY_COMMANDS, ITEM_COMMAND_IDS, VIEW_ID } from '../../host/gallery/commands';
 import { loadGallery } from '../../host/gallery/load';
 import type { GalleryView } from './view';
@@ -16,7 +17,10 @@ export function registerGallery(s: Services): vscode.Disposable[] {
   let view: GalleryView | undefined;
   return [
     vscode.window.registerWebviewViewProvider(VIEW_ID, {
-      resolveWebviewView: (webviewView) => (view ??= new (loadGallery().GalleryView)(s)).resolveWebviewView(webviewView),
+      resolveWebviewView: (webviewView) => {
+        markGalleryOpened();
+        return (view ??= new (loadGallery().GalleryView)(s)).resolveWebviewView(webviewView);
+      },
     }),
     { dispose: () => view?.dispose() },
     vscode.commands.registerCommand(GALLERY_COMMANDS.show, () => vscode.commands.executeCommand(`${VIEW_ID}.focus`)),

@@ -14,7 +14,7 @@ import type { ItemAction, PageCommand, ToHost } from './protocol';
 type ZodMini = typeof CoreZod;
 
 export const ITEM_ACTIONS = ['insert', 'copyLink', 'open', 'reveal', 'copyPrompt', 'reuse', 'regenerate', 'vary', 'delete', 'remove'] as const satisfies readonly ItemAction[];
-export const PAGE_COMMANDS = ['generate', 'setApiKey', 'rebuild'] as const satisfies readonly PageCommand[];
+export const PAGE_COMMANDS = ['generate', 'setApiKey', 'rebuild', 'getStarted'] as const satisfies readonly PageCommand[];
 
 export function gallerySchemas(z: ZodMini) {
   const id = z.string().check(z.minLength(1), z.maxLength(200));

@@ -19,7 +19,7 @@ import type { RebuildResult } from '../../host/gallery/store';
 import type { Services } from '../../host/services';
 import { readSettings } from '../../host/settings';
 import { pageHtml, resourceRoots } from '../html';
-import { PAGE_SIZE, type ItemAction, type RunningView, type ToPage, type ViewEntry } from './protocol';
+import { PAGE_SIZE, type ItemAction, type PageCommand, type RunningView, type ToPage, type ViewEntry } from './protocol';
 import { gallerySchemas, type GallerySchemas } from './schema';
 
 /** More distinct image folders than this and the page may load from their workspace folders instead. */
@@ -158,8 +158,9 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
     }
   }
 
-  private async pageCommand(command: 'generate' | 'setApiKey' | 'rebuild'): Promise<void> {
+  private async pageCommand(command: PageCommand): Promise<void> {
     if (command === 'setApiKey') await vscode.commands.executeCommand('fluxStudio.setApiKey');
+    else if (command === 'getStarted') await vscode.commands.executeCommand('fluxStudio.getStarted');
     else if (command === 'rebuild') await vscode.commands.executeCommand(GALLERY_COMMANDS.rebuild);
     else {
       const panel = (await vscode.commands.getCommands(true)).includes('fluxStudio.openGenerator');
