@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { launchChromium, startCodeServer } from '../host/code-server-host.mjs';
 import { reportCanaryIn } from '../host/canary.mjs';
 import { startFakeApi } from '../host/integration.mjs';
+import { prepareLocale } from '../host/language-pack.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -42,10 +43,12 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
  * @param {string|null} [opts.extensionDevelopmentPath=ROOT]  the extension under development; null to
  *        run only the installed extensions (e.g. the packaged .vsix, installed into `extensionsDir`)
  * @param {string} [opts.extensionsDir]  installed extensions (default: an empty throwaway folder)
+ * @param {string} [opts.locale]  VS Code's display language, e.g. 'de' (a language pack for it is
+ *        installed first: ../host/language-pack.mjs); default English
  * @returns {Promise<Workbench>}
  */
 export async function startWorkbench(opts = {}) {
-  const { fixture = 'workspace', theme = 'Default Dark Modern', settings = {}, keys, viewport = { width: 1400, height: 900 }, headless = true, verbose = false, extensionDevelopmentPath = ROOT, extensionsDir } = opts;
+  const { fixture = 'workspace', theme = 'Default Dark Modern', settings = {}, keys, viewport = { width: 1400, height: 900 }, headless = true, verbose = false, extensionDevelopmentPath = ROOT, extensionsDir, locale } = opts;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-e2e-'));
   const workspace = path.join(tmp, 'ws');
   fs.cpSync(path.join(ROOT, 'test', 'fixtures', fixture), workspace, { recursive: true });
@@ -86,9 +89,11 @@ export async function startWorkbench(opts = {}) {
     // Under test/host/canary.mjs the keys are its canary, searched for in everything kept (see stop).
     const testKey = process.env.FLUX_TEST_KEY;
     const keyEnv = keys === false ? {} : (keys ?? { AIMLAPI_API_KEY: testKey ?? 'e2e-key-aiml', APIFRAME_API_KEY: testKey ?? 'e2e-key-apiframe' });
+    if (locale) await prepareLocale({ locale, userDataDir, extensionsDir: extensionsDir ?? path.join(tmp, 'extensions') });
     const server = await startCodeServer({
       userDataDir,
       extensionsDir: extensionsDir ?? path.join(tmp, 'extensions'),
+      args: locale ? ['--locale', locale] : [],
       env: { ...keyEnv, ...(keys === false ? { AIMLAPI_API_KEY: '', APIFRAME_API_KEY: '' } : {}) },
       onOutput: verbose ? (l) => process.stderr.write(`[code-server] ${l}\n`) : undefined,
     });
