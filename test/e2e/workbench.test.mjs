@@ -1,6 +1,7 @@
 // End-to-end: the real workbench (code-server, VS Code 1.96.4) driven as a person would, in headless
-// Chromium, against the fake Flux API. Also writes the README's screenshots (panel and gallery, dark
-// and light) into test-results/screenshots/; `npm run screenshots` copies them to media/screenshots/.
+// Chromium, against the fake Flux API. Also writes the README's screenshots (panel, gallery and the
+// editor's context menu, dark and light) into test-results/screenshots/; `npm run screenshots`
+// copies them to media/screenshots/.
 //
 //   npm run test:e2e        (part of npm test; needs `npm run build` first)
 import assert from 'node:assert/strict';
@@ -144,7 +145,7 @@ test('right-click on selected text: Generate Image from Selection puts the link 
   assert.equal(await savedText('scratch.md'), `# Scratch\n\nline one\nline two\n![line two](assets/${name})\nline three\n`);
 });
 
-test('light theme: the panel and the gallery read well', async () => {
+test('light theme: the panel, the gallery and the context menu read well', async () => {
   await wb.setTheme('Default Light Modern');
   await wb.page.locator('.monaco-workbench.vs:not(.vs-dark)').waitFor({ timeout: 10_000 });
   await wb.runCommand('Flux: Show Gallery');
@@ -160,7 +161,14 @@ test('light theme: the panel and the gallery read well', async () => {
   await panel.getByLabel('Width').fill('1000');
   await panel.locator('#width-error').waitFor({ state: 'visible' });
   await wb.screenshot(path.join(SHOTS, 'panel-light.png'));
-  for (const f of ['panel-dark', 'gallery-dark', 'context-menu-dark', 'gallery-light', 'panel-light']) {
+  // The editor's context menu on a selection, in the light theme too.
+  await wb.page.locator('.tab[data-resource-name="scratch.md"]').first().click();
+  await wb.selectText('line three');
+  await wb.page.locator('.editor-group-container.active .monaco-editor .view-line', { hasText: /^line\s+three$/ }).locator('span').first().click({ button: 'right' });
+  await wb.page.locator('.context-view .action-label', { hasText: /^Generate Image from Selection$/ }).waitFor({ state: 'visible' });
+  await wb.screenshot(path.join(SHOTS, 'context-menu-light.png'));
+  await wb.page.keyboard.press('Escape');
+  for (const f of ['panel-dark', 'gallery-dark', 'context-menu-dark', 'gallery-light', 'panel-light', 'context-menu-light']) {
     assert.ok(fs.statSync(path.join(SHOTS, `${f}.png`)).size > 10_000, `${f}.png was written`);
   }
 });
