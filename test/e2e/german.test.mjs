@@ -41,6 +41,7 @@ test('the gallery speaks German', async () => {
   const gallery = await wb.webview('Flux-Galerie');
   await gallery.getByRole('button', { name: 'Bild generieren' }).waitFor();
   await gallery.getByRole('button', { name: 'API-Schlüssel festlegen' }).waitFor();
+  await gallery.getByRole('button', { name: 'Erste Schritte' }).waitFor();
   assert.match(await gallery.locator('.empty p').first().innerText(), /^Jedes in diesem Arbeitsbereich generierte Bild erscheint hier/);
   await wb.screenshot(path.join(ROOT, 'test-results', 'screenshots', 'gallery-de.png'));
 });
