@@ -10,7 +10,7 @@ import type { HttpClient, RetryPolicy } from './http';
 import type { ImageInfo } from './image';
 import { t } from './l10n';
 import type { Logger } from './log';
-import { embedRecord, type GenerationRecord } from './metadata';
+import { embedRecordParts, type GenerationRecord } from './metadata';
 import { aimlapi } from './providers/aimlapi';
 import { apiframe } from './providers/apiframe';
 import type { Progress, ProviderClient } from './providers/types';
@@ -33,8 +33,12 @@ export interface EngineOptions {
 }
 
 export interface GeneratedImage {
-  /** The image with its generation record embedded. */
+  /** The image with its generation record embedded (put together from `parts` when first read). */
   readonly bytes: Uint8Array;
+  /** The same file as pieces, in order, mostly views of the downloaded bytes: for writing without a copy. */
+  readonly parts: readonly Uint8Array[];
+  /** The file's size in bytes. */
+  readonly size: number;
   readonly info: ImageInfo;
   readonly record: GenerationRecord;
   /** Position in the provider's answer (0-based). */
@@ -128,9 +132,9 @@ export async function generate(input: unknown, opts: EngineOptions): Promise<Gen
       ...(result.requestId ? { requestId: result.requestId } : {}),
       ...(result.creditsUsed !== undefined ? { creditsUsed: result.creditsUsed } : {}),
     };
-    let bytes: Uint8Array;
+    let parts: Uint8Array[];
     try {
-      bytes = embedRecord(d.bytes, record);
+      parts = embedRecordParts(d.bytes, record);
     } catch (e) {
       // The bytes passed the checks but their structure cannot take the record (e.g. a PNG without IDAT).
       throw new FluxError({
@@ -145,7 +149,7 @@ export async function generate(input: unknown, opts: EngineOptions): Promise<Gen
             : t('The {0} sent an image that is damaged: its file structure is broken. Nothing was saved; try again.', info.label),
       });
     }
-    return { bytes, info: d.info, record, index: keptAt[i] ?? i };
+    return imageOf(parts, d.info, record, keptAt[i] ?? i);
   };
 
   opts.onProgress?.({ phase: 'downloading', done: 0, total: kept.length });
@@ -174,5 +178,29 @@ export async function generate(input: unknown, opts: EngineOptions): Promise<Gen
     ...(result.creditsUsed !== undefined ? { creditsUsed: result.creditsUsed } : {}),
     ...(result.requestId ? { requestId: result.requestId } : {}),
     ...(result.jobId ? { jobId: result.jobId } : {}),
+  };
+}
+
+/** An image whose whole bytes are put together only when someone asks for them. */
+function imageOf(parts: readonly Uint8Array[], info: ImageInfo, record: GenerationRecord, index: number): GeneratedImage {
+  const size = parts.reduce((n, p) => n + p.length, 0);
+  let whole: Uint8Array | undefined;
+  return {
+    get bytes() {
+      if (!whole) {
+        whole = new Uint8Array(size);
+        let at = 0;
+        for (const p of parts) {
+          whole.set(p, at);
+          at += p.length;
+        }
+      }
+      return whole;
+    },
+    parts,
+    size,
+    info,
+    record,
+    index,
   };
 }

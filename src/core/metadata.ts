@@ -130,7 +130,7 @@ function isRecordChunk(b: Uint8Array, c: { type: string; dataStart: number }): b
   return c.type === 'iTXt' && hasAt(b, c.dataStart, `${RECORD_APP}\0`);
 }
 
-function embedPng(b: Uint8Array, json: string): Uint8Array | undefined {
+function embedPng(b: Uint8Array, json: string): Uint8Array[] | undefined {
   const chunks = pngChunks(b);
   const idat = chunks?.find((c) => c.type === 'IDAT');
   if (!chunks || !idat) return undefined;
@@ -142,7 +142,7 @@ function embedPng(b: Uint8Array, json: string): Uint8Array | undefined {
     if (!isRecordChunk(b, c)) parts.push(b.subarray(c.start, c.end));
   }
   parts.push(b.subarray(chunks[chunks.length - 1]?.end)); // anything after IEND stays as it was
-  return concat(parts);
+  return parts;
 }
 
 function readPng(b: Uint8Array): GenerationRecord | undefined {
@@ -189,7 +189,7 @@ function xmpSegments(json: string): Uint8Array[] {
   return segments;
 }
 
-function embedJpeg(b: Uint8Array, json: string): Uint8Array | undefined {
+function embedJpeg(b: Uint8Array, json: string): Uint8Array[] | undefined {
   const { segments, complete } = jpegSegments(b);
   const last = segments[segments.length - 1];
   if (!complete || !last) return undefined;
@@ -198,7 +198,7 @@ function embedJpeg(b: Uint8Array, json: string): Uint8Array | undefined {
   const first = kept.findIndex((s) => s.marker !== 0xe0 && !isApp1(b, s, 'Exif\0'));
   const at = first < 0 ? kept.length : first;
   const copy = (s: JpegSegment): Uint8Array => b.subarray(s.start, s.end);
-  return concat([b.subarray(0, 2), ...kept.slice(0, at).map(copy), ...xmpSegments(json), ...kept.slice(at).map(copy), b.subarray(last.end)]);
+  return [b.subarray(0, 2), ...kept.slice(0, at).map(copy), ...xmpSegments(json), ...kept.slice(at).map(copy), b.subarray(last.end)];
 }
 
 function readJpeg(b: Uint8Array): GenerationRecord | undefined {
@@ -238,13 +238,14 @@ function riffChunk(fourcc: string, data: Uint8Array): Uint8Array {
 
 const u24le = (n: number): Uint8Array => Uint8Array.of(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff);
 
-function embedWebp(b: Uint8Array, json: string, info: ImageInfo): Uint8Array | undefined {
+function embedWebp(b: Uint8Array, json: string, info: ImageInfo): Uint8Array[] | undefined {
   const chunks = webpChunks(b)?.filter((c) => c.fourcc !== 'XMP ');
   const first = chunks?.[0];
   if (!chunks || !first) return undefined;
   const entries = chunks.map((c) => ({ fourcc: c.fourcc, bytes: b.subarray(c.start, c.end) }));
   if (first.fourcc === 'VP8X') {
-    const vp8x = b.slice(first.start, first.end); // a copy: the caller's bytes stay untouched
+    // A copy (Uint8Array.from, not slice: a Node Buffer's slice is a view): the caller's bytes stay untouched.
+    const vp8x = Uint8Array.from(b.subarray(first.start, first.end));
     vp8x[8] = (vp8x[8] ?? 0) | VP8X_XMP;
     entries[0] = { fourcc: 'VP8X', bytes: vp8x };
   } else if (first.fourcc === 'VP8 ' || first.fourcc === 'VP8L') {
@@ -256,8 +257,8 @@ function embedWebp(b: Uint8Array, json: string, info: ImageInfo): Uint8Array | u
   } else return undefined;
   const at = entries.reduce((n, e, i) => (BEFORE_XMP.has(e.fourcc) ? i + 1 : n), 0);
   entries.splice(at, 0, { fourcc: 'XMP ', bytes: riffChunk('XMP ', utf8(xmpPacket(recordDescription(json)))) });
-  const body = concat(entries.map((e) => e.bytes));
-  return concat([latin1('RIFF'), u32(body.length + 4, true), latin1('WEBP'), body]);
+  const bodyLength = entries.reduce((n, e) => n + e.bytes.length, 0);
+  return [latin1('RIFF'), u32(bodyLength + 4, true), latin1('WEBP'), ...entries.map((e) => e.bytes)];
 }
 
 function readWebp(b: Uint8Array): GenerationRecord | undefined {
@@ -273,6 +274,14 @@ function readWebp(b: Uint8Array): GenerationRecord | undefined {
  * other metadata are untouched. Throws when the bytes are not a well-formed image of those types.
  */
 export function embedRecord(bytes: Uint8Array, record: GenerationRecord): Uint8Array {
+  return concat(embedRecordParts(bytes, record));
+}
+
+/**
+ * The same as `embedRecord`, as the pieces of the new file in order, most of them views of `bytes`
+ * (nothing is copied: `bytes` must not change while the pieces are in use).
+ */
+export function embedRecordParts(bytes: Uint8Array, record: GenerationRecord): Uint8Array[] {
   const info = sniffImage(bytes);
   const json = recordJson(record);
   const out =
@@ -281,6 +290,19 @@ export function embedRecord(bytes: Uint8Array, record: GenerationRecord): Uint8A
     : info?.type === 'webp' ? embedWebp(bytes, json, info)
     : undefined;
   if (!out) throw new Error(`Cannot store the generation record: the file is ${info ? `a damaged ${info.type.toUpperCase()} image` : describeNonImage(bytes)}.`);
+  return coalesce(out);
+}
+
+/** Adjacent pieces that are consecutive views of the same memory become one (a PNG has many chunks). */
+function coalesce(parts: readonly Uint8Array[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const p of parts) {
+    if (!p.length) continue;
+    const last = out[out.length - 1];
+    if (last && last.buffer === p.buffer && last.byteOffset + last.length === p.byteOffset) {
+      out[out.length - 1] = new Uint8Array(p.buffer, last.byteOffset, last.length + p.length);
+    } else out.push(p);
+  }
   return out;
 }
 

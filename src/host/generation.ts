@@ -188,7 +188,7 @@ export async function execute(s: Services, plan: Plan, job: RunningGeneration, a
     result.images.map((img, i) => ({
       base: plan.baseOverride ?? renderBaseName(settings.fileNamePattern, { prompt: result.request.prompt, model: model.id, seed: result.seed, date, index: i + 1 }),
       ext: img.info.ext,
-      bytes: img.bytes,
+      parts: img.parts,
     })),
     () => job.controller.signal.aborted,
     listing,
@@ -214,7 +214,7 @@ export async function execute(s: Services, plan: Plan, job: RunningGeneration, a
       createdAt: r.createdAt,
       ...(r.creditsUsed !== undefined ? { creditsUsed: r.creditsUsed } : {}),
       ...(r.requestId ? { requestId: r.requestId } : {}),
-      bytes: result.images[i]!.bytes.length,
+      bytes: result.images[i]!.size,
     };
   });
   // The gallery is told while the link goes in (`alongside`), not before: both are round trips.

@@ -22,7 +22,12 @@ import { uniqueName } from '../core/naming';
 export interface ToSave {
   readonly base: string;
   readonly ext: string;
-  readonly bytes: Uint8Array;
+  /** The file's bytes, as pieces written one after the other (not copied into one buffer on a local disk). */
+  readonly parts: readonly Uint8Array[];
+}
+
+function joined(parts: readonly Uint8Array[]): Uint8Array {
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
 /** A folder written with Node's fs (see above). */
@@ -54,9 +59,20 @@ function isFileExists(e: unknown): boolean {
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
 
 /** Write `bytes` to `final` by way of `temp`; throws a FileExists error when `final` exists. */
-async function place(folder: vscode.Uri, temp: vscode.Uri, final: vscode.Uri, bytes: Uint8Array, isCancelled: () => boolean): Promise<void> {
+async function place(folder: vscode.Uri, temp: vscode.Uri, final: vscode.Uri, parts: readonly Uint8Array[], isCancelled: () => boolean): Promise<void> {
   if (isLocal(folder)) {
-    await fs.writeFile(temp.fsPath, bytes, { flag: constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY });
+    const file = await fs.open(temp.fsPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY);
+    try {
+      // writev may write less than asked: carry on from where it stopped.
+      let rest = parts.filter((p) => p.length > 0);
+      while (rest.length) {
+        let { bytesWritten } = await file.writev(rest as Uint8Array[]);
+        while (rest.length && bytesWritten >= rest[0]!.length) bytesWritten -= rest.shift()!.length;
+        if (rest.length && bytesWritten > 0) rest = [rest[0]!.subarray(bytesWritten), ...rest.slice(1)];
+      }
+    } finally {
+      await file.close();
+    }
     if (isCancelled()) throw new vscode.CancellationError();
     try {
       await fs.link(temp.fsPath, final.fsPath);
@@ -67,7 +83,7 @@ async function place(folder: vscode.Uri, temp: vscode.Uri, final: vscode.Uri, by
       // No hard links here: the workspace.fs rename below refuses to overwrite just the same.
     }
   } else {
-    await vscode.workspace.fs.writeFile(temp, bytes);
+    await vscode.workspace.fs.writeFile(temp, joined(parts));
     if (isCancelled()) throw new vscode.CancellationError();
   }
   await vscode.workspace.fs.rename(temp, final, { overwrite: false });
@@ -104,7 +120,7 @@ export async function saveAll(folder: vscode.Uri, images: readonly ToSave[], isC
           const final = vscode.Uri.joinPath(folder, name);
           const temp = vscode.Uri.joinPath(folder, `.${name}.${stamp}.partial`);
           try {
-            await place(folder, temp, final, img.bytes, isCancelled);
+            await place(folder, temp, final, img.parts, isCancelled);
             saved[i] = final;
             return;
           } catch (e) {

@@ -298,6 +298,9 @@ describe('every seed model makes the exact size asked for, and sends the contrac
       assert.equal(img.info.height, 256);
       assert.equal(magic(img.bytes), 'jpeg');
       assert.deepEqual(readRecord(img.bytes), img.record);
+      // The pieces written to disk are the same file.
+      assert.equal(img.size, img.bytes.length);
+      assert.deepEqual(Buffer.concat(img.parts), Buffer.from(img.bytes));
     }
     assert.equal((submitsOf(prompt)[0]!.body as { num_images: number }).num_images, 4);
     assert.equal(downloadsRecorded().length, 4);

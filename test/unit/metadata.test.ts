@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { jpegSegments, pngChunks, sniffImage, webpChunks } from '../../src/core/image';
-import { embedRecord, readRecord, type GenerationRecord } from '../../src/core/metadata';
+import { embedRecord, embedRecordParts, readRecord, type GenerationRecord } from '../../src/core/metadata';
 
 const record = (prompt: string, extra: Partial<GenerationRecord> = {}): GenerationRecord => ({
   v: 1,
@@ -226,4 +226,18 @@ test('property: any prompt round-trips in all three formats', async () => {
     }),
     { numRuns: 200 },
   );
+});
+
+test('embedRecordParts: the same file as embedRecord, in a few pieces that are views of the input, not copies', async () => {
+  for (const s of await samples()) {
+    const r = record(`pieces (${s.name})`, { width: s.width, height: s.height });
+    const before = Buffer.from(s.bytes);
+    const parts = embedRecordParts(s.bytes, r);
+    assert.deepEqual(Buffer.concat(parts), Buffer.from(embedRecord(s.bytes, r)), s.name);
+    assert.deepEqual(Buffer.from(s.bytes), before, `${s.name}: the input is untouched`);
+    // The input's bytes are shared: what is copied is only the record (and, for WebP, small headers).
+    const shared = parts.filter((p) => p.buffer === s.bytes.buffer).reduce((n, p) => n + p.length, 0);
+    assert.ok(shared >= s.bytes.length - 64, `${s.name}: ${shared} of ${s.bytes.length} bytes shared`);
+    assert.ok(parts.length <= 8, `${s.name}: ${parts.length} pieces (adjacent views are joined)`);
+  }
 });
