@@ -150,17 +150,17 @@ function asFileSystemError(e: unknown): unknown {
   switch (code) {
     case 'EEXIST':
     case 'ENOTDIR':
-      return vscode.FileSystemError.FileNotADirectory('a file is in the way where a folder is needed');
+      return vscode.FileSystemError.FileNotADirectory(vscode.l10n.t('a file is in the way where a folder is needed'));
     case 'ENOENT':
-      return vscode.FileSystemError.FileNotFound('the folder disappeared while saving');
+      return vscode.FileSystemError.FileNotFound(vscode.l10n.t('the folder disappeared while saving'));
     case 'EACCES':
     case 'EPERM':
-      return vscode.FileSystemError.NoPermissions('permission denied');
+      return vscode.FileSystemError.NoPermissions(vscode.l10n.t('permission denied'));
     case 'EROFS':
-      return vscode.FileSystemError.NoPermissions('the disk is read-only');
+      return vscode.FileSystemError.NoPermissions(vscode.l10n.t('the disk is read-only'));
     case 'ENOSPC':
     case 'EDQUOT':
-      return vscode.FileSystemError.Unavailable('the disk is full');
+      return vscode.FileSystemError.Unavailable(vscode.l10n.t('the disk is full'));
     default:
       return vscode.FileSystemError.Unavailable(`${code}: ${(e as Error).message}`);
   }

@@ -221,13 +221,6 @@ function inLogOrError(n: ts.Node): boolean {
  */
 export const LET_BE: ReadonlyArray<{ readonly file: string; readonly text: string; readonly why: string }> = [
   { file: 'src/core/providers/apiframe.ts', text: 'apiframe submit', why: 'the retry label of a request, written only to the log' },
-  // src/host/save.ts belongs to another part of the work for now; its disk-error reasons are to go
-  // through vscode.l10n.t there (they are shown after "The image could not be saved in …:").
-  { file: 'src/host/save.ts', text: 'a file is in the way where a folder is needed', why: 'pending: src/host/save.ts' },
-  { file: 'src/host/save.ts', text: 'the folder disappeared while saving', why: 'pending: src/host/save.ts' },
-  { file: 'src/host/save.ts', text: 'permission denied', why: 'pending: src/host/save.ts' },
-  { file: 'src/host/save.ts', text: 'the disk is read-only', why: 'pending: src/host/save.ts' },
-  { file: 'src/host/save.ts', text: 'the disk is full', why: 'pending: src/host/save.ts' },
 ];
 
 /** The files of the mechanism itself, which pass a message on (`t(message)`): their calls need no literal. */

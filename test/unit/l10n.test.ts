@@ -96,7 +96,7 @@ test('each text the check lets be is still there (the list stays honest)', () =>
   for (const x of LET_BE) assert.ok(readFileSync(join(ROOT, x.file), 'utf8').includes(`'${x.text}'`), `${x.file}: ${x.text}`);
 });
 
-/** package.json's contributions that a person reads. */
+/** package.json's contributions (and capabilities) that a person reads. */
 function manifestTexts(): { path: string; value: string }[] {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const out: { path: string; value: string }[] = [];
@@ -108,6 +108,8 @@ function manifestTexts(): { path: string; value: string }[] {
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`, k);
   };
   walk(pkg.contributes, 'contributes', 'contributes');
+  // The workspace-trust and virtual-workspace explanations VS Code shows.
+  walk(pkg.capabilities, 'capabilities', 'capabilities');
   // Ids and file paths under those names are not text.
   return out.filter((x) => !/\.(views\.[\w.]+\[\d+\]\.id|icon)$/.test(x.path) && !/\.steps\[\d+\]\.media\.(svg|image|markdown)$/.test(x.path));
 }
