@@ -62,7 +62,8 @@ test('the first "missing key" message offers Get Started; the key set from the w
   const row = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'AIML API' }).first();
   await row.waitFor({ timeout: 10_000 });
   await row.click();
-  const input = wb.page.locator('.quick-input-widget input.input');
+  // The key's own box (a password field), not the provider list's filter it replaces.
+  const input = wb.page.locator('.quick-input-widget input.input[type="password"]');
   await input.waitFor({ state: 'visible' });
   await input.fill(process.env.FLUX_TEST_KEY ?? 'e2e-key-typed');
   await wb.page.keyboard.press('Enter');
