@@ -18,8 +18,13 @@ const KEY_CONTEXT = 'fluxStudio.hasApiKey';
 /** Whether the "missing key" message has offered the walkthrough already (globalState). */
 const OFFERED = 'fluxStudio.walkthroughOffered';
 
-/** The context keys of steps done in this window (see `markDone`). */
-const done = new Set<string>();
+/**
+ * The context keys of steps done in this window (see `markDone`). This module is bundled into the
+ * activation bundle and into the lazily loaded ones (a generation from the panel marks its step
+ * from there), so the set lives on the global object, one for all of them.
+ */
+const SHARED = Symbol.for('fluxStudio.walkthrough.done');
+const done: Set<string> = ((globalThis as { [SHARED]?: Set<string> })[SHARED] ??= new Set<string>());
 
 /**
  * Open the walkthrough. VS Code's walkthrough service starts when the page first opens, and a step
