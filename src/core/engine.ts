@@ -10,7 +10,7 @@ import type { HttpClient, RetryPolicy } from './http';
 import type { ImageInfo } from './image';
 import { t } from './l10n';
 import type { Logger } from './log';
-import { embedRecordParts, type GenerationRecord } from './metadata';
+import { concat, embedRecordParts, type GenerationRecord } from './metadata';
 import { aimlapi } from './providers/aimlapi';
 import { apiframe } from './providers/apiframe';
 import type { Progress, ProviderClient } from './providers/types';
@@ -187,15 +187,7 @@ function imageOf(parts: readonly Uint8Array[], info: ImageInfo, record: Generati
   let whole: Uint8Array | undefined;
   return {
     get bytes() {
-      if (!whole) {
-        whole = new Uint8Array(size);
-        let at = 0;
-        for (const p of parts) {
-          whole.set(p, at);
-          at += p.length;
-        }
-      }
-      return whole;
+      return (whole ??= concat(parts));
     },
     parts,
     size,

@@ -49,7 +49,8 @@ const utf8 = (text: string): Uint8Array => encoder.encode(text);
 const fromUtf8 = (b: Uint8Array): string => new TextDecoder().decode(b);
 const latin1 = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
+/** The pieces one after the other, in one new array. */
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let pos = 0;
   for (const p of parts) {
