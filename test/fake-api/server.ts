@@ -227,6 +227,19 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
 
   // ---- routes ----
 
+  /** A submission's body, its prompt's fault markers and its fault context, or what is wrong with the markers. */
+  function submitted(ex: Exchange, provider: 'aimlapi' | 'apiframe'): { body: Record<string, unknown> | null; markers: FaultSpec[]; ctx: FaultContext } | { problem: string } {
+    const body = ex.body as Record<string, unknown> | null;
+    const prompt = typeof body?.prompt === 'string' ? body.prompt : '';
+    let markers: FaultSpec[];
+    try {
+      markers = markersIn(prompt);
+    } catch (e) {
+      return { problem: (e as Error).message };
+    }
+    return { body, markers, ctx: { phase: 'submit', provider, markers, scope: `prompt:${provider}:${prompt}` } };
+  }
+
   async function aiml(ex: Exchange): Promise<void> {
     const requestId = newRequestId();
     const path = AIML_PATH;
@@ -234,15 +247,9 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     ex.rec.provider = 'aimlapi';
     const auth = /^Bearer\s+(\S+)/i.exec(headerValue(ex.req, 'authorization') ?? '');
     if (!auth) return send(ex, aimlError(401, undefined, { path, requestId }));
-    const body = ex.body as Record<string, unknown> | null;
-    const prompt = typeof body?.prompt === 'string' ? body.prompt : '';
-    let markers: FaultSpec[];
-    try {
-      markers = markersIn(prompt);
-    } catch (e) {
-      return send(ex, aimlError(400, `Body validation error!\nprompt: ${(e as Error).message}`, { path, requestId }));
-    }
-    const ctx: FaultContext = { phase: 'submit', provider: 'aimlapi', markers, scope: `prompt:aimlapi:${prompt}` };
+    const submit = submitted(ex, 'aimlapi');
+    if ('problem' in submit) return send(ex, aimlError(400, `Body validation error!\nprompt: ${submit.problem}`, { path, requestId }));
+    const { body, markers, ctx } = submit;
     await withFaults(
       ex,
       ctx,
@@ -270,15 +277,9 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     ex.rec.phase = 'submit';
     ex.rec.provider = 'apiframe';
     if (!apiframeKey(ex)) return send(ex, apiframeError(401, 'Missing or invalid API key'));
-    const body = ex.body as Record<string, unknown> | null;
-    const prompt = typeof body?.prompt === 'string' ? body.prompt : '';
-    let markers: FaultSpec[];
-    try {
-      markers = markersIn(prompt);
-    } catch (e) {
-      return send(ex, apiframeError(400, 'Validation failed', { details: { prompt: [(e as Error).message] } }));
-    }
-    const ctx: FaultContext = { phase: 'submit', provider: 'apiframe', markers, scope: `prompt:apiframe:${prompt}` };
+    const submit = submitted(ex, 'apiframe');
+    if ('problem' in submit) return send(ex, apiframeError(400, 'Validation failed', { details: { prompt: [submit.problem] } }));
+    const { markers, ctx } = submit;
     const key = headerValue(ex.req, 'idempotency-key');
     await withFaults(ex, ctx, apiframeFaultReply, () => apiframeError(500), () =>
       apiframeSubmit({
