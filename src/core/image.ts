@@ -26,14 +26,14 @@ const KINDS = {
 // ---- Byte helpers (callers check bounds first; a missing byte reads as 0) -----------------------
 
 const byte = (b: Uint8Array, o: number): number => b[o] ?? 0;
-const be16 = (b: Uint8Array, o: number): number => (byte(b, o) << 8) | byte(b, o + 1);
+export const be16 = (b: Uint8Array, o: number): number => (byte(b, o) << 8) | byte(b, o + 1);
 export const be32 = (b: Uint8Array, o: number): number => ((byte(b, o) << 24) | (byte(b, o + 1) << 16) | (byte(b, o + 2) << 8) | byte(b, o + 3)) >>> 0;
 const le16 = (b: Uint8Array, o: number): number => byte(b, o) | (byte(b, o + 1) << 8);
 const le24 = (b: Uint8Array, o: number): number => le16(b, o) | (byte(b, o + 2) << 16);
 export const le32 = (b: Uint8Array, o: number): number => (le24(b, o) | (byte(b, o + 3) << 24)) >>> 0;
 
 /** The bytes at `offset` as Latin-1 text (chunk types, signatures). */
-function ascii(b: Uint8Array, offset: number, length: number): string {
+export function ascii(b: Uint8Array, offset: number, length: number): string {
   return String.fromCharCode(...b.subarray(offset, offset + length));
 }
 
@@ -44,7 +44,7 @@ export function hasAt(b: Uint8Array, offset: number, text: string): boolean {
   return true;
 }
 
-const PNG_SIGNATURE = '\x89PNG\r\n\x1a\n';
+export const PNG_SIGNATURE = '\x89PNG\r\n\x1a\n';
 
 // ---- Container walkers --------------------------------------------------------------------------
 
@@ -84,8 +84,8 @@ export interface JpegSegment {
   readonly end: number;
 }
 
-const isStandalone = (m: number): boolean => m === 0x01 || (m >= 0xd0 && m <= 0xd8);
-const isSof = (m: number): boolean => m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc;
+export const isStandalone = (m: number): boolean => m === 0x01 || (m >= 0xd0 && m <= 0xd8);
+export const isSof = (m: number): boolean => m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc;
 
 /**
  * The segments after SOI, up to and including the first SOS (start of scan). `complete` says

@@ -11,7 +11,8 @@ export type { Progress } from './providers/types';
 export { setTranslator, type Translator } from './l10n';
 /** The gallery index's rules and the embedded records (the gallery store reads images' records). */
 export * from './gallery';
-export { readRecord, type GenerationRecord } from './metadata';
+export { readRecord, readRecordFrom, RECORD_MAX_BYTES, type ByteSource, type GenerationRecord } from './metadata';
+export { openFileSource, type FileSource } from './fileSource';
 /**
  * The pieces of zod (mini) the host's boundary schemas use (the generator panel's messages), so
  * dist/extension.js need not bundle zod. A named subset: the whole namespace would pull in zod's locales.

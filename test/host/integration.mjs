@@ -85,7 +85,7 @@ async function main() {
         trust: Boolean(run.trust),
         ...(run.locale ? { locale: run.locale } : {}),
         timeout: 900,
-        env: { FLUX_FAKE_API: api.url, FLUX_SUITE: run.suite, FLUX_TEST_KEY: canary },
+        env: { FLUX_FAKE_API: api.url, FLUX_SUITE: run.suite, FLUX_TEST_KEY: canary, ...(process.env.FLUX_GREP ? { FLUX_GREP: process.env.FLUX_GREP } : {}) },
         onLog: (line) => {
           if (line.includes(canary)) leaks.push(`suite output: ${line.replaceAll(canary, '<canary>')}`);
           process.stdout.write(line + '\n');

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GalleryApi } from '../../src/host/gallery/store';
+import * as crafted from '../crafted/images';
 import { api, closeAll, fake, generateFromSelection, imageAt, messageCount, messagesSince, openAndSelect, useFakeApi, waitFor, workspaceUri } from './util';
 
 async function gallery(): Promise<GalleryApi> {
@@ -149,6 +150,31 @@ suite('gallery', () => {
     assert.match((await messagesSince(since)).map((m) => m.message).join('\n'), /Added 1 image to the gallery/);
     const again = await vscode.commands.executeCommand<{ added: number }>('fluxStudio.rebuildGallery');
     assert.equal(again.added, 0, 'already there');
+  });
+
+  test('a crafted PNG whose record inflates past 2 GB is skipped by Rebuild and by the automatic rebuild; the host lives on', async () => {
+    const original = await generateOne('a copper kettle');
+    const folder = vscode.Uri.joinPath(original, '..');
+    // What a cloned repository can hold: 2.1 MB that inflates to 2.1 GB (this ended the extension host).
+    const bomb = vscode.Uri.joinPath(folder, 'crafted-bomb.png');
+    fs.writeFileSync(bomb.fsPath, crafted.pngBomb(2100));
+    const copy = vscode.Uri.joinPath(folder, 'copied-beside-bomb.png');
+    await vscode.workspace.fs.copy(original, copy, { overwrite: true });
+    const result = await vscode.commands.executeCommand<{ added: number; scanned: number }>('fluxStudio.rebuildGallery');
+    assert.equal(result.added, 1, JSON.stringify(result));
+    assert.ok(await entryFor(copy), 'the honest copy is added');
+    assert.equal(await entryFor(bomb), undefined, 'the crafted file is not');
+    // The automatic rebuild after a damaged index meets the same file, with no command run.
+    const g = await gallery();
+    const since = await messageCount();
+    fs.writeFileSync(g.indexFile!, '{"format":');
+    await g.reload();
+    await waitFor('the message about the damaged index', async () => (await messagesSince(since)).find((m) => /gallery index is not valid JSON/.test(m.message)));
+    await waitFor('the copy to be found again', async () => (await entryFor(copy)) ?? undefined);
+    assert.equal(await entryFor(bomb), undefined);
+    // Still the same extension host, answering.
+    assert.ok((await vscode.commands.executeCommand<unknown[]>('fluxStudio.rebuildGallery')) !== undefined);
+    fs.rmSync(bomb.fsPath);
   });
 
   test('Regenerate makes the image again beside it with the same seed; Vary with a new seed', async () => {

@@ -17,7 +17,7 @@ export function run(): Promise<void> {
   const which = process.env.FLUX_SUITE ?? 'main';
   const files = SUITES[which];
   if (!files) return Promise.reject(new Error(`unknown FLUX_SUITE ${which}`));
-  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: 'spec' });
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: 'spec', ...(process.env.FLUX_GREP ? { grep: process.env.FLUX_GREP } : {}) });
   for (const f of files) mocha.addFile(path.join(__dirname, f));
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));

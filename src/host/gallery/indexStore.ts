@@ -14,6 +14,7 @@ import { promises as fsp, watch, watchFile, unwatchFile, type FSWatcher } from '
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GalleryEntry, GalleryIndex } from '../../core/gallery';
+import type { GenerationRecord } from '../../core/metadata';
 import type { Logger } from '../../core/log';
 import { loadCore } from '../core';
 import type { Ui } from '../ui';
@@ -23,7 +24,7 @@ import type { DeleteOutcome, GalleryApi, RebuildResult } from './store';
 /** Image files the gallery can hold and "Rebuild gallery from files" looks for. */
 export const IMAGE_GLOB = '**/*.{png,jpg,jpeg,webp,PNG,JPG,JPEG,WEBP}';
 const SCAN_EXCLUDE = '**/node_modules/**';
-/** Larger files are skipped by the scan (generated images are a few MB). */
+/** Files on other file systems than the local disk are read whole by the scan: larger ones are skipped (generated images are a few MB). */
 const SCAN_MAX_BYTES = 64 * 1024 * 1024;
 
 /** Deleting to the trash failed while the file is still there (no trash on this file system). */
@@ -333,20 +334,17 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
     await pool(uris, 4, async (uri) => {
       if (token?.isCancellationRequested) return;
       try {
-        const st = await vscode.workspace.fs.stat(uri);
-        if (st.size <= SCAN_MAX_BYTES) {
-          const bytes = await vscode.workspace.fs.readFile(uri);
-          const record = core.readRecord(bytes);
-          if (record) {
-            withRecord++;
-            const key = uri.toString();
-            if (!known.has(key)) {
-              known.add(key);
-              let entry = core.entryFromRecord(record, key, bytes.length);
-              // Removed from the gallery before: asking again brings it back, under a new id.
-              if (Object.prototype.hasOwnProperty.call(this.index.tombstones, entry.id)) entry = { ...entry, id: `${entry.id}-${Date.now().toString(36)}` };
-              found.push(entry);
-            }
+        const found1 = await this.recordOf(uri);
+        if (found1) {
+          const { record, size } = found1;
+          withRecord++;
+          const key = uri.toString();
+          if (!known.has(key)) {
+            known.add(key);
+            let entry = core.entryFromRecord(record, key, size);
+            // Removed from the gallery before: asking again brings it back, under a new id.
+            if (Object.prototype.hasOwnProperty.call(this.index.tombstones, entry.id)) entry = { ...entry, id: `${entry.id}-${Date.now().toString(36)}` };
+            found.push(entry);
           }
         }
       } catch (e) {
@@ -362,6 +360,30 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
     }
     this.logger.info(`Gallery: scanned ${plural(uris.length, 'image')}, ${withRecord} with a record, ${found.length} added${cancelled ? ' (cancelled)' : ''}.`);
     return { scanned: uris.length, withRecord, added: found.length, cancelled };
+  }
+
+  /**
+   * The record embedded in a workspace image, read without reading the image: a local file is read
+   * piece by piece (its headers and the record, bounded whatever the file claims); a file on another
+   * file system, which can only be read whole, only up to SCAN_MAX_BYTES.
+   */
+  private async recordOf(uri: vscode.Uri): Promise<{ record: GenerationRecord; size: number } | undefined> {
+    const core = loadCore();
+    if (uri.scheme === 'file') {
+      const source = await core.openFileSource(uri.fsPath);
+      try {
+        const record = await core.readRecordFrom(source);
+        return record && { record, size: source.size };
+      } finally {
+        await source.close();
+      }
+    }
+    const st = await vscode.workspace.fs.stat(uri);
+    if (st.type !== vscode.FileType.File || st.size > SCAN_MAX_BYTES) return undefined;
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    await new Promise((resolve) => setImmediate(resolve)); // the parse is bounded; let others run first
+    const record = core.readRecord(bytes.subarray(0, SCAN_MAX_BYTES));
+    return record && { record, size: bytes.length };
   }
 
   // ---- Missing files --------------------------------------------------------------------------
