@@ -15,6 +15,7 @@
  *   cannot make hard links, goes through workspace.fs: a temporary file and a rename that refuses
  *   to overwrite.
  */
+import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import { uniqueName } from '../core/naming';
@@ -112,7 +113,8 @@ export async function saveAll(folder: vscode.Uri, images: readonly ToSave[], isC
     };
     const names: string[] = [];
     for (const img of images) names.push(await pick(img));
-    const stamp = `${process.pid}-${Date.now().toString(36)}`;
+    // Unique per call, not per millisecond: two saves at once must never share a temporary name.
+    const stamp = `${process.pid}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     await Promise.all(
       images.map(async (img, i) => {
         let name = names[i]!;

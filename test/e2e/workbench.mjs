@@ -53,19 +53,28 @@ export async function startWorkbench(opts = {}) {
   const workspace = path.join(tmp, 'ws');
   fs.cpSync(path.join(ROOT, 'test', 'fixtures', fixture), workspace, { recursive: true });
   const userDataDir = path.join(tmp, 'user-data');
+  /** An error of the canary search: it must fail the run, not vanish among best-effort cleanups. */
+  let searchFailed;
   const cleanups = [
     () => fs.rmSync(tmp, { recursive: true, force: true }),
     // VS Code's state, logs and the workspace must not hold the key (checked before they go).
-    () => reportCanaryIn([userDataDir, workspace], 'end-to-end files'),
+    () => {
+      try {
+        if (fs.existsSync(userDataDir)) reportCanaryIn([userDataDir, workspace], 'end-to-end files');
+      } catch (e) {
+        searchFailed = e;
+      }
+    },
   ];
   const stop = async () => {
     for (const c of cleanups.splice(0).reverse()) {
       try {
         await c();
       } catch {
-        /* best effort */
+        /* best effort: stopping servers and browsers that may already be gone */
       }
     }
+    if (searchFailed) throw searchFailed;
   };
   try {
     const api = await startFakeApi();

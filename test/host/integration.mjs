@@ -49,6 +49,19 @@ export function filesContaining(dir, needle) {
   return hits;
 }
 
+/** The lines of the extension's own log files (its LogOutputChannel) under VS Code's state folder. */
+export function extensionLogLines(userDataDir) {
+  const lines = [];
+  const walk = (p) => {
+    const st = fs.lstatSync(p, { throwIfNoEntry: false });
+    if (!st || st.isSymbolicLink()) return;
+    if (st.isDirectory()) for (const f of fs.readdirSync(p)) walk(path.join(p, f));
+    else if (/Flux Image Studio\.log$/.test(p)) lines.push(...fs.readFileSync(p, 'utf8').split('\n'));
+  };
+  walk(path.join(userDataDir, 'logs'));
+  return lines;
+}
+
 function copyFixture(name) {
   const dest = fs.mkdtempSync(path.join(os.tmpdir(), `flux-it-${name}-`));
   fs.cpSync(path.join(root, 'test', 'fixtures', name), dest, { recursive: true });
@@ -72,6 +85,11 @@ async function main() {
   // A canary API key: the suite runs with it, and it must not appear in any output, log, setting,
   // saved file or embedded record.
   const canary = `canary${randomBytes(12).toString('hex')}`;
+  // Given to the suite in a file outside everything searched: VS Code at trace level logs its
+  // environment, so a key in an environment variable would be found in VS Code's own log.
+  const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-it-key-'));
+  const keyFile = path.join(keyDir, 'key');
+  fs.writeFileSync(keyFile, canary, { mode: 0o600 });
   const leaks = [];
   let failed = 0;
   try {
@@ -85,12 +103,17 @@ async function main() {
         trust: Boolean(run.trust),
         ...(run.locale ? { locale: run.locale } : {}),
         timeout: 900,
-        env: { FLUX_FAKE_API: api.url, FLUX_SUITE: run.suite, FLUX_TEST_KEY: canary, ...(process.env.FLUX_GREP ? { FLUX_GREP: process.env.FLUX_GREP } : {}) },
+        env: { FLUX_FAKE_API: api.url, FLUX_SUITE: run.suite, FLUX_TEST_KEY_FILE: keyFile, ...(process.env.FLUX_GREP ? { FLUX_GREP: process.env.FLUX_GREP } : {}) },
         onLog: (line) => {
           if (line.includes(canary)) leaks.push(`suite output: ${line.replaceAll(canary, '<canary>')}`);
           process.stdout.write(line + '\n');
         },
+        // Every log line at every level is written to disk, where the search below looks for the key.
+        logLevel: 'flux-image-studio.flux-image-studio:trace',
         beforeCleanup: ({ userDataDir }) => {
+          if (process.env.FLUX_DEBUG_LOGS) fs.cpSync(path.join(userDataDir, 'logs'), process.env.FLUX_DEBUG_LOGS, { recursive: true });
+          const lower = extensionLogLines(userDataDir).filter((l) => /\[(trace|debug)\]/.test(l)).length;
+          if (!lower) leaks.push('the extension log on disk has no trace or debug lines: the search would miss a key logged at those levels');
           for (const f of filesContaining(userDataDir, canary)) leaks.push(`VS Code state: ${path.relative(userDataDir, f)}`);
           const ws = workspace.endsWith('.code-workspace') ? path.dirname(workspace) : workspace;
           for (const f of filesContaining(ws, canary)) leaks.push(`workspace: ${path.relative(ws, f)}`);
@@ -104,6 +127,7 @@ async function main() {
     }
   } finally {
     api.stop();
+    fs.rmSync(keyDir, { recursive: true, force: true });
   }
   if (leaks.length) {
     failed++;

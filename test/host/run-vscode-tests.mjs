@@ -35,6 +35,8 @@ const MARKETPLACE_NOISE = /open-vsx\.org/;
  * @param {boolean} [opts.trust=false]           keep workspace trust on (for untrusted-workspace tests)
  * @param {string} [opts.locale]                 VS Code's display language (a language pack for it is
  *        installed first, see ./language-pack.mjs); default English
+ * @param {string} [opts.logLevel]             the workbench's log level: `trace`, or `publisher.name:trace` for one
+ *        extension's log (every line it logs is then written to disk)
  * @param {Record<string,string>} [opts.env]     extra environment for code-server and so the extension host
  * @param {boolean} [opts.verbose=false]         also print code-server's output and the browser console
  * @param {AbortSignal} [opts.signal]            aborting stops everything and rejects
@@ -49,6 +51,7 @@ export async function runVSCodeTests({
   timeout = 600,
   trust = false,
   locale,
+  logLevel,
   env = {},
   verbose = false,
   signal,
@@ -129,7 +132,7 @@ export async function runVSCodeTests({
         });
         await page.exposeFunction('codeAutomationExit', (code) => resolve(Number(code)));
 
-        await page.goto(workbenchUrl(server, { extensionDir, testsPath, workspacePath, isWorkspaceFile }));
+        await page.goto(workbenchUrl(server, { extensionDir, testsPath, workspacePath, isWorkspaceFile, logLevel }));
       })().catch(reject);
     });
     return await outcome;
@@ -148,13 +151,15 @@ export async function runVSCodeTests({
 }
 
 /** The workbench URL that opens the workspace and runs the suite in the server's extension host. */
-function workbenchUrl(server, { extensionDir, testsPath, workspacePath, isWorkspaceFile }) {
+function workbenchUrl(server, { extensionDir, testsPath, workspacePath, isWorkspaceFile, logLevel }) {
   // vscode-remote:// URIs put the extension and its tests on the server, in its Node extension host.
   const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p.split('/').map(encodeURIComponent).join('/')}`;
   const payload = [
     ['extensionDevelopmentPath', remote(extensionDir)],
     ['extensionTestsPath', remote(testsPath)],
     ['skipWelcome', 'true'],
+    // The web workbench's `--log`: a level, or `publisher.name:level` for one extension's log.
+    ...(logLevel ? [['logLevel', logLevel]] : []),
   ];
   const query = new URLSearchParams({
     [isWorkspaceFile ? 'workspace' : 'folder']: workspacePath,

@@ -179,6 +179,7 @@ suite('gallery', () => {
 
   test('Regenerate makes the image again beside it with the same seed; Vary with a new seed', async () => {
     const original = await generateOne('a teapot on a shelf');
+    const originalBytes = fs.readFileSync(original.fsPath);
     const o = (await entryFor(original))!;
     await vscode.commands.executeCommand('fluxStudio.gallery.regenerate', { webview: 'fluxStudio.gallery', webviewSection: 'image', entryId: o.id });
     const [again] = await (await gallery()).entries();
@@ -187,6 +188,8 @@ suite('gallery', () => {
     assert.equal(again!.seed, o.seed);
     assert.equal(again!.size, o.size);
     assert.equal(path.posix.dirname(vscode.Uri.parse(again!.uri).path), path.posix.dirname(original.path), 'saved beside the original');
+    assert.notEqual(again!.uri, original.toString(), 'under a name of its own');
+    assert.deepEqual(fs.readFileSync(original.fsPath), originalBytes, 'the original image is untouched, byte for byte');
     await vscode.commands.executeCommand('fluxStudio.gallery.vary', { webview: 'fluxStudio.gallery', webviewSection: 'image', entryId: o.id });
     const [varied] = await (await gallery()).entries();
     assert.notEqual(varied!.id, again!.id);

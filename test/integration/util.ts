@@ -1,5 +1,6 @@
 /** Helpers for the tests that run inside VS Code's extension host. */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { FluxStudioApi } from '../../src/extension';
 import { sniffImage } from '../../src/core/image';
@@ -8,7 +9,8 @@ import { readRecord } from '../../src/core/metadata';
 export const FAKE = process.env.FLUX_FAKE_API ?? '';
 export const EXTENSION_ID = 'flux-image-studio.flux-image-studio';
 /** The key the suite runs with: a canary the launcher then looks for everywhere it must not be. */
-export const TEST_KEY = process.env.FLUX_TEST_KEY || 'test-key';
+// Read from a file, not the environment: VS Code at trace level logs its environment to disk.
+export const TEST_KEY = process.env.FLUX_TEST_KEY_FILE ? fs.readFileSync(process.env.FLUX_TEST_KEY_FILE, 'utf8').trim() : process.env.FLUX_TEST_KEY || 'test-key';
 
 export async function api(): Promise<FluxStudioApi> {
   const ext = vscode.extensions.getExtension<FluxStudioApi>(EXTENSION_ID);

@@ -13,7 +13,7 @@ import { startFakeApi, type FakeApi, type RecordedRequest } from '../fake-api/se
 import { generate, type EngineOptions, type GenerationResult } from '../../src/core/engine';
 import { FluxError, type FluxErrorKind } from '../../src/core/errors';
 import { HttpClient, type RetryPolicy } from '../../src/core/http';
-import type { Logger } from '../../src/core/log';
+import { testLogger } from './testLogger';
 import { readRecord } from '../../src/core/metadata';
 import type { Progress } from '../../src/core/providers/types';
 
@@ -91,11 +91,7 @@ function expectError(e: FluxError, kind: FluxErrorKind, retryable: boolean, word
   assert.doesNotMatch(e.message, new RegExp(KEY), 'the key never appears in a message');
 }
 
-function captureLogger(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const put = (level: string) => (m: string) => void lines.push(`${level} ${m}`);
-  return { logger: { trace: put('trace'), debug: put('debug'), info: put('info'), warn: put('warn'), error: put('error') }, lines };
-}
+const captureLogger = testLogger;
 
 /** Submit-phase requests (AIML generations or apiframe submits) for one prompt. */
 const submitsOf = (prompt: string): RecordedRequest[] =>
@@ -573,6 +569,13 @@ describe('faults become one typed FluxError with a useful message', () => {
     const took = performance.now() - t0;
     expectError(e, 'bad-response', false, [/more than 2\.0 MB/, /limit/]);
     assert.ok(took < 3000, `stopped reading early (${Math.round(took)} ms)`);
+  });
+
+  test('a body without a length only a little over maxImageBytes is refused too (the cap is the limit, not a multiple of it)', async () => {
+    // 3 MB: the real image, then filler. Read whole, it would pass as an image with trailing bytes.
+    fake.queueFaults({ kind: 'oversized', declareBytes: null, streamBytes: 3 * 1024 * 1024 });
+    const e = await failure(aiml('a body a little too long'), { maxImageBytes: 2 * 1024 * 1024 });
+    expectError(e, 'bad-response', false, [/more than 2\.0 MB/, /limit/]);
   });
 
   test('a redirect chain of 3 is followed; of 4 is refused', async () => {

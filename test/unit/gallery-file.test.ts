@@ -69,6 +69,36 @@ await file.writeAtomic(g.serializeIndex(next), { beforeRename: () => { process.k
   assert.deepEqual(readdirSync(dir).sort(), [INDEX_NAME]);
 });
 
+test('killed at each step of an index write (every file-system call, writes cut in half): the old index or the new one, never a mix', async () => {
+  const old = serializeIndex(addEntries({ entries: [], tombstones: {} }, [entry('old-1', 1), entry('old-2', 2)]));
+  const next = serializeIndex(addEntries({ entries: [], tombstones: {} }, [entry('new-1', 3), entry('old-1', 1), entry('old-2', 2)]));
+  const outcomes: string[] = [];
+  for (let at = 1; at <= 40; at++) {
+    const dir = tmp();
+    writeFileSync(path.join(dir, INDEX_NAME), old);
+    const r = await child(
+      dir,
+      `const crash = await import(${JSON.stringify(path.join(ROOT, 'test/unit/crash.ts'))});
+const ready = crash.armed();
+crash.armCrash(${at});
+await ready;
+await file.writeAtomic(${JSON.stringify(next)});`,
+    );
+    const now = readFileSync(path.join(dir, INDEX_NAME), 'utf8');
+    const which = now === old ? 'old' : now === next ? 'new' : 'MIX';
+    outcomes.push(`${at}:${r.signal ? 'killed' : 'done'}:${which}`);
+    assert.notEqual(which, 'MIX', `killed at call ${at}: the index is neither the old nor the new one (${now.length} bytes)\n${outcomes.join(' ')}`);
+    if (!r.signal) {
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(which, 'new', 'a write that ran to its end left the new index');
+      break;
+    }
+  }
+  const killed = outcomes.filter((o) => o.includes(':killed:'));
+  assert.ok(killed.length >= 4, `every step was tried: ${outcomes.join(' ')}`);
+  assert.ok(outcomes.at(-1)?.includes(':done:new'), `and finally a write that completed: ${outcomes.join(' ')}`);
+});
+
 test('a write that fails before the rename (disk full, say) removes its temporary file and keeps the old index', async () => {
   const dir = tmp();
   const file = new IndexFile(dir, codec);

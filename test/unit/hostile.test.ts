@@ -14,7 +14,7 @@ import { generate, type EngineOptions, type GenerationResult } from '../../src/c
 import { FluxError, type FluxErrorKind } from '../../src/core/errors';
 import { checkImageUrl } from '../../src/core/download';
 import { HttpClient, type RetryPolicy } from '../../src/core/http';
-import type { Logger } from '../../src/core/log';
+import { testLogger } from './testLogger';
 
 // The canary from test/host/canary.mjs when run by `npm run test:unit`: it must never be printed.
 const KEY = process.env.FLUX_TEST_KEY ?? 'hostile-test-key-0123456789';
@@ -101,11 +101,7 @@ function provider(answer: unknown, images: Handler = (_req, res) => res.writeHea
 
 // ---- Engine helpers ---------------------------------------------------------------------------------
 
-function capture(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const put = (level: string) => (m: string) => void lines.push(`${level} ${m}`);
-  return { logger: { trace: put('trace'), debug: put('debug'), info: put('info'), warn: put('warn'), error: put('error') }, lines };
-}
+const capture = testLogger;
 
 const options = (extra: Partial<EngineOptions> = {}): EngineOptions => ({ http: client, logger: capture().logger, baseUrl: base, apiKey: KEY, retry: FAST, ...extra });
 
