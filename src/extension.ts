@@ -1,27 +1,39 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './host/commands';
-import { translateCore } from './host/core';
-import { Services } from './host/services';
+import type { GalleryApi } from './host/gallery/api';
+import { loadedMain, main } from './host/lazy';
+import { Shell } from './host/shell';
 import { createStatusBar } from './host/statusBar';
-import { trackKeys } from './host/walkthrough';
-import type { GalleryApi } from './host/gallery/store';
 import type { Shown } from './host/ui';
+import { trackKeys } from './host/walkthrough';
 import { registerGallery } from './webview/gallery/provider';
 import { registerGenerator } from './webview/generator/provider';
 
 /** What the extension exports: the messages it has shown (read by its integration tests). */
 export interface FluxStudioApi {
   readonly messages: () => readonly Shown[];
-  /** The gallery index (its integration tests). */
+  /** The gallery index (its integration tests); reading it loads the main bundle. */
   readonly gallery: GalleryApi;
 }
 
-/** Wires the services and registers everything; nothing heavy runs here. */
+/** Wires the shell and registers everything; nothing heavy runs here (see src/main.ts). */
 export function activate(context: vscode.ExtensionContext): FluxStudioApi {
-  translateCore();
-  const services = new Services(context);
-  context.subscriptions.push(services, ...registerCommands(services), ...registerGenerator(services), ...registerGallery(services), createStatusBar(), trackKeys(services.keys));
-  return { messages: () => services.ui.shown, gallery: services.gallery };
+  const shell = new Shell(context);
+  context.subscriptions.push(
+    shell,
+    ...registerCommands(shell),
+    ...registerGenerator(shell),
+    ...registerGallery(shell),
+    createStatusBar(),
+    trackKeys(shell.keys),
+    { dispose: () => loadedMain()?.dispose() },
+  );
+  return {
+    messages: () => shell.ui.shown,
+    get gallery() {
+      return main(shell).gallery;
+    },
+  };
 }
 
 export function deactivate(): void {}

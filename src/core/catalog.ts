@@ -7,7 +7,9 @@
  */
 import { t } from './l10n';
 
-export type ProviderId = 'aimlapi' | 'apiframe';
+/** Every provider, in the order the pickers show them: the one list the rest reads. */
+export const PROVIDER_IDS = ['aimlapi', 'apiframe'] as const;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
 export type OutputFormat = 'jpeg' | 'png' | 'webp';
 
 export interface ProviderInfo {

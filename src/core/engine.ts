@@ -64,8 +64,12 @@ export function validOrThrow(input: unknown): ValidRequest {
 }
 
 /** Generate, download and verify; throws one FluxError on any failure, leaving nothing behind. */
-export async function generate(input: unknown, opts: EngineOptions): Promise<GenerationResult> {
-  const checked = validOrThrow(input);
+export function generate(input: unknown, opts: EngineOptions): Promise<GenerationResult> {
+  return generateValid(validOrThrow(input), opts);
+}
+
+/** `generate` for a request already checked by `validateRequest` (the host's pre-flight): not checked again. */
+export async function generateValid(checked: ValidRequest, opts: EngineOptions): Promise<GenerationResult> {
   const provider = checked.model.provider;
   const info = PROVIDERS[provider];
   throwIfAborted(opts.signal, provider);

@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
+import { PROVIDER_IDS } from './catalog';
 import { t } from './l10n';
 import type { GenerationRecord } from './metadata';
 
@@ -19,7 +20,7 @@ export const GalleryEntrySchema = z.object({
   /** The image's location: its URI as a string (file:, vscode-remote:, ...). */
   uri: z.string().check(z.minLength(1)),
   prompt: z.string(),
-  provider: z.enum(['aimlapi', 'apiframe']),
+  provider: z.enum(PROVIDER_IDS),
   /** The provider's model id. */
   model: z.string(),
   /** The catalog key `provider:id`. */

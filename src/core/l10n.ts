@@ -1,10 +1,8 @@
 /**
  * The engine's sentences in the user's language, without `vscode`: `t('Width {0} is …', value)`
  * formats the English message by default; the extension host plugs in `vscode.l10n.t`
- * (src/host/core.ts) and a webview page a translator over the bundle it was given.
- *
- * The translator is kept on `globalThis`: every bundle that carries a copy of this module (the
- * extension, the engine, the gallery and generator bundles, a page) then uses the one that was set.
+ * (src/host/shell.ts) and a webview page a translator over the bundle it was given. The extension's
+ * two bundles share this one module (see esbuild.mjs), so one translator serves both.
  * Messages are the English text itself, with `{0}`, `{1}`… where the arguments go (as in
  * l10n/bundle.l10n.json); the unit test test/unit/l10n.test.ts checks every one is translated.
  */
@@ -12,8 +10,7 @@
 export type L10nArg = string | number | boolean;
 export type Translator = (message: string, args: readonly L10nArg[]) => string;
 
-const SLOT = Symbol.for('flux-image-studio.l10n');
-type Holder = { [SLOT]?: Translator };
+let translator: Translator | undefined;
 
 /** Put the arguments into `{0}`, `{1}`…; a placeholder without an argument stays as it is. */
 export function format(message: string, args: readonly L10nArg[]): string {
@@ -23,8 +20,7 @@ export function format(message: string, args: readonly L10nArg[]): string {
 
 /** The message in the user's language, its `{n}` filled with `args`. */
 export function t(message: string, ...args: L10nArg[]): string {
-  const translate = (globalThis as Holder)[SLOT];
-  return translate ? translate(message, args) : format(message, args);
+  return translator ? translator(message, args) : format(message, args);
 }
 
 /**
@@ -41,9 +37,8 @@ export function orList(items: readonly string[]): string {
 }
 
 /** Use `translator` from now on (undefined: English again). */
-export function setTranslator(translator: Translator | undefined): void {
-  if (translator) (globalThis as Holder)[SLOT] = translator;
-  else delete (globalThis as Holder)[SLOT];
+export function setTranslator(next: Translator | undefined): void {
+  translator = next;
 }
 
 /** A translator over a bundle of messages (English message → translation), as a page gets it. */

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import * as z from 'zod/mini';
+import { PROVIDER_IDS } from './catalog';
 import {
   ascii,
   be16,
@@ -30,7 +31,7 @@ export const GenerationRecordSchema = z.object({
   v: z.literal(1),
   app: z.literal(RECORD_APP),
   prompt: z.string(),
-  provider: z.enum(['aimlapi', 'apiframe']),
+  provider: z.enum(PROVIDER_IDS),
   /** The provider's model id. */
   model: z.string(),
   /** Catalog key `provider:id`. */

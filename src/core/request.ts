@@ -295,3 +295,8 @@ export function validateRequest(input: unknown): Validation {
     value: { model, prompt, size, numImages, outputFormat, params, ...(req.seed === undefined ? {} : { seed: req.seed }) },
   };
 }
+
+/** Whether `model` can make `size` (`WIDTHxHEIGHT`, a preset or `W:H`): the default-size check. */
+export function sizeFits(model: ModelEntry, size: string): boolean {
+  return validateRequest({ model: model.key, prompt: 'x', size }).ok;
+}

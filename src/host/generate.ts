@@ -7,18 +7,19 @@ import { homedir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findModel, formatSize, keyName, type ModelEntry, type ProviderId } from '../core/catalog';
-import { altText, checkLinkTemplate } from '../core/links';
-import { checkFileNamePattern, renderBaseName } from '../core/naming';
-import type { GenerationRequest } from '../core/request';
-import { firstTimeActions, openWalkthrough } from './walkthrough';
-import { Anchor } from './anchor';
-import { loadCore } from './core';
-import { checkRealLocation, resolveDestination } from './destination';
-import { execute, insertLinks, languageOf, showFailure, withNotification, type Target } from './generation';
+import { altText } from '../core/links';
+import { renderBaseName } from '../core/naming';
+import { sizeFits, type GenerationRequest } from '../core/request';
+import { COMMANDS } from '../ids';
+import { run } from './generation/execute';
+import { preflight, type Questions } from './generation/preflight';
+import { describeRefusal, notifyFailure } from './generation/present';
 import { setApiKeyCommand } from './keys';
+import { Anchor, insertLinks, isOpen, linkText, reportInserted } from './links';
 import { pickModel, pickSize } from './pickers';
-import { readSettings, type Settings } from './settings';
+import { readSettings } from './settings';
 import type { Services } from './services';
+import { firstTimeActions, openWalkthrough } from './walkthrough';
 
 /** What a script or keybinding may pass to the generate commands; each field skips its question. */
 export interface GenerateArgs {
@@ -88,6 +89,28 @@ export async function ensureKey(s: Services, provider: ProviderId, model: ModelE
 }
 
 /**
+ * The questions the commands ask during pre-flight: which workspace folder (with several and no
+ * document), where to save (a save dialog, its file name used for the image), and the key (a
+ * warning with "Set API Key" that carries on once it is set).
+ */
+export function commandQuestions(s: Services, prompt: string, model: ModelEntry): Questions {
+  return {
+    workspaceFolder: () => vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Which workspace folder should the image be saved in?'), ignoreFocusOut: true }),
+    saveLocation: async (ext) => {
+      const pattern = readSettings().fileNamePattern;
+      const where = await vscode.window.showSaveDialog({
+        title: vscode.l10n.t('Flux: Save the generated image'),
+        saveLabel: vscode.l10n.t('Save Image'),
+        defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()), `${renderBaseName(pattern, { prompt, model: model.id, date: new Date(), index: 1 })}.${ext}`),
+        filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'webp'] },
+      });
+      return where && { folder: vscode.Uri.joinPath(where, '..'), baseName: path.posix.basename(where.path).replace(/\.(png|jpe?g|webp)$/i, '') };
+    },
+    key: (provider, m) => ensureKey(s, provider, m),
+  };
+}
+
+/**
  * Run one generation. Resolves with the saved files (empty when cancelled or failed: failures are
  * shown to the user, never thrown); rejects only on a programming error.
  */
@@ -141,15 +164,13 @@ async function generateAt(s: Services, mode: 'ask' | 'selection', rawArgs: unkno
   } else {
     size = args.size;
   }
-  const core = loadCore();
   if (size === undefined && settings.defaultSize) {
-    const fits = core.validateRequest({ model: model.key, prompt: 'x', size: settings.defaultSize }).ok;
-    if (fits) size = settings.defaultSize;
+    if (sizeFits(model, settings.defaultSize)) size = settings.defaultSize;
     else void s.ui.info(vscode.l10n.t('{0} cannot make the default size {1}; using its own default, {2}.', model.label, settings.defaultSize, formatSize(model.size.default)));
   }
   const format = args.outputFormat ?? (settings.outputFormat !== 'auto' && model.formats.includes(settings.outputFormat) ? settings.outputFormat : undefined);
 
-  // 3. Everything that can be checked before spending credits.
+  // 3. Everything that can be checked before spending credits, and the questions it needs.
   const request: GenerationRequest = {
     model: model.key,
     prompt,
@@ -159,92 +180,30 @@ async function generateAt(s: Services, mode: 'ask' | 'selection', rawArgs: unkno
     ...(format ? { outputFormat: format } : {}),
     ...(args.params ? { params: args.params } : {}),
   };
-  const checked = core.validateRequest(request);
-  if (!checked.ok) {
-    void s.ui.error(checked.problems.map((p) => p.message).join(' '));
-    return [];
-  }
-  const patternProblem = checkFileNamePattern(settings.fileNamePattern);
-  if (patternProblem) {
-    void s.ui.error(vscode.l10n.t('{0} Change {1}.', patternProblem, 'fluxStudio.fileNamePattern'));
-    return [];
-  }
   const document = editor?.document;
-  const languageId = document ? languageOf(document) : 'markdown';
-  const userTemplate = settings.linkTemplates[languageId];
-  const templateProblem = userTemplate !== undefined ? checkLinkTemplate(userTemplate) : undefined;
-  if (templateProblem) {
-    void s.ui.error(vscode.l10n.t('{0} Change the "{1}" entry of {2}.', templateProblem, languageId, 'fluxStudio.linkTemplates'));
+  const checked = await preflight({ request, ...(document ? { document, linksInto: document } : {}) }, commandQuestions(s, prompt, model));
+  if (!checked.ok) {
+    // A missing key and a cancelled question were already answered by the user.
+    if (checked.refusal.kind !== 'noKey' && checked.refusal.kind !== 'cancelled') void s.ui.error(describeRefusal(checked.refusal).message);
     return [];
   }
+  const plan = checked.plan;
 
-  // 4. Where the images go (asked now, before anything is paid for).
-  let folderWithoutDocument: vscode.WorkspaceFolder | undefined;
-  if (!document && vscode.workspace.workspaceFolders?.length) {
-    folderWithoutDocument =
-      vscode.workspace.workspaceFolders.length === 1
-        ? vscode.workspace.workspaceFolders[0]
-        : await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Which workspace folder should the image be saved in?'), ignoreFocusOut: true });
-    if (!folderWithoutDocument) return [];
-  }
-  const dest = resolveDestination(document, settings.assetsFolder, folderWithoutDocument);
-  let folder: vscode.Uri;
-  let baseOverride: string | undefined;
-  if (dest.kind === 'refused') {
-    void s.ui.error(dest.message);
-    return [];
-  } else if (dest.kind === 'ask') {
-    const where = await vscode.window.showSaveDialog({
-      title: vscode.l10n.t('Flux: Save the generated image'),
-      saveLabel: vscode.l10n.t('Save Image'),
-      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()), `${renderBaseName(settings.fileNamePattern, { prompt, model: model.id, date: new Date(), index: 1 })}.${checked.value.outputFormat === 'jpeg' ? 'jpg' : checked.value.outputFormat}`),
-      filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'webp'] },
-    });
-    if (!where) return [];
-    folder = vscode.Uri.joinPath(where, '..');
-    baseOverride = path.posix.basename(where.path).replace(/\.(png|jpe?g|webp)$/i, '');
-  } else {
-    folder = dest.folder;
-    const escape = await checkRealLocation(dest.folder, dest.workspaceFolder, settings.assetsFolder);
-    if (escape) {
-      void s.ui.error(escape);
-      return [];
-    }
-  }
-
-  // 5. The key.
-  const apiKey = await ensureKey(s, model.provider, model);
-  if (!apiKey) return [];
-
-  const target: Target | undefined = document && anchor ? { document, anchor } : undefined;
-  return run(s, settings, checked.value.model, request, apiKey, folder, baseOverride, target, rawArgs, mode);
+  // 4. Generate; the links go in while the gallery records the images.
+  const again = { ...(typeof rawArgs === 'object' && rawArgs ? rawArgs : {}), prompt, model: model.key, ...(size ? { size } : {}) };
+  const retry = () => vscode.commands.executeCommand(mode === 'selection' ? COMMANDS.generateFromSelection : COMMANDS.generate, again);
+  const result = await run(s, plan, {
+    progress: 'notification',
+    title: `Flux: "${altText(prompt, 40)}"`,
+    alongside: async ({ files, records }) => {
+      const target = document && anchor ? anchor : undefined;
+      const wasOpen = target ? isOpen(target.uri) : false;
+      const links = files.map((f, i) => linkText(f, records[i]!, document, plan.settings));
+      const outcome = await insertLinks(links, target && { kind: 'anchor', anchor: target, position: plan.settings.insertPosition });
+      await reportInserted(s.ui, files, outcome, wasOpen);
+    },
+  });
+  if (result.ok) return result.executed.files;
+  notifyFailure(s, result.failure, retry);
+  return [];
 }
-
-async function run(
-  s: Services,
-  settings: Settings,
-  model: ModelEntry,
-  request: GenerationRequest,
-  apiKey: string,
-  folder: vscode.Uri,
-  baseOverride: string | undefined,
-  target: Target | undefined,
-  rawArgs: unknown,
-  mode: 'ask' | 'selection',
-): Promise<vscode.Uri[]> {
-  const again = { ...(typeof rawArgs === 'object' && rawArgs ? rawArgs : {}), prompt: request.prompt, model: model.key, ...(request.size ? { size: request.size } : {}) };
-  const retry = () => vscode.commands.executeCommand(mode === 'selection' ? 'fluxStudio.generateFromSelection' : 'fluxStudio.generate', again);
-  const job = s.generations.start(request.prompt, model);
-  try {
-    return await withNotification(`Flux: "${altText(request.prompt, 40)}"`, job, async () => {
-      const done = await execute(s, { settings, model, request, apiKey, folder, baseOverride }, job, (saved) => insertLinks(s, settings, saved.files, saved.records, target));
-      return done.files;
-    });
-  } catch (e) {
-    if (showFailure(s, e, folder, retry)) return [];
-    throw e;
-  } finally {
-    job.end();
-  }
-}
-

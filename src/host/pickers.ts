@@ -1,8 +1,10 @@
-/** The model and size quick picks, built from the catalog. */
+/** The model and size quick picks, built from the catalog, and "Choose Default Model and Size…". */
 import * as vscode from 'vscode';
 import { CATALOG, formatSize, PROVIDERS, type ModelEntry, type SizeChoice } from '../core/catalog';
 import { tCatalog } from '../core/l10n';
 import { checkSide, describeSizes, parseSize } from '../core/sizes';
+import type { Services } from './services';
+import { readSettings, SECTION } from './settings';
 import type { Ui } from './ui';
 
 interface ModelItem extends vscode.QuickPickItem {
@@ -77,4 +79,18 @@ export async function pickSize(ui: Ui, model: ModelEntry, current: string | unde
     ignoreFocusOut: true,
   });
   return typed ? parseSize(typed) : undefined;
+}
+
+/** "Choose Default Model and Size…": writes the two settings (user settings). */
+export async function chooseDefaults(s: Services): Promise<boolean> {
+  const settings = readSettings();
+  const model = await pickModel(s.ui, settings.defaultModel, vscode.l10n.t('Flux: Default model'));
+  if (!model) return false;
+  const size = await pickSize(s.ui, model, settings.defaultSize || undefined, vscode.l10n.t('Flux: Default size for {0}', model.label));
+  if (!size) return false;
+  const c = vscode.workspace.getConfiguration(SECTION);
+  await c.update('defaultModel', model.key, vscode.ConfigurationTarget.Global);
+  await c.update('defaultSize', formatSize(size), vscode.ConfigurationTarget.Global);
+  void s.ui.info(vscode.l10n.t('Default: {0}, {1}.', model.label, formatSize(size)));
+  return true;
 }

@@ -1,17 +1,20 @@
-/** What the commands share, made once at activation; heavy parts are made on first use. */
+/**
+ * What the main bundle's parts share, made once on first use from the activation shell: the shell's
+ * log, messages and keys, plus the HTTP client, the generations under way and the gallery.
+ */
 import * as vscode from 'vscode';
 import type { ProviderId } from '../core/catalog';
-import type { HttpClient } from '../core/http';
+import { HttpClient } from '../core/http';
 import type { Logger } from '../core/log';
-import { loadCore } from './core';
 import { GalleryStore } from './gallery/store';
-import { Generations } from './generation';
-import { ApiKeys } from './keys';
-import { channelLogger } from './logger';
+import { Generations } from './generation/registry';
+import type { ApiKeys } from './keys';
 import { baseUrl, proxySettings, readSettings, SECTION } from './settings';
-import { Ui } from './ui';
+import type { Shell } from './shell';
+import type { Ui } from './ui';
 
 export class Services implements vscode.Disposable {
+  readonly context: vscode.ExtensionContext;
   readonly log: vscode.LogOutputChannel;
   readonly logger: Logger;
   readonly ui: Ui;
@@ -23,17 +26,14 @@ export class Services implements vscode.Disposable {
   readonly gallery: GalleryStore;
   private readonly subs: vscode.Disposable[] = [];
 
-  constructor(readonly context: vscode.ExtensionContext) {
-    this.log = vscode.window.createOutputChannel('Flux Image Studio', { log: true });
-    this.logger = channelLogger(this.log);
-    // For a bug report: what runs where (seen with "Developer: Set Log Level…" at Debug).
-    this.log.debug(`Flux Image Studio ${String(context.extension.packageJSON.version)} activated in VS Code ${vscode.version} (${vscode.env.remoteName ?? 'local'}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
-    this.ui = new Ui(this.log);
-    this.keys = new ApiKeys(context.secrets);
-    this.gallery = new GalleryStore(context, this.logger, this.ui);
+  constructor(shell: Shell) {
+    this.context = shell.context;
+    this.log = shell.log;
+    this.logger = shell.logger;
+    this.ui = shell.ui;
+    this.keys = shell.keys;
+    this.gallery = new GalleryStore(this.context, this.logger, this.ui);
     this.subs.push(
-      this.log,
-      this.keys,
       this.generations,
       this.gallery,
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -48,7 +48,7 @@ export class Services implements vscode.Disposable {
     if (!this.client) {
       const proxy = proxySettings();
       const settings = readSettings();
-      this.client = new (loadCore().HttpClient)({ ...proxy, headersTimeoutMs: settings.requestTimeoutMs, logger: this.logger });
+      this.client = new HttpClient({ ...proxy, headersTimeoutMs: settings.requestTimeoutMs, logger: this.logger });
       this.log.info(`HTTP client ready${proxy.proxy ? ' (with the http.proxy setting)' : ''}${proxy.strictSSL ? '' : ', certificate checks off (http.proxyStrictSSL)'}`);
     }
     return this.client;

@@ -1,12 +1,13 @@
 /** The status bar item: the default model and size; clicking it changes them. */
 import * as vscode from 'vscode';
 import { formatSize, PROVIDERS } from '../core/catalog';
+import { COMMANDS, STATUS_ITEM } from '../ids';
 import { readSettings, SECTION } from './settings';
 
 export function createStatusBar(): vscode.Disposable {
-  const item = vscode.window.createStatusBarItem('fluxStudio.defaults', vscode.StatusBarAlignment.Right, 100);
+  const item = vscode.window.createStatusBarItem(STATUS_ITEM, vscode.StatusBarAlignment.Right, 100);
   item.name = vscode.l10n.t('Flux Image Studio: default model');
-  item.command = 'fluxStudio.chooseDefaults';
+  item.command = COMMANDS.chooseDefaults;
   const update = () => {
     const s = readSettings();
     const size = s.defaultSize || formatSize(s.defaultModel.size.default);

@@ -10,21 +10,17 @@
  */
 import * as vscode from 'vscode';
 import { PROVIDERS, type ProviderId } from '../core/catalog';
+import { CONTEXT } from '../ids';
 import type { ApiKeys } from './keys';
 
 /** `publisher.name#id`, as workbench.action.openWalkthrough wants it. */
 export const WALKTHROUGH = 'flux-image-studio.flux-image-studio#fluxStudio.getStarted';
-const KEY_CONTEXT = 'fluxStudio.hasApiKey';
+const KEY_CONTEXT = CONTEXT.hasApiKey;
 /** Whether the "missing key" message has offered the walkthrough already (globalState). */
 const OFFERED = 'fluxStudio.walkthroughOffered';
 
-/**
- * The context keys of steps done in this window (see `markDone`). This module is bundled into the
- * activation bundle and into the lazily loaded ones (a generation from the panel marks its step
- * from there), so the set lives on the global object, one for all of them.
- */
-const SHARED = Symbol.for('fluxStudio.walkthrough.done');
-const done: Set<string> = ((globalThis as { [SHARED]?: Set<string> })[SHARED] ??= new Set<string>());
+/** The context keys of steps done in this window (see `markDone`). */
+const done = new Set<string>();
 
 /**
  * Open the walkthrough. VS Code's walkthrough service starts when the page first opens, and a step
@@ -64,9 +60,9 @@ function markDone(key: string): void {
 }
 
 /** A generation saved an image: the walkthrough's second step is done. */
-export const markGenerated = () => markDone('fluxStudio.hasGenerated');
+export const markGenerated = () => markDone(CONTEXT.hasGenerated);
 /** The gallery view showed: the third step is done. */
-export const markGalleryOpened = () => markDone('fluxStudio.galleryOpened');
+export const markGalleryOpened = () => markDone(CONTEXT.galleryOpened);
 
 /**
  * The first time a key is missing, the message also offers the walkthrough ("Get Started").

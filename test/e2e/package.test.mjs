@@ -140,6 +140,6 @@ test('the content check refuses maps, sources, tests, dependencies, strays, miss
   for (const stray of ['extension/dist/extension.js.map', 'extension/src/extension.ts', 'extension/test/unit/x.test.ts', 'extension/node_modules/zod/index.js', 'extension/out/test/index.js', 'extension/media/screenshots/panel-dark.png', 'extension/esbuild.mjs', 'extension/tsconfig.json']) {
     assert.equal(vsixProblems(plus(stray), vsix.bytes).length, 1, stray);
   }
-  assert.match(vsixProblems(good.filter((e) => e.name !== 'extension/dist/flux-core.js'), vsix.bytes).join(), /missing: extension\/dist\/flux-core\.js/);
+  assert.match(vsixProblems(good.filter((e) => e.name !== 'extension/dist/main.js'), vsix.bytes).join(), /missing: extension\/dist\/main\.js/);
   assert.match(vsixProblems(good, VSIX_BUDGET_BYTES + 1).join(), /over the budget/);
 });

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { GalleryApi } from '../../src/host/gallery/store';
+import type { GalleryApi } from '../../src/host/gallery/api';
 import * as crafted from '../crafted/images';
 import { api, closeAll, fake, generateFromSelection, imageAt, messageCount, messagesSince, openAndSelect, useFakeApi, waitFor, workspaceUri } from './util';
 

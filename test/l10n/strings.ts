@@ -53,7 +53,7 @@ const SINK_ARGS: Readonly<Record<string, readonly (number | `${number}+`)[]>> = 
   side: [1],
   seedRadio: [1],
   notice: [0],
-  // Sentences handed on to be shown (src/host/run.ts, src/host/gallery/actions.ts, the panel's runs).
+  // Sentences handed on to be shown (src/host/generation/*, src/host/gallery/actions.ts, the panel's runs).
   fail: [0],
   say: [0],
   end: [1],
@@ -224,7 +224,7 @@ export const LET_BE: ReadonlyArray<{ readonly file: string; readonly text: strin
 ];
 
 /** The files of the mechanism itself, which pass a message on (`t(message)`): their calls need no literal. */
-const FORWARDERS = new Set(['src/core/l10n.ts', 'src/host/core.ts']);
+const FORWARDERS = new Set(['src/core/l10n.ts', 'src/host/shell.ts']);
 /** The catalog's labels and descriptions are shown through tCatalog() (their keys come from the catalog). */
 const CATALOG_FILE = 'src/core/catalog.ts';
 

@@ -2,7 +2,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import * as z from 'zod/mini';
 import {
   addEntries,
   entryFromRecord,
@@ -177,7 +176,7 @@ test('regenerate keeps the seed and the asked size; vary drops the seed; no size
 });
 
 test('the page\'s messages: well-formed ones pass, malformed ones are refused', () => {
-  const { toHost, itemContext } = gallerySchemas(z);
+  const { toHost, itemContext } = gallerySchemas;
   for (const m of [{ type: 'ready' }, { type: 'action', action: 'insert', id: 'abc' }, { type: 'more', id: 'abc' }, { type: 'cancel', generationId: 'g1' }, { type: 'command', command: 'rebuild' }, { type: 'imageError', id: 'abc' }]) {
     assert.ok(toHost.safeParse(m).success, JSON.stringify(m));
   }

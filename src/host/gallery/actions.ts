@@ -8,12 +8,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findModel } from '../../core/catalog';
-import type { GalleryEntry } from '../../core/gallery';
-import type { ItemAction } from '../../webview/gallery/protocol';
-import { loadCore } from '../core';
-import { linkText } from '../generation';
-import { runRequest } from '../run';
-import { readSettings } from '../settings';
+import { requestFromEntry, type GalleryEntry } from '../../core/gallery';
+import type { ItemAction } from '../../core/itemActions';
+import { COMMANDS } from '../../ids';
+import { ensureKey } from '../generate';
+import { run } from '../generation/execute';
+import { preflight } from '../generation/preflight';
+import { describeRefusal, notifyFailure } from '../generation/present';
+import { insertLinks, linkText } from '../links';
 import type { Services } from '../services';
 import { TrashUnavailableError, type GalleryIndexStore } from './indexStore';
 
@@ -21,7 +23,7 @@ import { TrashUnavailableError, type GalleryIndexStore } from './indexStore';
  * Each action's title (context menu and quick pick; package.json has the same), what failed in
  * words ("Could not copy link: …") and icon. Functions, so the text is in the display language.
  */
-export const ITEM_ACTIONS: Readonly<Record<ItemAction, { readonly title: () => string; readonly failed: () => string; readonly icon: string }>> = {
+export const ITEM_ACTION_TEXT: Readonly<Record<ItemAction, { readonly title: () => string; readonly failed: () => string; readonly icon: string }>> = {
   insert: { title: () => vscode.l10n.t('Insert Link at Cursor'), failed: () => vscode.l10n.t('insert link at cursor'), icon: 'insert' },
   copyLink: { title: () => vscode.l10n.t('Copy Link'), failed: () => vscode.l10n.t('copy link'), icon: 'link' },
   open: { title: () => vscode.l10n.t('Open Image'), failed: () => vscode.l10n.t('open image'), icon: 'go-to-file' },
@@ -46,8 +48,7 @@ const fileName = (e: GalleryEntry): string => decodeURIComponent(path.posix.base
  * relative to the document's folder; without a document, Markdown relative to the workspace folder.
  */
 export function linkFor(e: GalleryEntry, document: vscode.TextDocument | undefined): string {
-  const image = vscode.Uri.parse(e.uri);
-  return linkText(readSettings(document?.uri ?? image), image, e, document);
+  return linkText(vscode.Uri.parse(e.uri), e, document);
 }
 
 /** The text editor an "Insert" goes to: the active one, else the only one visible. */
@@ -74,7 +75,7 @@ export async function runItemAction(s: Services, action: ItemAction, id: string)
     await ACTIONS[action](s, entry, store);
   } catch (e) {
     s.log.error(`Gallery: ${action} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    void s.ui.error(e instanceof Error && e.name === 'LinkError' ? e.message : vscode.l10n.t('Could not {0}: {1}', ITEM_ACTIONS[action].failed(), e instanceof Error ? e.message : String(e)));
+    void s.ui.error(e instanceof Error && e.name === 'LinkError' ? e.message : vscode.l10n.t('Could not {0}: {1}', ITEM_ACTION_TEXT[action].failed(), e instanceof Error ? e.message : String(e)));
   }
 }
 
@@ -96,36 +97,44 @@ async function regenerate(s: Services, e: GalleryEntry, keepSeed: boolean): Prom
     return;
   }
   const image = vscode.Uri.parse(e.uri);
-  const request = loadCore().requestFromEntry(e, keepSeed);
-  const outcome = await runRequest(s, {
-    request,
-    documentUri: image,
-    folder: vscode.Uri.joinPath(image, '..'),
-    // The gallery shows the generation with its progress and a cancel button.
-    progress: 'none',
-  });
-  if (outcome.ok) say(keepSeed ? vscode.l10n.t('regenerated {0}', fileName(e)) : vscode.l10n.t('made a variation of {0}', fileName(e)));
+  const request = requestFromEntry(e, keepSeed);
+  const again = () => regenerate(s, e, keepSeed);
+  const checked = await preflight(
+    { request, document: { uri: image, isUntitled: false }, beside: vscode.Uri.joinPath(image, '..') },
+    {
+      workspaceFolder: async (folders) => folders[0],
+      saveLocation: () => folderDialog(),
+      key: (provider, model) => ensureKey(s, provider, model),
+    },
+  );
+  if (!checked.ok) {
+    if (checked.refusal.kind !== 'noKey' && checked.refusal.kind !== 'cancelled') notifyFailure(s, describeRefusal(checked.refusal), again);
+    return;
+  }
+  // The gallery shows the generation with its progress and a cancel button.
+  const result = await run(s, checked.plan, { progress: 'none' });
+  if (result.ok) say(keepSeed ? vscode.l10n.t('regenerated {0}', fileName(e)) : vscode.l10n.t('made a variation of {0}', fileName(e)));
+  else notifyFailure(s, result.failure, again);
+}
+
+/** Where to save when the original's folder is not in the workspace any more: a folder dialog. */
+export async function folderDialog(): Promise<{ folder: vscode.Uri } | undefined> {
+  const where = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: vscode.l10n.t('Save Images Here'), title: vscode.l10n.t('Flux: Where should the images be saved?') });
+  return where?.[0] && { folder: where[0] };
 }
 
 const ACTIONS: Readonly<Record<ItemAction, (s: Services, e: GalleryEntry, store: GalleryIndexStore) => Promise<void>>> = {
   async insert(s, e, store) {
     if (await ifMissing(s, e, store)) return;
     const editor = targetEditor();
-    const link = linkFor(e, editor?.document);
-    if (!editor) {
-      await vscode.env.clipboard.writeText(link);
+    const outcome = await insertLinks([linkFor(e, editor?.document)], editor && { kind: 'selections', editor });
+    if (!outcome.ok && outcome.why === 'noPlace') {
       void s.ui.info(vscode.l10n.t('No text editor is open, so the link is on the clipboard.'));
-      return;
+    } else if (!outcome.ok) {
+      void s.ui.warn(vscode.l10n.t('{0} could not be changed, so the link is on the clipboard.', path.posix.basename(editor!.document.uri.path)));
+    } else {
+      say(vscode.l10n.t('link inserted in {0}', path.posix.basename(outcome.document.uri.path)));
     }
-    const ok = await editor.edit((b) => {
-      for (const sel of editor.selections) b.replace(sel, link);
-    });
-    if (!ok) {
-      await vscode.env.clipboard.writeText(link);
-      void s.ui.warn(vscode.l10n.t('{0} could not be changed, so the link is on the clipboard.', path.posix.basename(editor.document.uri.path)));
-      return;
-    }
-    say(vscode.l10n.t('link inserted in {0}', path.posix.basename(editor.document.uri.path)));
   },
   async copyLink(_s, e) {
     const editor = targetEditor();
@@ -148,12 +157,7 @@ const ACTIONS: Readonly<Record<ItemAction, (s: Services, e: GalleryEntry, store:
   },
   async reuse(s, e) {
     const args = { prompt: e.prompt, model: e.modelKey, ...(e.size !== undefined ? { size: e.size } : {}), ...(e.seed !== undefined ? { seed: e.seed } : {}), params: { ...e.params }, outputFormat: e.outputFormat, numImages: 1 };
-    const known = await vscode.commands.getCommands(true);
-    if (!known.includes('fluxStudio.openGenerator')) {
-      void s.ui.error(vscode.l10n.t('The generator panel is not available in this version, so the settings cannot be reused there.'));
-      return;
-    }
-    await vscode.commands.executeCommand('fluxStudio.openGenerator', args);
+    await vscode.commands.executeCommand(COMMANDS.openGenerator, args);
   },
   regenerate: (s, e) => regenerate(s, e, true),
   vary: (s, e) => regenerate(s, e, false),
@@ -196,7 +200,7 @@ export async function pickItemAction(s: Services, id: string): Promise<void> {
   const store = await s.gallery.load();
   const entry = store.get(id);
   if (!entry) return;
-  const items = actionsFor(store.isMissing(id)).map((a) => ({ label: `$(${ITEM_ACTIONS[a].icon}) ${ITEM_ACTIONS[a].title()}`, action: a }));
+  const items = actionsFor(store.isMissing(id)).map((a) => ({ label: `$(${ITEM_ACTION_TEXT[a].icon}) ${ITEM_ACTION_TEXT[a].title()}`, action: a }));
   const picked = await vscode.window.showQuickPick(items, { title: `Flux: ${fileName(entry)}`, placeHolder: entry.prompt.length > 80 ? `${entry.prompt.slice(0, 79)}…` : entry.prompt });
   if (picked) await runItemAction(s, picked.action, id);
 }

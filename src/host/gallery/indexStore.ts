@@ -13,13 +13,13 @@
 import { promises as fsp, watch, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { GalleryEntry, GalleryIndex } from '../../core/gallery';
-import type { GenerationRecord } from '../../core/metadata';
+import { addEntries, entryFromRecord, mergeIndexes, parseIndex, removeEntries, sameIndex, serializeIndex, updateEntries, type GalleryEntry, type GalleryIndex } from '../../core/gallery';
+import { openFileSource } from '../../core/fileSource';
+import { readRecord, readRecordFrom, type GenerationRecord } from '../../core/metadata';
 import type { Logger } from '../../core/log';
-import { loadCore } from '../core';
 import type { Ui } from '../ui';
 import { IndexFile, INDEX_NAME, type Recovery } from './indexFile';
-import type { DeleteOutcome, GalleryApi, RebuildResult } from './store';
+import type { DeleteOutcome, GalleryApi, RebuildResult } from './api';
 
 /** Image files the gallery can hold and "Rebuild gallery from files" looks for. */
 export const IMAGE_GLOB = '**/*.{png,jpg,jpeg,webp,PNG,JPG,JPEG,WEBP}';
@@ -108,10 +108,9 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
   }
 
   private async load(): Promise<void> {
-    const core = loadCore();
     const dir = this.storageDir();
     if (dir) {
-      this.file = new IndexFile(dir, { parse: core.parseIndex, serialize: core.serializeIndex });
+      this.file = new IndexFile(dir, { parse: parseIndex, serialize: serializeIndex });
       let corrupt = false;
       try {
         await fsp.mkdir(dir, { recursive: true });
@@ -185,16 +184,14 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
           : vscode.l10n.t('No folder is open, so the gallery keeps the images made in this window only until it closes.'),
       );
     }
-    const core = loadCore();
-    await this.mutate((i) => core.addEntries(i, entries, Date.now()));
+    await this.mutate((i) => addEntries(i, entries, Date.now()));
   }
 
   /** Take entries out of the gallery (their files stay); the deletion reaches every window. */
   async remove(ids: readonly string[]): Promise<void> {
     if (!ids.length) return;
     await this.ready();
-    const core = loadCore();
-    await this.mutate((i) => core.removeEntries(i, ids, Date.now()));
+    await this.mutate((i) => removeEntries(i, ids, Date.now()));
     for (const id of ids) this.missing.delete(id);
   }
 
@@ -237,7 +234,7 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
       }
       if (found.text === this.lastText) return;
       this.lastText = found.text;
-      this.setIndex(loadCore().mergeIndexes(this.index, found.index, Date.now()));
+      this.setIndex(mergeIndexes(this.index, found.index, Date.now()));
     });
   }
 
@@ -260,10 +257,9 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
 
   /** One locked read-merge-write (inside the queue). */
   private async writeThrough(change: (i: GalleryIndex) => GalleryIndex): Promise<void> {
-    const core = loadCore();
     const file = this.file!;
     try {
-      const r = await file.update((disk) => change(core.mergeIndexes(disk, this.index, Date.now())));
+      const r = await file.update((disk) => change(mergeIndexes(disk, this.index, Date.now())));
       this.lastText = r.text;
       this.setIndex(r.index);
       // The rebuild adds entries through this queue: run it after this write.
@@ -310,7 +306,7 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
   }
 
   private setIndex(next: GalleryIndex): void {
-    if (this.disposed || loadCore().sameIndex(this.index, next)) return;
+    if (this.disposed || sameIndex(this.index, next)) return;
     this.index = next;
     this.byId = new Map(next.entries.map((e) => [e.id, e]));
     this.byUri = new Map(next.entries.map((e) => [e.uri, e]));
@@ -324,7 +320,6 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
   /** Scan the workspace's images and add those with a record that the gallery does not hold yet. */
   async rebuild(progress?: { report(done: number, total: number): void; token?: vscode.CancellationToken }): Promise<RebuildResult> {
     await this.ready();
-    const core = loadCore();
     const token = progress?.token;
     const uris = await vscode.workspace.findFiles(IMAGE_GLOB, SCAN_EXCLUDE, undefined, token);
     const known = new Set(this.index.entries.map((e) => e.uri));
@@ -341,7 +336,7 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
           const key = uri.toString();
           if (!known.has(key)) {
             known.add(key);
-            let entry = core.entryFromRecord(record, key, size);
+            let entry = entryFromRecord(record, key, size);
             // Removed from the gallery before: asking again brings it back, under a new id.
             if (Object.prototype.hasOwnProperty.call(this.index.tombstones, entry.id)) entry = { ...entry, id: `${entry.id}-${Date.now().toString(36)}` };
             found.push(entry);
@@ -368,11 +363,10 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
    * file system, which can only be read whole, only up to SCAN_MAX_BYTES.
    */
   private async recordOf(uri: vscode.Uri): Promise<{ record: GenerationRecord; size: number } | undefined> {
-    const core = loadCore();
     if (uri.scheme === 'file') {
-      const source = await core.openFileSource(uri.fsPath);
+      const source = await openFileSource(uri.fsPath);
       try {
-        const record = await core.readRecordFrom(source);
+        const record = await readRecordFrom(source);
         return record && { record, size: source.size };
       } finally {
         await source.close();
@@ -382,7 +376,7 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
     if (st.type !== vscode.FileType.File || st.size > SCAN_MAX_BYTES) return undefined;
     const bytes = await vscode.workspace.fs.readFile(uri);
     await new Promise((resolve) => setImmediate(resolve)); // the parse is bounded; let others run first
-    const record = core.readRecord(bytes.subarray(0, SCAN_MAX_BYTES));
+    const record = readRecord(bytes);
     return record && { record, size: bytes.length };
   }
 
@@ -484,8 +478,7 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
       }
     }
     if (!moved.length) return;
-    const core = loadCore();
-    await this.mutate((i) => core.updateEntries(i, moved, Date.now()));
+    await this.mutate((i) => updateEntries(i, moved, Date.now()));
     for (const e of moved) this.checked.delete(e.id);
     void this.checkFiles();
   }

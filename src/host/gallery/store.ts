@@ -1,45 +1,17 @@
 /**
- * The gallery as the rest of the extension sees it, made at activation and light: recording new
- * images (`add`, called by `execute` after saving) and telling when the gallery changed. The index
- * itself (`GalleryIndexStore`, ./indexStore.ts: the file, the lock, merging, watching, rebuilding)
- * is in the lazily loaded gallery bundle (`dist/flux-gallery.js`) and loads on first use: a
- * generation, the gallery view, a gallery command, a drop. Nothing is read at activation.
+ * The gallery as the rest of the extension sees it: recording new images (`add`, called by
+ * `execute` after saving) and telling when the gallery changed. The index itself
+ * (`GalleryIndexStore`, ./indexStore.ts: the file, the lock, merging, watching, rebuilding) is read
+ * on first use: a generation, the gallery view, a gallery command, a drop.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GalleryEntry } from '../../core/gallery';
 import type { Logger } from '../../core/log';
 import type { Ui } from '../ui';
-import type { GalleryIndexStore } from './indexStore';
-import { loadGallery } from './load';
-
-export type DeleteOutcome = 'trash' | 'permanent' | 'alreadyGone';
-
-export interface RebuildResult {
-  /** Image files looked at. */
-  readonly scanned: number;
-  /** Of those, files carrying a generation record. */
-  readonly withRecord: number;
-  /** Entries added (files not in the gallery yet). */
-  readonly added: number;
-  readonly cancelled: boolean;
-}
-
-/** The store as the integration tests reach it (the extension's API). */
-export interface GalleryApi {
-  /** The index file's path, when the gallery is kept on disk. */
-  readonly indexFile: string | undefined;
-  entries(): Promise<readonly GalleryEntry[]>;
-  /** Re-read the index now (as when the file watcher fires). */
-  reload(): Promise<void>;
-  /** Take entries out of the gallery; their files stay. */
-  remove(ids: readonly string[]): Promise<void>;
-  /** Delete the image's file and entry; with `useTrash`, throws TrashUnavailableError where there is no trash. */
-  deleteImage(id: string, opts: { useTrash: boolean }): Promise<DeleteOutcome>;
-  /** Add the workspace's images that carry a record and are not in the gallery yet. */
-  rebuild(): Promise<RebuildResult>;
-  isMissing(id: string): boolean;
-}
+import type { DeleteOutcome, GalleryApi, RebuildResult } from './api';
+import { INDEX_NAME } from './indexFile';
+import { GalleryIndexStore } from './indexStore';
 
 export class GalleryStore implements vscode.Disposable, GalleryApi {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -58,7 +30,7 @@ export class GalleryStore implements vscode.Disposable, GalleryApi {
   /** The index, loaded (its bundle, the engine and the file) on first use. */
   load(): Promise<GalleryIndexStore> {
     return (this.loading ??= (async () => {
-      const store = new (loadGallery().GalleryIndexStore)(this.context, this.logger, this.ui);
+      const store = new GalleryIndexStore(this.context, this.logger, this.ui);
       this.store = store;
       store.onDidChange(() => this.changed.fire());
       if (this.disposed) store.dispose();
@@ -74,8 +46,7 @@ export class GalleryStore implements vscode.Disposable, GalleryApi {
 
   get indexFile(): string | undefined {
     const uri = this.context.storageUri;
-    // INDEX_NAME in ./indexFile.ts (not imported: it lives in the lazy bundle).
-    return uri?.scheme === 'file' ? path.join(uri.fsPath, 'gallery.json') : undefined;
+    return uri?.scheme === 'file' ? path.join(uri.fsPath, INDEX_NAME) : undefined;
   }
 
   async add(entries: readonly GalleryEntry[]): Promise<void> {

@@ -11,7 +11,8 @@
  */
 
 /** What can be done to one gallery item (also the context menu's commands, `fluxStudio.gallery.<action>`). */
-export type ItemAction = 'insert' | 'copyLink' | 'open' | 'reveal' | 'copyPrompt' | 'reuse' | 'regenerate' | 'vary' | 'delete' | 'remove';
+export type { ItemAction } from '../../core/itemActions';
+import type { ItemAction } from '../../core/itemActions';
 
 /** The buttons of the empty state and the toolbar. */
 export type PageCommand = 'generate' | 'setApiKey' | 'rebuild' | 'getStarted';

@@ -10,26 +10,19 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findModel } from '../../core/catalog';
 import type { GalleryEntry } from '../../core/gallery';
-import { loadCore } from '../../host/core';
 import { isInside, resolveDestination } from '../../host/destination';
 import { pickItemAction, runItemAction } from '../../host/gallery/actions';
-import { GALLERY_COMMANDS, ITEM_COMMAND_IDS } from '../../host/gallery/commands';
 import type { GalleryIndexStore } from '../../host/gallery/indexStore';
-import type { RebuildResult } from '../../host/gallery/store';
 import type { Services } from '../../host/services';
 import { readSettings } from '../../host/settings';
 import { pageHtml, resourceRoots } from '../html';
 import { PAGE_SIZE, type ItemAction, type PageCommand, type RunningView, type ToPage, type ViewEntry } from './protocol';
-import { gallerySchemas, type GallerySchemas } from './schema';
+import { gallerySchemas } from './schema';
+import { COMMANDS } from '../../ids';
 
 /** More distinct image folders than this and the page may load from their workspace folders instead. */
 const MAX_ROOTS = 40;
 
-let schemas: GallerySchemas | undefined;
-/** The message schemas, built once from the zod in the engine bundle. */
-function getSchemas(): GallerySchemas {
-  return (schemas ??= gallerySchemas(loadCore().z));
-}
 
 /** A count in the display language's digits ("1,234", "1.234"). */
 const count = (n: number) => n.toLocaleString(vscode.env.language);
@@ -127,7 +120,7 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
   }
 
   private receive(raw: unknown): void {
-    const parsed = getSchemas().toHost.safeParse(raw);
+    const parsed = gallerySchemas.toHost.safeParse(raw);
     if (!parsed.success) {
       const type = raw && typeof raw === 'object' && typeof (raw as { type?: unknown }).type === 'string' ? (raw as { type: string }).type.slice(0, 40) : typeof raw;
       this.s.log.warn(`Gallery: refused a malformed message from the page (type ${JSON.stringify(type)}): ${issue(parsed.error)}`);
@@ -159,12 +152,11 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
   }
 
   private async pageCommand(command: PageCommand): Promise<void> {
-    if (command === 'setApiKey') await vscode.commands.executeCommand('fluxStudio.setApiKey');
-    else if (command === 'getStarted') await vscode.commands.executeCommand('fluxStudio.getStarted');
-    else if (command === 'rebuild') await vscode.commands.executeCommand(GALLERY_COMMANDS.rebuild);
+    if (command === 'setApiKey') await vscode.commands.executeCommand(COMMANDS.setApiKey);
+    else if (command === 'getStarted') await vscode.commands.executeCommand(COMMANDS.getStarted);
+    else if (command === 'rebuild') await vscode.commands.executeCommand(COMMANDS.rebuildGallery);
     else {
-      const panel = (await vscode.commands.getCommands(true)).includes('fluxStudio.openGenerator');
-      await vscode.commands.executeCommand(panel ? 'fluxStudio.openGenerator' : 'fluxStudio.generate');
+      await vscode.commands.executeCommand(COMMANDS.openGenerator);
     }
   }
 
@@ -287,49 +279,4 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
     clearTimeout(this.runningTimer);
     for (const d of this.viewSubs.splice(0)) d.dispose();
   }
-}
-
-/** "Rebuild Gallery from Files": add the workspace's images that carry a record, with progress. */
-export async function rebuildCommand(s: Services): Promise<RebuildResult | undefined> {
-  if (!vscode.workspace.workspaceFolders?.length) {
-    void s.ui.info(vscode.l10n.t('Open a folder first: the gallery is rebuilt from the images in the workspace.'));
-    return undefined;
-  }
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Flux: Rebuilding the gallery from the images in the workspace'), cancellable: true },
-    (progress, token) => {
-      let shown = 0;
-      return s.gallery.load().then((store) => store.rebuild({
-        token,
-        report: (done, total) => {
-          const pct = Math.floor((done / total) * 100);
-          if (pct > shown) {
-            progress.report({ increment: pct - shown, message: vscode.l10n.t('{0} of {1}', done, total) });
-            shown = pct;
-          }
-        },
-      }));
-    },
-  );
-  const looked = result.scanned === 1 ? vscode.l10n.t('1 image looked at') : vscode.l10n.t('{0} images looked at', count(result.scanned));
-  let said: string;
-  if (result.added) {
-    said =
-      result.added === 1
-        ? vscode.l10n.t('Added 1 image to the gallery ({0} carry a generation record; {1}).', result.withRecord, looked)
-        : vscode.l10n.t('Added {0} images to the gallery ({1} carry a generation record; {2}).', count(result.added), result.withRecord, looked);
-  } else if (result.withRecord) said = vscode.l10n.t('Every image with a generation record is already in the gallery ({0}).', looked);
-  else said = vscode.l10n.t('No image in this workspace carries a Flux Image Studio generation record ({0}).', looked);
-  void s.ui.info(result.cancelled ? vscode.l10n.t('{0} Stopped before the end.', said) : said);
-  return result;
-}
-
-/** A context-menu command: VS Code passes the item's `data-vscode-context`, parsed like a message. */
-export function itemCommand(s: Services, action: ItemAction, arg: unknown): Promise<void> | undefined {
-  const parsed = getSchemas().itemContext.safeParse(arg);
-  if (!parsed.success) {
-    s.log.warn(`Gallery: ${ITEM_COMMAND_IDS[action]} needs a gallery item (run it from the gallery): ${issue(parsed.error)}`);
-    return undefined;
-  }
-  return runItemAction(s, action, parsed.data.entryId);
 }

@@ -5,21 +5,25 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findModel, PROVIDERS } from '../../core/catalog';
-import { Anchor } from '../../host/anchor';
-import { loadCore } from '../../host/core';
+import { findModel, PROVIDER_IDS, PROVIDERS } from '../../core/catalog';
+import { CLIENTS } from '../../core/engine';
+import { validateRequest } from '../../core/request';
 import { resolveDestination, isInside } from '../../host/destination';
-import { insertLinks, linkText, type Target } from '../../host/generation';
+import { folderDialog } from '../../host/gallery/actions';
+import { run as runPlan } from '../../host/generation/execute';
+import { preflight } from '../../host/generation/preflight';
+import { describeRefusal, type Failure } from '../../host/generation/present';
 import { setApiKeyCommand } from '../../host/keys';
-import { runRequest } from '../../host/run';
+import { Anchor, insertLinks, isOpen, linkText, reportInserted } from '../../host/links';
 import type { Services } from '../../host/services';
 import { readSettings } from '../../host/settings';
+import { GENERATOR_VIEW_TYPE } from '../../ids';
 import { pageHtml, resourceRoots } from '../html';
 import { checkForm, curlText, missingKeyText, sizeText, type Validate } from './form';
 import type { FieldProblem, FormState, ImageAction, ImageView, KeyState, RunAction, RunRequest, RunView, TargetView, ToHost, ToUi } from './protocol';
-import { generatorSchemas, type GeneratorSchemas } from './schema';
+import { generatorSchemas } from './schema';
 
-export const VIEW_TYPE = 'fluxStudio.generator';
+export const VIEW_TYPE = GENERATOR_VIEW_TYPE;
 /** The panel's title, in the display language. */
 export const title = (): string => vscode.l10n.t('Flux Image Generator');
 /** The last form and seed, so a new panel starts from them. */
@@ -28,15 +32,9 @@ export const LAST_KEY = 'fluxStudio.generator.last';
 const TARGET_KEY = 'fluxStudio.generator.target';
 const MAX_RUNS = 20;
 
-let schemas: GeneratorSchemas | undefined;
-/** The message schemas, built once from the zod in the engine bundle. */
-export function getSchemas(): GeneratorSchemas {
-  return (schemas ??= generatorSchemas(loadCore().z));
-}
-
 /** The engine's final word on a request, as field problems. */
 export const engineValidate: Validate = (request) => {
-  const v = loadCore().validateRequest(request);
+  const v = validateRequest(request);
   return v.ok ? { ok: true } : { ok: false, problems: v.problems };
 };
 
@@ -217,7 +215,7 @@ export class GeneratorPanel implements vscode.Disposable {
 
   /** Parse and act on one message from the page; malformed ones are refused and logged. */
   async receive(raw: unknown): Promise<void> {
-    const parsed = getSchemas().toHost.safeParse(raw);
+    const parsed = generatorSchemas.toHost.safeParse(raw);
     if (!parsed.success) {
       // Name the message for the log; a forged `type` may not even turn into text.
       let type: string;
@@ -287,8 +285,8 @@ export class GeneratorPanel implements vscode.Disposable {
   }
 
   private async keyState(): Promise<KeyState> {
-    const [aimlapi, apiframe] = await Promise.all([this.s.keys.get('aimlapi'), this.s.keys.get('apiframe')]);
-    return { aimlapi: Boolean(aimlapi), apiframe: Boolean(apiframe) };
+    const has = await Promise.all(PROVIDER_IDS.map((p) => this.s.keys.get(p).then(Boolean)));
+    return Object.fromEntries(PROVIDER_IDS.map((p, i) => [p, has[i]])) as KeyState;
   }
 
   private check(form: FormState): { request?: RunRequest; problems: FieldProblem[] } {
@@ -301,11 +299,10 @@ export class GeneratorPanel implements vscode.Disposable {
     const checked = this.check(form);
     this.post({ type: 'validation', seq: 0, problems: checked.problems, submitted: true });
     if (!checked.request) return;
-    const core = loadCore();
-    const valid = core.validateRequest(checked.request);
+    const valid = validateRequest(checked.request);
     if (!valid.ok) return;
     const provider = valid.value.model.provider;
-    const described = core.CLIENTS[provider].describe(valid.value, this.s.baseUrl(provider));
+    const described = CLIENTS[provider].describe(valid.value, this.s.baseUrl(provider));
     const text = curlText(described);
     await vscode.env.clipboard.writeText(text);
     const note =
@@ -355,13 +352,30 @@ export class GeneratorPanel implements vscode.Disposable {
       return;
     }
 
+    const failed = (f: Failure) => {
+      if (f.problems?.length) this.post({ type: 'validation', seq: 0, problems: f.problems, submitted: true });
+      if (f.status === 'cancelled') end('cancelled', run.job ? f.message : vscode.l10n.t('Cancelled before anything was sent.'));
+      else if (f.problems?.length) end('failed', vscode.l10n.t('Not sent'), { message: f.message, actions: ['dismiss'] });
+      else end('failed', vscode.l10n.t('Failed'), { message: f.message, actions: f.actions.length ? [...f.actions, 'dismiss'] : ['showLog', 'dismiss'] });
+    };
     let sub: vscode.Disposable | undefined;
     try {
-      const outcome = await runRequest(this.s, {
-        request,
-        ...(this.target ? { documentUri: this.target.anchor.uri } : {}),
+      const anchor = this.target?.anchor;
+      const linksInto = anchor && vscode.workspace.textDocuments.find((d) => d.uri.toString() === anchor.uri.toString());
+      const checked = await preflight(
+        { request, ...(anchor ? { document: { uri: anchor.uri, isUntitled: anchor.uri.scheme === 'untitled' } } : {}), ...(linksInto ? { linksInto } : {}) },
+        {
+          workspaceFolder: async (folders) => folders[0],
+          saveLocation: () => folderDialog(),
+          key: async (provider) => (await this.s.keys.get(provider))?.key,
+        },
+      );
+      if (!checked.ok) {
+        failed(describeRefusal(checked.refusal));
+        return;
+      }
+      const outcome = await runPlan(this.s, checked.plan, {
         progress: 'none',
-        notifyFailures: false,
         onStart: (job) => {
           run.job = job;
           run.startedAt = job.startedAt;
@@ -399,17 +413,7 @@ export class GeneratorPanel implements vscode.Disposable {
         end('done', files.length === 1 ? vscode.l10n.t('Saved {0}', run.images[0]!.name) : vscode.l10n.t('Saved {0} images', files.length));
         return;
       }
-      if (outcome.problems?.length) {
-        this.post({ type: 'validation', seq: 0, problems: outcome.problems, submitted: true });
-        end('failed', vscode.l10n.t('Not sent'), { message: outcome.problems.map((p) => p.message).join(' '), actions: ['dismiss'] });
-      } else if (outcome.cancelled) {
-        end('cancelled', run.job || outcome.message ? vscode.l10n.t('{0} Nothing was saved.', outcome.message ?? vscode.l10n.t('Generation cancelled.')) : vscode.l10n.t('Cancelled before anything was sent.'));
-      } else {
-        const fe = outcome.error;
-        const actions: RunAction[] = fe?.kind === 'auth' ? ['setKey', 'showLog', 'dismiss'] : fe?.retryable ? ['retry', 'showLog', 'dismiss'] : ['showLog', 'dismiss'];
-        const message = outcome.message ?? vscode.l10n.t('The generation failed.');
-        end('failed', vscode.l10n.t('Failed'), { message: fe?.requestId ? vscode.l10n.t('{0} (request {1})', message, fe.requestId) : message, actions });
-      }
+      failed(outcome.failure);
     } catch (e) {
       this.s.log.error(`Generator panel: generation failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       end('failed', vscode.l10n.t('Failed'), { message: vscode.l10n.t('The generation failed: {0}', e instanceof Error ? e.message : String(e)), actions: ['showLog', 'dismiss'] });
@@ -469,7 +473,10 @@ export class GeneratorPanel implements vscode.Disposable {
     switch (action) {
       case 'insert': {
         const target = await this.insertTarget();
-        await insertLinks(this.s, readSettings(target?.document.uri), [file], [record], target);
+        const wasOpen = target ? isOpen(target.anchor.uri) : false;
+        const settings = readSettings(target?.document.uri);
+        const inserted = await insertLinks([linkText(file, record, target?.document, settings)], target && { kind: 'anchor', anchor: target.anchor, position: settings.insertPosition });
+        await reportInserted(this.s.ui, [file], inserted, wasOpen);
         this.post({
           type: 'notice',
           level: 'info',
@@ -504,7 +511,7 @@ export class GeneratorPanel implements vscode.Disposable {
   }
 
   /** The target as insertLinks wants it, with its document (re)opened; undefined when there is none or it is gone. */
-  private async insertTarget(): Promise<Target | undefined> {
+  private async insertTarget(): Promise<{ document: vscode.TextDocument; anchor: Anchor } | undefined> {
     if (!this.target) return undefined;
     try {
       const document = await vscode.workspace.openTextDocument(this.target.anchor.uri);
@@ -518,7 +525,7 @@ export class GeneratorPanel implements vscode.Disposable {
   /** The link Insert would write, in the target document's form (Markdown without one). */
   private async linkFor(file: vscode.Uri, r: { prompt: string; model: string; width: number; height: number; seed?: number }): Promise<string> {
     const target = this.target ? await this.insertTarget() : undefined;
-    return linkText(readSettings(target?.document.uri ?? file), file, r, target?.document);
+    return linkText(file, r, target?.document);
   }
 
   // ---- Remembering the last settings -----------------------------------------------------------

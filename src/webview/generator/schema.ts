@@ -1,26 +1,20 @@
 /**
  * The zod schemas for what reaches the extension from the generator page (every message, the saved
- * page state after a window reload) and for `fluxStudio.openGenerator`'s argument.
- *
- * zod itself is not imported here at run time: `dist/extension.js` stays light, and the schemas are
- * built from the zod the engine bundle already carries (`loadCore().z`), once, on first use. Tests
- * pass `zod/mini` directly.
+ * page state after a window reload) and for `fluxStudio.openGenerator`'s argument. In the main
+ * bundle (with the engine's zod), never in the activation shell.
  */
-import type * as Zod from 'zod/mini';
-import type { z as CoreZod } from '../../core/index';
+import * as z from 'zod/mini';
+import { PROVIDER_IDS } from '../../core/catalog';
 import type { FormState, OpenArgs, RunView, ToHost, UiState } from './protocol';
-
-/** The zod functions used here: `loadCore().z` (the engine bundle's), or `zod/mini` itself in tests. */
-type ZodMini = typeof CoreZod;
 
 const MAX_TEXT = 20_000;
 
-export function generatorSchemas(z: ZodMini) {
+function build() {
   const short = z.string().check(z.maxLength(200));
   const id = z.string().check(z.minLength(1), z.maxLength(64));
   const paramValue = z.union([z.string().check(z.maxLength(200)), z.number(), z.boolean()]);
   const params = z.record(z.string().check(z.maxLength(64)), paramValue);
-  const provider = z.enum(['aimlapi', 'apiframe']);
+  const provider = z.enum(PROVIDER_IDS);
 
   const form = z.object({
     prompt: z.string().check(z.maxLength(MAX_TEXT)),
@@ -106,15 +100,16 @@ export function generatorSchemas(z: ZodMini) {
   return { form, toHost, uiState, openArgs, run };
 }
 
-export type GeneratorSchemas = ReturnType<typeof generatorSchemas>;
+export const generatorSchemas = build();
+export type GeneratorSchemas = typeof generatorSchemas;
 
 // What the schemas accept is what the protocol says (checked when the types are compiled).
 type Assignable<A, B> = [A] extends [B] ? true : false;
 const checks: [
-  Assignable<Zod.infer<GeneratorSchemas['toHost']>, ToHost>,
-  Assignable<Zod.infer<GeneratorSchemas['form']>, FormState>,
-  Assignable<Zod.infer<GeneratorSchemas['uiState']>, UiState>,
-  Assignable<Zod.infer<GeneratorSchemas['run']>, RunView>,
-  Assignable<Zod.infer<GeneratorSchemas['openArgs']>, OpenArgs>,
+  Assignable<z.infer<GeneratorSchemas['toHost']>, ToHost>,
+  Assignable<z.infer<GeneratorSchemas['form']>, FormState>,
+  Assignable<z.infer<GeneratorSchemas['uiState']>, UiState>,
+  Assignable<z.infer<GeneratorSchemas['run']>, RunView>,
+  Assignable<z.infer<GeneratorSchemas['openArgs']>, OpenArgs>,
 ] = [true, true, true, true, true];
 void checks;

@@ -1,13 +1,14 @@
 /**
- * The generator panel's own bundle (`dist/flux-generator.js`), required on first use by ./load.ts:
- * opening (or revealing and filling) the one panel, and bringing it back after a window reload.
- * Activation registers only the command and the serializer (./provider.ts).
+ * Opening (or revealing and filling) the one generator panel, and bringing it back after a window
+ * reload. Activation registers only the command and the serializer (./provider.ts); this is in the
+ * main bundle.
  */
 import * as vscode from 'vscode';
 import type { Services } from '../../host/services';
 import { readSettings } from '../../host/settings';
 import { applyArgs, initialForm, normalizeForm } from './form';
-import { GeneratorPanel, getSchemas, LAST_KEY, title, VIEW_TYPE } from './panel';
+import { GeneratorPanel, LAST_KEY, title, VIEW_TYPE } from './panel';
+import { generatorSchemas } from './schema';
 import type { FormState, OpenArgs, RunView } from './protocol';
 
 /** The one panel the command opens and fills (a restored panel becomes it too). */
@@ -24,7 +25,7 @@ function track(p: GeneratorPanel): GeneratorPanel {
 /** The command's argument, parsed; anything malformed is dropped and logged. */
 function parseArgs(s: Services, raw: unknown): OpenArgs {
   if (raw === undefined || raw === null || typeof raw !== 'object' || raw instanceof vscode.Uri || Array.isArray(raw)) return {};
-  const parsed = getSchemas().openArgs.safeParse(raw);
+  const parsed = generatorSchemas.openArgs.safeParse(raw);
   if (parsed.success) return parsed.data;
   s.log.warn(`Open Image Generator: ignored a malformed argument: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ').slice(0, 300)}`);
   return {};
@@ -35,7 +36,7 @@ function startingForm(s: Services): { form: FormState; lastSeed: number | null }
   const last = s.context.workspaceState.get<unknown>(LAST_KEY);
   if (last && typeof last === 'object') {
     const { form, lastSeed } = last as { form?: unknown; lastSeed?: unknown };
-    const parsed = getSchemas().form.safeParse(form);
+    const parsed = generatorSchemas.form.safeParse(form);
     if (parsed.success) return { form: normalizeForm(parsed.data), lastSeed: typeof lastSeed === 'number' ? lastSeed : null };
   }
   const settings = readSettings(vscode.window.activeTextEditor?.document.uri);
@@ -89,7 +90,7 @@ export async function openGenerator(s: Services, raw?: unknown): Promise<boolean
 
 /** The serializer's half: a panel VS Code restored after a reload, with the page's saved state. */
 export async function restoreGenerator(s: Services, panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-  const parsed = getSchemas().uiState.safeParse(state);
+  const parsed = generatorSchemas.uiState.safeParse(state);
   if (!parsed.success && state !== undefined && state !== null) s.log.warn('Generator panel: the saved page state was not readable; starting from the last settings.');
   const start = startingForm(s);
   const p = new GeneratorPanel(

@@ -1,0 +1,48 @@
+/**
+ * Every public id in one place: commands, views, the panel's webview type, context keys. package.json
+ * names the same ids (test/unit/manifest.test.ts and the integration manifest test check they agree).
+ */
+import type { ItemAction } from './core/itemActions';
+
+export const COMMANDS = {
+  generate: 'fluxStudio.generate',
+  generateFromSelection: 'fluxStudio.generateFromSelection',
+  setApiKey: 'fluxStudio.setApiKey',
+  clearApiKey: 'fluxStudio.clearApiKey',
+  chooseDefaults: 'fluxStudio.chooseDefaults',
+  showLog: 'fluxStudio.showLog',
+  cancelGenerations: 'fluxStudio.cancelGenerations',
+  getStarted: 'fluxStudio.getStarted',
+  openGenerator: 'fluxStudio.openGenerator',
+  showGallery: 'fluxStudio.showGallery',
+  rebuildGallery: 'fluxStudio.rebuildGallery',
+} as const;
+
+/** The gallery's webview view (the "Flux" container in the activity bar). */
+export const GALLERY_VIEW = 'fluxStudio.gallery';
+/** The generator panel's webview type (package.json's activation event names it). */
+export const GENERATOR_VIEW_TYPE = 'fluxStudio.generator';
+/** The status bar item showing the default model and size. */
+export const STATUS_ITEM = 'fluxStudio.defaults';
+
+/** Each gallery item action's command: the gallery's context menu runs them with the item's `entryId`. */
+export const ITEM_COMMANDS: Readonly<Record<ItemAction, string>> = {
+  insert: 'fluxStudio.gallery.insert',
+  copyLink: 'fluxStudio.gallery.copyLink',
+  open: 'fluxStudio.gallery.open',
+  reveal: 'fluxStudio.gallery.reveal',
+  copyPrompt: 'fluxStudio.gallery.copyPrompt',
+  reuse: 'fluxStudio.gallery.reuse',
+  regenerate: 'fluxStudio.gallery.regenerate',
+  vary: 'fluxStudio.gallery.vary',
+  delete: 'fluxStudio.gallery.delete',
+  remove: 'fluxStudio.gallery.remove',
+};
+
+/** Context keys (`when` clauses in package.json). */
+export const CONTEXT = {
+  generating: 'fluxStudio.generating',
+  hasApiKey: 'fluxStudio.hasApiKey',
+  hasGenerated: 'fluxStudio.hasGenerated',
+  galleryOpened: 'fluxStudio.galleryOpened',
+} as const;

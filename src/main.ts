@@ -1,0 +1,59 @@
+/**
+ * The main bundle (`dist/main.js`): everything activation does not need (the engine, the
+ * generation pipeline, the gallery, the panels), required on first use by src/host/lazy.ts. The
+ * shell calls `start` once with itself and then the entry points below.
+ */
+import type * as vscode from 'vscode';
+import type { ItemAction } from './core/itemActions';
+import { rebuildCommand, itemCommand } from './host/gallery/commands';
+import { provideDropEdits } from './host/gallery/drop';
+import type { GalleryApi, RebuildResult } from './host/gallery/api';
+import { generateCommand } from './host/generate';
+import { chooseDefaults } from './host/pickers';
+import { Services } from './host/services';
+import type { Shell } from './host/shell';
+import { GalleryView } from './webview/gallery/view';
+import { openGenerator, restoreGenerator } from './webview/generator/open';
+
+/** What the shell reaches in the main bundle. */
+export interface Main extends vscode.Disposable {
+  generate(mode: 'ask' | 'selection', args: unknown): Promise<vscode.Uri[]>;
+  chooseDefaults(): Promise<boolean>;
+  /** Abort every generation under way; how many there were. */
+  cancelAll(): number;
+  openGenerator(args: unknown): Promise<boolean>;
+  restoreGenerator(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
+  resolveGalleryView(view: vscode.WebviewView): void | Thenable<void>;
+  rebuildGallery(): Promise<RebuildResult | undefined>;
+  galleryItem(action: ItemAction, arg: unknown): Promise<void> | undefined;
+  dropEdits(document: vscode.TextDocument, uriList: string, token: vscode.CancellationToken): Promise<vscode.DocumentDropEdit | undefined>;
+  /** The gallery index (the integration tests, through the extension's API). */
+  readonly gallery: GalleryApi;
+}
+
+let started: Main | undefined;
+
+/** The main bundle's parts for this window, made on the first call. */
+export function start(shell: Shell): Main {
+  if (started) return started;
+  const s = new Services(shell);
+  let view: GalleryView | undefined;
+  started = {
+    generate: (mode, args) => generateCommand(s, mode, args),
+    chooseDefaults: () => chooseDefaults(s),
+    cancelAll: () => s.generations.cancelAll(),
+    openGenerator: (args) => openGenerator(s, args),
+    restoreGenerator: (panel, state) => restoreGenerator(s, panel, state),
+    resolveGalleryView: (webviewView) => (view ??= new GalleryView(s)).resolveWebviewView(webviewView),
+    rebuildGallery: () => rebuildCommand(s),
+    galleryItem: (action, arg) => itemCommand(s, action, arg),
+    dropEdits: (document, uriList, token) => provideDropEdits(s, document, uriList, token),
+    gallery: s.gallery,
+    dispose: () => {
+      view?.dispose();
+      s.dispose();
+      started = undefined;
+    },
+  };
+  return started;
+}
