@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { registerCommands } from './host/commands';
 import type { GalleryApi } from './host/gallery/api';
 import { loadedMain, main } from './host/lazy';
@@ -26,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): FluxStudioApi {
     ...registerGallery(shell),
     createStatusBar(),
     trackKeys(shell.keys),
-    { dispose: () => loadedMain()?.dispose() },
+    { dispose: () => void loadedMain()?.dispose() },
   );
   return {
     messages: () => shell.ui.shown,

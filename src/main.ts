@@ -3,33 +3,15 @@
  * generation pipeline, the gallery, the panels), required on first use by src/host/lazy.ts. The
  * shell calls `start` once with itself and then the entry points below.
  */
-import type * as vscode from 'vscode';
-import type { ItemAction } from './core/itemActions';
 import { rebuildCommand, itemCommand } from './host/gallery/commands';
 import { provideDropEdits } from './host/gallery/drop';
-import type { GalleryApi, RebuildResult } from './host/gallery/api';
 import { generateCommand } from './host/generate';
+import type { Main } from './host/lazy';
 import { chooseDefaults } from './host/pickers';
 import { Services } from './host/services';
 import type { Shell } from './host/shell';
 import { GalleryView } from './webview/gallery/view';
 import { openGenerator, restoreGenerator } from './webview/generator/open';
-
-/** What the shell reaches in the main bundle. */
-export interface Main extends vscode.Disposable {
-  generate(mode: 'ask' | 'selection', args: unknown): Promise<vscode.Uri[]>;
-  chooseDefaults(): Promise<boolean>;
-  /** Abort every generation under way; how many there were. */
-  cancelAll(): number;
-  openGenerator(args: unknown): Promise<boolean>;
-  restoreGenerator(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
-  resolveGalleryView(view: vscode.WebviewView): void | Thenable<void>;
-  rebuildGallery(): Promise<RebuildResult | undefined>;
-  galleryItem(action: ItemAction, arg: unknown): Promise<void> | undefined;
-  dropEdits(document: vscode.TextDocument, uriList: string, token: vscode.CancellationToken): Promise<vscode.DocumentDropEdit | undefined>;
-  /** The gallery index (the integration tests, through the extension's API). */
-  readonly gallery: GalleryApi;
-}
 
 let started: Main | undefined;
 

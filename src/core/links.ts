@@ -216,7 +216,8 @@ export interface LinkVars {
  * language; the path is re-hardened (idempotently). Throws LinkError for a template with unknown
  * variables, or a LaTeX path TeX cannot read.
  */
-export function buildLink(language: LinkLanguage | string, vars: LinkVars, userTemplate?: string): string {
+/** `language`: a LinkLanguage or any VS Code language id (see languageForId). */
+export function buildLink(language: string, vars: LinkVars, userTemplate?: string): string {
   const syntax = SYNTAX[isLinkLanguage(language) ? language : languageForId(language)];
   const template = userTemplate ?? syntax.template;
   const problem = checkLinkTemplate(template);

@@ -421,11 +421,11 @@ function* recordWalk(size: number): Walk<GenerationRecord | undefined> {
 }
 
 /** Asks `read` for the walk's pieces within the read budget; undefined when the budget runs out. */
-function budgeted(size: number): { walk: Walk<GenerationRecord | undefined>; take(r: ReadRequest): ReadRequest | undefined } {
+function budgeted(size: number): { walk: Walk<GenerationRecord | undefined>; take: (r: ReadRequest) => ReadRequest | undefined } {
   let spent = 0;
   return {
     walk: recordWalk(size),
-    take(r) {
+    take: (r) => {
       const at = Math.max(0, Math.min(r.at, size));
       const length = Math.max(0, Math.min(r.length, size - at));
       spent += length + 64; // a read costs something even when it is short

@@ -2,17 +2,33 @@
  * The main bundle (`dist/main.js`, built from src/main.ts), required and started on first use so
  * that activation stays light. Kept external by esbuild: resolved next to dist/extension.js.
  */
-import type * as MainModule from '../main';
-import type { Main } from '../main';
+import type * as vscode from 'vscode';
+import type { ItemAction } from '../core/itemActions';
+import type { GalleryApi, RebuildResult } from './gallery/api';
 import type { Shell } from './shell';
+
+/** What the shell reaches in the main bundle. */
+export interface Main extends vscode.Disposable {
+  generate(mode: 'ask' | 'selection', args: unknown): Promise<vscode.Uri[]>;
+  chooseDefaults(): Promise<boolean>;
+  /** Abort every generation under way; how many there were. */
+  cancelAll(): number;
+  openGenerator(args: unknown): Promise<boolean>;
+  restoreGenerator(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
+  resolveGalleryView(view: vscode.WebviewView): void | Thenable<void>;
+  rebuildGallery(): Promise<RebuildResult | undefined>;
+  galleryItem(action: ItemAction, arg: unknown): Promise<void> | undefined;
+  dropEdits(document: vscode.TextDocument, uriList: string, token: vscode.CancellationToken): Promise<vscode.DocumentDropEdit | undefined>;
+  /** The gallery index (the integration tests, through the extension's API). */
+  readonly gallery: GalleryApi;
+}
 
 let loaded: Main | undefined;
 
 export function main(shell: Shell): Main {
   if (!loaded) {
-    // In tests run from the sources (no bundles) this resolves src/main.ts itself.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const m = require('./main.js') as typeof MainModule;
+    const m = require('./main.js') as { start(shell: Shell): Main };
     loaded = m.start(shell);
   }
   return loaded;

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { altText, buildLink, relativeImagePath } from '../core/links';
 import { readSettings, type InsertPosition, type Settings } from './settings';
+import type { Ui } from './ui';
 
 // ---- A place that follows edits -----------------------------------------------------------------
 
@@ -181,7 +182,7 @@ export async function insertLinks(links: readonly string[], place: Place | undef
 }
 
 /** The short notice after a generation's links went in (or why they are on the clipboard). */
-export async function reportInserted(ui: { info(m: string, ...a: string[]): Thenable<string | undefined>; warn(m: string, ...a: string[]): Thenable<string | undefined> }, files: readonly vscode.Uri[], outcome: Inserted, wasOpen: boolean): Promise<void> {
+export async function reportInserted(ui: Pick<Ui, 'info' | 'warn'>, files: readonly vscode.Uri[], outcome: Inserted, wasOpen: boolean): Promise<void> {
   const names = files.map((f) => path.posix.basename(f.path)).join(', ');
   if (!outcome.ok && outcome.why === 'noPlace') {
     void ui.info(vscode.l10n.t('Saved {0}. No text editor was open, so the link is on the clipboard.', names), vscode.l10n.t('Open Image')).then((c) => {

@@ -67,7 +67,7 @@ async function place(folder: vscode.Uri, temp: vscode.Uri, final: vscode.Uri, pa
       // writev may write less than asked: carry on from where it stopped.
       let rest = parts.filter((p) => p.length > 0);
       while (rest.length) {
-        let { bytesWritten } = await file.writev(rest as Uint8Array[]);
+        let { bytesWritten } = await file.writev(rest);
         while (rest.length && bytesWritten >= rest[0]!.length) bytesWritten -= rest.shift()!.length;
         if (rest.length && bytesWritten > 0) rest = [rest[0]!.subarray(bytesWritten), ...rest.slice(1)];
       }

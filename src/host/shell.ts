@@ -22,7 +22,7 @@ export class Shell implements vscode.Disposable {
     this.log = vscode.window.createOutputChannel('Flux Image Studio', { log: true });
     this.logger = channelLogger(this.log);
     // For a bug report: what runs where (seen with "Developer: Set Log Level…" at Debug).
-    this.log.debug(`Flux Image Studio ${String(context.extension.packageJSON.version)} activated in VS Code ${vscode.version} (${vscode.env.remoteName ?? 'local'}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
+    this.log.debug(`Flux Image Studio ${String((context.extension.packageJSON as { version?: unknown }).version)} activated in VS Code ${vscode.version} (${vscode.env.remoteName ?? 'local'}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
     this.ui = new Ui(this.log);
     this.keys = new ApiKeys(context.secrets);
   }

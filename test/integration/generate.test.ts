@@ -289,8 +289,8 @@ suite('generate from a selection', () => {
     const since = await messageCount();
     const files = await vscode.commands.executeCommand<vscode.Uri[]>('fluxStudio.generate', { prompt: 'a compass rose', model: 'aimlapi:flux-pro/v1.1', size: '256x256' });
     assert.equal(files?.length, 1);
-    const name = files![0]!.path.split('/').pop()!;
-    assert.ok(files![0]!.path.startsWith(`${ASSETS().path}/`));
+    const name = files[0]!.path.split('/').pop()!;
+    assert.ok(files[0]!.path.startsWith(`${ASSETS().path}/`));
     assert.equal(await vscode.env.clipboard.readText(), `![a compass rose](assets/${name})`);
     const info = (await messagesSince(since)).find((m) => m.level === 'info');
     assert.match(info?.message ?? '', /link is on the clipboard/);

@@ -34,9 +34,9 @@ suite('saving', () => {
     for (let round = 0; round < 5; round++) {
       const stale = () => Promise.resolve(new Set<string>());
       const [a, b] = await Promise.all([saveAll(folder, [image(10)], notCancelled, stale()), saveAll(folder, [image(20)], notCancelled, stale())]);
-      assert.notEqual(a![0]!.toString(), b![0]!.toString(), 'two names');
-      assert.deepEqual(fs.readFileSync(a![0]!.fsPath), Buffer.concat([bytes(1000, 10), bytes(500, 11)]));
-      assert.deepEqual(fs.readFileSync(b![0]!.fsPath), Buffer.concat([bytes(1000, 20), bytes(500, 21)]));
+      assert.notEqual(a[0]!.toString(), b[0]!.toString(), 'two names');
+      assert.deepEqual(fs.readFileSync(a[0]!.fsPath), Buffer.concat([bytes(1000, 10), bytes(500, 11)]));
+      assert.deepEqual(fs.readFileSync(b[0]!.fsPath), Buffer.concat([bytes(1000, 20), bytes(500, 21)]));
       for (const f of fs.readdirSync(folder.fsPath)) fs.rmSync(vscode.Uri.joinPath(folder, f).fsPath);
     }
   });

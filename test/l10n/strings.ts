@@ -121,7 +121,13 @@ function isTCall(n: ts.Node): n is ts.CallExpression {
 function destination(n: ts.Node): { node: ts.Node; child: ts.Node } {
   let child = n;
   let p = n.parent;
-  while (p && (ts.isConditionalExpression(p) || ts.isParenthesizedExpression(p) || ts.isTemplateSpan(p) || ts.isTemplateExpression(p) || (ts.isBinaryExpression(p) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.PlusToken].includes(p.operatorToken.kind)))) {
+  const passesThrough = (x: ts.Node) =>
+    ts.isConditionalExpression(x) ||
+    ts.isParenthesizedExpression(x) ||
+    ts.isTemplateSpan(x) ||
+    ts.isTemplateExpression(x) ||
+    (ts.isBinaryExpression(x) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.PlusToken].includes(x.operatorToken.kind));
+  while (p && passesThrough(p)) {
     if (ts.isConditionalExpression(p) && child === p.condition) break;
     child = p;
     p = p.parent;

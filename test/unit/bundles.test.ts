@@ -15,8 +15,9 @@ const ROOT = join(__dirname, '..', '..');
 test('two Node bundles, no source module in both; the shell has no zod, no undici, no engine', async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'flux-bundles-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
+  type Built = { metafile: { inputs: Record<string, unknown> } };
   const { buildNode } = (await import(pathToFileURL(join(ROOT, 'esbuild.mjs')).href)) as {
-    buildNode(o: { outdir: string; write?: boolean }): Promise<{ shell: { metafile: { inputs: Record<string, unknown> } }; main: { metafile: { inputs: Record<string, unknown> } }; shellModules: string[] }>;
+    buildNode(o: { outdir: string; write?: boolean }): Promise<{ shell: Built; main: Built; shellModules: string[] }>;
   };
   const { shell, main, shellModules } = await buildNode({ outdir: out, write: false });
   const shellInputs = Object.keys(shell.metafile.inputs);

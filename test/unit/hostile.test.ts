@@ -85,7 +85,7 @@ beforeEach(() => {
   handler = (_req, res) => res.writeHead(500).end();
 });
 
-const sendJson = (res: http.ServerResponse, status: number, body: unknown | string) => {
+const sendJson = (res: http.ServerResponse, status: number, body: unknown) => {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);

@@ -109,7 +109,9 @@ test('awkward prompts round-trip in every format, and libvips sees the XMP', asy
   for (const img of images) {
     for (const prompt of AWKWARD) {
       const r = record(prompt, { seed: undefined, requestId: undefined, creditsUsed: undefined });
-      delete r.seed, delete r.requestId, delete r.creditsUsed;
+      delete r.seed;
+      delete r.requestId;
+      delete r.creditsUsed;
       const out = embedRecord(img, r);
       assert.deepEqual(readRecord(out), r, `${sniffImage(img)?.type}: ${prompt.slice(0, 30)}`);
       await assertValid(out, 32, 16, prompt.slice(0, 30));

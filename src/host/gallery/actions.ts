@@ -102,7 +102,7 @@ async function regenerate(s: Services, e: GalleryEntry, keepSeed: boolean): Prom
   const checked = await preflight(
     { request, document: { uri: image, isUntitled: false }, beside: vscode.Uri.joinPath(image, '..') },
     {
-      workspaceFolder: async (folders) => folders[0],
+      workspaceFolder: (folders) => Promise.resolve(folders[0]),
       saveLocation: () => folderDialog(),
       key: (provider, model) => ensureKey(s, provider, model),
     },
@@ -156,7 +156,15 @@ const ACTIONS: Readonly<Record<ItemAction, (s: Services, e: GalleryEntry, store:
     say(vscode.l10n.t('prompt copied'));
   },
   async reuse(s, e) {
-    const args = { prompt: e.prompt, model: e.modelKey, ...(e.size !== undefined ? { size: e.size } : {}), ...(e.seed !== undefined ? { seed: e.seed } : {}), params: { ...e.params }, outputFormat: e.outputFormat, numImages: 1 };
+    const args = {
+      prompt: e.prompt,
+      model: e.modelKey,
+      ...(e.size !== undefined ? { size: e.size } : {}),
+      ...(e.seed !== undefined ? { seed: e.seed } : {}),
+      params: { ...e.params },
+      outputFormat: e.outputFormat,
+      numImages: 1,
+    };
     await vscode.commands.executeCommand(COMMANDS.openGenerator, args);
   },
   regenerate: (s, e) => regenerate(s, e, true),

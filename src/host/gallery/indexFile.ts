@@ -7,9 +7,10 @@
  * Node fs only, no vscode: unit-tested under node. The parser comes in (the engine bundle has zod).
  */
 import { randomBytes } from 'node:crypto';
-import { constants, promises as fs } from 'node:fs';
+import { constants, promises as fs, unwatchFile, watch, watchFile, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import type { GalleryIndex, ParsedIndex } from '../../core/gallery';
+import type { Logger } from '../../core/log';
 import { withLock, type LockOptions } from './lock';
 
 export const INDEX_NAME = 'gallery.json';
@@ -191,4 +192,37 @@ export class IndexFile {
     }
     return removed;
   }
+}
+
+/**
+ * Watch the index in `dir` (another window writes it): `onChange` when it changes. Falls back to
+ * checking it every 2 s where the folder cannot be watched, and says so in the log.
+ */
+export function watchIndex(dir: string, logger: Logger, onChange: () => void): { close(): void } {
+  let watcher: FSWatcher | undefined;
+  let polling: string | undefined;
+  const poll = () => {
+    polling = path.join(dir, INDEX_NAME);
+    watchFile(polling, { interval: 2000, persistent: false }, () => onChange());
+  };
+  try {
+    watcher = watch(dir, { persistent: false }, (_event, name) => {
+      if (name === null || String(name) === INDEX_NAME) onChange();
+    });
+    watcher.on('error', (e) => {
+      logger.warn(`Gallery: watching the index failed (${e.message}); checking it every 2 s instead.`);
+      watcher?.close();
+      watcher = undefined;
+      poll();
+    });
+  } catch (e) {
+    logger.warn(`Gallery: cannot watch the index (${e instanceof Error ? e.message : String(e)}); checking it every 2 s instead.`);
+    poll();
+  }
+  return {
+    close() {
+      watcher?.close();
+      if (polling) unwatchFile(polling);
+    },
+  };
 }

@@ -10,22 +10,17 @@
  * Also knows which images are missing (deleted or moved outside VS Code): checked once per entry,
  * then kept up to date from file events; a move made in VS Code follows the file.
  */
-import { promises as fsp, watch, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { addEntries, entryFromRecord, mergeIndexes, parseIndex, removeEntries, sameIndex, serializeIndex, updateEntries, type GalleryEntry, type GalleryIndex } from '../../core/gallery';
-import { openFileSource } from '../../core/fileSource';
-import { readRecord, readRecordFrom, type GenerationRecord } from '../../core/metadata';
+import { addEntries, mergeIndexes, parseIndex, removeEntries, sameIndex, serializeIndex, updateEntries, type GalleryEntry, type GalleryIndex } from '../../core/gallery';
 import type { Logger } from '../../core/log';
 import type { Ui } from '../ui';
-import { IndexFile, INDEX_NAME, type Recovery } from './indexFile';
+import { IndexFile, INDEX_NAME, watchIndex, type Recovery } from './indexFile';
+import { IMAGE_GLOB, pool, scanForRecords, type ScanProgress } from './rebuild';
 import type { DeleteOutcome, GalleryApi, RebuildResult } from './api';
 
 /** Image files the gallery can hold and "Rebuild gallery from files" looks for. */
-export const IMAGE_GLOB = '**/*.{png,jpg,jpeg,webp,PNG,JPG,JPEG,WEBP}';
-const SCAN_EXCLUDE = '**/node_modules/**';
-/** Files on other file systems than the local disk are read whole by the scan: larger ones are skipped (generated images are a few MB). */
-const SCAN_MAX_BYTES = 64 * 1024 * 1024;
 
 /** Deleting to the trash failed while the file is still there (no trash on this file system). */
 export class TrashUnavailableError extends Error {
@@ -36,15 +31,6 @@ export class TrashUnavailableError extends Error {
 }
 
 const EMPTY: GalleryIndex = { entries: [], tombstones: {} };
-
-/** Run `fn` over items, `limit` at a time. */
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 /** "1 image", "1,234 images", in the display language. */
@@ -71,8 +57,7 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
   /** Entries whose file has been looked for. */
   private readonly checked = new Set<string>();
   private readonly subs: vscode.Disposable[] = [];
-  private watcher: FSWatcher | undefined;
-  private polling: string | undefined;
+  private indexWatch: { close(): void } | undefined;
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
   private pendingDeletes: vscode.Uri[] = [];
   private deleteTimer: ReturnType<typeof setTimeout> | undefined;
@@ -126,7 +111,10 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
       } catch (e) {
         this.logger.error(`Gallery: cannot read ${this.file.file}: ${e instanceof Error ? e.message : String(e)}`);
       }
-      this.watchIndex(dir);
+      this.indexWatch = watchIndex(dir, this.logger, () => {
+        clearTimeout(this.reloadTimer);
+        this.reloadTimer = setTimeout(() => void this.reload().catch((e: unknown) => this.logger.warn(`Gallery: reload failed: ${String(e)}`)), 100);
+      });
       // Sets the damaged file aside under the lock and starts over from what could be salvaged;
       // the rebuild from the images' records follows in the background.
       if (corrupt) await this.enqueue(() => this.writeThrough((i) => i));
@@ -318,66 +306,16 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
   // ---- Rebuilding from the images' records -------------------------------------------------
 
   /** Scan the workspace's images and add those with a record that the gallery does not hold yet. */
-  async rebuild(progress?: { report(done: number, total: number): void; token?: vscode.CancellationToken }): Promise<RebuildResult> {
+  async rebuild(progress?: ScanProgress): Promise<RebuildResult> {
     await this.ready();
-    const token = progress?.token;
-    const uris = await vscode.workspace.findFiles(IMAGE_GLOB, SCAN_EXCLUDE, undefined, token);
-    const known = new Set(this.index.entries.map((e) => e.uri));
-    const found: GalleryEntry[] = [];
-    let withRecord = 0;
-    let done = 0;
-    await pool(uris, 4, async (uri) => {
-      if (token?.isCancellationRequested) return;
-      try {
-        const found1 = await this.recordOf(uri);
-        if (found1) {
-          const { record, size } = found1;
-          withRecord++;
-          const key = uri.toString();
-          if (!known.has(key)) {
-            known.add(key);
-            let entry = entryFromRecord(record, key, size);
-            // Removed from the gallery before: asking again brings it back, under a new id.
-            if (Object.prototype.hasOwnProperty.call(this.index.tombstones, entry.id)) entry = { ...entry, id: `${entry.id}-${Date.now().toString(36)}` };
-            found.push(entry);
-          }
-        }
-      } catch (e) {
-        this.logger.debug(`Gallery: skipped ${uri.toString(true)}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      progress?.report(++done, uris.length);
-    });
-    const cancelled = Boolean(token?.isCancellationRequested);
-    if (found.length) await this.add(found);
-    for (const e of found) {
+    const scan = await scanForRecords(this.index, this.logger, progress);
+    if (scan.found.length) await this.add(scan.found);
+    for (const e of scan.found) {
       this.missing.delete(e.id);
       this.checked.add(e.id);
     }
-    this.logger.info(`Gallery: scanned ${plural(uris.length, 'image')}, ${withRecord} with a record, ${found.length} added${cancelled ? ' (cancelled)' : ''}.`);
-    return { scanned: uris.length, withRecord, added: found.length, cancelled };
-  }
-
-  /**
-   * The record embedded in a workspace image, read without reading the image: a local file is read
-   * piece by piece (its headers and the record, bounded whatever the file claims); a file on another
-   * file system, which can only be read whole, only up to SCAN_MAX_BYTES.
-   */
-  private async recordOf(uri: vscode.Uri): Promise<{ record: GenerationRecord; size: number } | undefined> {
-    if (uri.scheme === 'file') {
-      const source = await openFileSource(uri.fsPath);
-      try {
-        const record = await readRecordFrom(source);
-        return record && { record, size: source.size };
-      } finally {
-        await source.close();
-      }
-    }
-    const st = await vscode.workspace.fs.stat(uri);
-    if (st.type !== vscode.FileType.File || st.size > SCAN_MAX_BYTES) return undefined;
-    const bytes = await vscode.workspace.fs.readFile(uri);
-    await new Promise((resolve) => setImmediate(resolve)); // the parse is bounded; let others run first
-    const record = readRecord(bytes);
-    return record && { record, size: bytes.length };
+    this.logger.info(`Gallery: scanned ${plural(scan.scanned, 'image')}, ${scan.withRecord} with a record, ${scan.found.length} added${scan.cancelled ? ' (cancelled)' : ''}.`);
+    return { scanned: scan.scanned, withRecord: scan.withRecord, added: scan.found.length, cancelled: scan.cancelled };
   }
 
   // ---- Missing files --------------------------------------------------------------------------
@@ -483,37 +421,9 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
     void this.checkFiles();
   }
 
-  // ---- Watching the index ---------------------------------------------------------------------
-
-  private watchIndex(dir: string): void {
-    const onEvent = (name: string | null) => {
-      if (name !== null && name !== INDEX_NAME) return;
-      clearTimeout(this.reloadTimer);
-      this.reloadTimer = setTimeout(() => void this.reload().catch((e: unknown) => this.logger.warn(`Gallery: reload failed: ${String(e)}`)), 100);
-    };
-    try {
-      this.watcher = watch(dir, { persistent: false }, (_event, name) => onEvent(name === null ? null : String(name)));
-      this.watcher.on('error', (e) => {
-        this.logger.warn(`Gallery: watching the index failed (${e.message}); checking it every 2 s instead.`);
-        this.watcher?.close();
-        this.watcher = undefined;
-        this.pollIndex(dir, onEvent);
-      });
-    } catch (e) {
-      this.logger.warn(`Gallery: cannot watch the index (${e instanceof Error ? e.message : String(e)}); checking it every 2 s instead.`);
-      this.pollIndex(dir, onEvent);
-    }
-  }
-
-  private pollIndex(dir: string, onEvent: (name: string) => void): void {
-    this.polling = path.join(dir, INDEX_NAME);
-    watchFile(this.polling, { interval: 2000, persistent: false }, () => onEvent(INDEX_NAME));
-  }
-
   dispose(): void {
     this.disposed = true;
-    this.watcher?.close();
-    if (this.polling) unwatchFile(this.polling);
+    this.indexWatch?.close();
     clearTimeout(this.reloadTimer);
     clearTimeout(this.deleteTimer);
     for (const d of this.subs.splice(0)) d.dispose();

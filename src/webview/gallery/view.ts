@@ -15,8 +15,9 @@ import { pickItemAction, runItemAction } from '../../host/gallery/actions';
 import type { GalleryIndexStore } from '../../host/gallery/indexStore';
 import type { Services } from '../../host/services';
 import { readSettings } from '../../host/settings';
+import { PageChannel } from '../host';
 import { pageHtml, resourceRoots } from '../html';
-import { PAGE_SIZE, type ItemAction, type PageCommand, type RunningView, type ToPage, type ViewEntry } from './protocol';
+import { PAGE_SIZE, type PageCommand, type RunningView, type ToHost, type ToPage, type ViewEntry } from './protocol';
 import { gallerySchemas } from './schema';
 import { COMMANDS } from '../../ids';
 
@@ -28,8 +29,6 @@ const MAX_ROOTS = 40;
 const count = (n: number) => n.toLocaleString(vscode.env.language);
 /** "1 image", "12 images". */
 const imageCount = (n: number) => (n === 1 ? vscode.l10n.t('1 image') : vscode.l10n.t('{0} images', count(n)));
-const issue = (e: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }) =>
-  e.issues.map((i) => `${i.path.map(String).join('.') || '(message)'}: ${i.message}`).join('; ').slice(0, 300);
 
 /** The folders the page may load images from: those holding gallery images, plus each workspace folder's assets folder. */
 export function imageRoots(entries: readonly GalleryEntry[]): vscode.Uri[] {
@@ -62,8 +61,9 @@ export function imageRoots(entries: readonly GalleryEntry[]): vscode.Uri[] {
 
 export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
-  /** The page said `ready` and has everything sent since. */
-  private ready = false;
+  /** The page: messages parsed, nothing posted before it said `ready` and has everything sent since. */
+  private readonly page: PageChannel<ToHost, ToPage>;
+
   /** What the page holds: id → signature (file and version). */
   private sent = new Map<string, string>();
   private roots = '';
@@ -75,12 +75,22 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
   private viewSubs: vscode.Disposable[] = [];
   private store!: GalleryIndexStore;
 
-  constructor(private readonly s: Services) {}
+  constructor(private readonly s: Services) {
+    this.page = new PageChannel<ToHost, ToPage>(
+      () => this.view?.webview,
+      gallerySchemas.toHost,
+      this.s.log,
+      'Gallery',
+      (m) => this.handle(m),
+      undefined,
+      'fromPage',
+    );
+  }
 
   async resolveWebviewView(view: vscode.WebviewView): Promise<void> {
     for (const d of this.viewSubs.splice(0)) d.dispose();
     this.view = view;
-    this.ready = false;
+    this.page.markGone();
     try {
       this.store = await this.s.gallery.load();
     } catch (e) {
@@ -93,14 +103,14 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
     this.setOptions(view, imageRoots(this.store.current));
     view.webview.html = pageHtml(view.webview, this.s.context.extensionUri, { name: 'gallery', title: vscode.l10n.t('Flux Gallery') });
     this.viewSubs.push(
-      view.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      view.webview.onDidReceiveMessage((m: unknown) => void this.page.receive(m)),
       // Hidden, the page is gone (no retained context); shown again, it reloads and says ready.
       view.onDidChangeVisibility(() => {
-        if (!view.visible) this.ready = false;
+        if (!view.visible) this.page.markGone();
       }),
       view.onDidDispose(() => {
         if (this.view === view) this.view = undefined;
-        this.ready = false;
+        this.page.markGone();
         for (const d of this.viewSubs.splice(0)) d.dispose();
       }),
       this.store.onDidChange(() => this.entriesChanged()),
@@ -116,20 +126,13 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
   }
 
   private post(message: ToPage): void {
-    if (this.view && this.ready) void this.view.webview.postMessage(message);
+    this.page.post(message);
   }
 
-  private receive(raw: unknown): void {
-    const parsed = gallerySchemas.toHost.safeParse(raw);
-    if (!parsed.success) {
-      const type = raw && typeof raw === 'object' && typeof (raw as { type?: unknown }).type === 'string' ? (raw as { type: string }).type.slice(0, 40) : typeof raw;
-      this.s.log.warn(`Gallery: refused a malformed message from the page (type ${JSON.stringify(type)}): ${issue(parsed.error)}`);
-      return;
-    }
-    const m = parsed.data;
+  private handle(m: ToHost): void {
     switch (m.type) {
       case 'ready':
-        this.ready = true;
+        this.page.markReady();
         this.sendAll();
         void this.store.recheckAll();
         return;
@@ -203,7 +206,7 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
     void (async () => {
       try {
         for (let i = 0; i < entries.length; i += PAGE_SIZE) {
-          if (run !== this.sending || !this.ready || !this.view) return;
+          if (run !== this.sending || !this.page.ready || !this.view) return;
           await this.view.webview.postMessage({ type: 'page', entries: entries.slice(i, i + PAGE_SIZE).map((e) => this.toView(e)) } satisfies ToPage);
         }
       } finally {
@@ -219,14 +222,14 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
     const roots = imageRoots(this.store.current);
     if (roots.map(String).join('\n') === this.roots) return false;
     this.s.log.debug(`Gallery: the page may now load images from ${roots.map((r) => r.toString(true)).join(', ')}`);
-    this.ready = false;
+    this.page.markGone();
     this.setOptions(this.view, roots); // the page reloads and says ready again
     return true;
   }
 
   private entriesChanged(): void {
     this.describe();
-    if (!this.view || !this.ready) return;
+    if (!this.view || !this.page.ready) return;
     if (this.updateRoots()) return;
     const entries = this.store.current;
     const now = new Map(entries.map((e) => [e.id, GalleryView.signature(e)]));

@@ -5,22 +5,20 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findModel, PROVIDER_IDS, PROVIDERS } from '../../core/catalog';
+import { PROVIDER_IDS } from '../../core/catalog';
 import { CLIENTS } from '../../core/engine';
 import { validateRequest } from '../../core/request';
 import { resolveDestination, isInside } from '../../host/destination';
-import { folderDialog } from '../../host/gallery/actions';
-import { run as runPlan } from '../../host/generation/execute';
-import { preflight } from '../../host/generation/preflight';
-import { describeRefusal, type Failure } from '../../host/generation/present';
 import { setApiKeyCommand } from '../../host/keys';
 import { Anchor, insertLinks, isOpen, linkText, reportInserted } from '../../host/links';
 import type { Services } from '../../host/services';
 import { readSettings } from '../../host/settings';
 import { GENERATOR_VIEW_TYPE } from '../../ids';
+import { PageChannel } from '../host';
 import { pageHtml, resourceRoots } from '../html';
-import { checkForm, curlText, missingKeyText, sizeText, type Validate } from './form';
-import type { FieldProblem, FormState, ImageAction, ImageView, KeyState, RunAction, RunRequest, RunView, TargetView, ToHost, ToUi } from './protocol';
+import { checkForm, curlText, type Validate } from './form';
+import type { FieldProblem, FormState, ImageAction, KeyState, RunRequest, RunView, TargetView, ToHost, ToUi } from './protocol';
+import { Runs } from './runs';
 import { generatorSchemas } from './schema';
 
 export const VIEW_TYPE = GENERATOR_VIEW_TYPE;
@@ -30,7 +28,6 @@ export const title = (): string => vscode.l10n.t('Flux Image Generator');
 export const LAST_KEY = 'fluxStudio.generator.last';
 /** Where the panel's Insert goes, so it survives a window reload. */
 const TARGET_KEY = 'fluxStudio.generator.target';
-const MAX_RUNS = 20;
 
 /** The engine's final word on a request, as field problems. */
 export const engineValidate: Validate = (request) => {
@@ -38,7 +35,6 @@ export const engineValidate: Validate = (request) => {
   return v.ok ? { ok: true } : { ok: false, problems: v.problems };
 };
 
-type RunState = { -readonly [K in keyof RunView]: RunView[K] } & { job?: { cancel(): void } };
 
 interface SavedTarget {
   uri: string;
@@ -54,11 +50,10 @@ export interface PanelInit {
 }
 
 export class GeneratorPanel implements vscode.Disposable {
-  private ready = false;
-  private waiters: Array<(ok: boolean) => void> = [];
+  private readonly page: PageChannel<ToHost, ToUi>;
   private form: FormState;
   private lastSeed: number | null;
-  private runs: RunState[];
+  private readonly runs: Runs;
   private notes: string[];
   private target: { anchor: Anchor; column: vscode.ViewColumn | undefined } | undefined;
   private imageRoots: vscode.Uri[] = [];
@@ -73,17 +68,37 @@ export class GeneratorPanel implements vscode.Disposable {
     this.form = init.form;
     this.lastSeed = init.lastSeed;
     // Restored runs get their image URIs anew (the webview's resource origin is not kept across sessions).
-    this.runs = (init.runs ?? [])
-      .filter((r) => r.status !== 'running')
-      .map((r) => ({ ...r, images: r.images.map((i) => ({ ...i, src: panel.webview.asWebviewUri(vscode.Uri.parse(i.uri)).toString() })) }));
+    this.runs = new Runs(
+      {
+        s,
+        post: (m) => this.post(m),
+        addRoot: (f) => void this.addRoot(f),
+        asWebviewUri: (f) => panel.webview.asWebviewUri(f).toString(),
+        target: () => this.target?.anchor,
+        seedUsed: (seed) => {
+          this.lastSeed = seed;
+          this.post({ type: 'lastSeed', seed });
+          this.scheduleSave();
+        },
+      },
+      init.runs ?? [],
+    );
     this.notes = [...(init.notes ?? [])];
+    this.page = new PageChannel<ToHost, ToUi>(
+      () => (this.disposed ? undefined : panel.webview),
+      generatorSchemas.toHost,
+      s.log,
+      'Generator panel',
+      (m) => this.handle(m),
+      (_m, e) => this.post({ type: 'notice', level: 'error', message: vscode.l10n.t('Something went wrong ({0}). "{1}" has the details.', e instanceof Error ? e.message : String(e), vscode.l10n.t('Flux: Show Log')) }),
+    );
     panel.iconPath = vscode.Uri.joinPath(s.context.extensionUri, 'media', 'flux.svg');
-    for (const r of this.runs) for (const i of r.images) this.addRoot(vscode.Uri.parse(i.uri));
+    for (const r of this.runs.list) for (const i of r.images) this.addRoot(vscode.Uri.parse(i.uri));
     this.subs.push(
       panel.webview.onDidReceiveMessage((m) => void this.receive(m)),
       panel.onDidChangeViewState(() => {
         // A hidden panel's page is gone (no retained context); it says `ready` again when shown.
-        if (!panel.visible) this.ready = false;
+        if (!panel.visible) this.page.markGone();
       }),
       panel.onDidDispose(() => this.dispose()),
       s.keys.onDidChange(() => void this.keyState().then((keys) => this.post({ type: 'keys', keys }))),
@@ -94,20 +109,7 @@ export class GeneratorPanel implements vscode.Disposable {
 
   /** Resolves true once the page has said `ready` (false if the panel closes or the page never answers). */
   whenReady(timeoutMs = 30_000): Promise<boolean> {
-    if (this.ready) return Promise.resolve(true);
-    if (this.disposed) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.s.log.warn(`Generator panel: the page did not answer within ${timeoutMs / 1000} s.`);
-        done(false);
-      }, timeoutMs);
-      const done = (ok: boolean) => {
-        clearTimeout(timer);
-        this.waiters = this.waiters.filter((w) => w !== done);
-        resolve(ok);
-      };
-      this.waiters.push(done);
-    });
+    return this.page.whenReady(timeoutMs);
   }
 
   /** Load the page (once the target, and so the image folders, are known). */
@@ -127,7 +129,7 @@ export class GeneratorPanel implements vscode.Disposable {
     this.disposed = true;
     this.flushSave();
     // Generations under way carry on: they are paid for, and the gallery records them.
-    for (const w of this.waiters.splice(0)) w(false);
+    this.page.close();
     this.target?.anchor.dispose();
     for (const d of this.subs.splice(0)) d.dispose();
     void this.s.context.workspaceState.update(TARGET_KEY, undefined);
@@ -145,7 +147,7 @@ export class GeneratorPanel implements vscode.Disposable {
   fill(form: FormState, notes: readonly string[]): void {
     this.form = form;
     this.scheduleSave();
-    if (this.ready) this.post({ type: 'setForm', form, notes });
+    if (this.page.ready) this.post({ type: 'setForm', form, notes });
     else this.notes.push(...notes);
   }
 
@@ -210,29 +212,12 @@ export class GeneratorPanel implements vscode.Disposable {
   // ---- Messages --------------------------------------------------------------------------------
 
   private post(message: ToUi): void {
-    if (this.ready && !this.disposed) void this.panel.webview.postMessage(message);
+    this.page.post(message);
   }
 
   /** Parse and act on one message from the page; malformed ones are refused and logged. */
-  async receive(raw: unknown): Promise<void> {
-    const parsed = generatorSchemas.toHost.safeParse(raw);
-    if (!parsed.success) {
-      // Name the message for the log; a forged `type` may not even turn into text.
-      let type: string;
-      try {
-        type = raw && typeof raw === 'object' && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 40) : typeof raw;
-      } catch {
-        type = 'object';
-      }
-      this.s.log.warn(`Generator panel: refused a malformed message (${type}): ${parsed.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; ').slice(0, 300)}`);
-      return;
-    }
-    try {
-      await this.handle(parsed.data);
-    } catch (e) {
-      this.s.log.error(`Generator panel: ${parsed.data.type} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      this.post({ type: 'notice', level: 'error', message: vscode.l10n.t('Something went wrong ({0}). "{1}" has the details.', e instanceof Error ? e.message : String(e), vscode.l10n.t('Flux: Show Log')) });
-    }
+  receive(raw: unknown): Promise<void> {
+    return this.page.receive(raw);
   }
 
   private async handle(m: ToHost): Promise<void> {
@@ -250,7 +235,7 @@ export class GeneratorPanel implements vscode.Disposable {
         this.scheduleSave();
         const checked = this.check(m.form);
         this.post({ type: 'validation', seq: 0, problems: checked.problems, submitted: true });
-        if (checked.request) await this.start(checked.request);
+        if (checked.request) await this.runs.start(checked.request);
         return;
       }
       case 'copyCurl':
@@ -258,17 +243,16 @@ export class GeneratorPanel implements vscode.Disposable {
         await this.copyCurl(m.form);
         return;
       case 'cancel':
-        this.runs.find((r) => r.id === m.runId)?.job?.cancel();
+        this.runs.cancel(m.runId);
         return;
       case 'setKey':
         await setApiKeyCommand(this.s.keys, this.s.ui, m.provider);
         return;
       case 'clearRuns':
-        this.runs = this.runs.filter((r) => r.status === 'running');
-        this.post({ type: 'runs', runs: this.runs.map(view) });
+        this.runs.clearFinished();
         return;
       case 'run':
-        await this.runAction(m.action, m.runId);
+        await this.runs.action(m.action, m.runId);
         return;
       case 'image':
         await this.imageAction(m.action, m.runId, m.index);
@@ -278,10 +262,9 @@ export class GeneratorPanel implements vscode.Disposable {
 
   private async sendInit(): Promise<void> {
     const keys = await this.keyState();
-    this.ready = true;
     const notes = this.notes.splice(0);
-    this.post({ type: 'init', form: this.form, keys, target: this.targetView(), runs: this.runs.map(view), lastSeed: this.lastSeed, notes });
-    for (const w of this.waiters.splice(0)) w(true);
+    this.page.markReady();
+    this.post({ type: 'init', form: this.form, keys, target: this.targetView(), runs: this.runs.views(), lastSeed: this.lastSeed, notes });
   }
 
   private async keyState(): Promise<KeyState> {
@@ -312,160 +295,10 @@ export class GeneratorPanel implements vscode.Disposable {
     this.post({ type: 'curl', text, note });
   }
 
-  // ---- Runs ------------------------------------------------------------------------------------
-
-  private postRun(run: RunState): void {
-    this.post({ type: 'run', run: view(run) });
-  }
-
-  /** Start a generation from a checked request; its card shows progress, then the images or the failure. */
-  private async start(request: RunRequest): Promise<void> {
-    const model = findModel(request.model);
-    if (!model) return;
-    const run: RunState = {
-      id: `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
-      status: 'running',
-      request,
-      modelLabel: `${model.label} (${PROVIDERS[model.provider].label})`,
-      sizeText: sizeText(model, request.size),
-      startedAt: Date.now(),
-      phase: vscode.l10n.t('Preparing…'),
-      images: [],
-    };
-    this.runs.unshift(run);
-    this.trimRuns();
-    this.postRun(run);
-
-    const end = (status: RunState['status'], phase: string, error?: RunState['error']) => {
-      run.status = status;
-      run.phase = phase;
-      run.endedAt = Date.now();
-      delete run.job;
-      delete run.percent;
-      if (error) run.error = error;
-      this.postRun(run);
-    };
-
-    // A missing key is said here, with its button, not in a notification.
-    if (!(await this.s.keys.get(model.provider))) {
-      end('failed', vscode.l10n.t('No key'), { message: vscode.l10n.t('{0} Set the key to carry on.', missingKeyText(model)), actions: ['setKey', 'dismiss'] });
-      return;
-    }
-
-    const failed = (f: Failure) => {
-      if (f.problems?.length) this.post({ type: 'validation', seq: 0, problems: f.problems, submitted: true });
-      if (f.status === 'cancelled') end('cancelled', run.job ? f.message : vscode.l10n.t('Cancelled before anything was sent.'));
-      else if (f.problems?.length) end('failed', vscode.l10n.t('Not sent'), { message: f.message, actions: ['dismiss'] });
-      else end('failed', vscode.l10n.t('Failed'), { message: f.message, actions: f.actions.length ? [...f.actions, 'dismiss'] : ['showLog', 'dismiss'] });
-    };
-    let sub: vscode.Disposable | undefined;
-    try {
-      const anchor = this.target?.anchor;
-      const linksInto = anchor && vscode.workspace.textDocuments.find((d) => d.uri.toString() === anchor.uri.toString());
-      const checked = await preflight(
-        { request, ...(anchor ? { document: { uri: anchor.uri, isUntitled: anchor.uri.scheme === 'untitled' } } : {}), ...(linksInto ? { linksInto } : {}) },
-        {
-          workspaceFolder: async (folders) => folders[0],
-          saveLocation: () => folderDialog(),
-          key: async (provider) => (await this.s.keys.get(provider))?.key,
-        },
-      );
-      if (!checked.ok) {
-        failed(describeRefusal(checked.refusal));
-        return;
-      }
-      const outcome = await runPlan(this.s, checked.plan, {
-        progress: 'none',
-        onStart: (job) => {
-          run.job = job;
-          run.startedAt = job.startedAt;
-          run.phase = job.phase;
-          this.postRun(run);
-          sub = job.onDidChange(() => {
-            run.phase = job.phase;
-            run.percent = job.percent;
-            this.postRun(run);
-          });
-        },
-      });
-      if (outcome.ok) {
-        const { files, records } = outcome.executed;
-        for (const f of files) this.addRoot(f);
-        run.images = files.map((f, i): ImageView => {
-          const r = records[i]!;
-          return {
-            index: i,
-            uri: f.toString(),
-            name: path.posix.basename(f.path),
-            src: this.panel.webview.asWebviewUri(f).toString(),
-            width: r.width,
-            height: r.height,
-            model: r.model,
-            ...(r.seed !== undefined ? { seed: r.seed } : {}),
-          };
-        });
-        const seed = records[0]?.seed;
-        if (seed !== undefined) {
-          this.lastSeed = seed;
-          this.post({ type: 'lastSeed', seed });
-          this.scheduleSave();
-        }
-        end('done', files.length === 1 ? vscode.l10n.t('Saved {0}', run.images[0]!.name) : vscode.l10n.t('Saved {0} images', files.length));
-        return;
-      }
-      failed(outcome.failure);
-    } catch (e) {
-      this.s.log.error(`Generator panel: generation failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      end('failed', vscode.l10n.t('Failed'), { message: vscode.l10n.t('The generation failed: {0}', e instanceof Error ? e.message : String(e)), actions: ['showLog', 'dismiss'] });
-    } finally {
-      sub?.dispose();
-    }
-  }
-
-  private trimRuns(): void {
-    let finished = 0;
-    this.runs = this.runs.filter((r) => r.status === 'running' || ++finished <= MAX_RUNS);
-  }
-
-  private removeRun(id: string): RunState | undefined {
-    const run = this.runs.find((r) => r.id === id);
-    if (!run || run.status === 'running') return undefined;
-    this.runs = this.runs.filter((r) => r !== run);
-    this.post({ type: 'runs', runs: this.runs.map(view) });
-    return run;
-  }
-
-  private async runAction(action: RunAction, id: string): Promise<void> {
-    const run = this.runs.find((r) => r.id === id);
-    if (!run) return;
-    switch (action) {
-      case 'showLog':
-        this.s.log.show();
-        return;
-      case 'dismiss':
-        this.removeRun(id);
-        return;
-      case 'retry':
-        this.removeRun(id);
-        await this.start(run.request);
-        return;
-      case 'setKey': {
-        const provider = findModel(run.request.model)?.provider;
-        if (!provider) return;
-        // Once the key is set, carry on with the same request.
-        if (await setApiKeyCommand(this.s.keys, this.s.ui, provider)) {
-          this.removeRun(id);
-          await this.start(run.request);
-        }
-        return;
-      }
-    }
-  }
-
   // ---- Image actions ---------------------------------------------------------------------------
 
   private async imageAction(action: ImageAction, runId: string, index: number): Promise<void> {
-    const run = this.runs.find((r) => r.id === runId);
+    const run = this.runs.find(runId);
     const image = run?.images.find((i) => i.index === index);
     if (!run || !image) return;
     const file = vscode.Uri.parse(image.uri);
@@ -501,11 +334,11 @@ export class GeneratorPanel implements vscode.Disposable {
         return;
       case 'vary': {
         const { seed: _seed, ...rest } = run.request;
-        await this.start(rest);
+        await this.runs.start(rest);
         return;
       }
       case 'regenerate':
-        await this.start({ ...run.request, ...(image.seed !== undefined ? { seed: image.seed } : {}) });
+        await this.runs.start({ ...run.request, ...(image.seed !== undefined ? { seed: image.seed } : {}) });
         return;
     }
   }
@@ -541,9 +374,3 @@ export class GeneratorPanel implements vscode.Disposable {
     void this.s.context.workspaceState.update(LAST_KEY, { form: this.form, lastSeed: this.lastSeed });
   }
 }
-
-function view(r: RunState): RunView {
-  const { job: _job, ...rest } = r;
-  return { ...rest, images: [...r.images] };
-}
-
