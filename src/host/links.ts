@@ -154,14 +154,31 @@ export function languageOf(document: vscode.TextDocument): string {
 export type Place = { readonly kind: 'anchor'; readonly anchor: Anchor; readonly position: InsertPosition } | { readonly kind: 'selections'; readonly editor: vscode.TextEditor };
 
 /** How it went: put in (and where), no place to put it, or the document refused the edit. Links not put in are on the clipboard. */
-export type Inserted = { readonly ok: true; readonly document: vscode.TextDocument } | { readonly ok: false; readonly why: 'noPlace' | 'refused' };
+export type Inserted = { readonly ok: true; readonly document: vscode.TextDocument } | { readonly ok: false; readonly why: 'noPlace' | 'refused' | 'gone' };
+
+/**
+ * The document behind `uri` is gone: its file was deleted, or it was untitled and closed without
+ * saving. A link put there would land in a buffer nobody sees (VS Code reopens it empty, or keeps
+ * the deleted file's text without a tab).
+ */
+async function isGone(uri: vscode.Uri): Promise<boolean> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && !d.isClosed);
+  if (uri.scheme === 'untitled') return !open;
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return false;
+  } catch {
+    // Deleted on disk: only a document still shown in a tab (its unsaved text) may take the link.
+    return !open || !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString()));
+  }
+}
 
 /**
  * Put `links` in at `place`, through the document's queue; when there is no place or the edit is
  * refused, the links go to the clipboard. The caller says what happened in its own words.
  */
 export async function insertLinks(links: readonly string[], place: Place | undefined): Promise<Inserted> {
-  const toClipboard = async (why: 'noPlace' | 'refused'): Promise<Inserted> => {
+  const toClipboard = async (why: 'noPlace' | 'refused' | 'gone'): Promise<Inserted> => {
     await vscode.env.clipboard.writeText(links.join('\n'));
     return { ok: false, why };
   };
@@ -176,6 +193,7 @@ export async function insertLinks(links: readonly string[], place: Place | undef
     );
     return ok ? { ok: true, document: editor.document } : toClipboard('refused');
   }
+  if (await isGone(place.anchor.uri)) return toClipboard('gone');
   const document = await vscode.workspace.openTextDocument(place.anchor.uri);
   const applied = await oneEditAtATime(document.uri, () => applyAtAnchor(document, place.anchor, place.position, [...links]));
   return applied ? { ok: true, document } : toClipboard('refused');
@@ -184,6 +202,12 @@ export async function insertLinks(links: readonly string[], place: Place | undef
 /** The short notice after a generation's links went in (or why they are on the clipboard). */
 export async function reportInserted(ui: Pick<Ui, 'info' | 'warn'>, files: readonly vscode.Uri[], outcome: Inserted, wasOpen: boolean): Promise<void> {
   const names = files.map((f) => path.posix.basename(f.path)).join(', ');
+  if (!outcome.ok && outcome.why === 'gone') {
+    void ui.warn(vscode.l10n.t('Saved {0}, but the document it was for is gone (deleted, or closed without saving), so the link is on the clipboard. The image is in the gallery.', names), vscode.l10n.t('Open Image')).then((c) => {
+      if (c) void vscode.commands.executeCommand('vscode.open', files[0]);
+    });
+    return;
+  }
   if (!outcome.ok && outcome.why === 'noPlace') {
     void ui.info(vscode.l10n.t('Saved {0}. No text editor was open, so the link is on the clipboard.', names), vscode.l10n.t('Open Image')).then((c) => {
       if (c) void vscode.commands.executeCommand('vscode.open', files[0]);

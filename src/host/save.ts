@@ -17,6 +17,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { uniqueName } from '../core/naming';
 
@@ -59,9 +60,27 @@ function isFileExists(e: unknown): boolean {
 /** Errors of a disk that cannot make hard links (FAT, exFAT, some network shares). */
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
 
-/** Write `bytes` to `final` by way of `temp`; throws a FileExists error when `final` exists. */
-async function place(folder: vscode.Uri, temp: vscode.Uri, final: vscode.Uri, parts: readonly Uint8Array[], isCancelled: () => boolean): Promise<void> {
+/** The folder now leads elsewhere than it did when it was checked (a link planted meanwhile). */
+function escaped(): vscode.FileSystemError {
+  return vscode.FileSystemError.NoPermissions(vscode.l10n.t('the folder now leads outside the workspace folder (a symbolic link appeared while the image was generated)'));
+}
+
+/** Whether `file`'s real path (every link followed) is inside `realRoot`. */
+async function realInside(realRoot: string | undefined, file: string): Promise<boolean> {
+  if (!realRoot) return true;
+  const real = await fs.realpath(file);
+  return real === realRoot || real.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep);
+}
+
+/**
+ * Write `bytes` to `final` by way of `temp`; throws a FileExists error when `final` exists. On a
+ * local disk with `realRoot` (the workspace folder's real path), the files are checked where they
+ * really are: the temporary file before it is linked, the image after, so a folder swapped for a
+ * link while the provider worked cannot make us write outside.
+ */
+async function place(folder: vscode.Uri, temp: vscode.Uri, final: vscode.Uri, parts: readonly Uint8Array[], isCancelled: () => boolean, realRoot: string | undefined): Promise<void> {
   if (isLocal(folder)) {
+    // O_EXCL: never opens an existing file or follows a link planted under this name.
     const file = await fs.open(temp.fsPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY);
     try {
       // writev may write less than asked: carry on from where it stopped.
@@ -75,9 +94,14 @@ async function place(folder: vscode.Uri, temp: vscode.Uri, final: vscode.Uri, pa
       await file.close();
     }
     if (isCancelled()) throw new vscode.CancellationError();
+    if (!(await realInside(realRoot, temp.fsPath))) throw escaped();
     try {
       await fs.link(temp.fsPath, final.fsPath);
       await fs.unlink(temp.fsPath);
+      if (!(await realInside(realRoot, final.fsPath))) {
+        await fs.unlink(final.fsPath).catch(() => undefined);
+        throw escaped();
+      }
       return;
     } catch (e) {
       if (!NO_LINKS.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
@@ -95,7 +119,13 @@ async function place(folder: vscode.Uri, temp: vscode.Uri, final: vscode.Uri, pa
  * turns true, every file this call wrote is removed again and the error is rethrown.
  * `listing` is the folder's names from `listNames`, when the caller started it earlier.
  */
-export async function saveAll(folder: vscode.Uri, images: readonly ToSave[], isCancelled: () => boolean, listing?: Promise<Set<string> | undefined>): Promise<vscode.Uri[]> {
+export async function saveAll(
+  folder: vscode.Uri,
+  images: readonly ToSave[],
+  isCancelled: () => boolean,
+  listing?: Promise<Set<string> | undefined>,
+  within?: vscode.Uri,
+): Promise<vscode.Uri[]> {
   const saved: vscode.Uri[] = [];
   try {
     const existing = await (listing ?? listNames(folder));
@@ -103,6 +133,10 @@ export async function saveAll(folder: vscode.Uri, images: readonly ToSave[], isC
       if (isLocal(folder)) await fs.mkdir(folder.fsPath, { recursive: true });
       else await vscode.workspace.fs.createDirectory(folder);
     }
+    // The folder as it really is now (checked before the request too, but the provider took a while).
+    const realRoot = isLocal(folder) && within && isLocal(within) ? await fs.realpath(within.fsPath) : undefined;
+    if (realRoot && !(await realInside(realRoot, folder.fsPath))) throw escaped();
+    if (isLocal(folder)) await removeStalePartials(folder.fsPath);
     // Names are chosen against the listing (case-insensitively, as Windows and macOS compare them)
     // and against each other; a name another writer takes meanwhile is caught when it is placed.
     const taken = existing ?? new Set<string>();
@@ -122,7 +156,7 @@ export async function saveAll(folder: vscode.Uri, images: readonly ToSave[], isC
           const final = vscode.Uri.joinPath(folder, name);
           const temp = vscode.Uri.joinPath(folder, `.${name}.${stamp}.partial`);
           try {
-            await place(folder, temp, final, img.parts, isCancelled);
+            await place(folder, temp, final, img.parts, isCancelled, realRoot);
             saved[i] = final;
             return;
           } catch (e) {
@@ -143,6 +177,38 @@ export async function saveAll(folder: vscode.Uri, images: readonly ToSave[], isC
     await Promise.all(saved.filter(Boolean).map(remove));
     throw asFileSystemError(e);
   }
+}
+
+/** Our own temporary files: `.<name>.<pid>-<time>[-<random>].partial` (see saveAll). */
+const PARTIAL = /^\..+\.\d+-[0-9a-z]+(?:-[0-9a-f]{8})?\.partial$/;
+/** A partial file older than this was left by a save that never finished (the host was killed). */
+export const STALE_PARTIAL_MS = 5 * 60_000;
+
+/**
+ * Remove the temporary files a killed save left in `dir`: only ours (by their name) and only old
+ * ones (a younger one may be another window's save in progress). Never anything else; never throws.
+ */
+export async function removeStalePartials(dir: string, now = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = (await fs.readdir(dir)).filter((n) => PARTIAL.test(n));
+  } catch {
+    return removed;
+  }
+  for (const n of names) {
+    const p = path.join(dir, n);
+    try {
+      const st = await fs.lstat(p);
+      if (st.isFile() && now - st.mtimeMs > STALE_PARTIAL_MS) {
+        await fs.unlink(p);
+        removed.push(n);
+      }
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return removed;
 }
 
 /** Node's errors as the FileSystemError workspace.fs would have thrown, in words. */

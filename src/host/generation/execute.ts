@@ -71,6 +71,7 @@ export async function execute(s: Services, plan: Plan, job: RunningGeneration, a
     })),
     () => job.controller.signal.aborted,
     listing,
+    plan.within,
   );
   s.log.info(`Saved ${files.map((f) => vscode.workspace.asRelativePath(f)).join(', ')} in ${Date.now() - job.startedAt} ms`);
   markGenerated();

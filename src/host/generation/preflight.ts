@@ -53,6 +53,8 @@ export interface Plan {
   readonly baseName?: string;
   /** The size as asked (`1024x768`, a preset, `W:H`), kept in the gallery for Regenerate. */
   readonly askedSize?: string;
+  /** The workspace folder `folder` must stay inside (checked again when saving). */
+  readonly within?: vscode.Uri;
 }
 
 export type Preflight = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly refusal: Refusal; readonly settings: Settings };
@@ -78,6 +80,7 @@ export async function preflight(input: PreflightInput, ask: Questions): Promise<
   // Where the images go (asked now, before anything is paid for).
   let folder: vscode.Uri;
   let baseName: string | undefined;
+  let within: vscode.Uri | undefined;
   const besideFolder = input.beside && vscode.workspace.getWorkspaceFolder(input.beside);
   let withoutDocument: vscode.WorkspaceFolder | undefined;
   const folders = vscode.workspace.workspaceFolders ?? [];
@@ -95,6 +98,7 @@ export async function preflight(input: PreflightInput, ask: Questions): Promise<
     baseName = where.baseName;
   } else {
     folder = dest.folder;
+    within = dest.workspaceFolder.uri;
     const escape = await checkRealLocation(dest.folder, dest.workspaceFolder, settings.assetsFolder);
     if (escape) return refuse({ kind: 'refused', message: escape });
   }
@@ -103,5 +107,5 @@ export async function preflight(input: PreflightInput, ask: Questions): Promise<
   if (!apiKey) {
     return refuse({ kind: 'noKey', provider: model.provider, message: vscode.l10n.t('No {0} is set, so {1} cannot generate yet. Set the key to carry on.', keyName(model.provider), model.label) });
   }
-  return { ok: true, plan: { settings, model, request, apiKey, folder, ...(baseName !== undefined ? { baseName } : {}), ...(input.request.size ? { askedSize: input.request.size } : {}) } };
+  return { ok: true, plan: { settings, model, request, apiKey, folder, ...(baseName !== undefined ? { baseName } : {}), ...(input.request.size ? { askedSize: input.request.size } : {}), ...(within ? { within } : {}) } };
 }

@@ -313,8 +313,8 @@ export class GeneratorPanel implements vscode.Disposable {
         this.post({
           type: 'notice',
           level: 'info',
-          message: target
-            ? vscode.l10n.t('Inserted a link to {0} into {1}.', image.name, path.posix.basename(target.document.uri.path))
+          message: inserted.ok
+            ? vscode.l10n.t('Inserted a link to {0} into {1}.', image.name, path.posix.basename(inserted.document.uri.path))
             : vscode.l10n.t('No editor to insert into: the link to {0} is on the clipboard.', image.name),
         });
         if (target) this.post({ type: 'target', target: this.targetView() });
