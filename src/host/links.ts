@@ -124,11 +124,28 @@ async function oneEditAtATime<T>(uri: vscode.Uri, work: () => Promise<T>): Promi
 async function applyAtAnchor(document: vscode.TextDocument, anchor: Anchor, position: InsertPosition, links: string[]): Promise<boolean> {
   for (const deadline = Date.now() + 5000; Date.now() < deadline; ) {
     const edit = new vscode.WorkspaceEdit();
-    edit.set(document.uri, [placeLinks(document, anchor, position, links)]);
-    if (await vscode.workspace.applyEdit(edit)) return true;
+    const placed = placeLinks(document, anchor, position, links);
+    const start = document.offsetAt(placed.range.start);
+    edit.set(document.uri, [placed]);
+    if (await vscode.workspace.applyEdit(edit)) {
+      settleCursor(document, document.positionAt(start + placed.newText.length));
+      return true;
+    }
     await new Promise((r) => setTimeout(r, 10 + Math.random() * 40));
   }
   return false;
+}
+
+/**
+ * An edit at the end of a selection stretches the selection over it: the prompt and the new link
+ * would then both be selected, and one keystroke would delete both. An editor whose selection now
+ * ends at the link's end gets an empty cursor there instead.
+ */
+function settleCursor(document: vscode.TextDocument, end: vscode.Position): void {
+  for (const editor of vscode.window.visibleTextEditors) {
+    if (editor.document !== document) continue;
+    if (editor.selections.length === 1 && !editor.selection.isEmpty && editor.selection.end.isEqual(end)) editor.selection = new vscode.Selection(end, end);
+  }
 }
 
 /** Where the link goes and with what text around it. */
