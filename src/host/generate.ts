@@ -110,6 +110,27 @@ export function commandQuestions(s: Services, prompt: string, model: ModelEntry)
   };
 }
 
+const OWN_DEFAULT_KEY = 'fluxStudio.ownDefaultSizeAccepted';
+
+/**
+ * The default size is one this model cannot make: nothing is paid for at another size before the
+ * user says so, once per model and default size (remembered); "Choose Default Model and Size…"
+ * leads to the setting instead.
+ */
+async function acceptOwnDefault(s: Services, model: ModelEntry, defaultSize: string): Promise<boolean> {
+  const seen = s.context.globalState.get<string[]>(OWN_DEFAULT_KEY, []);
+  const key = `${model.key}|${defaultSize}`;
+  if (seen.includes(key)) return true;
+  const own = formatSize(model.size.default);
+  const use = vscode.l10n.t('Generate at {0}', own);
+  const choose = vscode.l10n.t('Choose Default Model and Size…');
+  const c = await s.ui.warn(vscode.l10n.t('{0} cannot make your default size {1}. Generate at its own default, {2}?', model.label, defaultSize, own), use, choose);
+  if (c === choose) void vscode.commands.executeCommand(COMMANDS.chooseDefaults);
+  if (c !== use) return false;
+  await s.context.globalState.update(OWN_DEFAULT_KEY, [key, ...seen].slice(0, 50));
+  return true;
+}
+
 /**
  * Run one generation. Resolves with the saved files (empty when cancelled or failed: failures are
  * shown to the user, never thrown); rejects only on a programming error.
@@ -166,7 +187,7 @@ async function generateAt(s: Services, mode: 'ask' | 'selection', rawArgs: unkno
   }
   if (size === undefined && settings.defaultSize) {
     if (sizeFits(model, settings.defaultSize)) size = settings.defaultSize;
-    else void s.ui.info(vscode.l10n.t('{0} cannot make the default size {1}; using its own default, {2}.', model.label, settings.defaultSize, formatSize(model.size.default)));
+    else if (!(await acceptOwnDefault(s, model, settings.defaultSize))) return [];
   }
   const format = args.outputFormat ?? (settings.outputFormat !== 'auto' && model.formats.includes(settings.outputFormat) ? settings.outputFormat : undefined);
 

@@ -134,6 +134,26 @@ suite('generate from a selection', () => {
     assert.deepEqual(await listFiles(ASSETS()), assetsBefore);
   });
 
+  test('a default size the model cannot make is said before anything is sent, and nothing is sent without a yes', async () => {
+    const c = vscode.workspace.getConfiguration('fluxStudio');
+    await c.update('defaultSize', '1000x768', vscode.ConfigurationTarget.Global);
+    try {
+      await openAndSelect(workspaceUri('notes.md'), 'A lighthouse at dawn');
+      const since = await messageCount();
+      const pending = generateFromSelection({ model: 'aimlapi:flux-pro' });
+      const warning = await waitFor('the default-size question', async () => (await messagesSince(since)).find((m) => m.level === 'warning'));
+      assert.match(warning.message, /FLUX\.1 \[pro\] cannot make your default size 1000x768\. Generate at its own default, (\S+)\?/);
+      assert.deepEqual(warning.actions.length, 2);
+      assert.match(warning.actions[0]!, /^Generate at \S+$/);
+      assert.equal(warning.actions[1], 'Choose Default Model and Size…');
+      await vscode.commands.executeCommand('notifications.clearAll');
+      assert.deepEqual(await pending, [], 'dismissed: nothing made');
+      assert.equal((await fake.requests()).length, 0, 'nothing was sent');
+    } finally {
+      await c.update('defaultSize', '256x256', vscode.ConfigurationTarget.Global);
+    }
+  });
+
   test('a missing key offers "Set API Key" and nothing runs until it is set', async () => {
     await vscode.commands.executeCommand('fluxStudio.clearApiKey', 'apiframe');
     try {
