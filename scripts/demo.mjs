@@ -104,12 +104,14 @@ async function main() {
     const api = await startFakeApi();
     cleanups.push(() => api.stop());
 
-    // User (machine) settings: both providers' base URLs point at the fake API.
+    // Both providers' base URLs point at the fake API. They are machine-scoped settings, which a
+    // remote window (code-server, SSH, WSL, Codespaces) reads from the remote's Machine settings, not
+    // from User settings: written there, they hold whatever is changed in the Settings UI later.
     const userDataDir = path.join(tmp, 'user-data');
     fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+    fs.mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
+    fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify({ 'fluxStudio.aimlapi.baseUrl': api.url, 'fluxStudio.apiframe.baseUrl': api.url }, null, 2));
     const settings = {
-      'fluxStudio.aimlapi.baseUrl': api.url,
-      'fluxStudio.apiframe.baseUrl': api.url,
       'workbench.startupEditor': 'none',
       'workbench.tips.enabled': false,
       'security.workspace.trust.enabled': false,
@@ -135,10 +137,9 @@ async function main() {
     signal.throwIfAborted();
 
     const encodePath = (p) => p.split('/').map(encodeURIComponent).join('/');
-    const payload = [
-      ['openFile', `vscode-remote://127.0.0.1:${port}${encodePath(draft)}`],
-      ['skipWelcome', 'true'],
-    ];
+    // No file to open in the address: a window given files to open does not restore its editors
+    // (the generator panel among them) after Reload Window. It opens like any folder.
+    const payload = [['skipWelcome', 'true']];
     const url = `${server.url}/?folder=${encodePath(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     console.log(`
 Flux Image Studio ${version} is running in VS Code ${VSCODE_VERSION}, with the fake Flux API as both providers: no key needed.
@@ -146,8 +147,13 @@ Flux Image Studio ${version} is running in VS Code ${VSCODE_VERSION}, with the f
   Open in your browser:
   ${url}
 
-  Then select a picture idea in docs/draft.md (a line on its own), right-click, and choose Generate Image from Selection
+  Then open docs/draft.md, select a picture idea (a line on its own), right-click, and choose Generate Image from Selection
   (or press Ctrl+Alt+I to pick the model and size; the Flux icon on the left opens the gallery).
+
+  To see how failures look, put a marker anywhere in a prompt:
+    [[fault:401]] a rejected key         [[fault:429]] rate limited, then it works
+    [[fault:nsfw]] a safety refusal      [[fault:slow-headers:130000]] a time-out (after 120 s)
+    [[fault:failed:out of credits]] an apiframe job that fails (pick an apiframe model)
 
   Workspace:     ${workspace}   (removed when the demo stops)
   Fake Flux API: ${api.url}

@@ -62,8 +62,18 @@ test('npm run demo: prints an address that answers, on 127.0.0.1 only; Ctrl+C st
   const folder = decodeURIComponent(new URL(url[1]).searchParams.get('folder') ?? '');
   assert.equal(folder, workspace, 'the address opens the demo workspace');
   const payload = JSON.parse(new URL(url[1]).searchParams.get('payload') ?? '[]');
-  assert.equal(new Map(payload).get('openFile'), `vscode-remote://127.0.0.1:${port}${workspace}/docs/draft.md`, 'and the draft in it');
+  // No file to open: a window given one does not restore its editors (the generator panel) on reload.
+  assert.equal(new Map(payload).get('openFile'), undefined, 'like any folder: no file forced open');
+  assert.match(output, /open docs\/draft\.md/, 'the instructions say which file to open');
   assert.match(fs.readFileSync(path.join(workspace, 'docs', 'draft.md'), 'utf8'), /^# /);
+  // The base URLs are machine-scoped: a remote window reads them from its Machine settings, where
+  // a change in the Settings UI leaves them alone (in User settings they were lost).
+  const state = path.join(path.dirname(workspace), 'user-data');
+  const machine = JSON.parse(fs.readFileSync(path.join(state, 'Machine', 'settings.json'), 'utf8'));
+  assert.equal(machine['fluxStudio.aimlapi.baseUrl'], apiUrl[1]);
+  assert.equal(machine['fluxStudio.apiframe.baseUrl'], apiUrl[1]);
+  const user = JSON.parse(fs.readFileSync(path.join(state, 'User', 'settings.json'), 'utf8'));
+  assert.equal(user['fluxStudio.aimlapi.baseUrl'], undefined, 'not in User settings');
 
   const page = await fetch(url[1]);
   assert.equal(page.status, 200);
