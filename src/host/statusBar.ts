@@ -19,6 +19,8 @@ export function createStatusBar(): vscode.Disposable {
       vscode.l10n.t('Click to change.'),
     ];
     item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
+    // What a screen reader says: plain text, not the tooltip's Markdown.
+    item.accessibilityInformation = { label: vscode.l10n.t('Flux Image Studio: default model {0}, size {1}. Click to change.', s.defaultModel.label, size) };
     item.show();
   };
   update();

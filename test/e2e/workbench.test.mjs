@@ -22,6 +22,14 @@ after(async () => {
   await wb?.stop();
 });
 
+test('the status bar item reads as plain text to a screen reader (not its Markdown tooltip)', async () => {
+  const item = wb.page.locator('.statusbar-item', { hasText: '512x384' }).first();
+  await item.waitFor();
+  const label = (await item.getAttribute('aria-label')) ?? (await item.locator('[aria-label]').first().getAttribute('aria-label'));
+  assert.match(label ?? '', /^Flux Image Studio: default model .+, size 512x384\. Click to change\.$/);
+  assert.doesNotMatch(label ?? '', /\*\*|`/);
+});
+
 /** The panel's frame, asked for again until `ready` holds (the page reloads when image folders are added). */
 async function panelWhere(ready) {
   for (let i = 0; i < 150; i++) {
