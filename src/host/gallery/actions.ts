@@ -41,6 +41,9 @@ export function actionsFor(missing: boolean): ItemAction[] {
   return missing ? ['remove', 'copyPrompt', 'reuse', 'regenerate', 'vary'] : ['insert', 'copyLink', 'open', 'reveal', 'copyPrompt', 'reuse', 'regenerate', 'vary', 'delete'];
 }
 
+/** The file systems (scheme://authority) found to have no trash. */
+const NO_TRASH_KEY = 'fluxStudio.noTrash';
+
 const fileName = (e: GalleryEntry): string => decodeURIComponent(path.posix.basename(vscode.Uri.parse(e.uri).path));
 
 /**
@@ -171,7 +174,23 @@ const ACTIONS: Readonly<Record<ItemAction, (s: Services, e: GalleryEntry, store:
   vary: (s, e) => regenerate(s, e, false),
   async delete(s, e, store) {
     const name = fileName(e);
-    const where = vscode.workspace.asRelativePath(vscode.Uri.parse(e.uri));
+    const uri = vscode.Uri.parse(e.uri);
+    const where = vscode.workspace.asRelativePath(uri);
+    const place = `${uri.scheme}://${uri.authority}`;
+    const noTrash = s.context.globalState.get<string[]>(NO_TRASH_KEY, []);
+    const deletePermanently = vscode.l10n.t('Delete Permanently');
+    const permanently = async () => {
+      const c = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Delete {0} permanently?', name),
+        { modal: true, detail: vscode.l10n.t('{0} is deleted and taken out of the gallery. This file system has no trash, so this cannot be undone.', where) },
+        deletePermanently,
+      );
+      if (c !== deletePermanently) return;
+      await store.deleteImage(e.id, { useTrash: false });
+      say(vscode.l10n.t('{0} deleted', name));
+    };
+    // Known to have no trash (found at an earlier delete): asked once, as the Explorer does.
+    if (noTrash.includes(place)) return permanently();
     const moveToTrash = vscode.l10n.t('Move to Trash');
     const choice = await vscode.window.showWarningMessage(
       vscode.l10n.t('Delete {0}?', name),
@@ -184,17 +203,10 @@ const ACTIONS: Readonly<Record<ItemAction, (s: Services, e: GalleryEntry, store:
       say(vscode.l10n.t('{0} moved to the trash', name));
     } catch (err) {
       if (!(err instanceof TrashUnavailableError)) throw err;
-      // No trash here (a remote or headless machine): say so, and delete for good only when asked again.
+      // No trash here (a remote or headless machine): remembered, and asked the right way from now on.
       s.log.warn(`Gallery: the trash is not available for ${where}: ${err.message}`);
-      const deletePermanently = vscode.l10n.t('Delete Permanently');
-      const again = await vscode.window.showWarningMessage(
-        vscode.l10n.t('{0} cannot be moved to the trash here. Delete it permanently?', name),
-        { modal: true, detail: vscode.l10n.t('This file system has no trash ({0}). A permanent delete cannot be undone.', err.message) },
-        deletePermanently,
-      );
-      if (again !== deletePermanently) return;
-      await store.deleteImage(e.id, { useTrash: false });
-      say(vscode.l10n.t('{0} deleted', name));
+      await s.context.globalState.update(NO_TRASH_KEY, [place, ...noTrash].slice(0, 20));
+      await permanently();
     }
   },
   async remove(_s, e, store) {
