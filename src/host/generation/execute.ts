@@ -113,8 +113,9 @@ export async function run(s: Services, plan: Plan, opts: RunOptions): Promise<Ru
     const executed = opts.progress === 'none' ? await work() : await withNotification(opts.title ?? `Flux: ${plan.model.label}`, job, work);
     return { ok: true, executed };
   } catch (e) {
-    const failure = describeFailure(e, plan.folder);
-    if (!failure) throw e;
+    const described = describeFailure(e, plan.folder);
+    if (!described) throw e;
+    const failure: Failure = described.status === 'cancelled' && job.controller.signal.aborted ? { ...described, byUser: true } : described;
     s.log.info(`Generation ${failure.status}: ${failure.message}`);
     return { ok: false, failure };
   } finally {

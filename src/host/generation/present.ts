@@ -19,6 +19,8 @@ export interface Failure {
   readonly provider?: ProviderId;
   /** Checks that failed before anything was sent, by field (the panel marks its fields). */
   readonly problems?: readonly { field: string; message: string }[];
+  /** The user cancelled it (Cancel clicked): they know, so no notification pops up for it. */
+  readonly byUser?: boolean;
 }
 
 /** A failure in words; undefined for a programming error (the caller rethrows it). */
@@ -66,6 +68,11 @@ const LABELS: Readonly<Record<FailureAction, () => string>> = {
  * carries on with `retry`, Retry runs `retry`, Show Log opens the log.
  */
 export function notifyFailure(s: Services, f: Failure, retry: () => Thenable<unknown>): void {
+  if (f.status === 'cancelled' && f.byUser) {
+    s.log.info(f.message);
+    vscode.window.setStatusBarMessage(`$(circle-slash) ${f.message}`, 5000);
+    return;
+  }
   if (f.status === 'cancelled') {
     void s.ui.info(f.message);
     return;
