@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { saveAll } from '../../src/host/save';
+import { MemFs } from './memfs';
 import { workspaceUri } from './util';
 
 const bytes = (n: number, fill: number) => new Uint8Array(n).fill(fill);
@@ -46,3 +47,29 @@ suite('saving', () => {
     assert.deepEqual(fs.readdirSync(folder.fsPath).sort(), ['same-name-2.png', 'same-name.png']);
   });
 });
+
+suite('saving on another file system (workspace.fs)', () => {
+  const memfs = new MemFs();
+  let registration: vscode.Disposable;
+  suiteSetup(() => {
+    registration = vscode.workspace.registerFileSystemProvider(MemFs.scheme, memfs, { isCaseSensitive: true });
+  });
+  suiteTeardown(() => registration.dispose());
+
+  test('images are written whole through workspace.fs, a taken name is kept, no rename overwrites, nothing temporary is left', async () => {
+    const folder = vscode.Uri.from({ scheme: MemFs.scheme, path: `/assets-${Date.now().toString(36)}` });
+    // The folder does not exist yet: it is created.
+    const [first] = await saveAll(folder, [image(5)], notCancelled);
+    assert.equal(first!.scheme, MemFs.scheme);
+    assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(first!)), Buffer.concat([bytes(1000, 5), bytes(500, 6)]));
+    // A name taken after the listing: the image goes under the next one, the other file stays.
+    const taken = vscode.Uri.joinPath(folder, 'same-name-2.png');
+    await vscode.workspace.fs.writeFile(taken, Buffer.from('someone else'));
+    const [second] = await saveAll(folder, [image(7)], notCancelled, Promise.resolve(new Set(['same-name.png'])));
+    assert.equal(second!.path.split('/').pop(), 'same-name-3.png');
+    assert.equal(Buffer.from(await vscode.workspace.fs.readFile(taken)).toString(), 'someone else');
+    assert.ok(memfs.renames.length >= 2 && memfs.renames.every((r) => !r.overwrite), JSON.stringify(memfs.renames));
+    assert.deepEqual(memfs.list(folder.path), [`${folder.path}/same-name-2.png`, `${folder.path}/same-name-3.png`, `${folder.path}/same-name.png`]);
+  });
+});
+
