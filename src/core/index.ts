@@ -6,6 +6,8 @@ export * from './request';
 export * from './engine';
 export { HttpClient, type HttpOptions } from './http';
 export type { Logger } from './log';
+/** Taking the key out of text and logs: the host wraps its own log channel with `redactingLogger` too. */
+export { redact, redactingLogger, providerText, oneLine } from './redact';
 export type { Progress } from './providers/types';
 /** The translator hook: the host plugs in vscode.l10n.t (src/host/core.ts). */
 export { setTranslator, type Translator } from './l10n';
