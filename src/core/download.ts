@@ -10,6 +10,7 @@ import { describeNonImage, sniffImage, type ImageInfo } from './image';
 import { t } from './l10n';
 import type { Logger } from './log';
 import { transportError } from './providers/common';
+import { providerText, type TextCleaner } from './redact';
 import type { ImageSource } from './providers/types';
 
 export const DEFAULT_MAX_IMAGE_BYTES = 50 * 1024 * 1024;
@@ -25,6 +26,11 @@ export interface DownloadOptions {
   readonly allowLoopback: boolean;
   readonly maxBytes?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Cleans what the server said (a content type, an address it redirected to) before it goes into
+   * a message or the log: the key taken out, one line, bounded. Default: without a key to look for.
+   */
+  readonly clean?: TextCleaner;
 }
 
 export interface DownloadedImage {
@@ -129,6 +135,7 @@ export function verifyImage(bytes: Buffer, where: string, provider: ProviderId, 
 /** Fetch (or decode) one image and verify it. */
 export async function fetchImage(src: ImageSource, index: number, total: number, opts: DownloadOptions): Promise<DownloadedImage> {
   const max = opts.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES;
+  const clean: TextCleaner = opts.clean ?? ((text, most) => providerText(text, undefined, most));
   const label = PROVIDERS[opts.provider].label;
   const where = total > 1 ? t('image {0} of {1}', index + 1, total) : t('the image');
   const downloading = total > 1 ? t('downloading image {0} of {1}', index + 1, total) : t('downloading the image');
@@ -148,7 +155,8 @@ export async function fetchImage(src: ImageSource, index: number, total: number,
   for (let hop = 0; ; hop++) {
     const refused = checkImageUrl(url, opts.allowLoopback);
     if (refused) {
-      throw new FluxError({ kind: 'bad-response', provider: opts.provider, message: t('The {0} gave an address for {1} that was refused: {2}. Nothing was saved.', label, where, refused) });
+      // The reason names the address's host or scheme: the server's words, so cleaned.
+      throw new FluxError({ kind: 'bad-response', provider: opts.provider, message: t('The {0} gave an address for {1} that was refused: {2}. Nothing was saved.', label, where, clean(refused)) });
     }
     if (opts.signal?.aborted) throw cancelled(opts.provider);
     const started = Date.now();
@@ -195,7 +203,8 @@ export async function fetchImage(src: ImageSource, index: number, total: number,
     } catch (e) {
       throw transportError(e, opts.provider, opts.signal, downloading);
     }
-    const contentType = header(res, 'content-type');
+    const served = header(res, 'content-type');
+    const contentType = served === undefined ? undefined : clean(served, 100);
     const info = verifyImage(bytes, where, opts.provider, contentType);
     if (contentType && !contentType.toLowerCase().startsWith(info.mime)) {
       opts.logger.warn(`${where}: served as ${contentType} but the bytes are ${info.mime}; using the bytes`);

@@ -14,6 +14,7 @@ import { concat, embedRecordParts, type GenerationRecord } from './metadata';
 import { aimlapi } from './providers/aimlapi';
 import { apiframe } from './providers/apiframe';
 import type { Progress, ProviderClient } from './providers/types';
+import { cleanerFor, redactingLogger } from './redact';
 import { validateRequest, type ValidRequest } from './request';
 
 export const CLIENTS: Readonly<Record<ProviderId, ProviderClient>> = { aimlapi, apiframe };
@@ -75,12 +76,14 @@ export async function generate(input: unknown, opts: EngineOptions): Promise<Gen
   // Always send a seed, so every saved image can be made again.
   const req: ValidRequest = checked.seed === undefined ? { ...checked, seed: randomInt(1, 2 ** 31 - 1) } : checked;
   const baseUrl = opts.baseUrl || info.defaultBaseUrl;
+  // Every line the engine and the providers log goes through this: never the key, always one line.
+  const logger = redactingLogger(opts.logger, opts.apiKey);
   const started = Date.now();
   const result = await CLIENTS[provider].run(req, {
     http: opts.http,
     baseUrl,
     apiKey: opts.apiKey,
-    logger: opts.logger,
+    logger,
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.retry ? { retry: opts.retry } : {}),
@@ -92,7 +95,7 @@ export async function generate(input: unknown, opts: EngineOptions): Promise<Gen
   const keptAt: number[] = [];
   // Never more than was asked for: an answer listing thousands of URLs must not start thousands of downloads.
   if (result.images.length > req.numImages) {
-    opts.logger.warn(`${info.label} answered with ${result.images.length} images for ${req.numImages} asked; the extra ones are ignored`);
+    logger.warn(`${info.label} answered with ${result.images.length} images for ${req.numImages} asked; the extra ones are ignored`);
   }
   const kept = result.images.slice(0, req.numImages).filter((_, i) => {
     const flagged = result.nsfw?.[i] === true;
@@ -158,7 +161,8 @@ export async function generate(input: unknown, opts: EngineOptions): Promise<Gen
     {
       http: opts.http,
       provider,
-      logger: opts.logger,
+      logger,
+      clean: cleanerFor(opts.apiKey),
       allowLoopback: isLoopbackUrl(baseUrl),
       ...(opts.maxImageBytes ? { maxBytes: opts.maxImageBytes } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
@@ -168,7 +172,7 @@ export async function generate(input: unknown, opts: EngineOptions): Promise<Gen
   );
   throwIfAborted(opts.signal, provider, result.jobId);
 
-  opts.logger.info(`${req.model.key}: ${images.length} image(s) ready in ${Date.now() - started} ms${result.creditsUsed !== undefined ? `, ${result.creditsUsed} credits` : ''}`);
+  logger.info(`${req.model.key}: ${images.length} image(s) ready in ${Date.now() - started} ms${result.creditsUsed !== undefined ? `, ${result.creditsUsed} credits` : ''}`);
   opts.onProgress?.({ phase: 'done' });
   return {
     request: req,

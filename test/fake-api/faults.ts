@@ -44,6 +44,12 @@ export interface StatusFault {
   /** apiframe 402 body fields (defaults 4 and 0). */
   creditsRequired?: number;
   creditsAvailable?: number;
+  /**
+   * The message echoes the key the request carried, as real providers do: AIML
+   * `Invalid API key provided: Bearer <key>` (its Authorization header), apiframe
+   * `Invalid API key provided: <key>` (its X-API-Key header).
+   */
+  echoKey?: boolean;
 }
 /** Wait before answering at all (default 2000 ms), then answer normally. */
 export interface SlowHeadersFault { kind: 'slow-headers'; ms?: number }
@@ -160,6 +166,7 @@ const FIELDS: Readonly<Record<FaultKind, Readonly<Record<string, Check>>>> = {
     maintenance: isBool,
     creditsRequired: isNum,
     creditsAvailable: isNum,
+    echoKey: isBool,
   },
   'slow-headers': { ms: isNonNeg },
   'slow-body': { ms: isNonNeg, chunks: (v) => Number.isInteger(v) && (v as number) >= 1 },
@@ -226,7 +233,8 @@ export function parseFaultInput(input: unknown): FaultSpec | null {
 /** Documentation of the marker syntax, printed by the CLI. */
 export const MARKER_HELP = `Prompt markers: put [[fault:NAME(:ARG)*(:key=value)*]] anywhere in a prompt.
   HTTP errors   [[fault:401]] 402 403 404 409 429 500 502 503 504 ...   options: retry-after=S, status-string,
-                [[fault:500:maintenance]], [[fault:429:retry-after=3]], [[fault:429:status-string]]
+                [[fault:500:maintenance]], [[fault:429:retry-after=3]], [[fault:429:status-string]],
+                [[fault:401:echo-key]] (the message repeats the key the request carried)
   AIML answers  [[fault:shape-b]] [[fault:b64]] [[fault:201]] [[fault:tokens-used]] [[fault:nsfw]] [[fault:empty]]
   broken 200    [[fault:invalid-json]] [[fault:error-200]] [[fault:html-200]]
   timing        [[fault:slow-headers:MS]] [[fault:slow-body:MS]] (option chunks=N; chunks=1 is a stall)
@@ -280,6 +288,7 @@ export function parseMarker(body: string): FaultSpec {
       for (const a of args) {
         if (a === 'maintenance') s.maintenance = true;
         else if (a === 'status-string') s.statusCodeAsString = true;
+        else if (a === 'echo-key') s.echoKey = true;
         else throw new Error(`Unknown argument "${a}" for [[fault:${name}]].`);
       }
       const ra = take('retry-after');

@@ -12,7 +12,7 @@
  *
  * Faults (type FaultSpec in ./faults.ts) come from three places, most specific first:
  *   1. markers in the prompt: [[fault:NAME(:ARG)*(:key=value)*]], e.g.
- *        [[fault:429]]  [[fault:429:retry-after=3]]  [[fault:500:maintenance]]  [[fault:429:status-string]]
+ *        [[fault:429]]  [[fault:429:retry-after=3]]  [[fault:500:maintenance]]  [[fault:429:status-string]]  [[fault:401:echo-key]]
  *        [[fault:slow-headers:3000]]  [[fault:slow-body:2000:chunks=1]]  [[fault:reset]]  [[fault:truncate]]
  *        [[fault:html-as-image]]  [[fault:image-as-html]]  [[fault:oversized]]  [[fault:oversized:stream]]
  *        [[fault:redirect:3]]  [[fault:redirect:to=http]]  [[fault:redirect:to=file]]  [[fault:redirect:to=data]]
@@ -253,7 +253,7 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     await withFaults(
       ex,
       ctx,
-      (f) => aimlFaultReply(f, path, requestId, body?.model),
+      (f) => aimlFaultReply(f, path, requestId, body?.model, headerValue(ex.req, 'authorization')),
       () => aimlError(500, undefined, { path, requestId }),
       () =>
         aimlGenerate({
@@ -281,7 +281,7 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     if ('problem' in submit) return send(ex, apiframeError(400, 'Validation failed', { details: { prompt: [submit.problem] } }));
     const { markers, ctx } = submit;
     const key = headerValue(ex.req, 'idempotency-key');
-    await withFaults(ex, ctx, apiframeFaultReply, () => apiframeError(500), () =>
+    await withFaults(ex, ctx, (f) => apiframeFaultReply(f, headerValue(ex.req, 'x-api-key')), () => apiframeError(500), () =>
       apiframeSubmit({
         store,
         body: ex.body,
@@ -302,7 +302,7 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     if (!job) return send(ex, apiframeError(404, 'Job not found'));
     job.polls++;
     const ctx: FaultContext = { phase: 'poll', provider: 'apiframe', markers: job.markers, scope: `job:${id}` };
-    await withFaults(ex, ctx, apiframeFaultReply, () => apiframeError(500), () => apiframePoll(job, now(), fileUrl));
+    await withFaults(ex, ctx, (f) => apiframeFaultReply(f, headerValue(ex.req, 'x-api-key')), () => apiframeError(500), () => apiframePoll(job, now(), fileUrl));
   }
 
   async function download(ex: Exchange, name: string): Promise<void> {

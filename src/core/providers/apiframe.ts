@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { FluxError } from '../errors';
 import { backoffMs, DEFAULT_RETRY, sleep, withRetry } from '../http';
 import { t } from '../l10n';
+import { providerText } from '../redact';
 import type { ValidRequest } from '../request';
 import { exchangeJson } from './common';
 import { wireParams } from './params';
@@ -174,7 +175,8 @@ export const apiframe: ProviderClient = {
         return { images: urls.map((url) => ({ url })), jobId, ...(j.creditCost != null ? { creditsUsed: j.creditCost } : {}) };
       }
       if (j.status === 'FAILED') {
-        const why = j.error ?? t('no reason given');
+        // apiframe's own words: the key taken out, one line, bounded (a 5 MB reason must not reach a message or the log whole).
+        const why = (j.error == null ? '' : providerText(j.error, ctx.apiKey)) || t('no reason given');
         const moderated = /moderat|nsfw|safety|content polic/i.test(why);
         throw new FluxError({
           kind: moderated ? 'moderation' : 'server',
