@@ -152,6 +152,8 @@ export async function fetchImage(src: ImageSource, index: number, total: number,
   }
 
   let url = src.url;
+  // One deadline for the whole download, its redirects included.
+  const deadlineAt = Date.now() + opts.http.deadlineMs;
   for (let hop = 0; ; hop++) {
     const refused = checkImageUrl(url, opts.allowLoopback);
     if (refused) {
@@ -162,7 +164,7 @@ export async function fetchImage(src: ImageSource, index: number, total: number,
     const started = Date.now();
     let res;
     try {
-      res = await opts.http.send({ method: 'GET', url, headers: { accept: 'image/png, image/jpeg, image/webp' }, signal: opts.signal });
+      res = await opts.http.send({ method: 'GET', url, headers: { accept: 'image/png, image/jpeg, image/webp' }, signal: opts.signal, deadlineAt });
     } catch (e) {
       throw transportError(e, opts.provider, opts.signal, downloading);
     }

@@ -55,6 +55,12 @@ export interface StatusFault {
 export interface SlowHeadersFault { kind: 'slow-headers'; ms?: number }
 /** Headers at once, then the body in `chunks` pieces (default 10) spread over `ms` (default 2000); chunks 1 = a stall. */
 export interface SlowBodyFault { kind: 'slow-body'; ms?: number; chunks?: number }
+/**
+ * A body that never ends: headers at once (no Content-Length), then one byte every `everyMs`
+ * (default 1000): the answer's own bytes, then spaces, until the client goes away. Never silent
+ * long enough for a silence time-out; only an overall deadline ends it.
+ */
+export interface TrickleFault { kind: 'trickle'; everyMs?: number }
 /** Headers with the true Content-Length, `afterBytes` (default half) of the body, then a TCP reset. */
 export interface ResetFault { kind: 'reset'; afterBytes?: number }
 /** Headers with the true Content-Length, `sendBytes` (default half) of the body, then a clean close. */
@@ -109,6 +115,7 @@ export type TransportFault =
   | StatusFault
   | SlowHeadersFault
   | SlowBodyFault
+  | TrickleFault
   | ResetFault
   | TruncateFault
   | WrongTypeFault
@@ -124,6 +131,7 @@ const DEFAULT_PHASE: Readonly<Record<FaultKind, FaultPhase>> = {
   'slow-headers': 'submit',
   'bad-answer': 'submit',
   'slow-body': 'download',
+  trickle: 'download',
   reset: 'download',
   truncate: 'download',
   'wrong-type': 'download',
@@ -170,6 +178,7 @@ const FIELDS: Readonly<Record<FaultKind, Readonly<Record<string, Check>>>> = {
   },
   'slow-headers': { ms: isNonNeg },
   'slow-body': { ms: isNonNeg, chunks: (v) => Number.isInteger(v) && (v as number) >= 1 },
+  trickle: { everyMs: isNonNeg },
   reset: { afterBytes: isNonNeg },
   truncate: { sendBytes: isNonNeg },
   'wrong-type': { variant: oneOf('html-as-image', 'image-as-html'), contentType: isStr },
@@ -238,6 +247,7 @@ export const MARKER_HELP = `Prompt markers: put [[fault:NAME(:ARG)*(:key=value)*
   AIML answers  [[fault:shape-b]] [[fault:b64]] [[fault:201]] [[fault:tokens-used]] [[fault:nsfw]] [[fault:empty]]
   broken 200    [[fault:invalid-json]] [[fault:error-200]] [[fault:html-200]]
   timing        [[fault:slow-headers:MS]] [[fault:slow-body:MS]] (option chunks=N; chunks=1 is a stall)
+                [[fault:trickle(:MS)]] (a body that never ends: one byte every MS, default 1000)
   bodies        [[fault:reset(:BYTES)]] [[fault:truncate(:BYTES)]] [[fault:html-as-image]] [[fault:image-as-html]]
                 [[fault:oversized]] (declares 2 GiB) [[fault:oversized:stream]] (no length, streams 256 MiB)
   redirects     [[fault:redirect:N]] [[fault:redirect:to=http|file|data]] (N 302s, last one to that target)
@@ -245,7 +255,7 @@ export const MARKER_HELP = `Prompt markers: put [[fault:NAME(:ARG)*(:key=value)*
                 [[fault:result:images|array|url]] [[fault:duration:MS]]
   any marker    phase=submit|poll|download|any  provider=aimlapi|apiframe  times=N|always
   Default phases: HTTP errors, slow-headers, broken 200s, AIML answers and jobs hit the submit;
-  bodies, slow-body and redirects hit the image download. A marker hits once (times=1) per prompt
+  bodies, slow-body, trickle and redirects hit the image download. A marker hits once (times=1) per prompt
   text (submit), per job (poll) or per file (download); the retry then behaves normally.`;
 
 const MARKER_RE = /\[\[fault:([^\]]*)\]\]/g;
@@ -308,6 +318,9 @@ export function parseMarker(body: string): FaultSpec {
         spec = { kind: 'slow-body', ms: arg0 !== undefined ? num(arg0, 'slow-body MS') : 2000, ...(chunks ? { chunks: num(chunks, 'chunks') } : {}) };
         break;
       }
+      case 'trickle':
+        spec = arg0 !== undefined ? { kind: 'trickle', everyMs: num(arg0, 'trickle MS') } : { kind: 'trickle' };
+        break;
       case 'reset':
         spec = arg0 !== undefined ? { kind: 'reset', afterBytes: num(arg0, 'reset BYTES') } : { kind: 'reset' };
         break;

@@ -13,7 +13,7 @@
  * Faults (type FaultSpec in ./faults.ts) come from three places, most specific first:
  *   1. markers in the prompt: [[fault:NAME(:ARG)*(:key=value)*]], e.g.
  *        [[fault:429]]  [[fault:429:retry-after=3]]  [[fault:500:maintenance]]  [[fault:429:status-string]]  [[fault:401:echo-key]]
- *        [[fault:slow-headers:3000]]  [[fault:slow-body:2000:chunks=1]]  [[fault:reset]]  [[fault:truncate]]
+ *        [[fault:slow-headers:3000]]  [[fault:slow-body:2000:chunks=1]]  [[fault:trickle:1000]]  [[fault:reset]]  [[fault:truncate]]
  *        [[fault:html-as-image]]  [[fault:image-as-html]]  [[fault:oversized]]  [[fault:oversized:stream]]
  *        [[fault:redirect:3]]  [[fault:redirect:to=http]]  [[fault:redirect:to=file]]  [[fault:redirect:to=data]]
  *        [[fault:shape-b]]  [[fault:b64]]  [[fault:201]]  [[fault:tokens-used]]  [[fault:nsfw]]  [[fault:empty]]
@@ -27,7 +27,7 @@
  *      the first queued fault matching the request's phase and provider is used.
  *   3. the standing fault: setFault(...) / POST /__control/fault; `times` default unlimited.
  *   Default phases: status, slow-headers, bad-answer, aiml-response and job hit the submit;
- *   slow-body, reset, truncate, wrong-type, oversized and redirect hit the image download.
+ *   slow-body, trickle, reset, truncate, wrong-type, oversized and redirect hit the image download.
  *   One transport fault per request; shaping faults (aiml-response, job) merge.
  *
  * Control API (JSON; never faulted, delayed or recorded)
@@ -187,7 +187,7 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
   async function send(ex: Exchange, reply: Reply, fault?: FaultSpec): Promise<void> {
     ex.rec.status = reply.status;
     if (fault) ex.rec.fault = fault.kind;
-    const bodyFault = fault && (fault.kind === 'slow-body' || fault.kind === 'reset' || fault.kind === 'truncate' || fault.kind === 'wrong-type' || fault.kind === 'oversized') ? fault : undefined;
+    const bodyFault = fault && (fault.kind === 'slow-body' || fault.kind === 'trickle' || fault.kind === 'reset' || fault.kind === 'truncate' || fault.kind === 'wrong-type' || fault.kind === 'oversized') ? fault : undefined;
     await deliver(ex.res, reply, bodyFault, closing.signal);
   }
 

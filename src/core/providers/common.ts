@@ -1,7 +1,7 @@
 /** What both provider clients share: JSON exchange, and mapping failures to one typed error. */
 import { PROVIDERS, type ProviderId } from '../catalog';
 import { cancelled, FluxError, type FluxErrorKind } from '../errors';
-import { errorCode, header, parseRetryAfter, readBody, type HttpRequest } from '../http';
+import { deadlineOf, errorCode, header, parseRetryAfter, readBody, REQUEST_TIMEOUT_SETTING, type HttpRequest } from '../http';
 import { t } from '../l10n';
 import { providerText } from '../redact';
 import type { ProviderContext } from './types';
@@ -22,6 +22,16 @@ export function transportError(e: unknown, provider: ProviderId, signal: AbortSi
   const code = errorCode(e) ?? '';
   const base = { provider, cause: e, ...(jobId ? { jobId } : {}) };
   switch (code) {
+    case 'FLUX_DEADLINE': {
+      // The whole exchange ran past its deadline: a trickling answer is stopped, not waited for.
+      const ms = deadlineOf(e) ?? 0;
+      const seconds = ms % 1000 === 0 ? ms / 1000 : Number((ms / 1000).toFixed(1));
+      return new FluxError({
+        ...base,
+        kind: 'timeout',
+        message: t("The {0}'s answer while {1} did not finish within {2} s ({3}), the longest one request may take. Try again; on a slow connection, raise that setting.", label, what, seconds, REQUEST_TIMEOUT_SETTING),
+      });
+    }
     case 'UND_ERR_CONNECT_TIMEOUT':
       return new FluxError({ ...base, kind: 'network', message: t('Could not connect to the {0} in time while {1}. Check your network or proxy settings and try again.', label, what) });
     case 'ECONNREFUSED':
