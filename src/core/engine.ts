@@ -164,6 +164,7 @@ export async function generate(input: unknown, opts: EngineOptions): Promise<Gen
       logger,
       clean: cleanerFor(opts.apiKey),
       allowLoopback: isLoopbackUrl(baseUrl),
+      ...(hostOf(baseUrl) ? { ownHost: hostOf(baseUrl) } : {}),
       ...(opts.maxImageBytes ? { maxBytes: opts.maxImageBytes } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
     },
@@ -183,6 +184,15 @@ export async function generate(input: unknown, opts: EngineOptions): Promise<Gen
     ...(result.requestId ? { requestId: result.requestId } : {}),
     ...(result.jobId ? { jobId: result.jobId } : {}),
   };
+}
+
+/** The host name of a URL, or undefined when it is not one. */
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** An image whose whole bytes are put together only when someone asks for them. */

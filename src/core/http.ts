@@ -2,7 +2,9 @@
  * HTTP transport over undici: one keep-alive dispatcher (proxy-aware), time-outs, bounded body
  * reading, and a retry policy that never double-charges.
  */
+import type { LookupFunction } from 'node:net';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { guardedLookup, type AddressPolicy } from './address';
 import type { ProviderId } from './catalog';
 import { cancelled, FluxError } from './errors';
 import type { Logger } from './log';
@@ -24,6 +26,8 @@ export interface HttpOptions {
    * `headersTimeoutMs`, which the host sets from `fluxStudio.requestTimeoutSeconds`.
    */
   deadlineMs?: number;
+  /** How names are resolved (default dns.lookup); tests map names to addresses with it. */
+  lookup?: LookupFunction;
   logger?: Logger;
 }
 
@@ -33,6 +37,12 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
+  /**
+   * Where the connection may go: with a policy, a name that resolves to this computer, a private
+   * network or a special-use address is refused at connect time (an AddressRefusedError), on the
+   * address it really resolved to. For image downloads; the provider's API is the user's setting.
+   */
+  guard?: AddressPolicy;
   /**
    * When (epoch ms) this exchange must be over, body included; default the client's `deadlineMs`
    * from now. A download passes one for all its redirects.
@@ -98,20 +108,40 @@ export class HttpClient {
   /** Longest a whole exchange may take (ms), body included. */
   readonly deadlineMs: number;
   private readonly dispatcher: Dispatcher;
+  /** One dispatcher per address policy (in practice one or two), so their connections are kept apart. */
+  private readonly guarded = new Map<string, Dispatcher>();
 
   constructor(readonly options: HttpOptions = {}) {
     this.logger = options.logger ?? silentLogger;
     this.deadlineMs = options.deadlineMs ?? options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs;
+    this.dispatcher = this.makeDispatcher(options.lookup);
+  }
+
+  private makeDispatcher(lookup: LookupFunction | undefined): Dispatcher {
+    const options = this.options;
     const tls = options.strictSSL === false ? { rejectUnauthorized: false } : undefined;
-    this.dispatcher = new EnvHttpProxyAgent({
+    return new EnvHttpProxyAgent({
       ...(options.proxy ? { httpProxy: options.proxy, httpsProxy: options.proxy } : {}),
-      connect: { timeout: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs, ...tls },
+      // `lookup` resolves the names of direct connections; through a proxy, the proxy resolves them.
+      connect: { timeout: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs, ...tls, ...(lookup ? { lookup } : {}) },
       ...(tls ? { requestTls: tls, proxyTls: tls } : {}),
       headersTimeout: options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs,
       bodyTimeout: options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs,
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 120_000,
     });
+  }
+
+  /** The dispatcher whose connections check every resolved address against `policy`. */
+  private dispatcherFor(policy: AddressPolicy | undefined): Dispatcher {
+    if (!policy) return this.dispatcher;
+    const key = JSON.stringify([policy.allowLoopback, policy.ownHost ?? null]);
+    let d = this.guarded.get(key);
+    if (!d) {
+      d = this.makeDispatcher(guardedLookup(policy, this.options.lookup));
+      this.guarded.set(key, d);
+    }
+    return d;
   }
 
   /**
@@ -126,7 +156,7 @@ export class HttpClient {
     let res;
     try {
       res = await request(req.url, {
-        dispatcher: this.dispatcher,
+        dispatcher: this.dispatcherFor(req.guard),
         method: req.method,
         headers: req.headers,
         body: req.body,
@@ -142,7 +172,9 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close().catch(() => this.dispatcher.destroy());
+    const all = [this.dispatcher, ...this.guarded.values()];
+    this.guarded.clear();
+    await Promise.all(all.map((d) => d.close().catch(() => d.destroy())));
   }
 }
 

@@ -192,7 +192,8 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
   }
 
   function hopUrl(remaining: number, plan: HopPlan, rest: string): string {
-    if (remaining > 0 || plan.to === 'self') return `${baseUrl}/__r/${remaining}/${encodePlan(plan)}${rest}`;
+    // `url` overrides the last target whatever `to` says (as documented on RedirectFault).
+    if (remaining > 0 || (plan.to === 'self' && !plan.url)) return `${baseUrl}/__r/${remaining}/${encodePlan(plan)}${rest}`;
     if (plan.url) return plan.url;
     switch (plan.to) {
       case 'http':
@@ -201,6 +202,8 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
         return 'file:///etc/passwd';
       case 'data':
         return `data:image/png;base64,${TINY_PNG_BASE64}`;
+      case 'self':
+        return `${baseUrl}/__r/0/${encodePlan(plan)}${rest}`;
     }
   }
 
