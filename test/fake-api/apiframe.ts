@@ -71,6 +71,7 @@ export function apiframeSubmit(input: SubmitInput): Reply {
     }
   }
   const req = checked.value;
+  const shaping = input.shaping();
   const job = input.store.addJob({
     model: req.model,
     prompt: req.prompt,
@@ -85,12 +86,12 @@ export function apiframeSubmit(input: SubmitInput): Reply {
       format: req.format,
     },
     durationMs: input.jobDuration(req.prompt),
-    shaping: input.shaping(),
+    shaping,
     idempotencyKey: key,
   });
   // Start encoding now so the download is not slowed by it.
   renderImage(job.file.image).catch(() => undefined);
-  return jsonReply(202, { jobId: job.id, status: 'QUEUED' });
+  return jsonReply(202, { jobId: shaping?.jobId ?? job.id, status: 'QUEUED' });
 }
 
 /** The job's state now (the caller counts the poll). */

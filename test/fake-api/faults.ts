@@ -109,6 +109,8 @@ export interface JobFault {
   error?: string;
   expired?: boolean;
   result?: 'url' | 'images' | 'array';
+  /** The job id the submit answers with instead of the real one (`..`, `a/b`, an overlong one…). */
+  jobId?: string;
 }
 
 export type TransportFault =
@@ -205,6 +207,7 @@ const FIELDS: Readonly<Record<FaultKind, Readonly<Record<string, Check>>>> = {
     error: isStr,
     expired: isBool,
     result: oneOf('url', 'images', 'array'),
+    jobId: isStr,
   },
 };
 const REQUIRED: Partial<Record<FaultKind, string[]>> = { status: ['status'] };
@@ -252,7 +255,7 @@ export const MARKER_HELP = `Prompt markers: put [[fault:NAME(:ARG)*(:key=value)*
                 [[fault:oversized]] (declares 2 GiB) [[fault:oversized:stream]] (no length, streams 256 MiB)
   redirects     [[fault:redirect:N]] [[fault:redirect:to=http|file|data]] (N 302s, last one to that target)
   apiframe jobs [[fault:progress:0,20,40,60,80]] [[fault:failed(:MESSAGE)]] [[fault:cancelled]] [[fault:expired]]
-                [[fault:result:images|array|url]] [[fault:duration:MS]]
+                [[fault:result:images|array|url]] [[fault:duration:MS]] [[fault:job-id:ID]] (the submit answers ID)
   any marker    phase=submit|poll|download|any  provider=aimlapi|apiframe  times=N|always
   Default phases: HTTP errors, slow-headers, broken 200s, AIML answers and jobs hit the submit;
   bodies, slow-body, trickle and redirects hit the image download. A marker hits once (times=1) per prompt
@@ -382,6 +385,10 @@ export function parseMarker(body: string): FaultSpec {
       case 'result':
         if (arg0 !== 'url' && arg0 !== 'images' && arg0 !== 'array') throw new Error('[[fault:result:...]] takes url, images or array.');
         spec = { kind: 'job', result: arg0 };
+        break;
+      case 'job-id':
+        if (arg0 === undefined) throw new Error('[[fault:job-id:ID]] needs the id to answer with.');
+        spec = { kind: 'job', jobId: arg0 };
         break;
       case 'duration':
         if (arg0 === undefined) throw new Error('[[fault:duration:MS]] needs a number of milliseconds.');

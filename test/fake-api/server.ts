@@ -19,7 +19,7 @@
  *        [[fault:shape-b]]  [[fault:b64]]  [[fault:201]]  [[fault:tokens-used]]  [[fault:nsfw]]  [[fault:empty]]
  *        [[fault:invalid-json]]  [[fault:error-200]]  [[fault:html-200]]
  *        [[fault:progress:0,20,40,60,80]]  [[fault:failed:Content moderated]]  [[fault:cancelled]]
- *        [[fault:expired]]  [[fault:result:images]]  [[fault:result:array]]  [[fault:duration:300]]
+ *        [[fault:expired]]  [[fault:result:images]]  [[fault:result:array]]  [[fault:duration:300]]  [[fault:job-id:..]]
  *      options on any marker: phase=submit|poll|download|any, provider=aimlapi|apiframe, times=N|always.
  *      A marker hits `times` (default 1) requests per prompt text (submit phase), per job (poll)
  *      or per file (download), so the client's retry then succeeds. An unknown marker is a 400.

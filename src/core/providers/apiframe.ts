@@ -16,6 +16,28 @@ const POLL_TRANSIENT: ReadonlySet<string> = new Set(['rate-limit', 'server', 'ne
 
 const Submitted = z.object({ jobId: z.string().check(z.minLength(1)) });
 
+/**
+ * The shape of apiframe's job ids: UUIDs in practice (and in the fake API), taken a little wider:
+ * 1 to 128 letters, digits, `-` and `_`. Anything else (`..`, `a/b`, a percent sign, an overlong
+ * text) would make the poll URL point somewhere other than the job, with the key.
+ */
+export const JOB_ID = /^[A-Za-z0-9_-]{1,128}$/;
+const JOB_ID_MAX = 128;
+
+/** The URL that polls `jobId`, or undefined when the id is not a job id or the URL would not be that job's. */
+export function jobUrl(baseUrl: string, jobId: string): string | undefined {
+  if (!JOB_ID.test(jobId)) return undefined;
+  const base = baseUrl.replace(/\/+$/, '');
+  const url = `${base}/v2/jobs/${encodeURIComponent(jobId)}`;
+  // The id is one path segment right under /v2/jobs/ of the base URL, nothing else.
+  try {
+    const want = `${new URL(base).pathname.replace(/\/+$/, '')}/v2/jobs/${jobId}`;
+    return new URL(url).pathname === want ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const ResultUrls = z.union([
   z.string(),
   z.array(z.union([z.string(), z.object({ url: z.string() })])),
@@ -118,6 +140,17 @@ export const apiframe: ProviderClient = {
       throw new FluxError({ kind: 'bad-response', provider: 'apiframe', status: submitted.status, message: t('apiframe accepted the request but gave no job id. Try again later.') });
     }
     const jobId = sub.data.jobId;
+    const pollUrl = jobUrl(base, jobId);
+    if (!pollUrl) {
+      // Never polled: the key is sent only to the job's own path.
+      const shown = jobId.length > JOB_ID_MAX ? t('{0} characters long', jobId.length) : `"${providerText(jobId, ctx.apiKey, 40)}"`;
+      throw new FluxError({
+        kind: 'bad-response',
+        provider: 'apiframe',
+        status: submitted.status,
+        message: t('apiframe answered with a job id that is not one ({0}): a job id is 1 to {1} letters, digits, "-" or "_". The job was not checked on and may still run (and be charged) at apiframe; try again later, and if this goes on, check the apiframe base URL setting.', shown, JOB_ID_MAX),
+      });
+    }
     ctx.logger.info(`apiframe: job ${jobId} submitted`);
     ctx.onProgress?.({ phase: 'generating', jobId });
 
@@ -144,7 +177,7 @@ export const apiframe: ProviderClient = {
       polls++;
       let answer;
       try {
-        answer = await exchangeJson(ctx, 'apiframe', { method: 'GET', url: `${base}/v2/jobs/${encodeURIComponent(jobId)}`, headers }, t('checking the job'), jobId);
+        answer = await exchangeJson(ctx, 'apiframe', { method: 'GET', url: pollUrl, headers }, t('checking the job'), jobId);
         lastFailure = undefined;
         failures = 0;
       } catch (e) {
