@@ -2,7 +2,7 @@
  * Getting the images: every URL checked before it is fetched (and at every redirect), sizes capped,
  * the real type and pixel size read from the bytes, never from what the server claims.
  */
-import { isIP } from 'node:net';
+import { addressRefusal, classifyAddress, sameHost, type AddressKind } from './address';
 import { PROVIDERS, type ProviderId } from './catalog';
 import { cancelled, FluxError } from './errors';
 import { discard, header, readBody, type HttpClient } from './http';
@@ -10,6 +10,7 @@ import { describeNonImage, sniffImage, type ImageInfo } from './image';
 import { t } from './l10n';
 import type { Logger } from './log';
 import { transportError } from './providers/common';
+import { providerText, type TextCleaner } from './redact';
 import type { ImageSource } from './providers/types';
 
 export const DEFAULT_MAX_IMAGE_BYTES = 50 * 1024 * 1024;
@@ -23,8 +24,15 @@ export interface DownloadOptions {
   readonly logger: Logger;
   /** True when the provider's base URL is itself loopback (the fake API): plain http to loopback is then allowed. */
   readonly allowLoopback: boolean;
+  /** The provider's own configured host (its base URL's): its image URLs may be on any address. */
+  readonly ownHost?: string;
   readonly maxBytes?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Cleans what the server said (a content type, an address it redirected to) before it goes into
+   * a message or the log: the key taken out, one line, bounded. Default: without a key to look for.
+   */
+  readonly clean?: TextCleaner;
 }
 
 export interface DownloadedImage {
@@ -35,26 +43,31 @@ export interface DownloadedImage {
 function isLoopbackHost(host: string): boolean {
   // `localhost.` (the fully qualified spelling) resolves like `localhost`.
   const h = host.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
-  // 127/8 as an address only: `127.0.0.1.example.com` is a public name.
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || (isIP(h) === 4 && /^127\./.test(h));
+  // 127/8 and ::1 as addresses only: `127.0.0.1.example.com` is a public name.
+  return h === 'localhost' || h.endsWith('.localhost') || classifyAddress(h) === 'loopback';
 }
 
-/** Private, link-local, unspecified or otherwise internal IP literals. */
-function isInternalAddress(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  const v = isIP(h);
-  if (v === 4) {
-    const [a = 0, b = 0] = h.split('.').map(Number);
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+/** Why an address of a given kind is refused, in words: as written in the URL, or what `host` resolved to. */
+function refusalWords(kind: AddressKind, address: string, host?: string): string {
+  switch (kind) {
+    case 'loopback':
+      return host ? t('its host {0} resolves to this computer ({1})', host, address) : t('it points at this computer ({0})', address);
+    case 'private':
+      return host ? t('its host {0} resolves to a private network address ({1})', host, address) : t('it points at a private network address ({0})', address);
+    case 'reserved':
+      return host
+        ? t('its host {0} resolves to an address reserved for special use ({1}), not a public server', host, address)
+        : t('it points at an address reserved for special use ({0}), not a public server', address);
   }
-  if (v === 6) {
-    return h === '::' || h === '::1' || /^f[cd]/.test(h) || /^fe[89ab]/.test(h) || h.startsWith('::ffff:');
-  }
-  return false;
 }
 
-/** Why an image URL is refused, or undefined when it may be fetched. */
-export function checkImageUrl(raw: string, allowLoopback: boolean): string | undefined {
+/**
+ * Why an image URL is refused, or undefined when it may be fetched. The address is checked as
+ * written here (IP literals in every spelling the URL parser accepts); a name is checked again on
+ * the address it resolves to when the connection is made (`guard` of the request). `ownHost` is
+ * the provider's own configured host: its URLs may be on any address.
+ */
+export function checkImageUrl(raw: string, allowLoopback: boolean, ownHost?: string): string | undefined {
   let url: URL;
   try {
     url = new URL(raw);
@@ -63,8 +76,10 @@ export function checkImageUrl(raw: string, allowLoopback: boolean): string | und
   }
   const loopback = isLoopbackHost(url.hostname);
   if (url.protocol === 'https:') {
-    if (loopback && !allowLoopback) return t('it points at this computer ({0})', url.hostname);
-    if (!loopback && isInternalAddress(url.hostname)) return t('it points at a private network address ({0})', url.hostname);
+    if (ownHost && sameHost(url.hostname, ownHost)) return undefined;
+    if (loopback && !allowLoopback) return refusalWords('loopback', url.hostname);
+    const kind = classifyAddress(url.hostname);
+    if (kind && !(kind === 'loopback' && allowLoopback)) return refusalWords(kind, url.hostname);
     return undefined;
   }
   if (url.protocol === 'http:') {
@@ -129,6 +144,7 @@ export function verifyImage(bytes: Buffer, where: string, provider: ProviderId, 
 /** Fetch (or decode) one image and verify it. */
 export async function fetchImage(src: ImageSource, index: number, total: number, opts: DownloadOptions): Promise<DownloadedImage> {
   const max = opts.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES;
+  const clean: TextCleaner = opts.clean ?? ((text, most) => providerText(text, undefined, most));
   const label = PROVIDERS[opts.provider].label;
   const where = total > 1 ? t('image {0} of {1}', index + 1, total) : t('the image');
   const downloading = total > 1 ? t('downloading image {0} of {1}', index + 1, total) : t('downloading the image');
@@ -145,17 +161,33 @@ export async function fetchImage(src: ImageSource, index: number, total: number,
   }
 
   let url = src.url;
+  // One deadline for the whole download, its redirects included.
+  const deadlineAt = Date.now() + opts.http.deadlineMs;
   for (let hop = 0; ; hop++) {
-    const refused = checkImageUrl(url, opts.allowLoopback);
+    const refused = checkImageUrl(url, opts.allowLoopback, opts.ownHost);
     if (refused) {
-      throw new FluxError({ kind: 'bad-response', provider: opts.provider, message: t('The {0} gave an address for {1} that was refused: {2}. Nothing was saved.', label, where, refused) });
+      // The reason names the address's host or scheme: the server's words, so cleaned.
+      throw new FluxError({ kind: 'bad-response', provider: opts.provider, message: t('The {0} gave an address for {1} that was refused: {2}. Nothing was saved.', label, where, clean(refused)) });
     }
     if (opts.signal?.aborted) throw cancelled(opts.provider);
     const started = Date.now();
     let res;
     try {
-      res = await opts.http.send({ method: 'GET', url, headers: { accept: 'image/png, image/jpeg, image/webp' }, signal: opts.signal });
+      res = await opts.http.send({
+        method: 'GET',
+        url,
+        headers: { accept: 'image/png, image/jpeg, image/webp' },
+        signal: opts.signal,
+        deadlineAt,
+        // Checked again when connecting, on the address the host name really resolves to.
+        guard: { allowLoopback: opts.allowLoopback, ...(opts.ownHost ? { ownHost: opts.ownHost } : {}) },
+      });
     } catch (e) {
+      const refusal = opts.signal?.aborted ? undefined : addressRefusal(e);
+      if (refusal) {
+        const reason = refusalWords(refusal.kind, refusal.address, refusal.hostname);
+        throw new FluxError({ kind: 'bad-response', provider: opts.provider, cause: e, message: t('The {0} gave an address for {1} that was refused: {2}. Nothing was saved.', label, where, clean(reason)) });
+      }
       throw transportError(e, opts.provider, opts.signal, downloading);
     }
     if (res.status >= 300 && res.status < 400 && header(res, 'location')) {
@@ -195,7 +227,8 @@ export async function fetchImage(src: ImageSource, index: number, total: number,
     } catch (e) {
       throw transportError(e, opts.provider, opts.signal, downloading);
     }
-    const contentType = header(res, 'content-type');
+    const served = header(res, 'content-type');
+    const contentType = served === undefined ? undefined : clean(served, 100);
     const info = verifyImage(bytes, where, opts.provider, contentType);
     if (contentType && !contentType.toLowerCase().startsWith(info.mime)) {
       opts.logger.warn(`${where}: served as ${contentType} but the bytes are ${info.mime}; using the bytes`);

@@ -14,6 +14,7 @@ import { concat, embedRecordParts, type GenerationRecord } from './metadata';
 import { aimlapi } from './providers/aimlapi';
 import { apiframe } from './providers/apiframe';
 import type { Progress, ProviderClient } from './providers/types';
+import { cleanerFor, redactingLogger } from './redact';
 import { validateRequest, type ValidRequest } from './request';
 
 export const CLIENTS: Readonly<Record<ProviderId, ProviderClient>> = { aimlapi, apiframe };
@@ -79,12 +80,14 @@ export async function generateValid(checked: ValidRequest, opts: EngineOptions):
   // Always send a seed, so every saved image can be made again.
   const req: ValidRequest = checked.seed === undefined ? { ...checked, seed: randomInt(1, 2 ** 31 - 1) } : checked;
   const baseUrl = opts.baseUrl || info.defaultBaseUrl;
+  // Every line the engine and the providers log goes through this: never the key, always one line.
+  const logger = redactingLogger(opts.logger, opts.apiKey);
   const started = Date.now();
   const result = await CLIENTS[provider].run(req, {
     http: opts.http,
     baseUrl,
     apiKey: opts.apiKey,
-    logger: opts.logger,
+    logger,
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.retry ? { retry: opts.retry } : {}),
@@ -96,7 +99,7 @@ export async function generateValid(checked: ValidRequest, opts: EngineOptions):
   const keptAt: number[] = [];
   // Never more than was asked for: an answer listing thousands of URLs must not start thousands of downloads.
   if (result.images.length > req.numImages) {
-    opts.logger.warn(`${info.label} answered with ${result.images.length} images for ${req.numImages} asked; the extra ones are ignored`);
+    logger.warn(`${info.label} answered with ${result.images.length} images for ${req.numImages} asked; the extra ones are ignored`);
   }
   const kept = result.images.slice(0, req.numImages).filter((_, i) => {
     const flagged = result.nsfw?.[i] === true;
@@ -162,8 +165,10 @@ export async function generateValid(checked: ValidRequest, opts: EngineOptions):
     {
       http: opts.http,
       provider,
-      logger: opts.logger,
+      logger,
+      clean: cleanerFor(opts.apiKey),
       allowLoopback: isLoopbackUrl(baseUrl),
+      ...(hostOf(baseUrl) ? { ownHost: hostOf(baseUrl) } : {}),
       ...(opts.maxImageBytes ? { maxBytes: opts.maxImageBytes } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
     },
@@ -172,7 +177,7 @@ export async function generateValid(checked: ValidRequest, opts: EngineOptions):
   );
   throwIfAborted(opts.signal, provider, result.jobId);
 
-  opts.logger.info(`${req.model.key}: ${images.length} image(s) ready in ${Date.now() - started} ms${result.creditsUsed !== undefined ? `, ${result.creditsUsed} credits` : ''}`);
+  logger.info(`${req.model.key}: ${images.length} image(s) ready in ${Date.now() - started} ms${result.creditsUsed !== undefined ? `, ${result.creditsUsed} credits` : ''}`);
   opts.onProgress?.({ phase: 'done' });
   return {
     request: req,
@@ -183,6 +188,15 @@ export async function generateValid(checked: ValidRequest, opts: EngineOptions):
     ...(result.requestId ? { requestId: result.requestId } : {}),
     ...(result.jobId ? { jobId: result.jobId } : {}),
   };
+}
+
+/** The host name of a URL, or undefined when it is not one. */
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** An image whose whole bytes are put together only when someone asks for them. */

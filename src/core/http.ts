@@ -2,7 +2,9 @@
  * HTTP transport over undici: one keep-alive dispatcher (proxy-aware), time-outs, bounded body
  * reading, and a retry policy that never double-charges.
  */
+import type { LookupFunction } from 'node:net';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { guardedLookup, type AddressPolicy } from './address';
 import type { ProviderId } from './catalog';
 import { cancelled, FluxError } from './errors';
 import type { Logger } from './log';
@@ -18,6 +20,14 @@ export interface HttpOptions {
   headersTimeoutMs?: number;
   /** Longest silence while a body streams. */
   bodyTimeoutMs?: number;
+  /**
+   * Longest a whole exchange may take, from sending to the last byte of the body (a body that
+   * trickles one byte every few seconds is never silent long enough for `bodyTimeoutMs`). Default:
+   * `headersTimeoutMs`, which the host sets from `fluxStudio.requestTimeoutSeconds`.
+   */
+  deadlineMs?: number;
+  /** How names are resolved (default dns.lookup); tests map names to addresses with it. */
+  lookup?: LookupFunction;
   logger?: Logger;
 }
 
@@ -27,6 +37,17 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
+  /**
+   * Where the connection may go: with a policy, a name that resolves to this computer, a private
+   * network or a special-use address is refused at connect time (an AddressRefusedError), on the
+   * address it really resolved to. For image downloads; the provider's API is the user's setting.
+   */
+  guard?: AddressPolicy;
+  /**
+   * When (epoch ms) this exchange must be over, body included; default the client's `deadlineMs`
+   * from now. A download passes one for all its redirects.
+   */
+  deadlineAt?: number;
 }
 
 export interface HttpResponse {
@@ -40,6 +61,28 @@ export const DEFAULTS = {
   headersTimeoutMs: 180_000,
   bodyTimeoutMs: 60_000,
 } as const;
+
+/** The setting whose value is the deadline, named in the message when a deadline passes. */
+export const REQUEST_TIMEOUT_SETTING = 'fluxStudio.requestTimeoutSeconds';
+
+/** The reason an exchange was stopped at its deadline (`code` FLUX_DEADLINE, the deadline in ms). */
+export class DeadlineError extends Error {
+  readonly code = 'FLUX_DEADLINE';
+  constructor(readonly deadlineMs: number) {
+    super(`FLUX_DEADLINE ${deadlineMs}`);
+    this.name = 'DeadlineError';
+  }
+}
+
+/** The deadline of a DeadlineError anywhere in an error's cause chain, in ms. */
+export function deadlineOf(e: unknown): number | undefined {
+  let cur: unknown = e;
+  for (let i = 0; i < 4 && cur && typeof cur === 'object'; i++) {
+    if (cur instanceof DeadlineError) return cur.deadlineMs;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
 
 /** A connection error code that proves the request never reached the server. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -62,14 +105,25 @@ export function surelyNotSent(e: unknown): boolean {
 
 export class HttpClient {
   readonly logger: Logger;
+  /** Longest a whole exchange may take (ms), body included. */
+  readonly deadlineMs: number;
   private readonly dispatcher: Dispatcher;
+  /** One dispatcher per address policy (in practice one or two), so their connections are kept apart. */
+  private readonly guarded = new Map<string, Dispatcher>();
 
   constructor(readonly options: HttpOptions = {}) {
     this.logger = options.logger ?? silentLogger;
+    this.deadlineMs = options.deadlineMs ?? options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs;
+    this.dispatcher = this.makeDispatcher(options.lookup);
+  }
+
+  private makeDispatcher(lookup: LookupFunction | undefined): Dispatcher {
+    const options = this.options;
     const tls = options.strictSSL === false ? { rejectUnauthorized: false } : undefined;
-    this.dispatcher = new EnvHttpProxyAgent({
+    return new EnvHttpProxyAgent({
       ...(options.proxy ? { httpProxy: options.proxy, httpsProxy: options.proxy } : {}),
-      connect: { timeout: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs, ...tls },
+      // `lookup` resolves the names of direct connections; through a proxy, the proxy resolves them.
+      connect: { timeout: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs, ...tls, ...(lookup ? { lookup } : {}) },
       ...(tls ? { requestTls: tls, proxyTls: tls } : {}),
       headersTimeout: options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs,
       bodyTimeout: options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs,
@@ -78,20 +132,49 @@ export class HttpClient {
     });
   }
 
-  /** Send one request; no redirects are followed (callers that want them check each hop). */
+  /** The dispatcher whose connections check every resolved address against `policy`. */
+  private dispatcherFor(policy: AddressPolicy | undefined): Dispatcher {
+    if (!policy) return this.dispatcher;
+    const key = JSON.stringify([policy.allowLoopback, policy.ownHost ?? null]);
+    let d = this.guarded.get(key);
+    if (!d) {
+      d = this.makeDispatcher(guardedLookup(policy, this.options.lookup));
+      this.guarded.set(key, d);
+    }
+    return d;
+  }
+
+  /**
+   * Send one request; no redirects are followed (callers that want them check each hop). The
+   * exchange, body included, is stopped at its deadline: the request or the body's reading then
+   * fails with a DeadlineError (code FLUX_DEADLINE).
+   */
   async send(req: HttpRequest): Promise<HttpResponse> {
-    const res = await request(req.url, {
-      dispatcher: this.dispatcher,
-      method: req.method,
-      headers: req.headers,
-      body: req.body,
-      signal: req.signal,
-    });
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DeadlineError(this.deadlineMs)), Math.max(0, (req.deadlineAt ?? Date.now() + this.deadlineMs) - Date.now()));
+    const signal = req.signal ? AbortSignal.any([req.signal, deadline.signal]) : deadline.signal;
+    let res;
+    try {
+      res = await request(req.url, {
+        dispatcher: this.dispatcherFor(req.guard),
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        signal,
+      });
+    } catch (e) {
+      clearTimeout(timer);
+      throw e;
+    }
+    // The body is read (or dumped, or destroyed) by the caller: the deadline holds until it closes.
+    res.body.once('close', () => clearTimeout(timer));
     return { status: res.statusCode, headers: res.headers, body: res.body };
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close().catch(() => this.dispatcher.destroy());
+    const all = [this.dispatcher, ...this.guarded.values()];
+    this.guarded.clear();
+    await Promise.all(all.map((d) => d.close().catch(() => d.destroy())));
   }
 }
 

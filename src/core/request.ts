@@ -120,13 +120,31 @@ function resolveSize(model: ModelEntry, text: string | undefined, problems: Prob
 
 const FORMAT_ALIASES: Readonly<Record<string, OutputFormat>> = { jpeg: 'jpeg', jpg: 'jpeg', png: 'png', webp: 'webp' };
 
+/**
+ * A number written as a person types one in a form: an optional minus, digits, an optional decimal
+ * part. Not what `Number()` also takes: hex (`0x10`), exponents (`1e3`), spaces (` 12 `), `+`,
+ * `Infinity`, an empty text.
+ */
+const DECIMAL = /^-?(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+/** A parameter's value as a number: a number as it is, a text only when it is plain decimal digits. */
+function numberOf(value: ParamValue): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && DECIMAL.test(value)) return Number(value);
+  return undefined;
+}
+
 function checkParam(model: ModelEntry, spec: ParamSpec, value: ParamValue): string | undefined {
   const who = `${tCatalog(spec.label)} (${spec.name})`;
   switch (spec.type) {
     case 'integer':
     case 'number': {
-      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      if (typeof n !== 'number' || !Number.isFinite(n)) return t('{0} must be a number from {1} to {2} for {3}; {4} is not.', who, spec.min, spec.max, model.id, quote(String(value)));
+      const n = numberOf(value);
+      if (n === undefined && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) {
+        // Something Number() would read, but not a plain number: "0x10", "1e3", " 12 ".
+        return t('{0} must be a number from {1} to {2} for {3}, written with digits only (such as {4}); {5} is not.', who, spec.min, spec.max, model.id, spec.default ?? spec.min, quote(value));
+      }
+      if (n === undefined || !Number.isFinite(n)) return t('{0} must be a number from {1} to {2} for {3}; {4} is not.', who, spec.min, spec.max, model.id, quote(String(value)));
       if (spec.type === 'integer' && !Number.isInteger(n)) return t('{0} must be a whole number from {1} to {2} for {3}; {4} is not.', who, spec.min, spec.max, model.id, n);
       if (n < spec.min || n > spec.max) return t('{0} {1} is outside {2} for {3}.', who, n, `${spec.min}–${spec.max}`, model.id);
       return undefined;
@@ -143,7 +161,7 @@ function checkParam(model: ModelEntry, spec: ParamSpec, value: ParamValue): stri
 
 /** Normalise a checked parameter value to the type its spec names. */
 function normaliseParam(spec: ParamSpec, value: ParamValue): ParamValue {
-  if (spec.type === 'integer' || spec.type === 'number') return Number(value);
+  if (spec.type === 'integer' || spec.type === 'number') return numberOf(value)!;
   if (spec.type === 'enum') return String(value);
   return value;
 }

@@ -1,13 +1,14 @@
 /** API keys: SecretStorage only, with the environment as a fallback for headless use. */
 import * as vscode from 'vscode';
-import { keyName, PROVIDERS, type ProviderId } from '../core/catalog';
+import { keyName, PROVIDER_IDS, PROVIDERS, type ProviderId } from '../core/catalog';
+import { redact } from '../core/redact';
 import type { Ui } from './ui';
 
+
 const secretName = (p: ProviderId) => `fluxStudio.apiKey.${p}`;
-const PROVIDER_IDS = Object.keys(PROVIDERS) as ProviderId[];
 
 export function isProviderId(v: unknown): v is ProviderId {
-  return typeof v === 'string' && (PROVIDER_IDS as string[]).includes(v);
+  return typeof v === 'string' && (PROVIDER_IDS as readonly string[]).includes(v);
 }
 
 export class ApiKeys implements vscode.Disposable {
@@ -20,6 +21,8 @@ export class ApiKeys implements vscode.Disposable {
    * window or another one.
    */
   private readonly cache = new Map<ProviderId, Promise<string | undefined>>();
+  /** Every key this window has read or been given, so text shown or logged can be cleaned of them. */
+  private readonly seen = new Set<string>();
 
   constructor(private readonly secrets: vscode.SecretStorage, private readonly env: NodeJS.ProcessEnv = process.env) {
     this.sub = secrets.onDidChange((e) => {
@@ -33,7 +36,7 @@ export class ApiKeys implements vscode.Disposable {
   private stored(provider: ProviderId): Promise<string | undefined> {
     let read = this.cache.get(provider);
     if (!read) {
-      read = Promise.resolve(this.secrets.get(secretName(provider))).then((v) => v?.trim() || undefined);
+      read = Promise.resolve(this.secrets.get(secretName(provider))).then((v) => this.remember(v?.trim() || undefined));
       this.cache.set(provider, read);
       // A failed read is not remembered.
       read.catch(() => this.cache.get(provider) === read && this.cache.delete(provider));
@@ -45,11 +48,24 @@ export class ApiKeys implements vscode.Disposable {
   async get(provider: ProviderId): Promise<{ key: string; source: 'secret' | 'env' } | undefined> {
     const stored = await this.stored(provider);
     if (stored) return { key: stored, source: 'secret' };
-    const env = this.env[PROVIDERS[provider].envKey]?.trim();
+    const env = this.remember(this.env[PROVIDERS[provider].envKey]?.trim());
     return env ? { key: env, source: 'env' } : undefined;
   }
 
+  private remember(key: string | undefined): string | undefined {
+    if (key) this.seen.add(key);
+    return key;
+  }
+
+  /** `text` without any key this window knows (and without Bearer or afk_ tokens). */
+  clean(text: string): string {
+    let out = redact(text);
+    for (const k of this.seen) out = redact(out, k);
+    return out;
+  }
+
   async set(provider: ProviderId, key: string): Promise<void> {
+    this.remember(key.trim());
     this.cache.delete(provider);
     await this.secrets.store(secretName(provider), key.trim());
     this.cache.delete(provider);

@@ -15,7 +15,11 @@ export interface Shown {
 export class Ui {
   private readonly history: Shown[] = [];
 
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  /** @param clean takes every key this window knows out of a text before it is shown or logged */
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly clean: (text: string) => string = (text) => text,
+  ) {}
 
   /** The last messages shown, oldest first. */
   get shown(): readonly Shown[] {
@@ -32,18 +36,21 @@ export class Ui {
   }
 
   info<T extends string>(message: string, ...actions: T[]): Thenable<T | undefined> {
-    this.record('info', message, actions);
-    return vscode.window.showInformationMessage(message, ...actions);
+    const text = this.clean(message);
+    this.record('info', text, actions);
+    return vscode.window.showInformationMessage(text, ...actions);
   }
 
   warn<T extends string>(message: string, ...actions: T[]): Thenable<T | undefined> {
-    this.record('warning', message, actions);
-    return vscode.window.showWarningMessage(message, ...actions);
+    const text = this.clean(message);
+    this.record('warning', text, actions);
+    return vscode.window.showWarningMessage(text, ...actions);
   }
 
   error<T extends string>(message: string, ...actions: T[]): Thenable<T | undefined> {
-    this.record('error', message, actions);
-    return vscode.window.showErrorMessage(message, ...actions);
+    const text = this.clean(message);
+    this.record('error', text, actions);
+    return vscode.window.showErrorMessage(text, ...actions);
   }
 
   quickPick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<T | undefined> {

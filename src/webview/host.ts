@@ -28,6 +28,8 @@ export class PageChannel<ToHost extends { type: string }, ToPage> {
     private readonly failed?: (message: ToHost, error: unknown) => void,
     /** How a refused message is named in the log: `(form)`, or `from the page (type "form")` (the gallery's lines). */
     private readonly naming: 'type' | 'fromPage' = 'type',
+    /** Takes every key this window knows out of a text: applied to every string posted to the page. */
+    private readonly clean: (text: string) => string = (text) => text,
   ) {}
 
   get ready(): boolean {
@@ -47,7 +49,7 @@ export class PageChannel<ToHost extends { type: string }, ToPage> {
 
   post(message: ToPage): void {
     const webview = this.webview();
-    if (this.isReady && !this.closed && webview) void webview.postMessage(message);
+    if (this.isReady && !this.closed && webview) void webview.postMessage(cleanStrings(message, this.clean));
   }
 
   /** Parse and act on one message from the page. */
@@ -107,4 +109,12 @@ export function typeName(raw: unknown): string {
 /** A message's `type` when it is a string (at most 40 characters), else what the message is. */
 function stringType(raw: unknown): string {
   return raw && typeof raw === 'object' && typeof (raw as { type?: unknown }).type === 'string' ? (raw as { type: string }).type.slice(0, 40) : typeof raw;
+}
+
+/** `value` with `clean` applied to every string in it (a copy; arrays and plain objects only). */
+function cleanStrings<T>(value: T, clean: (text: string) => string): T {
+  if (typeof value === 'string') return clean(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => cleanStrings(v, clean)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cleanStrings(v as unknown, clean)])) as T;
+  return value;
 }

@@ -46,10 +46,11 @@ export function aimlError(
   );
 }
 
-/** The reply for a `status` fault on an AIML request. */
-export function aimlFaultReply(fault: StatusFault, path: string, requestId: string, model: unknown): Reply {
+/** The reply for a `status` fault on an AIML request; `authorization` is the header the request carried (for `echoKey`). */
+export function aimlFaultReply(fault: StatusFault, path: string, requestId: string, model: unknown, authorization?: string): Reply {
   const maintenance = fault.maintenance ? `${typeof model === 'string' ? model : 'The model'} is under maintenance. Please try again later.` : undefined;
-  return aimlError(fault.status, fault.message ?? maintenance, {
+  const echoed = fault.echoKey ? `Invalid API key provided: ${authorization ?? ''}` : undefined;
+  return aimlError(fault.status, fault.message ?? echoed ?? maintenance, {
     path,
     requestId,
     ...(fault.statusCodeAsString ? { statusCodeAsString: true } : {}),

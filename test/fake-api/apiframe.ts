@@ -31,11 +31,12 @@ export function apiframeError(status: number, message?: string, extra?: Record<s
   return jsonReply(status, { error: message ?? MESSAGES[status] ?? `Request failed with status ${status}`, ...extra }, headers);
 }
 
-/** The reply for a `status` fault on an apiframe request. */
-export function apiframeFaultReply(fault: StatusFault): Reply {
+/** The reply for a `status` fault on an apiframe request; `apiKey` is the X-API-Key the request carried (for `echoKey`). */
+export function apiframeFaultReply(fault: StatusFault, apiKey?: string): Reply {
   const extra = fault.status === 402 ? { creditsRequired: fault.creditsRequired ?? 4, creditsAvailable: fault.creditsAvailable ?? 0 } : undefined;
   const headers = fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : undefined;
-  return apiframeError(fault.status, fault.message, extra, headers);
+  const echoed = fault.echoKey ? `Invalid API key provided: ${apiKey ?? ''}` : undefined;
+  return apiframeError(fault.status, fault.message ?? echoed, extra, headers);
 }
 
 export interface SubmitInput {
@@ -70,6 +71,7 @@ export function apiframeSubmit(input: SubmitInput): Reply {
     }
   }
   const req = checked.value;
+  const shaping = input.shaping();
   const job = input.store.addJob({
     model: req.model,
     prompt: req.prompt,
@@ -84,12 +86,12 @@ export function apiframeSubmit(input: SubmitInput): Reply {
       format: req.format,
     },
     durationMs: input.jobDuration(req.prompt),
-    shaping: input.shaping(),
+    shaping,
     idempotencyKey: key,
   });
   // Start encoding now so the download is not slowed by it.
   renderImage(job.file.image).catch(() => undefined);
-  return jsonReply(202, { jobId: job.id, status: 'QUEUED' });
+  return jsonReply(202, { jobId: shaping?.jobId ?? job.id, status: 'QUEUED' });
 }
 
 /** The job's state now (the caller counts the poll). */

@@ -44,11 +44,23 @@ export interface StatusFault {
   /** apiframe 402 body fields (defaults 4 and 0). */
   creditsRequired?: number;
   creditsAvailable?: number;
+  /**
+   * The message echoes the key the request carried, as real providers do: AIML
+   * `Invalid API key provided: Bearer <key>` (its Authorization header), apiframe
+   * `Invalid API key provided: <key>` (its X-API-Key header).
+   */
+  echoKey?: boolean;
 }
 /** Wait before answering at all (default 2000 ms), then answer normally. */
 export interface SlowHeadersFault { kind: 'slow-headers'; ms?: number }
 /** Headers at once, then the body in `chunks` pieces (default 10) spread over `ms` (default 2000); chunks 1 = a stall. */
 export interface SlowBodyFault { kind: 'slow-body'; ms?: number; chunks?: number }
+/**
+ * A body that never ends: headers at once (no Content-Length), then one byte every `everyMs`
+ * (default 1000): the answer's own bytes, then spaces, until the client goes away. Never silent
+ * long enough for a silence time-out; only an overall deadline ends it.
+ */
+export interface TrickleFault { kind: 'trickle'; everyMs?: number }
 /** Headers with the true Content-Length, `afterBytes` (default half) of the body, then a TCP reset. */
 export interface ResetFault { kind: 'reset'; afterBytes?: number }
 /** Headers with the true Content-Length, `sendBytes` (default half) of the body, then a clean close. */
@@ -97,12 +109,15 @@ export interface JobFault {
   error?: string;
   expired?: boolean;
   result?: 'url' | 'images' | 'array';
+  /** The job id the submit answers with instead of the real one (`..`, `a/b`, an overlong one…). */
+  jobId?: string;
 }
 
 export type TransportFault =
   | StatusFault
   | SlowHeadersFault
   | SlowBodyFault
+  | TrickleFault
   | ResetFault
   | TruncateFault
   | WrongTypeFault
@@ -118,6 +133,7 @@ const DEFAULT_PHASE: Readonly<Record<FaultKind, FaultPhase>> = {
   'slow-headers': 'submit',
   'bad-answer': 'submit',
   'slow-body': 'download',
+  trickle: 'download',
   reset: 'download',
   truncate: 'download',
   'wrong-type': 'download',
@@ -160,9 +176,11 @@ const FIELDS: Readonly<Record<FaultKind, Readonly<Record<string, Check>>>> = {
     maintenance: isBool,
     creditsRequired: isNum,
     creditsAvailable: isNum,
+    echoKey: isBool,
   },
   'slow-headers': { ms: isNonNeg },
   'slow-body': { ms: isNonNeg, chunks: (v) => Number.isInteger(v) && (v as number) >= 1 },
+  trickle: { everyMs: isNonNeg },
   reset: { afterBytes: isNonNeg },
   truncate: { sendBytes: isNonNeg },
   'wrong-type': { variant: oneOf('html-as-image', 'image-as-html'), contentType: isStr },
@@ -189,6 +207,7 @@ const FIELDS: Readonly<Record<FaultKind, Readonly<Record<string, Check>>>> = {
     error: isStr,
     expired: isBool,
     result: oneOf('url', 'images', 'array'),
+    jobId: isStr,
   },
 };
 const REQUIRED: Partial<Record<FaultKind, string[]>> = { status: ['status'] };
@@ -226,18 +245,20 @@ export function parseFaultInput(input: unknown): FaultSpec | null {
 /** Documentation of the marker syntax, printed by the CLI. */
 export const MARKER_HELP = `Prompt markers: put [[fault:NAME(:ARG)*(:key=value)*]] anywhere in a prompt.
   HTTP errors   [[fault:401]] 402 403 404 409 429 500 502 503 504 ...   options: retry-after=S, status-string,
-                [[fault:500:maintenance]], [[fault:429:retry-after=3]], [[fault:429:status-string]]
+                [[fault:500:maintenance]], [[fault:429:retry-after=3]], [[fault:429:status-string]],
+                [[fault:401:echo-key]] (the message repeats the key the request carried)
   AIML answers  [[fault:shape-b]] [[fault:b64]] [[fault:201]] [[fault:tokens-used]] [[fault:nsfw]] [[fault:empty]]
   broken 200    [[fault:invalid-json]] [[fault:error-200]] [[fault:html-200]]
   timing        [[fault:slow-headers:MS]] [[fault:slow-body:MS]] (option chunks=N; chunks=1 is a stall)
+                [[fault:trickle(:MS)]] (a body that never ends: one byte every MS, default 1000)
   bodies        [[fault:reset(:BYTES)]] [[fault:truncate(:BYTES)]] [[fault:html-as-image]] [[fault:image-as-html]]
                 [[fault:oversized]] (declares 2 GiB) [[fault:oversized:stream]] (no length, streams 256 MiB)
   redirects     [[fault:redirect:N]] [[fault:redirect:to=http|file|data]] (N 302s, last one to that target)
   apiframe jobs [[fault:progress:0,20,40,60,80]] [[fault:failed(:MESSAGE)]] [[fault:cancelled]] [[fault:expired]]
-                [[fault:result:images|array|url]] [[fault:duration:MS]]
+                [[fault:result:images|array|url]] [[fault:duration:MS]] [[fault:job-id:ID]] (the submit answers ID)
   any marker    phase=submit|poll|download|any  provider=aimlapi|apiframe  times=N|always
   Default phases: HTTP errors, slow-headers, broken 200s, AIML answers and jobs hit the submit;
-  bodies, slow-body and redirects hit the image download. A marker hits once (times=1) per prompt
+  bodies, slow-body, trickle and redirects hit the image download. A marker hits once (times=1) per prompt
   text (submit), per job (poll) or per file (download); the retry then behaves normally.`;
 
 const MARKER_RE = /\[\[fault:([^\]]*)\]\]/g;
@@ -280,6 +301,7 @@ export function parseMarker(body: string): FaultSpec {
       for (const a of args) {
         if (a === 'maintenance') s.maintenance = true;
         else if (a === 'status-string') s.statusCodeAsString = true;
+        else if (a === 'echo-key') s.echoKey = true;
         else throw new Error(`Unknown argument "${a}" for [[fault:${name}]].`);
       }
       const ra = take('retry-after');
@@ -299,6 +321,9 @@ export function parseMarker(body: string): FaultSpec {
         spec = { kind: 'slow-body', ms: arg0 !== undefined ? num(arg0, 'slow-body MS') : 2000, ...(chunks ? { chunks: num(chunks, 'chunks') } : {}) };
         break;
       }
+      case 'trickle':
+        spec = arg0 !== undefined ? { kind: 'trickle', everyMs: num(arg0, 'trickle MS') } : { kind: 'trickle' };
+        break;
       case 'reset':
         spec = arg0 !== undefined ? { kind: 'reset', afterBytes: num(arg0, 'reset BYTES') } : { kind: 'reset' };
         break;
@@ -360,6 +385,10 @@ export function parseMarker(body: string): FaultSpec {
       case 'result':
         if (arg0 !== 'url' && arg0 !== 'images' && arg0 !== 'array') throw new Error('[[fault:result:...]] takes url, images or array.');
         spec = { kind: 'job', result: arg0 };
+        break;
+      case 'job-id':
+        if (arg0 === undefined) throw new Error('[[fault:job-id:ID]] needs the id to answer with.');
+        spec = { kind: 'job', jobId: arg0 };
         break;
       case 'duration':
         if (arg0 === undefined) throw new Error('[[fault:duration:MS]] needs a number of milliseconds.');

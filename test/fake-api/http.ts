@@ -44,6 +44,7 @@ export const HTML_ERROR_PAGE =
   '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body><center><h1>502 Bad Gateway</h1></center>\n<hr><center>cloudflare</center></body></html>\n';
 
 const FILLER = Buffer.alloc(64 * 1024, 0x5a);
+const SPACE = Buffer.from(' ');
 
 /** Write the status line and headers; `flush` sends them at once, ahead of any body. */
 function writeHead(res: http.ServerResponse, reply: Reply, contentLength: number | null, flush = true): void {
@@ -100,6 +101,16 @@ export async function deliver(res: http.ServerResponse, reply: Reply, fault: Tra
         await write(res, body.subarray(i * size, (i + 1) * size));
       }
       res.end();
+      return;
+    }
+    case 'trickle': {
+      // No length: the body never has to end. Its own bytes first, then spaces (harmless after JSON).
+      writeHead(res, reply, null);
+      const every = fault.everyMs ?? 1000;
+      for (let i = 0; !res.destroyed && !signal.aborted; i++) {
+        await sleep(every, signal);
+        await write(res, i < body.length ? body.subarray(i, i + 1) : SPACE);
+      }
       return;
     }
     case 'reset': {

@@ -12,14 +12,14 @@
  *
  * Faults (type FaultSpec in ./faults.ts) come from three places, most specific first:
  *   1. markers in the prompt: [[fault:NAME(:ARG)*(:key=value)*]], e.g.
- *        [[fault:429]]  [[fault:429:retry-after=3]]  [[fault:500:maintenance]]  [[fault:429:status-string]]
- *        [[fault:slow-headers:3000]]  [[fault:slow-body:2000:chunks=1]]  [[fault:reset]]  [[fault:truncate]]
+ *        [[fault:429]]  [[fault:429:retry-after=3]]  [[fault:500:maintenance]]  [[fault:429:status-string]]  [[fault:401:echo-key]]
+ *        [[fault:slow-headers:3000]]  [[fault:slow-body:2000:chunks=1]]  [[fault:trickle:1000]]  [[fault:reset]]  [[fault:truncate]]
  *        [[fault:html-as-image]]  [[fault:image-as-html]]  [[fault:oversized]]  [[fault:oversized:stream]]
  *        [[fault:redirect:3]]  [[fault:redirect:to=http]]  [[fault:redirect:to=file]]  [[fault:redirect:to=data]]
  *        [[fault:shape-b]]  [[fault:b64]]  [[fault:201]]  [[fault:tokens-used]]  [[fault:nsfw]]  [[fault:empty]]
  *        [[fault:invalid-json]]  [[fault:error-200]]  [[fault:html-200]]
  *        [[fault:progress:0,20,40,60,80]]  [[fault:failed:Content moderated]]  [[fault:cancelled]]
- *        [[fault:expired]]  [[fault:result:images]]  [[fault:result:array]]  [[fault:duration:300]]
+ *        [[fault:expired]]  [[fault:result:images]]  [[fault:result:array]]  [[fault:duration:300]]  [[fault:job-id:..]]
  *      options on any marker: phase=submit|poll|download|any, provider=aimlapi|apiframe, times=N|always.
  *      A marker hits `times` (default 1) requests per prompt text (submit phase), per job (poll)
  *      or per file (download), so the client's retry then succeeds. An unknown marker is a 400.
@@ -27,7 +27,7 @@
  *      the first queued fault matching the request's phase and provider is used.
  *   3. the standing fault: setFault(...) / POST /__control/fault; `times` default unlimited.
  *   Default phases: status, slow-headers, bad-answer, aiml-response and job hit the submit;
- *   slow-body, reset, truncate, wrong-type, oversized and redirect hit the image download.
+ *   slow-body, trickle, reset, truncate, wrong-type, oversized and redirect hit the image download.
  *   One transport fault per request; shaping faults (aiml-response, job) merge.
  *
  * Control API (JSON; never faulted, delayed or recorded)
@@ -187,12 +187,13 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
   async function send(ex: Exchange, reply: Reply, fault?: FaultSpec): Promise<void> {
     ex.rec.status = reply.status;
     if (fault) ex.rec.fault = fault.kind;
-    const bodyFault = fault && (fault.kind === 'slow-body' || fault.kind === 'reset' || fault.kind === 'truncate' || fault.kind === 'wrong-type' || fault.kind === 'oversized') ? fault : undefined;
+    const bodyFault = fault && (fault.kind === 'slow-body' || fault.kind === 'trickle' || fault.kind === 'reset' || fault.kind === 'truncate' || fault.kind === 'wrong-type' || fault.kind === 'oversized') ? fault : undefined;
     await deliver(ex.res, reply, bodyFault, closing.signal);
   }
 
   function hopUrl(remaining: number, plan: HopPlan, rest: string): string {
-    if (remaining > 0 || plan.to === 'self') return `${baseUrl}/__r/${remaining}/${encodePlan(plan)}${rest}`;
+    // `url` overrides the last target whatever `to` says (as documented on RedirectFault).
+    if (remaining > 0 || (plan.to === 'self' && !plan.url)) return `${baseUrl}/__r/${remaining}/${encodePlan(plan)}${rest}`;
     if (plan.url) return plan.url;
     switch (plan.to) {
       case 'http':
@@ -201,6 +202,8 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
         return 'file:///etc/passwd';
       case 'data':
         return `data:image/png;base64,${TINY_PNG_BASE64}`;
+      case 'self':
+        return `${baseUrl}/__r/0/${encodePlan(plan)}${rest}`;
     }
   }
 
@@ -253,7 +256,7 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     await withFaults(
       ex,
       ctx,
-      (f) => aimlFaultReply(f, path, requestId, body?.model),
+      (f) => aimlFaultReply(f, path, requestId, body?.model, headerValue(ex.req, 'authorization')),
       () => aimlError(500, undefined, { path, requestId }),
       () =>
         aimlGenerate({
@@ -281,7 +284,7 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     if ('problem' in submit) return send(ex, apiframeError(400, 'Validation failed', { details: { prompt: [submit.problem] } }));
     const { markers, ctx } = submit;
     const key = headerValue(ex.req, 'idempotency-key');
-    await withFaults(ex, ctx, apiframeFaultReply, () => apiframeError(500), () =>
+    await withFaults(ex, ctx, (f) => apiframeFaultReply(f, headerValue(ex.req, 'x-api-key')), () => apiframeError(500), () =>
       apiframeSubmit({
         store,
         body: ex.body,
@@ -302,7 +305,7 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     if (!job) return send(ex, apiframeError(404, 'Job not found'));
     job.polls++;
     const ctx: FaultContext = { phase: 'poll', provider: 'apiframe', markers: job.markers, scope: `job:${id}` };
-    await withFaults(ex, ctx, apiframeFaultReply, () => apiframeError(500), () => apiframePoll(job, now(), fileUrl));
+    await withFaults(ex, ctx, (f) => apiframeFaultReply(f, headerValue(ex.req, 'x-api-key')), () => apiframeError(500), () => apiframePoll(job, now(), fileUrl));
   }
 
   async function download(ex: Exchange, name: string): Promise<void> {

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, closeAll, fake, generateFromSelection, messageCount, messagesSince, openAndSelect, useFakeApi, waitFor, workspaceUri } from './util';
+import { TEST_KEY, api, closeAll, fake, generateFromSelection, messageCount, messagesSince, openAndSelect, useFakeApi, waitFor, workspaceUri } from './util';
 
 /** Resolves once the fake API has received the generation request for `marker`. */
 const requestArrived = (marker: string) =>
@@ -96,4 +96,21 @@ suite('hardening', () => {
     assert.equal(said.level, 'warning');
     assert.ok((await (await api()).gallery.entries()).some((e) => e.uri === files[0]!.toString()), 'the image is in the gallery');
   });
+
+  for (const model of ['aimlapi:flux-pro/v1.1', 'apiframe:flux-1.1-pro']) {
+    test(`a provider that echoes the key (${model}): the notification says it was rejected, without the key`, async () => {
+      await openAndSelect(workspaceUri('notes.md'), 'A lighthouse at dawn');
+      const since = await messageCount();
+      assert.deepEqual(await generateFromSelection({ prompt: 'echo the key [[fault:401:echo-key]]', model }), []);
+      const shown = await messagesSince(since);
+      const err = shown.find((m) => m.level === 'error');
+      assert.match(err?.message ?? '', /rejected the API key/);
+      assert.ok(TEST_KEY.length > 8);
+      for (const m of shown) {
+        assert.ok(!m.message.includes(TEST_KEY), `no key in: ${m.message.replaceAll(TEST_KEY, '<key>')}`);
+        for (const a of m.actions) assert.ok(!a.includes(TEST_KEY));
+      }
+    });
+  }
 });
+

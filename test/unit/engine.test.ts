@@ -506,7 +506,8 @@ describe('faults become one typed FluxError with a useful message', () => {
   });
 
   test('headers slower than headersTimeoutMs → timeout, not retried for AIML', async () => {
-    const slow = new HttpClient({ headersTimeoutMs: 150 });
+    // The overall deadline (by default as long as headersTimeoutMs) is set apart: this is the headers' own time-out.
+    const slow = new HttpClient({ headersTimeoutMs: 150, deadlineMs: 60_000 });
     extraClients.push(slow);
     const input = aiml('[[fault:slow-headers:4000]]');
     const t0 = performance.now();
@@ -757,7 +758,8 @@ describe('retries never double-charge', () => {
   });
 
   test('apiframe submit whose answer was lost (headers timeout): the resubmission finds the same job', async () => {
-    const slow = new HttpClient({ headersTimeoutMs: 150 });
+    // The headers' own time-out; the overall deadline (by default as long) is set apart.
+    const slow = new HttpClient({ headersTimeoutMs: 150, deadlineMs: 60_000 });
     extraClients.push(slow);
     // undici checks header timeouts on a ~0.5-1 s tick, so the server holds the answer well beyond that.
     const prompt = 'frame lost answer [[fault:slow-headers:1500]]';

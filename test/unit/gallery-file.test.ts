@@ -237,3 +237,114 @@ test('the lock: a holder whose lock was broken as stale does not remove the new 
   await releaseB();
   await assert.rejects(fs.stat(lock), /ENOENT/);
 });
+
+/**
+ * A waiter in its own process, driven step by step: it reports each step of breaking a stale lock
+ * (`stale`, `removing`, `kept`), then `holding` once it has the lock and `released` after it let it
+ * go, and waits for the test's go-ahead at each step but the last. No sleeps: the test decides the
+ * order in which the two waiters move.
+ */
+interface Waiter {
+  next(): Promise<string>;
+  go(): void;
+  /** Kill the process, as a crash would. */
+  kill(): void;
+  done: Promise<void>;
+}
+
+function waiter(lock: string): Waiter {
+  const file = path.join(tmp(), 'waiter.ts');
+  writeFileSync(
+    file,
+    `import { acquireLock } from ${JSON.stringify(path.join(ROOT, 'src/host/gallery/lock.ts'))};
+const step = (name: string) => new Promise<void>((resolve) => { process.once('message', () => resolve()); process.send!(name); });
+(async () => {
+  const release = await acquireLock(${JSON.stringify(lock)}, { timeoutMs: 120_000, onBreak: step });
+  await step('holding');
+  await release();
+  process.send!('released', () => process.disconnect());
+})().catch((e) => { console.error(e); process.exit(1); });`,
+  );
+  const p = spawn(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let stderr = '';
+  p.stderr!.on('data', (d) => (stderr += d));
+  const queue: string[] = [];
+  const waiting: ((s: string) => void)[] = [];
+  p.on('message', (m) => {
+    const w = waiting.shift();
+    if (w) w(String(m));
+    else queue.push(String(m));
+  });
+  const done = new Promise<void>((resolve, reject) => p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`waiter exited ${code}: ${stderr}`)))));
+  return {
+    next: () => (queue.length ? Promise.resolve(queue.shift()!) : Promise.race([new Promise<string>((r) => waiting.push(r)), done.then(() => 'exited')])),
+    go: () => p.send('go'),
+    kill: () => p.kill('SIGKILL'),
+    done,
+  };
+}
+
+test('the lock: two waiters (real processes) that both find the same lock stale never both hold the lock', { timeout: 120_000 }, async (t) => {
+  const dir = tmp();
+  const lock = path.join(dir, LOCK_NAME);
+  writeFileSync(lock, JSON.stringify({ pid: 999999, host: 'another-machine', token: 'crashed', at: 0 }));
+  const old = (Date.now() - 20_000) / 1000;
+  utimesSync(lock, old, old);
+
+  const a = waiter(lock);
+  const b = waiter(lock);
+  // A failed step must not leave the other waiter waiting for a go-ahead.
+  t.after(() => {
+    a.kill();
+    b.kill();
+  });
+  // Both have found the lock stale, and neither has touched it yet.
+  assert.deepEqual(await Promise.all([a.next(), b.next()]), ['stale', 'stale']);
+  a.go();
+  assert.equal(await a.next(), 'removing', 'A is about to remove the stale lock');
+  b.go();
+  // B, while A is about to remove the lock: with the old code B went on to remove it too.
+  const bMeanwhile = await b.next();
+  a.go();
+  assert.equal(await a.next(), 'holding', 'A removed the stale lock and took the lock');
+  b.go();
+  const bThen = await b.next();
+  assert.notEqual(bThen, 'holding', `B holds the lock while A does (B went ${bMeanwhile} → ${bThen}): both broke the same stale lock`);
+  assert.deepEqual([bMeanwhile, bThen], ['stale', 'kept'], 'B was kept out while A broke the lock, then found A\'s lock, not the stale one');
+  b.go(); // B now waits for A's lock like any waiter
+  a.go(); // A releases
+  assert.equal(await a.next(), 'released');
+  assert.equal(await b.next(), 'holding', 'B takes the lock once A let it go');
+  b.go();
+  assert.equal(await b.next(), 'released');
+  await Promise.all([a.done, b.done]);
+  assert.deepEqual(readdirSync(dir), [], 'no lock and no break marker is left behind');
+});
+
+test('the lock: a break marker left by a waiter that died while breaking goes stale too; the lock is still broken, once', { timeout: 120_000 }, async (t) => {
+  const dir = tmp();
+  const lock = path.join(dir, LOCK_NAME);
+  writeFileSync(lock, JSON.stringify({ pid: 999999, host: 'another-machine', token: 'crashed', at: 0 }));
+  const old = (Date.now() - 20_000) / 1000;
+  utimesSync(lock, old, old);
+  // A waiter takes the break marker for this stale lock, and is killed right before removing the lock.
+  const dying = waiter(lock);
+  t.after(() => dying.kill());
+  assert.equal(await dying.next(), 'stale');
+  dying.go();
+  assert.equal(await dying.next(), 'removing');
+  const markers = readdirSync(dir).filter((n) => n.includes('.break-'));
+  assert.equal(markers.length, 1, 'the waiter holds one break marker');
+  dying.kill();
+  await dying.done.catch(() => undefined);
+  // While its marker is fresh, nobody else breaks the lock (it times out here).
+  await assert.rejects(acquireLock(lock, { timeoutMs: 200 }), LockTimeoutError);
+  // Once the marker is as old as a stale lock, the next waiter takes the next marker and breaks the lock.
+  utimesSync(path.join(dir, markers[0]!), old, old);
+  const steps: string[] = [];
+  const release = await acquireLock(lock, { onBreak: (step) => void steps.push(step) });
+  assert.deepEqual(steps, ['stale', 'removing']);
+  assert.deepEqual(readdirSync(dir).filter((n) => n.includes('.break-')), [], 'the markers are cleaned up');
+  await release();
+  assert.deepEqual(readdirSync(dir), []);
+});

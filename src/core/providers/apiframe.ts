@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { FluxError } from '../errors';
 import { backoffMs, DEFAULT_RETRY, sleep, withRetry } from '../http';
 import { t } from '../l10n';
+import { providerText } from '../redact';
 import type { ValidRequest } from '../request';
 import { exchangeJson } from './common';
 import { wireParams } from './params';
@@ -14,6 +15,28 @@ export const POLL = { firstMs: 1_000, growth: 1.5, maxMs: 5_000, minMs: 500 } as
 const POLL_TRANSIENT: ReadonlySet<string> = new Set(['rate-limit', 'server', 'network', 'timeout']);
 
 const Submitted = z.object({ jobId: z.string().check(z.minLength(1)) });
+
+/**
+ * The shape of apiframe's job ids: UUIDs in practice (and in the fake API), taken a little wider:
+ * 1 to 128 letters, digits, `-` and `_`. Anything else (`..`, `a/b`, a percent sign, an overlong
+ * text) would make the poll URL point somewhere other than the job, with the key.
+ */
+export const JOB_ID = /^[A-Za-z0-9_-]{1,128}$/;
+const JOB_ID_MAX = 128;
+
+/** The URL that polls `jobId`, or undefined when the id is not a job id or the URL would not be that job's. */
+export function jobUrl(baseUrl: string, jobId: string): string | undefined {
+  if (!JOB_ID.test(jobId)) return undefined;
+  const base = baseUrl.replace(/\/+$/, '');
+  const url = `${base}/v2/jobs/${encodeURIComponent(jobId)}`;
+  // The id is one path segment right under /v2/jobs/ of the base URL, nothing else.
+  try {
+    const want = `${new URL(base).pathname.replace(/\/+$/, '')}/v2/jobs/${jobId}`;
+    return new URL(url).pathname === want ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 const ResultUrls = z.union([
   z.string(),
@@ -117,6 +140,17 @@ export const apiframe: ProviderClient = {
       throw new FluxError({ kind: 'bad-response', provider: 'apiframe', status: submitted.status, message: t('apiframe accepted the request but gave no job id. Try again later.') });
     }
     const jobId = sub.data.jobId;
+    const pollUrl = jobUrl(base, jobId);
+    if (!pollUrl) {
+      // Never polled: the key is sent only to the job's own path.
+      const shown = jobId.length > JOB_ID_MAX ? t('{0} characters long', jobId.length) : `"${providerText(jobId, ctx.apiKey, 40)}"`;
+      throw new FluxError({
+        kind: 'bad-response',
+        provider: 'apiframe',
+        status: submitted.status,
+        message: t('apiframe answered with a job id that is not one ({0}): a job id is 1 to {1} letters, digits, "-" or "_". The job was not checked on and may still run (and be charged) at apiframe; try again later, and if this goes on, check the apiframe base URL setting.', shown, JOB_ID_MAX),
+      });
+    }
     ctx.logger.info(`apiframe: job ${jobId} submitted`);
     ctx.onProgress?.({ phase: 'generating', jobId });
 
@@ -143,7 +177,7 @@ export const apiframe: ProviderClient = {
       polls++;
       let answer;
       try {
-        answer = await exchangeJson(ctx, 'apiframe', { method: 'GET', url: `${base}/v2/jobs/${encodeURIComponent(jobId)}`, headers }, t('checking the job'), jobId);
+        answer = await exchangeJson(ctx, 'apiframe', { method: 'GET', url: pollUrl, headers }, t('checking the job'), jobId);
         lastFailure = undefined;
         failures = 0;
       } catch (e) {
@@ -174,7 +208,8 @@ export const apiframe: ProviderClient = {
         return { images: urls.map((url) => ({ url })), jobId, ...(j.creditCost != null ? { creditsUsed: j.creditCost } : {}) };
       }
       if (j.status === 'FAILED') {
-        const why = j.error ?? t('no reason given');
+        // apiframe's own words: the key taken out, one line, bounded (a 5 MB reason must not reach a message or the log whole).
+        const why = (j.error == null ? '' : providerText(j.error, ctx.apiKey)) || t('no reason given');
         const moderated = /moderat|nsfw|safety|content polic/i.test(why);
         throw new FluxError({
           kind: moderated ? 'moderation' : 'server',

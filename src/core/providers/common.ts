@@ -1,8 +1,9 @@
 /** What both provider clients share: JSON exchange, and mapping failures to one typed error. */
 import { PROVIDERS, type ProviderId } from '../catalog';
 import { cancelled, FluxError, type FluxErrorKind } from '../errors';
-import { errorCode, header, parseRetryAfter, readBody, type HttpRequest } from '../http';
+import { deadlineOf, errorCode, header, parseRetryAfter, readBody, REQUEST_TIMEOUT_SETTING, type HttpRequest } from '../http';
 import { t } from '../l10n';
+import { providerText } from '../redact';
 import type { ProviderContext } from './types';
 
 export const DEFAULT_MAX_JSON_BYTES = 40 * 1024 * 1024;
@@ -21,6 +22,16 @@ export function transportError(e: unknown, provider: ProviderId, signal: AbortSi
   const code = errorCode(e) ?? '';
   const base = { provider, cause: e, ...(jobId ? { jobId } : {}) };
   switch (code) {
+    case 'FLUX_DEADLINE': {
+      // The whole exchange ran past its deadline: a trickling answer is stopped, not waited for.
+      const ms = deadlineOf(e) ?? 0;
+      const seconds = ms % 1000 === 0 ? ms / 1000 : Number((ms / 1000).toFixed(1));
+      return new FluxError({
+        ...base,
+        kind: 'timeout',
+        message: t("The {0}'s answer while {1} did not finish within {2} s ({3}), the longest one request may take. Try again; on a slow connection, raise that setting.", label, what, seconds, REQUEST_TIMEOUT_SETTING),
+      });
+    }
     case 'UND_ERR_CONNECT_TIMEOUT':
       return new FluxError({ ...base, kind: 'network', message: t('Could not connect to the {0} in time while {1}. Check your network or proxy settings and try again.', label, what) });
     case 'ECONNREFUSED':
@@ -60,12 +71,6 @@ function safely(f: () => string, fallback: string): string {
   }
 }
 
-/** The provider's words inside our sentence: one line, at most `max` characters. */
-const clip = (text: string, max = 300): string => {
-  const line = text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
-  return line.length > max ? `${line.slice(0, max - 1).replace(/[\ud800-\udbff]$/, '')}…` : line;
-};
-
 /** The provider's own message and request id from an error body, whichever shape it has. */
 function describeBody(json: unknown): { message?: string; requestId?: string; details?: string } {
   if (!json || typeof json !== 'object') return {};
@@ -83,13 +88,20 @@ function describeBody(json: unknown): { message?: string; requestId?: string; de
   return { message, requestId, details };
 }
 
-/** Map a non-2xx answer to the one typed error, with a sentence saying what to do. */
-export function errorFromStatus(provider: ProviderId, status: number, json: unknown, headers: Record<string, string | string[] | undefined>): FluxError {
+/**
+ * Map a non-2xx answer to the one typed error, with a sentence saying what to do. `apiKey` is the
+ * key the request was sent with: a provider that echoes it gets it taken out of every text it said.
+ */
+export function errorFromStatus(provider: ProviderId, status: number, json: unknown, headers: Record<string, string | string[] | undefined>, apiKey?: string): FluxError {
   const info = PROVIDERS[provider];
   const label = info.label;
-  const { message, requestId: bodyId, details } = describeBody(json);
-  const requestId = bodyId ?? header({ headers }, 'x-request-id');
-  const said = message ? `: ${clip(message)}${details ? ` (${clip(details)})` : ''}` : '';
+  const described = describeBody(json);
+  // The provider's words inside our sentences and fields: the key taken out, one line, bounded.
+  const message = described.message === undefined ? undefined : providerText(described.message, apiKey);
+  const details = described.details === undefined ? undefined : providerText(described.details, apiKey);
+  const rawId = described.requestId ?? header({ headers }, 'x-request-id');
+  const requestId = rawId === undefined ? undefined : providerText(rawId, apiKey, 100);
+  const said = message ? `: ${message}${details ? ` (${details})` : ''}` : '';
   let kind: FluxErrorKind;
   let sentence: string;
   let retryAfter: number | undefined;
@@ -170,7 +182,8 @@ export async function exchangeJson(ctx: ProviderContext, provider: ProviderId, r
   } catch (e) {
     throw transportError(e, provider, ctx.signal, what, jobId);
   }
-  const requestId = header(res, 'x-request-id');
+  const rawId = header(res, 'x-request-id');
+  const requestId = rawId === undefined ? undefined : providerText(rawId, ctx.apiKey, 100);
   ctx.logger.info(`${req.method} ${new URL(req.url).pathname} → ${res.status} in ${Date.now() - started} ms, ${raw.length} bytes${requestId ? `, request ${requestId}` : ''}`);
   let json: unknown;
   let parsed = true;
@@ -180,10 +193,10 @@ export async function exchangeJson(ctx: ProviderContext, provider: ProviderId, r
     parsed = false;
   }
   if (res.status < 200 || res.status > 299) {
-    throw errorFromStatus(provider, res.status, json, res.headers);
+    throw errorFromStatus(provider, res.status, json, res.headers, ctx.apiKey);
   }
   if (!parsed) {
-    const ct = header(res, 'content-type') ?? t('no content type');
+    const ct = providerText(header(res, 'content-type') ?? t('no content type'), ctx.apiKey, 100);
     throw new FluxError({
       kind: 'bad-response',
       provider,

@@ -107,5 +107,15 @@ export async function preflight(input: PreflightInput, ask: Questions): Promise<
   if (!apiKey) {
     return refuse({ kind: 'noKey', provider: model.provider, message: vscode.l10n.t('No {0} is set, so {1} cannot generate yet. Set the key to carry on.', keyName(model.provider), model.label) });
   }
-  return { ok: true, plan: { settings, model, request, apiKey, folder, ...(baseName !== undefined ? { baseName } : {}), ...(input.request.size ? { askedSize: input.request.size } : {}), ...(within ? { within } : {}) } };
+  const plan: Plan = {
+    settings,
+    model,
+    request,
+    apiKey,
+    folder,
+    ...(baseName !== undefined ? { baseName } : {}),
+    ...(input.request.size ? { askedSize: input.request.size } : {}),
+    ...(within ? { within } : {}),
+  };
+  return { ok: true, plan };
 }

@@ -84,6 +84,7 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
       (m) => this.handle(m),
       undefined,
       'fromPage',
+      (text) => this.s.keys.clean(text),
     );
   }
 

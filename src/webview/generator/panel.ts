@@ -91,6 +91,8 @@ export class GeneratorPanel implements vscode.Disposable {
       'Generator panel',
       (m) => this.handle(m),
       (_m, e) => this.post({ type: 'notice', level: 'error', message: vscode.l10n.t('Something went wrong ({0}). "{1}" has the details.', e instanceof Error ? e.message : String(e), vscode.l10n.t('Flux: Show Log')) }),
+      'type',
+      (text) => s.keys.clean(text),
     );
     panel.iconPath = vscode.Uri.joinPath(s.context.extensionUri, 'media', 'flux.svg');
     for (const r of this.runs.list) for (const i of r.images) this.addRoot(vscode.Uri.parse(i.uri));

@@ -1,0 +1,103 @@
+/**
+ * An overall deadline per exchange (issue 11, item 5): a body that trickles one byte at a time is
+ * never silent long enough for the silence time-out, so only a deadline on the whole exchange ends
+ * it: an AIML generation, an apiframe poll answer and an image download. The deadline is the
+ * client's `deadlineMs`, by default its `headersTimeoutMs` (what the host sets from
+ * fluxStudio.requestTimeoutSeconds), and the message names that setting.
+ *
+ * The deadlines here are short so the tests end soon; nothing asserts how long anything took.
+ * Each test has a generous `timeout` only so that a missing deadline fails instead of hanging.
+ */
+import { after, before, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startFakeApi, type FakeApi } from '../fake-api/server';
+import { generate, type EngineOptions } from '../../src/core/engine';
+import { FluxError } from '../../src/core/errors';
+import { HttpClient, type RetryPolicy } from '../../src/core/http';
+import { testLogger } from './testLogger';
+
+const FAST: RetryPolicy = { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, maxRetryAfterS: 1 };
+const KEY = process.env.FLUX_TEST_KEY ?? 'test-key-123';
+const PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'] as const;
+const HANG_GUARD = { timeout: 30_000 };
+
+let fake: FakeApi;
+const clients: HttpClient[] = [];
+const savedEnv = new Map<string, string | undefined>();
+
+before(async () => {
+  for (const v of PROXY_VARS) {
+    savedEnv.set(v, process.env[v]);
+    delete process.env[v];
+  }
+  fake = await startFakeApi();
+});
+
+after(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await fake.close();
+  for (const [k, v] of savedEnv) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+});
+
+beforeEach(() => {
+  fake.reset();
+  fake.setJobDuration(50);
+});
+
+function clientWith(options: ConstructorParameters<typeof HttpClient>[0]): HttpClient {
+  const c = new HttpClient(options);
+  clients.push(c);
+  return c;
+}
+
+async function failure(input: { model: string; prompt: string }, extra: Partial<EngineOptions>): Promise<FluxError> {
+  try {
+    await generate(input, { http: clientWith({ deadlineMs: 300 }), logger: testLogger().logger, baseUrl: fake.baseUrl, apiKey: KEY, retry: FAST, ...extra });
+  } catch (e) {
+    assert.ok(e instanceof FluxError, `expected a FluxError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('expected the generation to fail');
+}
+
+const NAMED = /did not finish within 0\.3 s \(fluxStudio\.requestTimeoutSeconds\)/;
+
+test('an AIML answer that trickles is stopped at the deadline, naming the setting', HANG_GUARD, async () => {
+  fake.queueFaults({ kind: 'trickle', everyMs: 20, phase: 'submit', provider: 'aimlapi' });
+  const e = await failure({ model: 'aimlapi:flux-pro/v1.1', prompt: 'a trickling answer' }, {});
+  assert.equal(e.kind, 'timeout', e.message);
+  assert.match(e.message, /^The AIML API's answer while generating did not finish within/);
+  assert.match(e.message, NAMED);
+  // A synchronous generation that may have been charged is not sent again.
+  assert.equal(fake.requests.filter((r) => r.phase === 'submit').length, 1);
+});
+
+test('an apiframe poll answer that trickles is stopped at each deadline; the wait ends with the job named', HANG_GUARD, async () => {
+  fake.queueFaults({ kind: 'trickle', everyMs: 20, phase: 'poll', times: 'always' });
+  const e = await failure({ model: 'apiframe:flux-1.1-pro', prompt: 'a trickling poll' }, { pollTimeoutMs: 1_000 });
+  assert.equal(e.kind, 'timeout', e.message);
+  assert.match(e.message, /checking the job did not finish within/);
+  assert.match(e.message, NAMED);
+  assert.ok(e.jobId && e.message.includes(e.jobId), 'the job is named');
+  assert.ok(fake.requests.filter((r) => r.phase === 'poll').length >= 1);
+});
+
+test('an image download that trickles is stopped at the deadline', HANG_GUARD, async () => {
+  fake.queueFaults({ kind: 'trickle', everyMs: 20 });
+  const e = await failure({ model: 'aimlapi:flux-pro/v1.1', prompt: 'a trickling image' }, {});
+  assert.equal(e.kind, 'timeout', e.message);
+  assert.match(e.message, /downloading the image did not finish within/);
+  assert.match(e.message, NAMED);
+});
+
+test('without deadlineMs the deadline is headersTimeoutMs, the value the host gives from fluxStudio.requestTimeoutSeconds', HANG_GUARD, async () => {
+  const client = clientWith({ headersTimeoutMs: 300 });
+  assert.equal(client.deadlineMs, 300);
+  fake.queueFaults({ kind: 'trickle', everyMs: 20 });
+  const e = await failure({ model: 'aimlapi:flux-pro/v1.1', prompt: 'a trickling image, default deadline' }, { http: client });
+  assert.equal(e.kind, 'timeout', e.message);
+  assert.match(e.message, NAMED);
+});
