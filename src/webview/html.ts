@@ -4,7 +4,7 @@
  * shared stylesheet, and the page's bundled script. No inline handlers, no remote content.
  *
  * The page's words: the extension's translations (`vscode.l10n.bundle`, none in English) go along as
- * data, in the `data-l10n` attribute of `#app` (read by src/ui/l10n.ts before anything is built).
+ * data, in the `data-l10n` attribute of `#app` (read by src/ui/bridge.ts before anything is built).
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';

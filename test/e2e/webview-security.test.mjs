@@ -2,7 +2,7 @@
 // VS Code 1.96.4, headless Chromium) against the fake Flux API.
 //
 // (a) Forged messages. A page can only talk to the extension through acquireVsCodeApi(), which the
-//     UI acquires once (src/ui/generator/bridge.ts, src/ui/gallery/main.ts); a second call throws,
+//     UI acquires once (src/ui/bridge.ts, for both pages); a second call throws,
 //     and VS Code deletes `window.parent` in the content frame. So the messages are delivered the
 //     way that API itself does it (VS Code's webview pre/index.html): the content frame calls
 //     `__vscode_post_message__('onmessage', { message })` on its host frame, which relays it to the

@@ -1,8 +1,8 @@
 /** The generator panel's boundary: message parsing, and what the page's bundle may contain. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import * as esbuild from 'esbuild';
 import { initialForm } from '../../src/webview/generator/form';
 import type { ToHost, UiState } from '../../src/webview/generator/protocol';
@@ -99,7 +99,12 @@ test('the page bundle carries neither zod nor vscode, and imports only types fro
 });
 
 test('the page makes no inline styles, no inline handlers, no HTML from strings', () => {
-  for (const f of ['src/ui/generator/main.ts', 'src/ui/generator/dom.ts', 'src/ui/generator/bridge.ts']) {
+  // Every file of both pages (src/ui/**/*.ts).
+  const files = readdirSync(join(ROOT, 'src/ui'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => `src/ui/${f.split(sep).join('/')}`);
+  for (const must of ['src/ui/bridge.ts', 'src/ui/dom.ts', 'src/ui/generator/main.ts', 'src/ui/gallery/main.ts']) assert.ok(files.includes(must), `${must} is checked`);
+  for (const f of files) {
     const text = readFileSync(join(ROOT, f), 'utf8');
     assert.ok(!/innerHTML|outerHTML|insertAdjacentHTML|document\.write/.test(text), `${f}: no HTML strings`);
     assert.ok(!/style=|setAttribute\(\s*['"](style|on\w+)['"]/.test(text), `${f}: no style or handler attributes`);
