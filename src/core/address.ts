@@ -181,7 +181,7 @@ export function addressRefusal(e: unknown): AddressRefusedError | undefined {
  * for every new connection, so every request and every redirect is checked on the address it
  * really connects to, not on one looked up earlier.
  */
-export function guardedLookup(policy: AddressPolicy, base: LookupFunction = dnsLookup as unknown as LookupFunction): LookupFunction {
+export function guardedLookup(policy: AddressPolicy, base: LookupFunction = dnsLookup): LookupFunction {
   return (hostname, options, callback) => {
     base(hostname, { ...options, all: true }, (err, result, family) => {
       if (err) return callback(err, '', 0);

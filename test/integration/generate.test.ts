@@ -36,7 +36,7 @@ suite('generate from a selection', () => {
     assert.equal(lines[3], `![A lighthouse at dawn](assets/${name})`);
     // The selection does not grow over the new link: an empty cursor right after it.
     assert.ok(editor.selection.isEmpty, `selection ${JSON.stringify(editor.selection)}`);
-    assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [3, lines[3]!.length]);
+    assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [3, lines[3].length]);
     await vscode.commands.executeCommand('undo');
     assert.equal(editor.document.getText(), before);
   });

@@ -161,8 +161,8 @@ describe('IP literals in the URL', () => {
   });
 
   test('guardedLookup refuses a name if any of its addresses is refused, and answers both call shapes', async () => {
-    const lookup = guardedLookup({ allowLoopback: false }, ((host: string, _o: unknown, cb: (e: Error | null, a: { address: string; family: number }[]) => void) =>
-      cb(null, host === 'mixed.test' ? [{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.1', family: 4 }] : [{ address: '93.184.216.34', family: 4 }])) as unknown as LookupFunction);
+    const lookup = guardedLookup({ allowLoopback: false }, (host: string, _o: unknown, cb: (e: Error | null, a: { address: string; family: number }[]) => void) =>
+      cb(null, host === 'mixed.test' ? [{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.1', family: 4 }] : [{ address: '93.184.216.34', family: 4 }]));
     const ask = (host: string, all: boolean) =>
       new Promise<{ err: NodeJS.ErrnoException | null; result: unknown }>((resolve) => lookup(host, { all }, (err, result) => resolve({ err, result })));
     assert.equal((await ask('mixed.test', true)).err?.code, 'FLUX_ADDRESS_REFUSED');

@@ -270,10 +270,11 @@ const step = (name: string) => new Promise<void>((resolve) => { process.once('me
   p.stderr!.on('data', (d) => (stderr += d));
   const queue: string[] = [];
   const waiting: ((s: string) => void)[] = [];
-  p.on('message', (m) => {
+  p.on('message', (m: unknown) => {
+    const text = typeof m === 'string' ? m : JSON.stringify(m);
     const w = waiting.shift();
-    if (w) w(String(m));
-    else queue.push(String(m));
+    if (w) w(text);
+    else queue.push(text);
   });
   const done = new Promise<void>((resolve, reject) => p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`waiter exited ${code}: ${stderr}`)))));
   return {

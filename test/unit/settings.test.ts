@@ -4,6 +4,7 @@
  * pure (src/core/settingValues.ts); src/host/settings.ts is loaded here with a stand-in for the
  * `vscode` module, so readSettings and announceSettingAdjustments run as the host runs them.
  */
+import type * as SettingsModule from '../../src/host/settings';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Module from 'node:module';
@@ -40,7 +41,7 @@ mod._resolveFilename = function (request: string, ...rest: unknown[]) {
 };
 require.cache[STUB_ID] = { id: STUB_ID, filename: STUB_ID, loaded: true, exports: vscodeStub } as unknown as NodeJS.Module;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const settings = require('../../src/host/settings') as typeof import('../../src/host/settings');
+const settings = require('../../src/host/settings') as typeof SettingsModule;
 
 function logger() {
   const lines: string[] = [];
