@@ -89,7 +89,7 @@ test('decoders: clean files decode with no warning; a damaged PNG, JPEG and WebP
     assert.deepEqual([d.width, d.height], [16, 8], ext);
   }
   const png = Buffer.from(files.png);
-  png[png.length - 20] ^= 0xff; // inside IDAT or its CRC
+  png[png.length - 20]! ^= 0xff; // inside IDAT or its CRC
   assert.notDeepEqual((await decodeBytes(png, 'png')).warnings, []);
   assert.notDeepEqual((await decodeBytes(files.jpg.subarray(0, files.jpg.length - 40), 'jpg')).warnings, []);
   assert.notDeepEqual((await decodeBytes(files.webp.subarray(0, files.webp.length - 10), 'webp')).warnings, []);

@@ -1,0 +1,89 @@
+/**
+ * The findings of issue 12 about escaping, each judged by the renderer that showed it: asciidoctor
+ * for AsciiDoc targets and alt text, cmark-gfm and markdown-it for Markdown alt text, docutils for
+ * reST paths.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { altText, buildLink, relativeImagePath } from '../../src/core/links';
+import { applyPlacement, placeLink } from '../../src/core/placement';
+import { renderDocument, EXTENSIONS, type DocLanguage } from './documents';
+import { TINY_PNG } from './fixtures';
+
+const DOC_DIR = '/w/docs';
+
+/** A document holding only the link for `prompt` and the image at `/w/<file>`, rendered with the image present. */
+async function judgeLink(language: DocLanguage, prompt: string, file: string, opts: { embed?: boolean } = {}) {
+  const link = buildLink(language, { path: relativeImagePath(DOC_DIR, `/w/${file}`), alt: altText(prompt), width: 1, height: 1, prompt, seed: 1, model: 'flux-pro' });
+  const doc = 'Intro.\n';
+  const text = applyPlacement(doc, placeLink(doc, doc.length - 1, language, link));
+  const judged = await renderDocument(language, text, opts.embed === false ? {} : { [file]: TINY_PNG }, `docs/doc.${EXTENSIONS[language]}`);
+  return { link, judged };
+}
+
+/** markdown-it 13+ drops each backslash escape from alt text (it joins escapes into text everywhere but in an image). */
+const markdownItAlt = (link: string): string => (/^!\[(.*)\]\(/.exec(link)?.[1] ?? '').replace(/\\[\s\S]/g, '');
+
+const EVIL = 'assets/evil"><svg onload=alert(1)>.png';
+
+test('AsciiDoc: a file named evil"><svg onload=alert(1)>.png injects nothing into asciidoctor\'s HTML; its src leads to the file', async () => {
+  // Rendered as for a web page (no data-uri): a file name holding " < > cannot be embedded by name.
+  const { link, judged } = await judgeLink('asciidoc', 'a fox', EVIL, { embed: false });
+  const r = judged.asciidoctor!;
+  assert.deepEqual(r.warnings, [], link);
+  assert.ok(!r.elements?.includes('svg'), `no <svg> in ${r.html?.match(/<div class="imageblock">[\s\S]*?<\/div>\n<\/div>/)?.[0]}`);
+  assert.equal(r.images.length, 1, link);
+  assert.equal(decodeURIComponent(new URL(r.images[0]!.src, 'file:///w/docs/').pathname), `/w/${EVIL}`);
+  assert.equal(r.images[0]!.alt, 'a fox');
+});
+
+test('AsciiDoc: # and % (and spaces, brackets, braces) in the path still resolve: asciidoctor finds and embeds the file', async () => {
+  for (const file of ['assets/a fox #42 100%.png', 'assets/100%25 done.png', 'assets/[draft] {x} & y.png', 'assets/q?.png']) {
+    const { link, judged } = await judgeLink('asciidoc', 'a fox', file);
+    const r = judged.asciidoctor!;
+    assert.deepEqual(r.warnings, [], link);
+    assert.equal(Buffer.from(r.images[0]!.src.split(',')[1] ?? '', 'base64').toString('hex'), Buffer.from(TINY_PNG).toString('hex'), link);
+  }
+});
+
+test('AsciiDoc: alt text as image:: reads it: ] keeps no backslash, quotes and attribute references come out as written', async () => {
+  for (const prompt of ['A [bracket] and a lone ] here', 'say "hi" {author} {set:x:y} \\{escaped}', 'ends with a backslash \\', 'a,b=c "d", e]']) {
+    const { link, judged } = await judgeLink('asciidoc', prompt, 'assets/fox.png');
+    const r = judged.asciidoctor!;
+    assert.deepEqual(r.warnings, [], link);
+    assert.equal(r.images[0]?.alt, prompt, link);
+  }
+});
+
+test('Markdown: alt text with " { } | is not backslash-escaped, so markdown-it (13+) shows it as cmark-gfm does', async () => {
+  for (const prompt of ['a "quoted" {curly} |piped| fox', 'brackets [x] balanced', 'a < b > c', 'x = {a | b}']) {
+    const { link, judged } = await judgeLink('markdown', prompt, 'assets/fox.png');
+    assert.equal(link, `![${prompt}](../assets/fox.png)`, 'nothing escaped');
+    for (const [tool, r] of Object.entries(judged)) {
+      assert.deepEqual(r.warnings, [], `${tool}: ${link}`);
+      assert.equal(r.images[0]?.alt, prompt, `${tool}: ${link}`);
+    }
+  }
+  // Where CommonMark needs an escape, cmark-gfm shows the prompt exactly; markdown-it loses only the escaped characters.
+  for (const prompt of ['back\\slash', 'a lone [ bracket', 'a [link](x) inside', '`code` span', '<b>tag</b>', '&amp; entity']) {
+    const { link, judged } = await judgeLink('markdown', prompt, 'assets/fox.png');
+    assert.equal(judged['cmark-gfm']!.images[0]?.alt, prompt, link);
+    assert.equal(judged['markdown-it']!.images[0]?.alt, markdownItAlt(link), link);
+  }
+});
+
+test('MDX: braces and < in alt text are escaped, so the page compiles and shows them', async () => {
+  const prompt = 'a {curly} <b>tag</b> "quoted" |x|';
+  const { link, judged } = await judgeLink('mdx', prompt, 'assets/fox.png');
+  assert.deepEqual(judged.mdx!.warnings, [], link);
+  assert.equal(judged.mdx!.images[0]?.alt, prompt, link);
+});
+
+test('reST: #, %, ? and backslashes in the path resolve (docutils reads the URI as a URL and embeds the file)', async () => {
+  for (const file of ['assets/a fox #42 100%.png', 'assets/a\\b.png', 'assets/q?.png', 'assets/100%25.png']) {
+    const { link, judged } = await judgeLink('restructuredtext', 'a fox', file);
+    const r = judged.docutils!;
+    assert.deepEqual(r.warnings, [], link);
+    assert.equal(Buffer.from(r.images[0]!.src.split(',')[1] ?? '', 'base64').toString('hex'), Buffer.from(TINY_PNG).toString('hex'), link);
+  }
+});
