@@ -314,3 +314,64 @@ export function buildLink(language: LinkLanguage | string, vars: LinkVars, userT
   });
 }
 
+// ---- Before anything is sent ----------------------------------------------------------------------
+
+/**
+ * Characters each syntax cannot carry in a path so that its renderer finds the file: LaTeX's
+ * specials (TeX acts on them before graphicx reads the name) and control characters; for AsciiDoc
+ * what must stay percent-encoded (asciidoctor would look for a file of that encoded name).
+ */
+const PATH_CANNOT_CARRY: Partial<Record<LinkLanguage, RegExp>> = {
+  latex: /[%#{}\\~^$&\p{Cc}]/u,
+  asciidoc: /["<>\p{Cc}\p{Cf}\u2028\u2029]/u,
+};
+
+/** Image formats each syntax's usual renderer cannot show. */
+const FORMAT_CANNOT_SHOW: Partial<Record<LinkLanguage, readonly string[]>> = {
+  // pdfLaTeX's graphics drivers read PNG, JPEG and PDF; `\includegraphics{x.webp}` stops the run.
+  latex: ['webp'],
+};
+
+const LANGUAGE_NAMES: Readonly<Record<LinkLanguage, string>> = {
+  markdown: 'Markdown', mdx: 'MDX', html: 'HTML', jsx: 'JSX', asciidoc: 'AsciiDoc', restructuredtext: 'reStructuredText', latex: 'LaTeX',
+};
+
+const printable = (c: string): string => (/[\p{Cc}\p{Cf}\s]/u.test(c) ? `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : c);
+
+/**
+ * What keeps a link from working in a document, to check before a generation is sent (so nothing
+ * is paid for an image the document cannot show): the sentence to show, naming the setting to
+ * change, or undefined when the link will work.
+ *
+ * `language` is a LinkLanguage or a VS Code language id; `ext` the image's extension (`png`, `jpg`,
+ * `jpeg`, `webp`: the output format that will be asked for); `relativePath` the raw (not
+ * percent-encoded) path of the image relative to the document, as rawRelativePath gives it, with
+ * the file name the pattern will give. Checks, in order: the format (LaTeX + WebP →
+ * fluxStudio.outputFormat), then the file name (→ fluxStudio.fileNamePattern), then the folders
+ * (→ fluxStudio.assetsFolder).
+ */
+export function linkProblem(language: LinkLanguage | string, ext: string, relativePath: string): string | undefined {
+  const lang = isLinkLanguage(language) ? language : languageForId(language);
+  const name = LANGUAGE_NAMES[lang];
+  const format = ext.toLowerCase().replace(/^\./, '').replace(/^jpg$/, 'jpeg');
+  if (FORMAT_CANNOT_SHOW[lang]?.includes(format)) {
+    return t('{0} cannot show {1} images. Set {2} to PNG or JPEG (or choose a model that offers them) for this document.', name, format === 'webp' ? 'WebP' : format.toUpperCase(), 'fluxStudio.outputFormat');
+  }
+  const cannot = PATH_CANNOT_CARRY[lang];
+  if (!cannot) return undefined;
+  const slash = relativePath.lastIndexOf('/');
+  const file = relativePath.slice(slash + 1);
+  const folders = relativePath.slice(0, slash + 1);
+  // AsciiDoc's target cannot start with whitespace either (asciidoctor's macro needs a non-space).
+  const leading = lang === 'asciidoc' ? /^\s/u.exec(relativePath)?.[0] : undefined;
+  const inFile = cannot.exec(file)?.[0] ?? (leading !== undefined && slash < 0 ? leading : undefined);
+  if (inFile !== undefined) {
+    return t('{0} cannot link an image whose file name contains "{1}" ({2}). Change {3} so that file names leave it out.', name, printable(inFile), file, 'fluxStudio.fileNamePattern');
+  }
+  const inFolder = cannot.exec(folders)?.[0] ?? leading;
+  if (inFolder !== undefined) {
+    return t('{0} cannot link an image in a folder whose path contains "{1}" ({2}). Change {3}, or move the document.', name, printable(inFolder), folders.replace(/\/$/, ''), 'fluxStudio.assetsFolder');
+  }
+  return undefined;
+}
+

@@ -1,11 +1,11 @@
 /**
  * The findings of issue 12 about escaping, each judged by the renderer that showed it: asciidoctor
  * for AsciiDoc targets and alt text, cmark-gfm and markdown-it for Markdown alt text, docutils for
- * reST paths.
+ * reST paths, pdflatex for what LaTeX can include.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { altText, buildLink, relativeImagePath } from '../../src/core/links';
+import { altText, buildLink, linkProblem, rawRelativePath, relativeImagePath } from '../../src/core/links';
 import { applyPlacement, placeLink } from '../../src/core/placement';
 import { renderDocument, EXTENSIONS, type DocLanguage } from './documents';
 import { TINY_PNG } from './fixtures';
@@ -86,4 +86,18 @@ test('reST: #, %, ? and backslashes in the path resolve (docutils reads the URI 
     assert.deepEqual(r.warnings, [], link);
     assert.equal(Buffer.from(r.images[0]!.src.split(',')[1] ?? '', 'base64').toString('hex'), Buffer.from(TINY_PNG).toString('hex'), link);
   }
+});
+
+test('LaTeX: pdflatex cannot show WebP; linkProblem says so before anything is sent, naming fluxStudio.outputFormat', async () => {
+  const judged = await renderDocument('latex', '\\documentclass{article}\n\\usepackage{graphicx}\n\\begin{document}\n\\includegraphics{fox.webp}\n\\end{document}\n', { 'fox.webp': TINY_PNG });
+  assert.match(judged.pdflatex!.warnings.join('\n'), /Unknown graphics extension: \.webp/);
+  assert.match(linkProblem('latex', 'webp', '../assets/fox.webp') ?? '', /fluxStudio\.outputFormat/);
+  for (const ext of ['png', 'jpg', 'jpeg']) assert.equal(linkProblem('latex', ext, '../assets/fox.' + ext), undefined);
+});
+
+test('LaTeX: a file name pattern giving # or % is refused before anything is sent, naming fluxStudio.fileNamePattern; pdflatex agrees', async () => {
+  const rel = rawRelativePath(DOC_DIR, '/w/assets/a fox #42 100%.png');
+  assert.match(linkProblem('latex', 'png', rel) ?? '', /fluxStudio\.fileNamePattern/);
+  const judged = await renderDocument('latex', '\\documentclass{article}\n\\usepackage{graphicx}\n\\begin{document}\n\\includegraphics{a fox #42 100%.png}\n\\end{document}\n', { 'a fox #42 100%.png': TINY_PNG });
+  assert.notDeepEqual(judged.pdflatex!.warnings, []);
 });
