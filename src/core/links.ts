@@ -375,3 +375,22 @@ export function linkProblem(language: LinkLanguage | string, ext: string, relati
   return undefined;
 }
 
+// ---- Prompts from a selection ---------------------------------------------------------------------
+
+const NAMED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+/**
+ * The prompt a selection stands for: in HTML (and languages written as HTML: Vue, Svelte, Astro,
+ * PHP) character references are decoded (`&lt;b&gt; &amp;` → `<b> &`: `&lt;`, `&gt;`, `&amp;`,
+ * `&quot;`, `&apos;`, `&nbsp;`, `&#39;`, `&#x27;`…), as the page shows them; other languages' text is
+ * the prompt as it is. A reference to no character (`&#0;`, a surrogate, past U+10FFFF) becomes
+ * U+FFFD, as in a browser; an unknown name stays as written.
+ */
+export function promptFromSelection(text: string, languageId: string): string {
+  if (languageForId(languageId) !== 'html') return text;
+  return text.replace(/&(?:#([0-9]{1,8})|#[xX]([0-9a-fA-F]{1,8})|([A-Za-z][A-Za-z0-9]{1,31}));/g, (whole, dec: string | undefined, hex: string | undefined, named: string | undefined) => {
+    if (named !== undefined) return NAMED_ENTITIES[named] ?? whole;
+    const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex!, 16);
+    return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? '\ufffd' : String.fromCodePoint(code);
+  });
+}

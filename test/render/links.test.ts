@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { altText, buildLink, linkProblem, rawRelativePath, relativeImagePath } from '../../src/core/links';
+import { altText, buildLink, linkProblem, promptFromSelection, rawRelativePath, relativeImagePath } from '../../src/core/links';
 import { applyPlacement, placeLink } from '../../src/core/placement';
 import { renderDocument, EXTENSIONS, type DocLanguage } from './documents';
 import { TINY_PNG } from './fixtures';
@@ -100,4 +100,15 @@ test('LaTeX: a file name pattern giving # or % is refused before anything is sen
   assert.match(linkProblem('latex', 'png', rel) ?? '', /fluxStudio\.fileNamePattern/);
   const judged = await renderDocument('latex', '\\documentclass{article}\n\\usepackage{graphicx}\n\\begin{document}\n\\includegraphics{a fox #42 100%.png}\n\\end{document}\n', { 'a fox #42 100%.png': TINY_PNG });
   assert.notDeepEqual(judged.pdflatex!.warnings, []);
+});
+
+test('HTML: a selection holding character references becomes a prompt of the characters the page shows; parse5 reads that alt', async () => {
+  const source = '<p>A fox &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; &#39;single&#39; &#x1F98A;</p>';
+  const page = await renderDocument('html', source);
+  const shown = page.parse5!.text!;
+  const selection = source.slice(3, -4);
+  const prompt = promptFromSelection(selection, 'html');
+  assert.equal(prompt, shown, 'the prompt is the text the page shows');
+  const { link, judged } = await judgeLink('html', prompt, 'assets/fox.png');
+  assert.equal(judged.parse5!.images[0]?.alt, shown, link);
 });

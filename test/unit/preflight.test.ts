@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { buildLink, LinkError, linkProblem, rawRelativePath, relativeImagePath } from '../../src/core/links';
+import { buildLink, LinkError, linkProblem, promptFromSelection, rawRelativePath, relativeImagePath } from '../../src/core/links';
 
 const settings = Object.keys((JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: { configuration: { properties: object } } }).contributes.configuration.properties);
 
@@ -61,4 +61,15 @@ test('property: a LaTeX path linkProblem accepts never makes buildLink throw; on
     }),
     { numRuns: 1000 },
   );
+});
+
+// ---- promptFromSelection --------------------------------------------------------------------------
+
+test('promptFromSelection: HTML character references are decoded; other languages are left as they are', () => {
+  assert.equal(promptFromSelection('&lt;b&gt; &amp; &quot;q&quot; &#39;s&#39; &#x27;x&#X27; &#128512; &apos;', 'html'), '<b> & "q" \'s\' \'x\' 😀 \'');
+  for (const id of ['vue', 'svelte', 'astro', 'php']) assert.equal(promptFromSelection('a &amp; b', id), 'a & b', id);
+  assert.equal(promptFromSelection('&amp;lt;', 'html'), '&lt;', 'decoded once');
+  assert.equal(promptFromSelection('&unknown; & &amp', 'html'), '&unknown; & &amp', 'not references: as written');
+  assert.equal(promptFromSelection('&#0; &#xD800; &#x110000;', 'html'), '\ufffd \ufffd \ufffd');
+  for (const id of ['markdown', 'mdx', 'asciidoc', 'restructuredtext', 'latex', 'plaintext', 'typescriptreact']) assert.equal(promptFromSelection('&lt;b&gt; &amp;', id), '&lt;b&gt; &amp;', id);
 });
