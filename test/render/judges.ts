@@ -56,7 +56,7 @@ interface Ran {
   readonly stderr: string;
 }
 
-function run(cmd: string, args: readonly string[], opts: { input?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv; hint?: string } = {}): Promise<Ran> {
+function run(cmd: string, args: readonly string[], opts: { input?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv; hint?: string; encoding?: BufferEncoding } = {}): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       cmd,
@@ -66,7 +66,7 @@ function run(cmd: string, args: readonly string[], opts: { input?: string | Buff
         const e = error as (NodeJS.ErrnoException & { code?: unknown }) | null;
         if (e && e.code === 'ENOENT') return reject(new ToolMissingError(cmd, opts.hint ?? `Debian package for ${cmd}`));
         const code = e ? (typeof e.code === 'number' ? e.code : 1) : 0;
-        resolve({ code, stdout: stdout.toString('utf8'), stderr: stderr.toString('utf8') });
+        resolve({ code, stdout: stdout.toString(opts.encoding ?? 'utf8'), stderr: stderr.toString('utf8') });
       },
     );
     child.stdin?.on('error', () => undefined); // a tool that exits before reading all of its input
@@ -357,11 +357,17 @@ export interface DecodedImage {
   readonly height?: number;
   /** Every complaint of every decoder (and a non-zero exit), prefixed with the tool's name. */
   readonly warnings: readonly string[];
+  /** Complaints set aside because the tool is known to be wrong there (see IM6_WEBP_XMP). */
+  readonly knownToolIssues: readonly string[];
   /** Our record as exiftool reads it (the JSON parsed), if any. */
   readonly record?: Record<string, unknown>;
   /** The image's description as exiftool reads it (PNG `Description`, XMP `dc:description`). */
   readonly description?: string;
-  /** The description as ImageMagick reads it (`%[comment]` / `%[Description]`... see below). */
+  /**
+   * The description as ImageMagick reads it: PNG's `Description` property (`identify -verbose`;
+   * ImageMagick 6 reads tEXt and zTXt, not iTXt), or the dc:description of the XMP profile it
+   * extracts (`convert file xmp:-`) for JPEG and WebP.
+   */
   readonly magickDescription?: string;
   /** All tags exiftool read, `Group:Tag` → value. */
   readonly tags: Readonly<Record<string, unknown>>;
@@ -375,42 +381,66 @@ function sniff(b: Uint8Array): DecodedImage['type'] {
 }
 
 /**
- * A file run through the decoders of its type and through exiftool and ImageMagick:
- * - PNG: `pngcheck -q` (every chunk's CRC and layout), ImageMagick `identify -regard-warnings`;
- * - JPEG: `djpeg -strict` (libjpeg-turbo: a warning is an error), identify;
- * - WebP: `webpinfo -quiet` (container and bitstream headers), `dwebp` is not needed: identify decodes;
- * - all: `exiftool -j -G1 -a -struct` for the record and the description, with its own warnings.
+ * ImageMagick before 6.9.12-14 (Debian 12 has 6.9.11-60) asks libwebp for the XMP chunk as "XMP"
+ * instead of "XMP " (fixed upstream by "Fixed reading and writing the XMP chunk in a WebP image"),
+ * gets nothing, and warns `CorruptImageProfile (XMP)` for every WebP that has XMP, whoever wrote it.
+ * That one warning is set aside for such versions; the XMP is judged by exiftool instead.
+ */
+const IM6_WEBP_XMP = /CorruptImageProfile .*\(XMP\)/;
+let magickVersion: Promise<number[]> | undefined;
+const versionBefore = (v: number[], w: number[]): boolean => {
+  for (let i = 0; i < w.length; i++) if ((v[i] ?? 0) !== w[i]) return (v[i] ?? 0) < w[i]!;
+  return false;
+};
+
+const xmpDescription = (xmp: string): string | undefined => {
+  const m = /<dc:description>\s*<rdf:Alt>\s*<rdf:li[^>]*>([\s\S]*?)<\/rdf:li>/.exec(xmp);
+  return m?.[1]?.replace(/&(lt|gt|amp|quot|apos|#x[0-9a-f]+|#[0-9]+);/gi, (_, e: string) =>
+    e[0] === '#' ? String.fromCodePoint(Number(e[1] === 'x' || e[1] === 'X' ? `0${e.slice(1)}` : e.slice(1))) : ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" } as Record<string, string>)[e.toLowerCase()]!);
+};
+
+/**
+ * A file run through the decoders of its type and through ImageMagick and exiftool:
+ * - PNG: `pngcheck -q` (every chunk's CRC and layout);
+ * - JPEG: `djpeg -strict` (libjpeg-turbo: a warning is an error);
+ * - WebP: `webpinfo -quiet` (container and bitstream headers) and `dwebp` (a full decode);
+ * - all: ImageMagick `identify -regard-warnings` with a signature of the pixels (a full decode),
+ *   and `exiftool -j -G1 -a -u` for the record, the description and exiftool's own warnings.
  */
 export async function decodeImage(file: string): Promise<DecodedImage> {
   const bytes = await readFile(file);
   const type = sniff(bytes);
   const warnings: string[] = [];
-  const complain = (tool: string, r: Ran, quietOk = true): void => {
-    const said = lines(`${r.stdout}\n${r.stderr}`).filter((l) => !quietOk || l !== '');
-    if (r.code !== 0) warnings.push(`${tool} exited with ${r.code}: ${said.join(' | ')}`);
-    else if (tool !== 'pngcheck' && tool !== 'webpinfo') warnings.push(...lines(r.stderr).map((l) => `${tool}: ${l}`));
+  const knownToolIssues: string[] = [];
+  const complain = (tool: string, r: Ran, stderrIsWarning = true): void => {
+    if (r.code !== 0) warnings.push(`${tool} exited with ${r.code}: ${lines(`${r.stdout}\n${r.stderr}`).join(' | ')}`);
+    else if (stderrIsWarning) warnings.push(...lines(r.stderr).map((l) => `${tool}: ${l}`));
   };
   if (type === 'png') {
     const r = await run('pngcheck', ['-q', file], { hint: 'Debian package pngcheck' });
     complain('pngcheck', r);
-    if (r.code === 0 && r.stdout.trim()) warnings.push(...lines(r.stdout).map((l) => `pngcheck: ${l}`));
+    if (r.code === 0) warnings.push(...lines(r.stdout).map((l) => `pngcheck: ${l}`));
   } else if (type === 'jpeg') {
-    const r = await run('djpeg', ['-strict', '-outfile', '/dev/null', file], { hint: 'Debian package libjpeg-turbo-progs' });
-    complain('djpeg', r);
+    complain('djpeg', await run('djpeg', ['-strict', '-outfile', '/dev/null', file], { hint: 'Debian package libjpeg-turbo-progs' }));
   } else if (type === 'webp') {
     const r = await run('webpinfo', ['-quiet', file], { hint: 'Debian package webp' });
-    complain('webpinfo', r);
-    if (/warning/i.test(r.stdout)) warnings.push(...lines(r.stdout).map((l) => `webpinfo: ${l}`));
+    complain('webpinfo', r, false);
+    if (/warning|error/i.test(r.stdout)) warnings.push(...lines(r.stdout).map((l) => `webpinfo: ${l}`));
+    complain('dwebp', await run('dwebp', ['-quiet', file, '-ppm', '-o', '/dev/null'], { hint: 'Debian package webp' }));
   } else warnings.push('not a PNG, JPEG or WebP file');
 
-  const id = await run('identify', ['-regard-warnings', '-format', '%m %w %h\\n', file], { hint: 'Debian package imagemagick' });
-  complain('identify', id);
+  magickVersion ??= run('identify', ['-version'], { hint: 'Debian package imagemagick' }).then((r) => (/ImageMagick (\d+)\.(\d+)\.(\d+)-(\d+)/.exec(r.stdout) ?? []).slice(1).map(Number));
+  const imOld = versionBefore(await magickVersion, [6, 9, 12, 14]) || (await magickVersion).length === 0;
+  const id = await run('identify', ['-regard-warnings', '-format', '%m %w %h %#\\n', file], { hint: 'Debian package imagemagick' });
+  const idSaid = lines(id.stderr);
+  if (type === 'webp' && imOld && idSaid.length > 0 && idSaid.every((l) => IM6_WEBP_XMP.test(l))) knownToolIssues.push(...idSaid.map((l) => `identify: ${l}`));
+  else complain('identify', id);
   const [, w, h] = id.stdout.trim().split(/\s+/);
 
   const ex = await run('exiftool', ['-j', '-G1', '-a', '-u', '-b', '-charset', 'utf8', file], { hint: 'Debian package libimage-exiftool-perl' });
   if (ex.code !== 0) warnings.push(`exiftool exited with ${ex.code}: ${ex.stderr.trim()}`);
   const tags = ((JSON.parse(ex.stdout || '[{}]') as Record<string, unknown>[])[0] ?? {}) as Record<string, unknown>;
-  for (const [k, v] of Object.entries(tags)) if (/:Warning$/.test(k) || k === 'ExifTool:Warning') warnings.push(`exiftool: ${String(v)}`);
+  for (const [k, v] of Object.entries(tags)) if (/:Warning$/.test(k)) warnings.push(`exiftool: ${String(v)}`);
   const recordText = Object.entries(tags).find(([k]) => /^(PNG:Flux-image-studio|XMP-fluxstudio:Record)$/i.test(k))?.[1];
   let record: Record<string, unknown> | undefined;
   if (typeof recordText === 'string') {
@@ -421,14 +451,24 @@ export async function decodeImage(file: string): Promise<DecodedImage> {
     }
   }
   const description = Object.entries(tags).find(([k]) => /^(PNG:Description|XMP-dc:Description)$/.test(k))?.[1];
-  const magick = await run('identify', ['-format', type === 'png' ? '%[Description]' : '%[xmp:description]', file]);
+
+  let magickDescription: string | undefined;
+  if (type === 'png') {
+    // ImageMagick 6 prints a tEXt value's Latin-1 bytes as they are.
+    const v = await run('identify', ['-format', '%[Description]', file], { encoding: 'latin1' });
+    if (v.code === 0 && v.stdout !== '') magickDescription = v.stdout;
+  } else if (type === 'jpeg' || (type === 'webp' && !imOld)) {
+    const x = await run('convert', [file, 'xmp:-']);
+    if (x.code === 0) magickDescription = xmpDescription(x.stdout);
+  }
   return {
     type,
     ...(w && h ? { width: Number(w), height: Number(h) } : {}),
     warnings,
+    knownToolIssues,
     ...(record ? { record } : {}),
-    ...(typeof description === 'string' ? { description } : description !== undefined ? { description: String(description) } : {}),
-    ...(magick.code === 0 && magick.stdout ? { magickDescription: magick.stdout } : {}),
+    ...(description !== undefined ? { description: String(description) } : {}),
+    ...(magickDescription !== undefined ? { magickDescription } : {}),
     tags,
   };
 }
@@ -462,6 +502,7 @@ export async function toolVersions(): Promise<Record<string, string>> {
   out.pdflatex = first(await run('pdflatex', ['--version'], { hint: 'Debian package texlive-latex-base' }));
   out.pngcheck = first(await run('pngcheck', ['-h'], { hint: 'Debian package pngcheck' }));
   out.webpinfo = first(await run('webpinfo', ['-version'], { hint: 'Debian package webp' }));
+  out.dwebp = first(await run('dwebp', ['-version'], { hint: 'Debian package webp' }));
   out.djpeg = first(await run('djpeg', ['-version'], { hint: 'Debian package libjpeg-turbo-progs' }));
   out.identify = first(await run('identify', ['-version'], { hint: 'Debian package imagemagick' }));
   out.exiftool = first(await run('exiftool', ['-ver'], { hint: 'Debian package libimage-exiftool-perl' }));
