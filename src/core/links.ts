@@ -55,15 +55,18 @@ const UNSAFE_IN_PATH = /[\s()<>[\]#?"'`{}\\|^\p{Cc}\p{Cf}]/gu;
 const percent = (c: string): string =>
   c.charCodeAt(0) < 0x80 ? `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : encodeURIComponent(c);
 
+/** An `&` that starts a character reference, which CommonMark and HTML decode in a link target. */
+const REFERENCE_AMPERSAND = /&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)/g;
+
 /** Percent-encode what is unsafe in a link target, keeping existing `%XX` (idempotent). */
 function hardenPath(p: string): string {
-  return toWellFormed(p).replace(UNSAFE_IN_PATH, percent);
+  return toWellFormed(p).replace(UNSAFE_IN_PATH, percent).replace(REFERENCE_AMPERSAND, '%26');
 }
 
 /**
  * The relative path (see rawRelativePath) made safe for any link: `%` first, then spaces,
- * parentheses, brackets, `<>#?"'{}\|^` and control characters are percent-encoded. Letters of
- * any script stay as they are.
+ * parentheses, brackets, `<>#?"'{}\|^`, control characters and an `&` that would start a character
+ * reference (`&amp;`) are percent-encoded. Letters of any script stay as they are.
  */
 export function relativeImagePath(fromDocumentDir: string, imagePath: string): string {
   return hardenPath(rawRelativePath(fromDocumentDir, imagePath).replace(/%/g, '%25'));
@@ -106,7 +109,8 @@ const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
  * - `[` and `]` that are unbalanced, or whose pair is followed by `(` or `[` (a nested link);
  * - a backtick run that a later run of the same length would close into a code span;
  * - `<` that could open raw HTML or an autolink (followed by a non-space and, later, a `>`);
- * - `&` that starts a character reference (`&amp;`, `&#60;`).
+ * - `&` that starts a character reference (`&amp;`, `&#60;`);
+ * - a leading `^`: cmark-gfm (GitHub) reads `![^…]` as `!` and a footnote-like link, not an image.
  * Everything else (`"`, `{`, `}`, `|`, emphasis) is left as written. In a title (`"${prompt}"` in a
  * user template) a `"` is escaped too. MDX adds `{`, `}` (expressions) and every `<` (JSX).
  */
@@ -140,6 +144,7 @@ function markdownText(s: string, opts: { mdx?: boolean; quoted?: boolean } = {})
     else if (c === '\\') escape[i] = true;
     else if (c === '{' || c === '}') escape[i] ||= opts.mdx === true;
     else if (c === '"') escape[i] ||= opts.quoted === true;
+    else if (c === '^') escape[i] ||= i === 0;
   });
   return chars.map((c, i) => (escape[i] ? `\\${c}` : c)).join('');
 }
@@ -205,15 +210,14 @@ function decodePath(p: string, keep?: RegExp): string {
  * path, `#`, `%` and `?` included, except what it cannot carry safely:
  * - `"`, `<`, `>` stay percent-encoded: asciidoctor writes `src` unescaped, and a raw quote would
  *   end the attribute (a file named `evil"><svg onload=…>.png` would inject HTML);
- * - `&` stays encoded where it starts a character reference (the browser would decode it);
+ * - `&` is left raw like `#`: a reference such as `&amp;` inside the quoted `src` can only be
+ *   decoded as text, never end the attribute;
  * - `[` (which would end the target) is written `{startsb}`, which asciidoctor substitutes back;
  * - attribute references are made literal; control characters and a leading space stay encoded.
  */
 const asciidocPath = (p: string): string =>
   asciidocNoReferences(
-    decodePath(p, /["<>\p{Cc}\p{Cf}\u2028\u2029]/gu)
-      .replace(/&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)/g, '%26')
-      .replace(/^\s/u, percent),
+    decodePath(p, /["<>\p{Cc}\p{Cf}\u2028\u2029]/gu).replace(/^\s/u, percent),
   ).replace(/\[/g, '{startsb}');
 
 /**
@@ -226,13 +230,22 @@ const asciidocPath = (p: string): string =>
 const rstPath = (p: string): string => decodePath(p, /[%#?\\\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|(?! )\p{Zs}/gu).replace(/ /g, '\\ ');
 
 /**
- * LaTeX reads a file name raw: it gets the decoded path (spaces are fine since LaTeX 2020). The
- * characters TeX acts on before graphicx sees the name (`% # { } \ ~ ^ $ &`) cannot be escaped
- * there, so such a path is refused with a sentence rather than written wrong.
+ * What TeX does not pass through to graphicx unchanged in a file name: the characters it acts on
+ * (`% # { } \ ~ ^ $ &`), `"` (TeX Live's file-name quoting), control characters, a run of spaces
+ * (read as one) and a leading space (skipped). The offending text, or undefined.
+ */
+function latexCannotCarry(raw: string): string | undefined {
+  return /[%#{}\\~^$&"\p{Cc}]| {2,}|^\s/u.exec(raw)?.[0];
+}
+
+/**
+ * LaTeX reads a file name raw: it gets the decoded path (spaces are fine since LaTeX 2020). What
+ * TeX changes before graphicx sees the name (latexCannotCarry) cannot be escaped there, so such a
+ * path is refused with a sentence rather than written wrong (linkProblem says so before sending).
  */
 function latexPath(p: string): string {
   const raw = decodePath(p);
-  const bad = /[%#{}\\~^$&\p{Cc}]/u.exec(raw)?.[0];
+  const bad = latexCannotCarry(raw);
   if (bad !== undefined) {
     throw new LinkError(
       /\p{Cc}/u.test(bad)
@@ -317,13 +330,14 @@ export function buildLink(language: LinkLanguage | string, vars: LinkVars, userT
 // ---- Before anything is sent ----------------------------------------------------------------------
 
 /**
- * Characters each syntax cannot carry in a path so that its renderer finds the file: LaTeX's
- * specials (TeX acts on them before graphicx reads the name) and control characters; for AsciiDoc
- * what must stay percent-encoded (asciidoctor would look for a file of that encoded name).
+ * What each syntax cannot carry in a path so that its renderer finds the file: for LaTeX what TeX
+ * changes (latexCannotCarry); for AsciiDoc what must stay percent-encoded (asciidoctor would look
+ * for a file of that encoded name: `"`, `<`, `>`, control and format characters) and a leading
+ * space. The offending text, or undefined; `start`: the text begins the whole path.
  */
-const PATH_CANNOT_CARRY: Partial<Record<LinkLanguage, RegExp>> = {
-  latex: /[%#{}\\~^$&\p{Cc}]/u,
-  asciidoc: /["<>\p{Cc}\p{Cf}\u2028\u2029]/u,
+const PATH_CANNOT_CARRY: Partial<Record<LinkLanguage, (text: string, start: boolean) => string | undefined>> = {
+  latex: (text, start) => latexCannotCarry(start ? text : text.replace(/^\s+/, (w) => (w.length > 1 ? w : ''))),
+  asciidoc: (text, start) => /["<>\p{Cc}\p{Cf}\u2028\u2029]/u.exec(text)?.[0] ?? (start ? /^\s/u.exec(text)?.[0] : undefined),
 };
 
 /** Image formats each syntax's usual renderer cannot show. */
@@ -336,7 +350,8 @@ const LANGUAGE_NAMES: Readonly<Record<LinkLanguage, string>> = {
   markdown: 'Markdown', mdx: 'MDX', html: 'HTML', jsx: 'JSX', asciidoc: 'AsciiDoc', restructuredtext: 'reStructuredText', latex: 'LaTeX',
 };
 
-const printable = (c: string): string => (/[\p{Cc}\p{Cf}\s]/u.test(c) ? `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : c);
+const printable = (text: string): string =>
+  [...text].map((c) => (/[\p{Cc}\p{Cf}\s]/u.test(c) ? `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : c)).join(text.length > 1 && /\s/u.test(text) ? ' ' : '');
 
 /**
  * What keeps a link from working in a document, to check before a generation is sent (so nothing
@@ -362,13 +377,11 @@ export function linkProblem(language: LinkLanguage | string, ext: string, relati
   const slash = relativePath.lastIndexOf('/');
   const file = relativePath.slice(slash + 1);
   const folders = relativePath.slice(0, slash + 1);
-  // AsciiDoc's target cannot start with whitespace either (asciidoctor's macro needs a non-space).
-  const leading = lang === 'asciidoc' ? /^\s/u.exec(relativePath)?.[0] : undefined;
-  const inFile = cannot.exec(file)?.[0] ?? (leading !== undefined && slash < 0 ? leading : undefined);
+  const inFile = cannot(file, slash < 0);
   if (inFile !== undefined) {
     return t('{0} cannot link an image whose file name contains "{1}" ({2}). Change {3} so that file names leave it out.', name, printable(inFile), file, 'fluxStudio.fileNamePattern');
   }
-  const inFolder = cannot.exec(folders)?.[0] ?? leading;
+  const inFolder = cannot(folders, true);
   if (inFolder !== undefined) {
     return t('{0} cannot link an image in a folder whose path contains "{1}" ({2}). Change {3}, or move the document.', name, printable(inFolder), folders.replace(/\/$/, ''), 'fluxStudio.assetsFolder');
   }

@@ -305,3 +305,13 @@ test('property: any prompt gives well-formed HTML, JSX-safe and AsciiDoc-safe va
     { numRuns: 1000 },
   );
 });
+
+test('found by the render properties: a path holding &amp; stays encoded (CommonMark decodes references in a target); a leading ^ in alt text is escaped (cmark-gfm reads ![^ as a footnote-like link); LaTeX refuses " and runs of spaces', () => {
+  assert.equal(relativeImagePath('/w', '/w/a&amp;b &#35; c&d.png'), 'a%26amp;b%20&%2335;%20c&d.png'); // (&#35; is no reference once # is encoded)
+  assert.equal(buildLink('markdown', { path: 'x.png', alt: '^ up', width: 1, height: 1, prompt: '', model: '' }), '![\\^ up](x.png)');
+  assert.equal(buildLink('markdown', { path: 'x.png', alt: 'a ^ b', width: 1, height: 1, prompt: '', model: '' }), '![a ^ b](x.png)');
+  for (const bad of ['a"b.png', 'a  b.png', ' lead/x.png']) {
+    assert.throws(() => buildLink('latex', { path: relativeImagePath('/w', `/w/${bad}`), alt: 'x', width: 1, height: 1, prompt: 'x', model: 'm' }), LinkError, bad);
+  }
+  assert.doesNotThrow(() => buildLink('latex', { path: relativeImagePath('/w', '/w/a b/ c.png'), alt: 'x', width: 1, height: 1, prompt: 'x', model: 'm' }));
+});

@@ -22,7 +22,11 @@ test('linkProblem: a LaTeX path with # % { } \\ ~ ^ $ & names the file name patt
   assert.equal(file, 'LaTeX cannot link an image whose file name contains "#" (a fox #42 100%.png). Change fluxStudio.fileNamePattern so that file names leave it out.');
   const folder = linkProblem('latex', 'png', rawRelativePath('/w/docs', '/w/images & more/fox.png'));
   assert.equal(folder, 'LaTeX cannot link an image in a folder whose path contains "&" (../images & more). Change fluxStudio.assetsFolder, or move the document.');
-  for (const c of ['%', '#', '{', '}', '\\', '~', '^', '$', '&', '\u0007']) assert.ok(linkProblem('latex', 'png', `a${c}b.png`), JSON.stringify(c));
+  for (const c of ['%', '#', '{', '}', '\\', '~', '^', '$', '&', '"', '  ', '\u0007']) assert.ok(linkProblem('latex', 'png', `a${c}b.png`), JSON.stringify(c));
+  // TeX skips a leading space and reads a run of spaces as one.
+  assert.match(linkProblem('latex', 'png', ' lead/x.png') ?? '', /folder .*"U\+0020".*fluxStudio\.assetsFolder/);
+  assert.match(linkProblem('latex', 'png', 'a  b.png') ?? '', /"U\+0020 U\+0020"/);
+  assert.equal(linkProblem('latex', 'png', 'a b/ c.png'), undefined);
   // What linkProblem accepts, buildLink can write.
   for (const ok of ['a b.png', 'a_b (1).png', 'Ünï/猫.png', '../x/y.jpg']) {
     assert.equal(linkProblem('latex', 'png', ok), undefined, ok);
