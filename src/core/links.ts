@@ -212,13 +212,17 @@ function decodePath(p: string, keep?: RegExp): string {
  *   end the attribute (a file named `evil"><svg onload=…>.png` would inject HTML);
  * - `&` is left raw like `#`: a reference such as `&amp;` inside the quoted `src` can only be
  *   decoded as text, never end the attribute;
- * - `[` (which would end the target) is written `{startsb}`, which asciidoctor substitutes back;
+ * - `[` (which would end the target) is written `{startsb}`, which asciidoctor substitutes back
+ *   (a backslash just before it as `{backslash}`, or it would escape the reference);
  * - attribute references are made literal; control characters and a leading space stay encoded.
  */
 const asciidocPath = (p: string): string =>
   asciidocNoReferences(
     decodePath(p, /["<>\p{Cc}\p{Cf}\u2028\u2029]/gu).replace(/^\s/u, percent),
-  ).replace(/\[/g, '{startsb}');
+  )
+    .replace(/\[/g, '{startsb}')
+    // A backslash before our reference would escape it: such backslashes are written {backslash}.
+    .replace(/\\+(?=\{startsb\})/g, (run) => '{backslash}'.repeat(run.length));
 
 /**
  * reST: docutils reads the image URI as a URL (its HTML writer puts it in `src`, and reading the

@@ -112,3 +112,11 @@ test('HTML: a selection holding character references becomes a prompt of the cha
   const { link, judged } = await judgeLink('html', prompt, 'assets/fox.png');
   assert.equal(judged.parse5!.images[0]?.alt, shown, link);
 });
+
+test('AsciiDoc: a backslash before [ in a file name (found by the render property) still resolves', async () => {
+  for (const file of ['assets/1-\\[%20.png', 'assets/a\\\\[b].png', 'assets/\\{x}.png']) {
+    const { link, judged } = await judgeLink('asciidoc', 'a fox', file);
+    assert.deepEqual(judged.asciidoctor!.warnings, [], link);
+    assert.match(judged.asciidoctor!.images[0]!.src, /^data:image\/png;base64,/, link);
+  }
+});

@@ -315,3 +315,9 @@ test('found by the render properties: a path holding &amp; stays encoded (Common
   }
   assert.doesNotThrow(() => buildLink('latex', { path: relativeImagePath('/w', '/w/a b/ c.png'), alt: 'x', width: 1, height: 1, prompt: 'x', model: 'm' }));
 });
+
+test('AsciiDoc target: a backslash before [ is written {backslash}, so {startsb} is still substituted', () => {
+  const v = { alt: 'x', width: 1, height: 1, prompt: 'x', model: 'm' };
+  assert.equal(buildLink('asciidoc', { ...v, path: relativeImagePath('/w', '/w/a\\[b.png') }), 'image::a{backslash}{startsb}b.png["x",1,1]');
+  assert.equal(buildLink('asciidoc', { ...v, path: relativeImagePath('/w', '/w/a\\\\[b.png') }), 'image::a{backslash}{backslash}{startsb}b.png["x",1,1]');
+});
