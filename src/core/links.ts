@@ -173,12 +173,13 @@ const asciidocNoReferences = (s: string): string =>
 /**
  * AsciiDoc alt text, for the double-quoted value of `image::` (checked with asciidoctor): inside it
  * only `\"` is an escape and `]` needs none (a block macro's list runs to the line's last `]`);
- * attribute references are made literal; a trailing backslash, which would escape the closing
- * quote, is written `&#92;` (asciidoctor restores entities in alt text). Asciidoctor's own
+ * attribute references are made literal; trailing backslashes, which would escape the closing
+ * quote, are written `&#92;` each (asciidoctor restores entities in alt text; a raw backslash left
+ * before one would escape that too). Asciidoctor's own
  * typography (`(C)`, `--`, `...`, `'` inside a word) is left to it, as in the rest of the document.
  */
 const asciidocText = (s: string): string =>
-  asciidocNoReferences(s.replace(/"/g, '\\"')).replace(/\\$/, '&#92;');
+  asciidocNoReferences(s.replace(/"/g, '\\"')).replace(/\\+$/, (run) => '&#92;'.repeat(run.length));
 
 /**
  * reStructuredText: directive options such as `:alt:` are taken literally to the end of the line
