@@ -215,14 +215,17 @@ function decodePath(p: string, keep?: RegExp): string {
  *   decoded as text, never end the attribute;
  * - `[` (which would end the target) is written `{startsb}`, which asciidoctor substitutes back
  *   (a backslash just before it as `{backslash}`, or it would escape the reference);
- * - attribute references are made literal; control characters and a leading space stay encoded.
+ * - a `{` that could start an attribute reference is followed by `{empty}` (which asciidoctor drops);
+ *   control characters and a leading space stay encoded.
  */
 const asciidocPath = (p: string): string =>
-  asciidocNoReferences(
-    decodePath(p, /["<>\p{Cc}\p{Cf}\u2028\u2029]/gu).replace(/^\s/u, percent),
-  )
+  decodePath(p, /["<>\p{Cc}\p{Cf}\u2028\u2029]/gu)
+    .replace(/^\s/u, percent)
+    // Every `{` that could start a reference gets `{empty}` after it: asciidoctor drops `{empty}` and
+    // the rest is no reference any more, whatever follows (even a `[` or `\}`), and no backslash is added.
+    .replace(/\{(?=[\p{Alpha}\p{M}\p{Nd}\p{Pc}\u200c\u200d]|(?:set|counter2?):)/gu, '{{empty}')
     .replace(/\[/g, '{startsb}')
-    // A backslash before our reference would escape it: such backslashes are written {backslash}.
+    // A backslash of the path just before our reference would escape it: such backslashes are written {backslash}.
     .replace(/\\+(?=\{startsb\})/g, (run) => '{backslash}'.repeat(run.length));
 
 /**

@@ -114,7 +114,7 @@ test('HTML: a selection holding character references becomes a prompt of the cha
 });
 
 test('AsciiDoc: a backslash before [ in a file name (found by the render property) still resolves', async () => {
-  for (const file of ['assets/1-\\[%20.png', 'assets/a\\\\[b].png', 'assets/\\{x}.png']) {
+  for (const file of ['assets/1-\\[%20.png', 'assets/a\\\\[b].png', 'assets/\\{x}.png', 'assets/{startsb}*.png', 'assets/{set:a[b}.png', 'assets/{x\\}.png']) {
     const { link, judged } = await judgeLink('asciidoc', 'a fox', file);
     assert.deepEqual(judged.asciidoctor!.warnings, [], link);
     assert.match(judged.asciidoctor!.images[0]!.src, /^data:image\/png;base64,/, link);

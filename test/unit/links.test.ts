@@ -320,4 +320,6 @@ test('AsciiDoc target: a backslash before [ is written {backslash}, so {startsb}
   const v = { alt: 'x', width: 1, height: 1, prompt: 'x', model: 'm' };
   assert.equal(buildLink('asciidoc', { ...v, path: relativeImagePath('/w', '/w/a\\[b.png') }), 'image::a{backslash}{startsb}b.png["x",1,1]');
   assert.equal(buildLink('asciidoc', { ...v, path: relativeImagePath('/w', '/w/a\\\\[b.png') }), 'image::a{backslash}{backslash}{startsb}b.png["x",1,1]');
+  // A file whose name holds reference-like text: each { gets {empty} after it, no backslash added.
+  assert.equal(buildLink('asciidoc', { ...v, path: relativeImagePath('/w', '/w/{startsb}*{set:a[b}.png') }), 'image::./{{empty}startsb}*{{empty}set:a{startsb}b}.png["x",1,1]');
 });
