@@ -20,7 +20,8 @@ import {
 /** Parsers of the dev tooling (devDependencies) and docutils (`bash .ci/tools`): required, a missing one fails. */
 const markdownIt = import('markdown-it').then((m: any) => new (m.default ?? m)());
 const parse5: Promise<any> = import('parse5');
-const hasDocutils = spawnSync('python3', ['-c', 'import docutils'], { stdio: 'ignore' }).status === 0;
+/** A Python with docutils: the one on PATH, or Debian's (python3-docutils, which `bash .ci/tools` installs). */
+const python = ['python3', '/usr/bin/python3'].find((py) => spawnSync(py, ['-c', 'import docutils'], { stdio: 'ignore' }).status === 0);
 
 const LANGUAGES: LinkLanguage[] = ['markdown', 'mdx', 'html', 'jsx', 'asciidoc', 'restructuredtext', 'latex'];
 
@@ -219,7 +220,7 @@ test('reStructuredText: three lines; docutils reads the alt text and path back',
     assert.equal(lines.length, 3, text);
     assert.equal(lines[1], `   :alt: ${altText(prompt)}`);
   }
-  assert.ok(hasDocutils, 'docutils is installed (bash .ci/tools)');
+  assert.ok(python, 'docutils is installed (bash .ci/tools)');
   const script = `
 import json, sys
 from docutils.core import publish_doctree
@@ -229,7 +230,7 @@ for text in json.load(sys.stdin):
     doc = publish_doctree(text, settings_overrides={'report_level': 1, 'halt_level': 5, 'warning_stream': False})
     out.append({'images': [[i['uri'], i.get('alt')] for i in doc.findall(nodes.image)], 'messages': len(list(doc.findall(nodes.system_message)))})
 print(json.dumps(out))`;
-  const run = spawnSync('python3', ['-c', script], { input: JSON.stringify(cases.map((c) => c.text)), encoding: 'utf8' });
+  const run = spawnSync(python, ['-c', script], { input: JSON.stringify(cases.map((c) => c.text)), encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   const results: { images: [string, string][]; messages: number }[] = JSON.parse(run.stdout);
   results.forEach((r, i) => {
