@@ -2,6 +2,11 @@
  * The generation record embedded in every saved image, so an image carries its own history:
  * PNG as an iTXt chunk, JPEG as XMP in APP1, WebP as an XMP chunk. Embedding replaces an earlier
  * record, so an image holds at most one; reading never throws.
+ *
+ * The prompt is also written where other programs look for an image's description: PNG's
+ * standard `Description` keyword and XMP's `dc:description` (an rdf:Alt with its x-default) in
+ * JPEG and WebP, which exiftool, exiv2-based viewers, ImageMagick and file managers show. In PNG it
+ * is a tEXt chunk when the prompt is Latin-1 (ImageMagick 6 skips every iTXt chunk), else iTXt.
  */
 import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
@@ -118,9 +123,32 @@ const xmpMeta = (description: string): string =>
   `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">${description}</rdf:RDF></x:xmpmeta>`;
 const xmpPacket = (description: string): string =>
   `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>${xmpMeta(description)}<?xpacket end="w"?>`;
+const DC_NS = 'http://purl.org/dc/elements/1.1/';
+
+/** The longest description written (UTF-16 units): the record keeps the whole prompt whatever its length. */
+export const DESCRIPTION_MAX = 8000;
+
+/**
+ * The prompt as a description: characters XML 1.0 forbids (C0 controls but tab, LF and CR; U+FFFE,
+ * U+FFFF; lone surrogates) or discourages (C1 controls) become U+FFFD, and a prompt longer than
+ * DESCRIPTION_MAX is cut (at a whole character) with '…'.
+ */
+export function descriptionText(prompt: string): string {
+  let text = prompt.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  if (text.length > DESCRIPTION_MAX) {
+    const end = /[\ud800-\udbff]/.test(text[DESCRIPTION_MAX - 2] ?? '') ? DESCRIPTION_MAX - 2 : DESCRIPTION_MAX - 1;
+    text = `${text.slice(0, end)}…`;
+  }
+  return text;
+}
+
+/** XMP's dc:description: a language alternative with the default language only. */
+const dcDescription = (prompt: string): string =>
+  `<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${escapeXml(descriptionText(prompt))}</rdf:li></rdf:Alt></dc:description>`;
+
 /** The record is JSON in element text: `<`, `>` and `&` escaped, so `]]>` or quotes need nothing else. */
-const recordDescription = (json: string): string =>
-  `<rdf:Description rdf:about="" xmlns:fluxstudio="${XMP_RECORD_NS}"><fluxstudio:record>${escapeXml(json)}</fluxstudio:record></rdf:Description>`;
+const recordDescription = (json: string, prompt: string): string =>
+  `<rdf:Description rdf:about="" xmlns:dc="${DC_NS}" xmlns:fluxstudio="${XMP_RECORD_NS}">${dcDescription(prompt)}<fluxstudio:record>${escapeXml(json)}</fluxstudio:record></rdf:Description>`;
 
 function recordFromXmp(xml: string): GenerationRecord | undefined {
   const m = /<fluxstudio:record>([^<]*)<\/fluxstudio:record>/.exec(xml);
@@ -138,16 +166,26 @@ function isRecordChunk(b: Uint8Array, c: { type: string; dataStart: number }): b
   return c.type === 'iTXt' && hasAt(b, c.dataStart, `${RECORD_APP}\0`);
 }
 
-function embedPng(b: Uint8Array, json: string): Uint8Array[] | undefined {
+/** A text chunk (tEXt, zTXt, iTXt) with the keyword `Description`: ours replaces it. */
+function isDescriptionChunk(b: Uint8Array, c: { type: string; dataStart: number }): boolean {
+  return (c.type === 'iTXt' || c.type === 'tEXt' || c.type === 'zTXt') && hasAt(b, c.dataStart, 'Description\0');
+}
+
+/** iTXt: keyword, NUL, compression flag 0, method 0, empty language + NUL, empty translation + NUL, UTF-8 text. */
+const itxtChunk = (keyword: string, text: string): Uint8Array => pngChunk('iTXt', concat([latin1(`${keyword}\0\0\0\0\0`), utf8(text)]));
+
+function embedPng(b: Uint8Array, json: string, prompt: string): Uint8Array[] | undefined {
   const chunks = pngChunks(b);
   const idat = chunks?.find((c) => c.type === 'IDAT');
   if (!chunks || !idat) return undefined;
-  // iTXt: keyword, NUL, compression flag 0, method 0, empty language + NUL, empty translation + NUL, UTF-8 text.
-  const itxt = pngChunk('iTXt', concat([latin1(`${RECORD_APP}\0\0\0\0\0`), utf8(json)]));
+  const text = descriptionText(prompt);
+  // tEXt holds Latin-1 (codes 32-126, 161-255 and LF); anything else needs iTXt's UTF-8.
+  const description = /^[\n\u0020-\u007e\u00a1-\u00ff]*$/.test(text) ? pngChunk('tEXt', latin1(`Description\0${text}`)) : itxtChunk('Description', text);
+  const record = itxtChunk(RECORD_APP, json);
   const parts = [b.subarray(0, 8)];
   for (const c of chunks) {
-    if (c === idat) parts.push(itxt);
-    if (!isRecordChunk(b, c)) parts.push(b.subarray(c.start, c.end));
+    if (c === idat) parts.push(description, record);
+    if (!isRecordChunk(b, c) && !isDescriptionChunk(b, c)) parts.push(b.subarray(c.start, c.end));
   }
   parts.push(b.subarray(chunks[chunks.length - 1]?.end)); // anything after IEND stays as it was
   return parts;
@@ -172,12 +210,13 @@ const isApp1 = (b: Uint8Array, s: JpegSegment, sig: string): boolean => s.marker
  * the full extended packet, and that packet follows in portions, each with its GUID, total length
  * and offset. Exiftool and Adobe's SDK read it; nothing is truncated.
  */
-function xmpSegments(json: string): Uint8Array[] {
-  const single = utf8(xmpPacket(recordDescription(json)));
+function xmpSegments(json: string, prompt: string): Uint8Array[] {
+  const single = utf8(xmpPacket(recordDescription(json, prompt)));
   if (XMP_SIG.length + single.length <= APP1_MAX) return [app1(concat([latin1(XMP_SIG), single]))];
-  const extended = utf8(xmpMeta(recordDescription(json)));
+  const extended = utf8(xmpMeta(`<rdf:Description rdf:about="" xmlns:fluxstudio="${XMP_RECORD_NS}"><fluxstudio:record>${escapeXml(json)}</fluxstudio:record></rdf:Description>`));
   const guid = createHash('md5').update(extended).digest('hex').toUpperCase();
-  const note = `<rdf:Description rdf:about="" xmlns:xmpNote="http://ns.adobe.com/xmp/note/" xmpNote:HasExtendedXMP="${guid}"/>`;
+  // The standard packet: the description (what viewers show) and the note naming the extended packet.
+  const note = `<rdf:Description rdf:about="" xmlns:dc="${DC_NS}" xmlns:xmpNote="http://ns.adobe.com/xmp/note/" xmpNote:HasExtendedXMP="${guid}">${dcDescription(prompt)}</rdf:Description>`;
   const segments = [app1(concat([latin1(XMP_SIG), utf8(xmpPacket(note))]))];
   for (let offset = 0; offset < extended.length; offset += EXT_PORTION) {
     const header = concat([latin1(EXT_SIG + guid), u32(extended.length), u32(offset)]);
@@ -186,7 +225,7 @@ function xmpSegments(json: string): Uint8Array[] {
   return segments;
 }
 
-function embedJpeg(b: Uint8Array, json: string): Uint8Array[] | undefined {
+function embedJpeg(b: Uint8Array, json: string, prompt: string): Uint8Array[] | undefined {
   const { segments, complete } = jpegSegments(b);
   const last = segments[segments.length - 1];
   if (!complete || !last) return undefined;
@@ -195,7 +234,7 @@ function embedJpeg(b: Uint8Array, json: string): Uint8Array[] | undefined {
   const first = kept.findIndex((s) => s.marker !== 0xe0 && !isApp1(b, s, 'Exif\0'));
   const at = first < 0 ? kept.length : first;
   const copy = (s: JpegSegment): Uint8Array => b.subarray(s.start, s.end);
-  return [b.subarray(0, 2), ...kept.slice(0, at).map(copy), ...xmpSegments(json), ...kept.slice(at).map(copy), b.subarray(last.end)];
+  return [b.subarray(0, 2), ...kept.slice(0, at).map(copy), ...xmpSegments(json, prompt), ...kept.slice(at).map(copy), b.subarray(last.end)];
 }
 
 // ---- WebP: XMP chunk ------------------------------------------------------------------------------
@@ -211,7 +250,7 @@ function riffChunk(fourcc: string, data: Uint8Array): Uint8Array {
 
 const u24le = (n: number): Uint8Array => Uint8Array.of(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff);
 
-function embedWebp(b: Uint8Array, json: string, info: ImageInfo): Uint8Array[] | undefined {
+function embedWebp(b: Uint8Array, json: string, prompt: string, info: ImageInfo): Uint8Array[] | undefined {
   const chunks = webpChunks(b)?.filter((c) => c.fourcc !== 'XMP ');
   const first = chunks?.[0];
   if (!chunks || !first) return undefined;
@@ -229,7 +268,7 @@ function embedWebp(b: Uint8Array, json: string, info: ImageInfo): Uint8Array[] |
     entries.unshift({ fourcc: 'VP8X', bytes: riffChunk('VP8X', data) });
   } else return undefined;
   const at = entries.reduce((n, e, i) => (BEFORE_XMP.has(e.fourcc) ? i + 1 : n), 0);
-  entries.splice(at, 0, { fourcc: 'XMP ', bytes: riffChunk('XMP ', utf8(xmpPacket(recordDescription(json)))) });
+  entries.splice(at, 0, { fourcc: 'XMP ', bytes: riffChunk('XMP ', utf8(xmpPacket(recordDescription(json, prompt)))) });
   const bodyLength = entries.reduce((n, e) => n + e.bytes.length, 0);
   return [latin1('RIFF'), u32(bodyLength + 4, true), latin1('WEBP'), ...entries.map((e) => e.bytes)];
 }
@@ -253,9 +292,9 @@ export function embedRecordParts(bytes: Uint8Array, record: GenerationRecord): U
   const info = sniffImage(bytes);
   const json = recordJson(record);
   const out =
-    info?.type === 'png' ? embedPng(bytes, json)
-    : info?.type === 'jpeg' ? embedJpeg(bytes, json)
-    : info?.type === 'webp' ? embedWebp(bytes, json, info)
+    info?.type === 'png' ? embedPng(bytes, json, record.prompt)
+    : info?.type === 'jpeg' ? embedJpeg(bytes, json, record.prompt)
+    : info?.type === 'webp' ? embedWebp(bytes, json, record.prompt, info)
     : undefined;
   if (!out) throw new Error(`Cannot store the generation record: the file is ${info ? `a damaged ${info.type.toUpperCase()} image` : describeNonImage(bytes)}.`);
   return coalesce(out);

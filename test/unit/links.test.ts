@@ -17,17 +17,11 @@ import {
   type LinkVars,
 } from '../../src/core/links';
 
-/** Parsers that come with the dev tooling; the tests that use them are skipped when absent. */
-async function optional(name: string): Promise<any> {
-  try {
-    return await import(name);
-  } catch {
-    return undefined;
-  }
-}
-const markdownIt = optional('markdown-it').then((m) => m && new (m.default ?? m)());
-const parse5 = optional('parse5');
-const hasDocutils = spawnSync('python3', ['-c', 'import docutils'], { stdio: 'ignore' }).status === 0;
+/** Parsers of the dev tooling (devDependencies) and docutils (`bash .ci/tools`): required, a missing one fails. */
+const markdownIt = import('markdown-it').then((m: any) => new (m.default ?? m)());
+const parse5: Promise<any> = import('parse5');
+/** A Python with docutils: the one on PATH, or Debian's (python3-docutils, which `bash .ci/tools` installs). */
+const python = ['python3', '/usr/bin/python3'].find((py) => spawnSync(py, ['-c', 'import docutils'], { stdio: 'ignore' }).status === 0);
 
 const LANGUAGES: LinkLanguage[] = ['markdown', 'mdx', 'html', 'jsx', 'asciidoc', 'restructuredtext', 'latex'];
 
@@ -51,12 +45,6 @@ const link = (lang: string, prompt: string, p = 'img/a.png', template?: string) 
 
 const decodeEntities = (s: string): string =>
   s.replace(/&(#\d+|amp|lt|gt|quot);/g, (_, e: string) => (e[0] === '#' ? String.fromCodePoint(Number(e.slice(1))) : { amp: '&', lt: '<', gt: '>', quot: '"' }[e] ?? ''));
-
-/** A strict reading of `![alt](path)`: balanced, one link, nothing around it. */
-function parseMarkdownImage(text: string): { alt: string; path: string } | undefined {
-  const m = /^!\[((?:\\[\s\S]|[^\\[\]])*)\]\(([^\s()<>\\]*)\)$/.exec(text);
-  return m ? { alt: (m[1] ?? '').replace(/\\([\s\S])/g, '$1'), path: m[2] ?? '' } : undefined;
-}
 
 interface MdToken {
   type: string;
@@ -141,8 +129,9 @@ test('buildLink: paths per syntax (nested folders, spaces, parentheses)', () => 
   assert.equal(p, '../assets/Pics%20%28old%29%20%231/a%20b.png');
   const v = { path: p, alt: 'x', width: 1, height: 2, prompt: 'x', model: 'm' };
   assert.equal(buildLink('markdown', v), `![x](${p})`);
-  assert.equal(buildLink('asciidoc', v), 'image::../assets/Pics (old) %231/a b.png["x",1,2]');
-  assert.equal(buildLink('restructuredtext', v).split('\n')[0], '.. image:: ../assets/Pics\\ (old)\\ #1/a\\ b.png');
+  // AsciiDoc: the real path (asciidoctor reads it as a file); reST: a URL (docutils percent-decodes it).
+  assert.equal(buildLink('asciidoc', v), 'image::../assets/Pics (old) #1/a b.png["x",1,2]');
+  assert.equal(buildLink('restructuredtext', v).split('\n')[0], '.. image:: ../assets/Pics\\ (old)\\ %231/a\\ b.png');
   assert.throws(() => buildLink('latex', v), (e: unknown) => e instanceof LinkError && /contains "#"/.test(e.message));
   assert.equal(buildLink('latex', { ...v, path: relativeImagePath('/w/d', '/w/Pics (old)/a b.png') }), '\\includegraphics[width=\\linewidth]{../Pics (old)/a b.png}');
   // A path that did not come from relativeImagePath is hardened, and encoding is not doubled.
@@ -158,18 +147,13 @@ test('Markdown and MDX: one balanced link; alt and path recovered exactly', asyn
     for (const prompt of AWKWARD) {
       const text = link(lang, prompt, relativeImagePath('/w/d', '/w/My (pics)/[x] #1.png'));
       assert.doesNotMatch(text, /\n/);
-      const parsed = parseMarkdownImage(text);
-      assert.ok(parsed, text);
-      assert.equal(parsed.alt, altText(prompt));
-      assert.equal(decodeURIComponent(parsed.path), '../My (pics)/[x] #1.png');
       // MDX: no unescaped {, } or < anywhere in the alt text.
-      assert.doesNotMatch(text.slice(0, text.lastIndexOf('](')), /(?<!\\)(?:\\\\)*[{}<]/);
-      if (md) {
-        const image = markdownItImage(md, text);
-        assert.ok(image, text);
-        assert.equal(decodeURIComponent(image.src), '../My (pics)/[x] #1.png');
-        if (!/[*_~&]/.test(prompt)) assert.equal(image.alt, altText(prompt));
-      }
+      if (lang === 'mdx') assert.doesNotMatch(text.slice(0, text.lastIndexOf('](')), /(?<!\\)(?:\\\\)*[{}<]/);
+      // markdown-it's tokens (text and escapes) hold the alt exactly; emphasis is markup.
+      const image = markdownItImage(md, text);
+      assert.ok(image, text);
+      assert.equal(decodeURIComponent(image.src), '../My (pics)/[x] #1.png');
+      if (!/[*_~]/.test(prompt)) assert.equal(image.alt, altText(prompt), text);
     }
   }
 });
@@ -220,14 +204,14 @@ test('AsciiDoc: one block macro line; the quoted alt cannot end early', () => {
     // Asciidoctor: the line regex, then the first " not preceded by a backslash ends the value.
     const m = /^image::(\S|\S.*?\S)\[(.+)?\]$/.exec(text);
     assert.ok(m, text);
-    assert.equal(m[1], 'My Pics (1)/%5Bx%5D.png');
+    assert.equal(m[1], 'My Pics (1)/{startsb}x].png');
     const attrs = m[2] ?? '';
     const value = /^"(.*?[^\\])"(.*)$/.exec(attrs);
     assert.ok(value, attrs);
     assert.equal(value[2], ',1024,768');
-    const alt = (value[1] ?? '').replace(/\\"/g, '"').replace(/\\\]/g, ']').replace(/\\\{/g, '{');
-    assert.equal(alt, altText(prompt).replace(/\\+$/, ''));
-    assert.doesNotMatch(value[1] ?? '', /(?<!\\)\{[\w-]+\}/); // no live attribute reference
+    const alt = (value[1] ?? '').replace(/\\"/g, '"').replace(/\\\{/g, '{').replace(/\{\{empty\}/g, '{').replace(/&#92;$/, '\\');
+    assert.equal(alt, altText(prompt));
+    assert.doesNotMatch(value[1] ?? '', /(?<!\\)\{(?!empty\})[\w-]+\}/); // no live attribute reference
   }
 });
 
@@ -238,7 +222,7 @@ test('reStructuredText: three lines; docutils reads the alt text and path back',
     assert.equal(lines.length, 3, text);
     assert.equal(lines[1], `   :alt: ${altText(prompt)}`);
   }
-  if (!hasDocutils) return;
+  assert.ok(python, 'docutils is installed (bash .ci/tools)');
   const script = `
 import json, sys
 from docutils.core import publish_doctree
@@ -248,11 +232,13 @@ for text in json.load(sys.stdin):
     doc = publish_doctree(text, settings_overrides={'report_level': 1, 'halt_level': 5, 'warning_stream': False})
     out.append({'images': [[i['uri'], i.get('alt')] for i in doc.findall(nodes.image)], 'messages': len(list(doc.findall(nodes.system_message)))})
 print(json.dumps(out))`;
-  const run = spawnSync('python3', ['-c', script], { input: JSON.stringify(cases.map((c) => c.text)), encoding: 'utf8' });
+  const run = spawnSync(python, ['-c', script], { input: JSON.stringify(cases.map((c) => c.text)), encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   const results: { images: [string, string][]; messages: number }[] = JSON.parse(run.stdout);
   results.forEach((r, i) => {
-    assert.deepEqual(r, { images: [['My Pics/a\\b (1).png', altText(cases[i]?.prompt ?? '')]], messages: 0 }, cases[i]?.text);
+    // The URI as docutils keeps it: a URL, percent-decoded when the file is read (url2pathname).
+    assert.deepEqual(r, { images: [['My Pics/a%5Cb (1).png', altText(cases[i]?.prompt ?? '')]], messages: 0 }, cases[i]?.text);
+    assert.equal(decodeURIComponent(r.images[0]![0]), 'My Pics/a\\b (1).png');
   });
 });
 
@@ -269,7 +255,8 @@ test('user templates: variables escaped for the language; unknown variables refu
   const v: LinkVars = { path: 'a.png', alt: 'a "cat" [x]', width: 10, height: 20, prompt: 'a "cat" [x] <b>\n{y}', seed: 7, model: 'flux-pro/v1.1' };
   assert.equal(
     buildLink('markdown', v, '![${alt}](${path} "${prompt} (seed ${seed}, ${model})")'),
-    '![a \\"cat\\" \\[x\\]](a.png "a \\"cat\\" \\[x\\] \\<b> \\{y\\} (seed 7, flux-pro/v1.1)")',
+    // Alt text: nothing needs escaping; the title: its quotes (and a < that could open a tag).
+    '![a "cat" [x]](a.png "a \\"cat\\" [x] \\<b> {y} (seed 7, flux-pro/v1.1)")',
   );
   const md = await markdownIt;
   if (md) {
@@ -299,15 +286,10 @@ test('property: any prompt gives a Markdown link that round-trips', async () => 
   fc.assert(
     fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (prompt) => {
       const text = link('markdown', prompt, relativeImagePath('/w/d', '/w/d/[a] (b).png'));
-      const parsed = parseMarkdownImage(text);
-      assert.ok(parsed, text);
-      assert.equal(parsed.alt, altText(prompt));
-      assert.equal(parsed.path, '%5Ba%5D%20%28b%29.png');
-      if (md) {
-        const image = markdownItImage(md, text);
-        assert.ok(image, text);
-        if (!/[*_~&]/.test(prompt)) assert.equal(image.alt, altText(prompt));
-      }
+      const image = markdownItImage(md, text);
+      assert.ok(image, text);
+      assert.equal(image.src, '%5Ba%5D%20%28b%29.png');
+      if (!/[*_~]/.test(prompt)) assert.equal(image.alt, altText(prompt), text);
     }),
     { numRuns: 1000 },
   );
@@ -320,8 +302,27 @@ test('property: any prompt gives well-formed HTML, JSX-safe and AsciiDoc-safe va
       assert.match(html, /^<img src="img\/a.png" alt="[^"<>{}\n]*" width="1024" height="768">$/);
       const adoc = link('asciidoc', prompt);
       assert.match(adoc, /^image::img\/a.png\["(?:[^"\\\n]|\\.)*[^\\]",1024,768\]$/);
+      assert.doesNotMatch(adoc, /\\\]/, 'no backslash before ] (image:: keeps it)');
       assert.equal(singleLine(prompt).includes('\n'), false);
     }),
     { numRuns: 1000 },
   );
+});
+
+test('found by the render properties: a path holding &amp; stays encoded (CommonMark decodes references in a target); a leading ^ in alt text is escaped (cmark-gfm reads ![^ as a footnote-like link); LaTeX refuses " and runs of spaces', () => {
+  assert.equal(relativeImagePath('/w', '/w/a&amp;b &#35; c&d.png'), 'a%26amp;b%20&%2335;%20c&d.png'); // (&#35; is no reference once # is encoded)
+  assert.equal(buildLink('markdown', { path: 'x.png', alt: '^ up', width: 1, height: 1, prompt: '', model: '' }), '![\\^ up](x.png)');
+  assert.equal(buildLink('markdown', { path: 'x.png', alt: 'a ^ b', width: 1, height: 1, prompt: '', model: '' }), '![a ^ b](x.png)');
+  for (const bad of ['a"b.png', 'a  b.png', ' lead/x.png']) {
+    assert.throws(() => buildLink('latex', { path: relativeImagePath('/w', `/w/${bad}`), alt: 'x', width: 1, height: 1, prompt: 'x', model: 'm' }), LinkError, bad);
+  }
+  assert.doesNotThrow(() => buildLink('latex', { path: relativeImagePath('/w', '/w/a b/ c.png'), alt: 'x', width: 1, height: 1, prompt: 'x', model: 'm' }));
+});
+
+test('AsciiDoc target: a backslash before [ is written {backslash}, so {startsb} is still substituted', () => {
+  const v = { alt: 'x', width: 1, height: 1, prompt: 'x', model: 'm' };
+  assert.equal(buildLink('asciidoc', { ...v, path: relativeImagePath('/w', '/w/a\\[b.png') }), 'image::a{backslash}{startsb}b.png["x",1,1]');
+  assert.equal(buildLink('asciidoc', { ...v, path: relativeImagePath('/w', '/w/a\\\\[b.png') }), 'image::a{backslash}{backslash}{startsb}b.png["x",1,1]');
+  // A file whose name holds reference-like text: each { gets {empty} after it, no backslash added.
+  assert.equal(buildLink('asciidoc', { ...v, path: relativeImagePath('/w', '/w/{startsb}*{set:a[b}.png') }), 'image::./{{empty}startsb}*{{empty}set:a{startsb}b}.png["x",1,1]');
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { jpegSegments, pngChunks, sniffImage, webpChunks } from '../../src/core/image';
-import { embedRecord, embedRecordParts, readRecord, type GenerationRecord } from '../../src/core/metadata';
+import { DESCRIPTION_MAX, descriptionText, embedRecord, embedRecordParts, readRecord, type GenerationRecord } from '../../src/core/metadata';
 
 const record = (prompt: string, extra: Partial<GenerationRecord> = {}): GenerationRecord => ({
   v: 1,
@@ -242,4 +242,43 @@ test('embedRecordParts: the same file as embedRecord, in a few pieces that are v
     assert.ok(shared >= s.bytes.length - 64, `${s.name}: ${shared} of ${s.bytes.length} bytes shared`);
     assert.ok(parts.length <= 8, `${s.name}: ${parts.length} pieces (adjacent views are joined)`);
   }
+});
+
+// ---- The description ------------------------------------------------------------------------------
+
+test('the prompt is written as the description: PNG tEXt for Latin-1, iTXt otherwise; XMP dc:description in JPEG and WebP', async () => {
+  const textOf = (b: Uint8Array, keyword: string): { type: string; text: string }[] =>
+    (pngChunks(b) ?? [])
+      .filter((c) => ['tEXt', 'iTXt'].includes(c.type) && Buffer.from(b.subarray(c.dataStart, c.dataStart + keyword.length + 1)).toString('latin1') === `${keyword}\0`)
+      .map((c) => ({ type: c.type, text: c.type === 'tEXt' ? Buffer.from(b.subarray(c.dataStart + keyword.length + 1, c.end - 4)).toString('latin1') : Buffer.from(b.subarray(c.dataStart + keyword.length + 5, c.end - 4)).toString('utf8') }));
+  const png = await pixels(8, 8).png().toBuffer();
+  assert.deepEqual(textOf(embedRecord(png, record('a café, 50°')), 'Description'), [{ type: 'tEXt', text: 'a café, 50°' }]);
+  assert.deepEqual(textOf(embedRecord(png, record('雪 🦊')), 'Description'), [{ type: 'iTXt', text: '雪 🦊' }]);
+  // Embedding again, or over a tool's own Description, leaves one.
+  const twice = embedRecord(embedRecord(png, record('first')), record('second'));
+  assert.deepEqual(textOf(twice, 'Description'), [{ type: 'tEXt', text: 'second' }]);
+  for (const bytes of [await pixels(8, 8).jpeg().toBuffer(), await pixels(8, 8).webp().toBuffer()]) {
+    const out = Buffer.from(embedRecord(bytes, record('a <b> & "fox"'))).toString('utf8');
+    assert.match(out, /<dc:description><rdf:Alt><rdf:li xml:lang="x-default">a &lt;b&gt; &amp; "fox"<\/rdf:li><\/rdf:Alt><\/dc:description>/);
+    assert.equal(readRecord(embedRecord(bytes, record('a <b> & "fox"')))?.prompt, 'a <b> & "fox"');
+  }
+});
+
+test('descriptionText: characters XML cannot hold become U+FFFD; a very long prompt is cut with …', () => {
+  assert.equal(descriptionText('tab\tLF\nCR\r ok'), 'tab\tLF\nCR\r ok');
+  assert.equal(descriptionText('nul\u0000 bell\u0007 c1\u0085 fffe\ufffe lone\ud800!'), 'nul\ufffd bell\ufffd c1\ufffd fffe\ufffd lone\ufffd!');
+  const long = descriptionText('🦊'.repeat(DESCRIPTION_MAX));
+  assert.ok(long.length <= DESCRIPTION_MAX && long.endsWith('…'));
+  assert.doesNotMatch(long, /[\ud800-\udbff](?![\udc00-\udfff])/, 'no half of a surrogate pair left');
+});
+
+test('a record too long for one JPEG segment: the description stays in the standard packet, the record in the extended one', async () => {
+  const prompt = 'x'.repeat(70_000);
+  const out = embedRecord(await pixels(8, 8).jpeg().toBuffer(), record(prompt));
+  assert.equal(readRecord(out)?.prompt, prompt);
+  const standard = jpegSegments(out).segments.find((s) => s.marker === 0xe1 && Buffer.from(out.subarray(s.dataStart, s.dataStart + 29)).toString('latin1') === 'http://ns.adobe.com/xap/1.0/\0');
+  assert.ok(standard);
+  const xml = Buffer.from(out.subarray(standard.dataStart, standard.end)).toString('utf8');
+  assert.match(xml, /xmpNote:HasExtendedXMP="[0-9A-F]{32}"/);
+  assert.match(xml, new RegExp(`<rdf:li xml:lang="x-default">x{${DESCRIPTION_MAX - 1}}…</rdf:li>`));
 });

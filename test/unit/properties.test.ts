@@ -518,8 +518,21 @@ const anyPaths = fc.tuple(fc.array(segment, { maxLength: 3 }), fc.array(segment,
   file: `/w/${img.join('/')}.png`,
 }));
 
-/** Undo Markdown backslash escapes (any escaped character stands for itself). */
-const unMarkdown = (s: string) => s.replace(/\\([\s\S])/g, '$1');
+/** Undo CommonMark backslash escapes (only ASCII punctuation can be escaped). */
+const unMarkdown = (s: string) => s.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+/** markdown-it as VS Code's preview uses it: the judge of Markdown structure in this layer (the render layer adds cmark-gfm). */
+const md = new (require('markdown-it'))({ html: true });
+interface MdToken { type: string; content: string; children: MdToken[] | null; attrGet(name: string): string | null }
+/** The one image of a line that must be exactly one image, with its alt as markdown-it's tokens hold it (escapes included). */
+function markdownItImage(text: string): { src: string; alt: string } | undefined {
+  const children: MdToken[] = md.parseInline(text, {})[0]?.children ?? [];
+  const image = children[0];
+  if (children.length !== 1 || image?.type !== 'image') return undefined;
+  const flat = (ts: MdToken[]): string => ts.map((t) => (t.type === 'text' || t.type === 'text_special' ? t.content : flat(t.children ?? []))).join('');
+  return { src: image.attrGet('src') ?? '', alt: flat(image.children ?? []) };
+}
+/** Emphasis and strikethrough delimiters are markup: a renderer's alt text drops them when they pair. */
+const noEmphasis = (s: string) => s.replace(/[*_~]/g, '');
 const unHtml = (s: string) =>
   s.replace(/&(amp|lt|gt|quot|#39|#123|#125);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#123': '{', '#125': '}' })[e] ?? '');
 const unLatex = (s: string) => s.replace(/\\textbackslash\{\}|\\\^\{\}|\\~\{\}|\\[{}$&#%_]/g, (e) => (e === '\\textbackslash{}' ? '\\' : e[1]!));
@@ -534,7 +547,9 @@ test('relativeImagePath: any folder and file names → a path with nothing raw t
       assert.doesNotMatch(p, /[\s()<>[\]#?"'`{}\\|^\p{Cc}\p{Cf}]/u, p);
       assert.doesNotMatch(p, /%(?![0-9A-F]{2})/i, 'every % starts an escape');
       assert.doesNotMatch(p, LONE_SURROGATE);
-      assert.doesNotMatch(p, /^\.\//);
+      // `./` only before a first name holding `:` (which would read as a URL scheme).
+      if (!/^\.\/[^/]*:/.test(p)) assert.doesNotMatch(p, /^\.\//);
+      assert.doesNotMatch(p, /^[^/]*:/, 'no leading name:… a URL parser takes for a scheme');
       assert.equal(decodeURIComponent(p), wellFormed(rawRelativePath(dir, file)));
     }),
     { numRuns: 1000 },
@@ -589,11 +604,16 @@ test('buildLink: Markdown and MDX links of any alt and path are one balanced ![a
     fc.property(anyLinkVars, fc.constantFrom('markdown', 'mdx'), (v, lang) => {
       const vars = toVars(v);
       const link = buildLink(lang, vars);
-      const m = /^!\[((?:\\[^\n]|[^\\[\]\n])*)\]\(([^\s()<>\\]*)\)$/.exec(link);
-      assert.ok(m, link);
-      assert.equal(unMarkdown(m[1]!), oneLine(wellFormed(vars.alt)) || 'image');
-      assert.doesNotMatch(rawOutsideEscapes(m[1]!), /[[\]`<{}"|\\]/, 'alt: every special is escaped');
-      assert.equal(m[2], vars.path);
+      assert.doesNotMatch(link, /\n/);
+      assert.ok(link.endsWith(`](${vars.path})`), link);
+      const alt = link.slice(2, link.length - vars.path.length - 3);
+      assert.equal(unMarkdown(alt), oneLine(wellFormed(vars.alt)) || 'image');
+      if (lang === 'mdx') assert.doesNotMatch(rawOutsideEscapes(alt), /[{}<]/, 'MDX: no expression or JSX');
+      // One image to markdown-it, its src the path, its alt the text (emphasis aside).
+      const image = markdownItImage(link);
+      assert.ok(image, link);
+      assert.equal(decodeURIComponent(image.src), decodeURIComponent(vars.path)); // markdown-it re-encodes non-ASCII
+      assert.equal(noEmphasis(image.alt), noEmphasis(oneLine(wellFormed(vars.alt)) || 'image'), link);
     }),
     { numRuns: RUNS },
   );
@@ -627,7 +647,12 @@ test('buildLink: AsciiDoc, reST and LaTeX links of any alt and path stay in thei
       assert.doesNotMatch(adoc, /\n/);
       const a = /^image::([^ \t\r\n\f\v]|[^ \t\r\n\f\v][^\n]*?[^ \t\r\n\f\v])\[([^\n]+)?\]$/.exec(adoc);
       assert.ok(a, adoc);
-      assert.doesNotMatch(a[1]!, /[[\]{}\n]/, 'the target holds nothing that ends the macro');
+      assert.doesNotMatch(a[1]!, /[[\n]/, 'the target holds nothing that ends the macro');
+      // Every attribute reference asciidoctor would substitute is escaped, or one of ours ({startsb}, {empty}).
+      for (const r of a[1]!.matchAll(/(\\)?\{([\p{Alpha}\p{M}\p{Nd}\p{Pc}][\p{Alpha}\p{M}\p{Nd}\p{Pc}-]*|(?:set|counter2?):[^\n]+?)(\\)?\}/gu)) {
+        assert.ok(r[1] || r[3] || ['startsb', 'empty', 'backslash'].includes(r[2]!), `a live reference ${r[0]} in ${a[1]}`);
+      }
+      assert.doesNotMatch(a[1]!, /["<>]/, 'no raw quote or angle bracket: asciidoctor writes src unescaped');
       const close = /(?<!\\)"/g;
       assert.equal(close.exec(a[2]!)?.index, 0, 'the value opens with a quote');
       const end = close.exec(a[2]!)?.index ?? -1;
@@ -666,7 +691,8 @@ test('buildLink: every text variable is escaped for its language and reads back 
       switch (lang) {
         case 'markdown':
         case 'mdx':
-          assert.doesNotMatch(rawOutsideEscapes(out), /[[\]`<{}"|\\]/);
+          assert.doesNotMatch(out.replace(/\\[!-/:-@[-`{-~]/g, ''), /\\/, 'every backslash is an escape');
+          if (lang === 'mdx') assert.doesNotMatch(rawOutsideEscapes(out), /[{}<]/);
           assert.equal(unMarkdown(out), expected);
           break;
         case 'html':
@@ -675,7 +701,8 @@ test('buildLink: every text variable is escaped for its language and reads back 
           assert.equal(unHtml(out), expected);
           break;
         case 'asciidoc':
-          assert.doesNotMatch(out, /(?<!\\)["\]]/, 'every quote and ] is escaped');
+          assert.doesNotMatch(out, /(?<!\\)"/, 'every quote is escaped');
+          assert.doesNotMatch(out, /\\\]/, 'no backslash before ] (image:: would keep it)');
           assert.doesNotMatch(out, /\\$/, 'no trailing backslash to escape the closing quote');
           break;
         case 'restructuredtext':
@@ -710,7 +737,10 @@ test('buildLink: any user template → its literal text kept and each variable f
       }
       const out = buildLink(lang, vars, template);
       // Rebuild the expected text piece by piece: literal text unchanged, each variable as it renders alone.
-      const expected = template.replace(/\$\{([^}]*)\}/g, (_, name: string) => buildLink(lang, vars, `\${${name}}`));
+      // (Inside "…", as a Markdown title, a variable's quotes are escaped too.)
+      const expected = template.replace(/\$\{([^}]*)\}/g, (_, name: string, offset: number) =>
+        (template.slice(0, offset).match(/(?<!\\)"/g)?.length ?? 0) % 2 === 1 ? buildLink(lang, vars, `"\${${name}}"`).slice(1, -1) : buildLink(lang, vars, `\${${name}}`),
+      );
       assert.equal(out, expected);
     }),
     { numRuns: RUNS },

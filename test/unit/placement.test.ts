@@ -1,0 +1,193 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { applyPlacement, lineBreakOf, placeLink } from '../../src/core/placement';
+
+const MD = '![fox](x.png)';
+const ADOC = 'image::x.png["fox",5,5]';
+const RST = '.. image:: x.png\n   :alt: fox\n   :width: 5px';
+const HTML = '<img src="x.png" alt="fox">';
+const TEX = '\\includegraphics[width=\\linewidth]{x.png}';
+
+/** The document after placing `link` at the end of the line holding `marker` (the selection's line). */
+function place(doc: string, marker: string, language: string, link: string, atCursor = false): string {
+  const at = doc.indexOf(marker);
+  assert.ok(at >= 0, marker);
+  const end = atCursor ? at + marker.length : doc.slice(at).search(/\r?\n|$/) + at;
+  return applyPlacement(doc, placeLink(doc, end, language, link, { atCursor }));
+}
+
+// ---- Markdown and MDX ------------------------------------------------------------------------------
+
+test('Markdown: a line inside a paragraph → after the paragraph, a blank line before and after', () => {
+  for (const lang of ['markdown', 'mdx', 'plaintext']) {
+    assert.equal(place('# T\n\nOne.\nFOX\nThree.\n\nEnd.\n', 'FOX', lang, MD), `# T\n\nOne.\nFOX\nThree.\n\n${MD}\n\nEnd.\n`);
+  }
+});
+
+test('Markdown: the paragraph flush against a heading, a table, a fence, a list → never flush', () => {
+  assert.equal(place('Para FOX\n## H\n', 'FOX', 'markdown', MD), `Para FOX\n\n${MD}\n\n## H\n`);
+  assert.equal(place('Para FOX\n```js\nx\n```\n', 'FOX', 'markdown', MD), `Para FOX\n\n${MD}\n\n\`\`\`js\nx\n\`\`\`\n`);
+  assert.equal(place('Para FOX\n- a\n', 'FOX', 'markdown', MD), `Para FOX\n\n${MD}\n\n- a\n`);
+  assert.equal(place('Para FOX\n> q\n', 'FOX', 'markdown', MD), `Para FOX\n\n${MD}\n\n> q\n`);
+  assert.equal(place('Para FOX\n***\n', 'FOX', 'markdown', MD), `Para FOX\n\n${MD}\n\n***\n`);
+});
+
+test('Markdown: a heading line → after the heading; a setext heading → after its underline', () => {
+  assert.equal(place('# FOX\nText.\n', 'FOX', 'markdown', MD), `# FOX\n\n${MD}\n\nText.\n`);
+  assert.equal(place('FOX\n===\nText.\n', 'FOX', 'markdown', MD), `FOX\n===\n\n${MD}\n\nText.\n`);
+  assert.equal(place('A\nFOX\n---\n\nText.\n', 'FOX', 'markdown', MD), `A\nFOX\n---\n\n${MD}\n\nText.\n`);
+});
+
+test('Markdown: inside a table, a fence or front matter → after it', () => {
+  assert.equal(place('| a | b |\n|---|---|\n| FOX | 2 |\n| 3 | 4 |\nAfter\n', 'FOX', 'markdown', MD), `| a | b |\n|---|---|\n| FOX | 2 |\n| 3 | 4 |\nAfter\n\n${MD}\n`);
+  assert.equal(place('| a | b |\n|---|---|\n| FOX | 2 |\n\nAfter\n', 'FOX', 'markdown', MD), `| a | b |\n|---|---|\n| FOX | 2 |\n\n${MD}\n\nAfter\n`);
+  assert.equal(place('```\ncode FOX\nmore\n```\nText\n', 'FOX', 'markdown', MD), `\`\`\`\ncode FOX\nmore\n\`\`\`\n\n${MD}\n\nText\n`);
+  assert.equal(place('~~~~\nFOX\n~~~\n~~~~\n', 'FOX', 'markdown', MD), `~~~~\nFOX\n~~~\n~~~~\n\n${MD}\n`);
+  assert.equal(place('---\ntitle: FOX\n---\n# H\n', 'FOX', 'markdown', MD), `---\ntitle: FOX\n---\n\n${MD}\n\n# H\n`);
+});
+
+test('Markdown: inside a list item → continues the item at its content column', () => {
+  assert.equal(place('- a\n- FOX\n\nAfter.\n', 'FOX', 'markdown', MD), `- a\n- FOX\n\n  ${MD}\n\nAfter.\n`);
+  assert.equal(place('- a\n- FOX\n- c\n', 'FOX', 'markdown', MD), `- a\n- FOX\n\n  ${MD}\n\n- c\n`);
+  assert.equal(place('1. a\n2. FOX\n', 'FOX', 'markdown', MD), `1. a\n2. FOX\n\n   ${MD}\n`);
+  assert.equal(place('10) FOX\n', 'FOX', 'markdown', MD), `10) FOX\n\n    ${MD}\n`);
+  assert.equal(place('-   wide FOX\n', 'FOX', 'markdown', MD), `-   wide FOX\n\n    ${MD}\n`);
+  // Nested: the innermost item.
+  assert.equal(place('- a\n  - FOX\n- c\n', 'FOX', 'markdown', MD), `- a\n  - FOX\n\n    ${MD}\n\n- c\n`);
+  // A second paragraph of an item, and a lazy continuation line.
+  assert.equal(place('- a\n\n  FOX\n\nAfter\n', 'FOX', 'markdown', MD), `- a\n\n  FOX\n\n  ${MD}\n\nAfter\n`);
+  assert.equal(place('- a\nFOX lazy\n\nAfter\n', 'FOX', 'markdown', MD), `- a\nFOX lazy\n\n  ${MD}\n\nAfter\n`);
+  // After the list, not indented: not in it.
+  assert.equal(place('- a\n\nFOX\n', 'FOX', 'markdown', MD), `- a\n\nFOX\n\n${MD}\n`);
+});
+
+test('Markdown: inside a block quote → with its >', () => {
+  assert.equal(place('> One\n> FOX\n\nAfter\n', 'FOX', 'markdown', MD), `> One\n> FOX\n>\n> ${MD}\n\nAfter\n`);
+});
+
+test('Markdown: end of file, no final newline, an empty document, a blank line at the top', () => {
+  assert.equal(place('Para FOX\n', 'FOX', 'markdown', MD), `Para FOX\n\n${MD}\n`);
+  assert.equal(place('Para FOX', 'FOX', 'markdown', MD), `Para FOX\n\n${MD}`);
+  assert.equal(applyPlacement('', placeLink('', 0, 'markdown', MD)), MD);
+  assert.equal(applyPlacement('\nText\n', placeLink('\nText\n', 0, 'markdown', MD)), `${MD}\n\nText\n`);
+  // The cursor on a blank line between blocks: after the block above.
+  assert.equal(applyPlacement('A\n\n\nB\n', placeLink('A\n\n\nB\n', 3, 'markdown', MD)), `A\n\n${MD}\n\n\nB\n`);
+});
+
+test('Markdown: the cursor in the middle of a line (atCursor) still gives a block after the paragraph', () => {
+  assert.equal(place('One FOX two\nthree\n\nEnd\n', 'FOX', 'markdown', MD, true), `One FOX two\nthree\n\n${MD}\n\nEnd\n`);
+});
+
+test('CRLF documents stay CRLF, the link\'s own line breaks included', () => {
+  assert.equal(place('One.\r\nFOX\r\n\r\nEnd.\r\n', 'FOX', 'markdown', MD), `One.\r\nFOX\r\n\r\n${MD}\r\n\r\nEnd.\r\n`);
+  assert.equal(place('- a\r\n- FOX\r\n', 'FOX', 'markdown', MD), `- a\r\n- FOX\r\n\r\n  ${MD}\r\n`);
+  assert.equal(place('Para FOX\r\nNext\r\n', 'FOX', 'restructuredtext', RST), `Para FOX\r\nNext\r\n\r\n.. image:: x.png\r\n   :alt: fox\r\n   :width: 5px\r\n`);
+  assert.equal(place('* a\r\n* FOX\r\n', 'FOX', 'asciidoc', ADOC), `* a\r\n* FOX\r\n+\r\n${ADOC}\r\n`);
+  assert.equal(place('<p>FOX</p>\r\n', 'FOX', 'html', HTML), `<p>FOX</p>\r\n${HTML}\r\n`);
+  assert.equal(lineBreakOf('a\r\nb\nc'), '\r\n');
+  assert.equal(lineBreakOf('a\nb\r\nc'), '\n');
+  assert.equal(lineBreakOf('abc'), '\n');
+});
+
+// ---- AsciiDoc --------------------------------------------------------------------------------------
+
+test('AsciiDoc: image:: after a blank line, a blank line after; headings, the header', () => {
+  assert.equal(place('= T\n\nOne.\nFOX\nThree.\n\nEnd.\n', 'FOX', 'asciidoc', ADOC), `= T\n\nOne.\nFOX\nThree.\n\n${ADOC}\n\nEnd.\n`);
+  assert.equal(place('Para FOX\n== Next\n', 'FOX', 'asciidoc', ADOC), `Para FOX\n\n${ADOC}\n\n== Next\n`);
+  assert.equal(place('== FOX\nText\n', 'FOX', 'asciidoc', ADOC), `== FOX\n\n${ADOC}\n\nText\n`);
+  assert.equal(place('= FOX\nAuthor Name\n:toc:\n\nText\n', 'FOX', 'asciidoc', ADOC), `= FOX\nAuthor Name\n:toc:\n\n${ADOC}\n\nText\n`);
+  assert.equal(place('Para FOX', 'FOX', 'asciidoc', ADOC), `Para FOX\n\n${ADOC}`);
+});
+
+test('AsciiDoc: in a list item → attached with a + continuation', () => {
+  assert.equal(place('* a\n* FOX\n\nAfter\n', 'FOX', 'asciidoc', ADOC), `* a\n* FOX\n+\n${ADOC}\n\nAfter\n`);
+  assert.equal(place('* a\n* FOX\n* c\n', 'FOX', 'asciidoc', ADOC), `* a\n* FOX\n+\n${ADOC}\n* c\n`);
+  assert.equal(place('. a\n.. FOX\n', 'FOX', 'asciidoc', ADOC), `. a\n.. FOX\n+\n${ADOC}\n`);
+  assert.equal(place('* FOX\nmore text\n+\n----\ncode\n----\n', 'FOX', 'asciidoc', ADOC), `* FOX\nmore text\n+\n${ADOC}\n+\n----\ncode\n----\n`);
+  assert.equal(place('Term:: FOX\n', 'FOX', 'asciidoc', ADOC), `Term:: FOX\n+\n${ADOC}\n`);
+  assert.equal(place('* a\n+\nFOX\n', 'FOX', 'asciidoc', ADOC), `* a\n+\nFOX\n+\n${ADOC}\n`);
+});
+
+test('AsciiDoc: inside a delimited block or table → after its closing delimiter', () => {
+  assert.equal(place('----\ncode FOX\n----\nText\n', 'FOX', 'asciidoc', ADOC), `----\ncode FOX\n----\n\n${ADOC}\n\nText\n`);
+  assert.equal(place('|===\n| FOX | b\n|===\n', 'FOX', 'asciidoc', ADOC), `|===\n| FOX | b\n|===\n\n${ADOC}\n`);
+  assert.equal(place('====\nFOX\n\nmore\n====\n', 'FOX', 'asciidoc', ADOC), `====\nFOX\n\nmore\n====\n\n${ADOC}\n`);
+});
+
+// ---- reStructuredText ----------------------------------------------------------------------------
+
+test('reST: the directive after a blank line, a blank line after its options', () => {
+  const r = (indent: string) => RST.split('\n').map((l) => indent + l).join('\n');
+  assert.equal(place('One.\nFOX\nThree.\n\nEnd.\n', 'FOX', 'restructuredtext', RST), `One.\nFOX\nThree.\n\n${r('')}\n\nEnd.\n`);
+  assert.equal(place('Para FOX', 'FOX', 'restructuredtext', RST), `Para FOX\n\n${r('')}`);
+  // A title: after its underline.
+  assert.equal(place('FOX\n===\n\nText\n', 'FOX', 'restructuredtext', RST), `FOX\n===\n\n${r('')}\n\nText\n`);
+  // List items, tight or not.
+  assert.equal(place('- a\n- FOX\n- c\n', 'FOX', 'restructuredtext', RST), `- a\n- FOX\n\n${r('  ')}\n\n- c\n`);
+  assert.equal(place('1. a\n2. FOX\n   more\n', 'FOX', 'restructuredtext', RST), `1. a\n2. FOX\n   more\n\n${r('   ')}\n`);
+  // Inside a directive's content or a block quote: at the paragraph's indentation.
+  assert.equal(place('.. note::\n\n   FOX\n', 'FOX', 'restructuredtext', RST), `.. note::\n\n   FOX\n\n${r('   ')}\n`);
+});
+
+test('reST: a paragraph that introduces a literal block (::) → after the literal block', () => {
+  const r = RST;
+  assert.equal(place('See FOX::\n\n   code\n   more\n\nNext.\n', 'FOX', 'restructuredtext', RST), `See FOX::\n\n   code\n   more\n\n${r}\n\nNext.\n`);
+});
+
+test('reST: the next block indented more → the directive is closed with an empty comment', () => {
+  assert.equal(place('Para FOX\n\n   A block quote.\n', 'FOX', 'restructuredtext', RST), `Para FOX\n\n${RST}\n\n..\n\n   A block quote.\n`);
+});
+
+// ---- HTML, JSX, LaTeX: inline ---------------------------------------------------------------------
+
+test('HTML, JSX and LaTeX: on a line of its own after the selection\'s line, or at the cursor', () => {
+  assert.equal(place('<p>One FOX two</p>\n<p>b</p>\n', 'FOX', 'html', HTML), `<p>One FOX two</p>\n${HTML}\n<p>b</p>\n`);
+  assert.equal(place('<p>One FOX two</p>\n', 'FOX', 'html', HTML, true), `<p>One FOX${HTML} two</p>\n`);
+  assert.equal(place('<div>FOX</div>', 'FOX', 'typescriptreact', HTML), `<div>FOX</div>\n${HTML}`);
+  assert.equal(place('Text FOX more.\n\\end{document}\n', 'FOX', 'latex', TEX), `Text FOX more.\n${TEX}\n\\end{document}\n`);
+  assert.equal(place('Text FOX more.\n', 'FOX', 'latex', TEX, true), `Text FOX${TEX} more.\n`);
+  // An empty line: the link on it.
+  assert.equal(applyPlacement('a\n\nb\n', placeLink('a\n\nb\n', 2, 'html', HTML)), `a\n${HTML}\nb\n`);
+});
+
+// ---- Properties ------------------------------------------------------------------------------------
+
+const LINE = fc.oneof(
+  fc.constantFrom('', '# H', '## H', 'para', 'more text', '- item', '  - nested', '1. one', '> quote', '```', '~~~', '---', '===', '| a | b |', '|---|---|', '* a', '+', '----', '|===', '.. note::', '   indented', 'Term:: def', '= Title', '== Sec', 'See::', '\t tab'),
+  fc.string({ maxLength: 12 }).map((s) => s.replace(/[\r\n]/g, '')),
+);
+
+test('property: any document, offset and language → only the insertion changes the document; its line breaks are the document\'s', () => {
+  fc.assert(
+    fc.property(
+      fc.array(LINE, { maxLength: 14 }),
+      fc.constantFrom('\n', '\r\n'),
+      fc.boolean(),
+      fc.nat(),
+      fc.constantFrom('markdown', 'mdx', 'asciidoc', 'restructuredtext', 'html', 'latex', 'plaintext'),
+      fc.boolean(),
+      (lines, eol, finalNewline, pick, language, atCursor) => {
+        const doc = lines.join(eol) + (finalNewline && lines.length ? eol : '');
+        const offset = doc.length ? pick % (doc.length + 1) : 0;
+        const link = language === 'restructuredtext' ? RST : MD;
+        const p = placeLink(doc, offset, language, link, { atCursor });
+        assert.ok(p.offset >= 0 && p.offset <= doc.length);
+        // Never inside a CRLF pair.
+        assert.ok(!(doc[p.offset - 1] === '\r' && doc[p.offset] === '\n'), 'not between \\r and \\n');
+        const out = applyPlacement(doc, p);
+        assert.equal(out.slice(0, p.offset) + out.slice(p.offset + p.text.length), doc);
+        if (doc.includes('\r\n') || (eol === '\r\n' && doc.includes('\n'))) assert.doesNotMatch(p.text.replace(/\r\n/g, ''), /[\r\n]/, 'CRLF kept');
+        else assert.doesNotMatch(p.text, /\r/);
+        // The link itself is in there, each of its lines once.
+        for (const l of link.split('\n')) assert.ok(p.text.includes(l.trim()), `${JSON.stringify(p.text)} holds ${l}`);
+        if (language !== 'html' && language !== 'latex') {
+          // A block: the link starts its own line.
+          const before = out.slice(0, p.offset + p.text.indexOf(link.split('\n')[0]!));
+          assert.match(before, /(^|\n)[ >\t]*$/, 'the link starts a line');
+        }
+      },
+    ),
+    { numRuns: 2000 },
+  );
+});
