@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findModel, formatSize, keyName, type ModelEntry, type ProviderId } from '../core/catalog';
-import { altText } from '../core/links';
+import { altText, promptFromSelection } from '../core/links';
 import { renderBaseName } from '../core/naming';
 import { sizeFits, type GenerationRequest } from '../core/request';
 import { COMMANDS } from '../ids';
@@ -15,7 +15,7 @@ import { run } from './generation/execute';
 import { preflight, type Questions } from './generation/preflight';
 import { describeRefusal, notifyFailure } from './generation/present';
 import { setApiKeyCommand } from './keys';
-import { Anchor, insertLinks, isOpen, linkText, reportInserted } from './links';
+import { Anchor, insertLinks, isOpen, languageOf, linkText, reportInserted } from './links';
 import { pickModel, pickSize } from './pickers';
 import { readSettings } from './settings';
 import type { Services } from './services';
@@ -150,8 +150,8 @@ export async function generateCommand(s: Services, mode: 'ask' | 'selection', ra
 
 async function generateAt(s: Services, mode: 'ask' | 'selection', rawArgs: unknown, editor: vscode.TextEditor | undefined, anchor: Anchor | undefined): Promise<vscode.Uri[]> {
   const args = parseArgs(rawArgs);
-  // The selected text as it was when the command ran.
-  const selection = anchor?.originalText || undefined;
+  // The selected text as it was when the command ran (in HTML, its character references decoded).
+  const selection = (anchor?.originalText && editor ? promptFromSelection(anchor.originalText, languageOf(editor.document)) : undefined) || undefined;
   const settings = readSettings(editor?.document.uri);
 
   // 1. The prompt.

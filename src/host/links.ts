@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { altText, buildLink, relativeImagePath } from '../core/links';
+import { placeLink } from '../core/placement';
 import { readSettings, type InsertPosition, type Settings } from './settings';
 import type { Ui } from './ui';
 
@@ -148,16 +149,20 @@ function settleCursor(document: vscode.TextDocument, end: vscode.Position): void
   }
 }
 
-/** Where the link goes and with what text around it. */
+/**
+ * Where the link goes and with what text around it (src/core/placement.ts): in Markdown, MDX,
+ * AsciiDoc and reST a block of its own after the selection's block, so the renderer shows an image;
+ * in HTML, JSX and LaTeX on a line of its own after the selection, or at the cursor.
+ */
 function placeLinks(document: vscode.TextDocument, anchor: Anchor, position: InsertPosition, links: string[]): vscode.TextEdit {
   const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-  const text = links.join(eol);
   const r = anchor.range(document);
-  if (position === 'replaceSelection' && !r.isEmpty && !anchor.editedInside) return vscode.TextEdit.replace(r, text);
-  if (position === 'atCursor') return vscode.TextEdit.insert(r.end, text);
-  // After the selection, on a line of its own.
+  if (position === 'replaceSelection' && !r.isEmpty && !anchor.editedInside) return vscode.TextEdit.replace(r, links.join(eol));
+  // The end of the selection's last line (a selection ending at a line's start ends on the line before).
   const lastLine = r.end.character === 0 && r.end.line > r.start.line ? r.end.line - 1 : r.end.line;
-  return vscode.TextEdit.insert(document.lineAt(lastLine).range.end, eol + text);
+  const at = position === 'atCursor' ? r.end : document.lineAt(lastLine).range.end;
+  const placed = placeLink(document.getText(), document.offsetAt(at), languageOf(document), links.join('\n'), { atCursor: position === 'atCursor' });
+  return vscode.TextEdit.insert(document.positionAt(placed.offset), placed.text);
 }
 
 /** The document's language id; for plain text, what its file extension says (MDX, AsciiDoc, reST, LaTeX). */

@@ -106,7 +106,7 @@ test('the .vsix installs into real VS Code; Generate Image from Selection and th
     await wb.focusEditor();
     await wb.page.keyboard.press('Control+S');
     await wb.page.locator('.tab.active[data-resource-name="notes.md"]:not(.dirty)').first().waitFor({ timeout: 10_000 });
-    assert.equal(wb.readFile('notes.md'), `# Field notes\n\nA lighthouse at dawn\n![A lighthouse at dawn](assets/${file})\n\nThe end.\n`);
+    assert.equal(wb.readFile('notes.md'), `# Field notes\n\nA lighthouse at dawn\n\n![A lighthouse at dawn](assets/${file})\n\nThe end.\n`);
 
     // The gallery shows it; its page script is served from the installed extension's folder.
     await wb.runCommand('Flux: Show Gallery');

@@ -94,7 +94,7 @@ test('generator panel: a model and a custom size, an invalid width explained, fi
 
   await panel.getByRole('button', { name: 'Insert', exact: true }).first().click();
   await panel.locator('#notice', { hasText: 'Inserted a link' }).waitFor();
-  assert.equal(await savedText('notes.md'), `# Field notes\n\nA lighthouse at dawn\n![A lighthouse at dawn](assets/${saved[0]})\n\nThe end.\n`);
+  assert.equal(await savedText('notes.md'), `# Field notes\n\nA lighthouse at dawn\n\n![A lighthouse at dawn](assets/${saved[0]})\n\nThe end.\n`);
 });
 
 test('gallery: the new image is there; search, Copy link, Delete', async () => {
@@ -154,7 +154,7 @@ test('right-click on selected text: Generate Image from Selection puts the link 
   const [name] = saved();
   assert.match(name ?? '', /^line-two-\d+\.jpg$/);
   await wb.page.waitForTimeout(300);
-  assert.equal(await savedText('scratch.md'), `# Scratch\n\nline one\nline two\n![line two](assets/${name})\nline three\n`);
+  assert.equal(await savedText('scratch.md'), `# Scratch\n\nline one\nline two\nline three\n\n![line two](assets/${name})\n`);
 });
 
 test('light theme: the panel, the gallery and the context menu read well', async () => {

@@ -32,11 +32,11 @@ suite('generate from a selection', () => {
     assert.equal(typeof record?.seed, 'number');
     const name = files[0]!.path.split('/').pop()!;
     const lines = editor.document.getText().split('\n');
-    assert.equal(lines[2], 'A lighthouse at dawn');
-    assert.equal(lines[3], `![A lighthouse at dawn](assets/${name})`);
+    // A paragraph of its own after the selection's paragraph (a blank line before and after).
+    assert.deepEqual(lines.slice(2, 7), ['A lighthouse at dawn', '', `![A lighthouse at dawn](assets/${name})`, '', 'The end.']);
     // The selection does not grow over the new link: an empty cursor right after it.
     assert.ok(editor.selection.isEmpty, `selection ${JSON.stringify(editor.selection)}`);
-    assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [3, lines[3].length]);
+    assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [4, lines[4]!.length]);
     await vscode.commands.executeCommand('undo');
     assert.equal(editor.document.getText(), before);
   });
@@ -53,7 +53,7 @@ suite('generate from a selection', () => {
     const editor = await openAndSelect(workspaceUri('post.mdx'), 'A paper boat on a pond');
     const files = await generateFromSelection();
     const name = files[0]!.path.split('/').pop()!;
-    assert.ok(editor.document.getText().includes(`A paper boat on a pond\n![A paper boat on a pond](assets/${name})\n`), editor.document.getText());
+    assert.ok(editor.document.getText().includes(`A paper boat on a pond\n\n![A paper boat on a pond](assets/${name})\n\n<Chart />`), editor.document.getText());
   });
 
   test('a document in a nested folder links with ../', async () => {
@@ -87,8 +87,10 @@ suite('generate from a selection', () => {
     assert.equal(files.length, 1);
     const lines = editor.document.getText().split('\n');
     const i = lines.indexOf('line two');
-    assert.match(lines[i + 1]!, /^!\[a quiet harbour \\\[\\\[fault:slow-headers:1500\\\]\\\]\]\(assets\/.*\)$/);
-    assert.equal(lines[i + 2], 'line three');
+    // After the selection's paragraph (line two is in the middle of it), as a paragraph of its own.
+    assert.deepEqual(lines.slice(i + 1, i + 3), ['line three', '']);
+    // Balanced brackets need no escape in CommonMark alt text.
+    assert.match(lines[i + 3]!, /^!\[a quiet harbour \[\[fault:slow-headers:1500\]\]\]\(assets\/.*\)$/);
     assert.equal(lines[0], 'typed above');
     assert.equal(lines[lines.length - 1], 'typed below');
   });
@@ -100,7 +102,7 @@ suite('generate from a selection', () => {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(workspaceUri('notes.md')));
     const files = await pending;
     const lines = editor.document.getText().split('\n');
-    assert.match(lines[lines.indexOf('line one') + 1]!, new RegExp(`assets/${files[0]!.path.split('/').pop()!.replace(/[.()]/g, '\\$&')}\\)$`));
+    assert.match(lines[lines.indexOf('line three') + 2]!, new RegExp(`assets/${files[0]!.path.split('/').pop()!.replace(/[.()]/g, '\\$&')}\\)$`));
     assert.ok(!vscode.window.activeTextEditor!.document.getText().includes('lantern'));
   });
 
@@ -215,7 +217,8 @@ suite('generate from a selection', () => {
     for (const f of files) assert.deepEqual([(await imageAt(f)).info.width, (await imageAt(f)).info.height], [256, 320]);
     const lines = editor.document.getText().split('\n');
     const i = lines.indexOf('line three');
-    assert.deepEqual(lines.slice(i + 1, i + 5), names.map((n) => `![line three](assets/${n})`));
+    assert.equal(lines[i + 1], '');
+    assert.deepEqual(lines.slice(i + 2, i + 6), names.map((n) => `![line three](assets/${n})`));
   });
 
   test('an apiframe job is polled to completion', async () => {

@@ -6,11 +6,12 @@
  * (a folder pick, a save dialog, the key) come from the caller, and a refusal comes back for the
  * caller to show in its own place (a notification, the panel's card).
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelEntry, ProviderId } from '../../core/catalog';
 import { keyName } from '../../core/catalog';
-import { checkLinkTemplate } from '../../core/links';
-import { checkFileNamePattern } from '../../core/naming';
+import { checkLinkTemplate, linkProblem, rawRelativePath } from '../../core/links';
+import { checkFileNamePattern, renderBaseName } from '../../core/naming';
 import { validateRequest, type GenerationRequest, type Problem, type ValidRequest } from '../../core/request';
 import { checkRealLocation, resolveDestination } from '../destination';
 import { languageOf } from '../links';
@@ -101,6 +102,15 @@ export async function preflight(input: PreflightInput, ask: Questions): Promise<
     within = dest.workspaceFolder.uri;
     const escape = await checkRealLocation(dest.folder, dest.workspaceFolder, settings.assetsFolder);
     if (escape) return refuse({ kind: 'refused', message: escape });
+  }
+
+  // The link the document will get must be able to carry this image: its format and its path.
+  if (input.linksInto && !input.linksInto.isUntitled && input.linksInto.uri.scheme === folder.scheme) {
+    const ext = request.outputFormat === 'jpeg' ? 'jpg' : request.outputFormat;
+    const name = `${baseName ?? renderBaseName(settings.fileNamePattern, { prompt: request.prompt, model: model.id, ...(request.seed !== undefined ? { seed: request.seed } : {}), date: new Date(), index: 1 })}.${ext}`;
+    const relative = rawRelativePath(path.posix.dirname(input.linksInto.uri.path), path.posix.join(folder.path, name));
+    const problem = linkProblem(languageOf(input.linksInto), ext, relative);
+    if (problem) return refuse({ kind: 'refused', message: problem });
   }
 
   const apiKey = await ask.key(model.provider, model);
