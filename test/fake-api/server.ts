@@ -91,6 +91,10 @@ export interface RecordedRequest {
   status: number | null;
   /** The transport fault applied, if any. */
   fault: string | null;
+  /** Bytes of the reply (headers included) handed to the socket, once the reply is done or dropped. */
+  bytesSent: number | null;
+  /** True once the client closed the connection before the reply was complete. */
+  closedEarly: boolean;
 }
 
 export interface FakeApi {
@@ -188,7 +192,10 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     ex.rec.status = reply.status;
     if (fault) ex.rec.fault = fault.kind;
     const bodyFault = fault && (fault.kind === 'slow-body' || fault.kind === 'trickle' || fault.kind === 'reset' || fault.kind === 'truncate' || fault.kind === 'wrong-type' || fault.kind === 'oversized') ? fault : undefined;
+    const socket = ex.res.socket;
+    const before = socket?.bytesWritten ?? 0;
     await deliver(ex.res, reply, bodyFault, closing.signal);
+    ex.rec.bytesSent = socket ? socket.bytesWritten - before : 0;
   }
 
   function hopUrl(remaining: number, plan: HopPlan, rest: string): string {
@@ -385,8 +392,11 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     const method = req.method ?? 'GET';
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    const rec: RecordedRequest = { seq: ++seq, method, path: url.pathname + url.search, headers, body: null, time, phase: 'other', provider: null, status: null, fault: null };
+    const rec: RecordedRequest = { seq: ++seq, method, path: url.pathname + url.search, headers, body: null, time, phase: 'other', provider: null, status: null, fault: null, bytesSent: null, closedEarly: false };
     requests.push(rec);
+    res.once('close', () => {
+      if (!res.writableFinished) rec.closedEarly = true;
+    });
     if (requests.length > MAX_RECORDED) requests.splice(0, requests.length - MAX_RECORDED);
 
     const raw = method === 'POST' || method === 'PUT' || method === 'PATCH' ? await readBody(req, MAX_BODY) : Buffer.alloc(0);

@@ -193,7 +193,8 @@ test('the lock: one holder at a time, the next waits for the release', async () 
     order.push('B holds');
     return release;
   });
-  await new Promise((r) => setTimeout(r, 80));
+  // While A holds, another waiter finds the lock taken and gives up (time-out 0: no waiting at all).
+  await assert.rejects(acquireLock(lock, { timeoutMs: 0 }), LockTimeoutError);
   assert.deepEqual(order, ['A holds'], 'B waits');
   order.push('A releases');
   await releaseA();
@@ -209,9 +210,10 @@ test('the lock: a stale lock (older than 10 s, or its process gone) is broken; a
   writeFileSync(lock, JSON.stringify({ pid: 999999, host: 'another-machine', token: 'x', at: 0 }));
   const old = (Date.now() - 20_000) / 1000;
   utimesSync(lock, old, old);
-  const started = Date.now();
-  const release = await acquireLock(lock);
-  assert.ok(Date.now() - started < 1000, 'an old lock is broken at once');
+  const breaks: string[] = [];
+  // Time-out 0: the old lock must be broken on the first look, not waited out.
+  const release = await acquireLock(lock, { timeoutMs: 0, onBreak: (step) => void breaks.push(step) });
+  assert.equal(breaks[0], 'stale', 'an old lock is broken at once');
   await release();
 
   // A crashed window on this machine: its process is gone.

@@ -214,7 +214,6 @@ describe('image addresses that are refused before anything is fetched', () => {
       ['http://10.1.2.3/image.png', /plain http, not https/],
       ['http://cdn.example.com/image.png', /plain http, not https/],
     ];
-    const t0 = performance.now();
     for (const [url, why] of cases) {
       seen.length = 0;
       provider({ data: [{ url }] });
@@ -222,8 +221,7 @@ describe('image addresses that are refused before anything is fetched', () => {
       says(e, 'bad-response', [/that was refused/, why, /Nothing was saved\./]);
       assert.deepEqual(seen.map((s) => s.method), ['POST'], url);
     }
-    // No connection was tried (one to 10.0.0.1 would wait for the connect time-out).
-    assert.ok(performance.now() - t0 < 3000, `refused at once (${Math.round(performance.now() - t0)} ms for ${cases.length})`);
+    // No connection was tried: each refusal names the address check (`why`), which runs before any connect.
   });
 
   test('checkImageUrl with a non-loopback provider: 127.x and [::1] in every spelling are this computer', () => {
@@ -287,34 +285,28 @@ function trickle(res: http.ServerResponse, head: http.OutgoingHttpHeaders, stats
   });
 }
 
-async function until(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-  return cond();
+/** Wait for a condition; a hang is caught by node:test's time-out, not by a clock here. */
+async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 10));
 }
 
 describe('sizes that are refused before reading, memory that stays bounded', () => {
   test('an image declaring 2 GB is refused at once, without reading it', async () => {
     const stats = { written: 0, closed: false };
     provider({ data: [{ url: `${base}/cdn/huge.png` }] }, (_req, res) => trickle(res, { 'content-type': 'image/png', 'content-length': String(2 * 1024 * MB) }, stats));
-    const t0 = performance.now();
     const e = await refused();
-    const took = performance.now() - t0;
     says(e, 'bad-response', [/sent the image of 2048 MB, more than the 50 MB limit/, /Nothing was saved\./]);
-    assert.ok(took < 1500, `refused quickly (${Math.round(took)} ms)`);
-    assert.ok(await until(() => stats.closed, 2000), 'the connection was closed on the server');
+    await until(() => stats.closed); // the connection was closed on the server
     assert.ok(stats.written < MB, `next to nothing was sent (${stats.written} bytes)`);
   });
 
   test('a JSON answer declaring 2 GB is refused at once, not waited for', async () => {
     const stats = { written: 0, closed: false };
     handler = (_req, res) => trickle(res, { 'content-type': 'application/json', 'content-length': String(2 * 1024 * MB) }, stats);
-    const t0 = performance.now();
     const e = await refused();
-    const took = performance.now() - t0;
     says(e, 'bad-response', [/AIML API's answer while generating was larger than 40 MB and was refused\./]);
-    assert.ok(took < 1500, `refused quickly (${Math.round(took)} ms)`);
-    assert.ok(await until(() => stats.closed, 2000), 'the connection was closed on the server');
+    await until(() => stats.closed); // the connection was closed on the server
+    assert.ok(stats.written < MB, `next to nothing was sent (${stats.written} bytes)`);
     assert.equal(seen.length, 1, 'not retried');
   });
 
@@ -341,17 +333,14 @@ describe('sizes that are refused before reading, memory that stays bounded', () 
       const rss0 = process.memoryUsage().rss;
       let peak = rss0;
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
-      const t0 = performance.now();
       const e = await refused().finally(() => clearInterval(sampler));
-      const took = performance.now() - t0;
       peak = Math.max(peak, process.memoryUsage().rss);
       says(e, 'bad-response', [/answer while generating was larger than 40 MB and was refused\./]);
-      assert.ok(await until(() => stats.closed, 3000), 'the connection was closed');
+      await until(() => stats.closed); // the connection was closed
       assert.equal(stats.finished, false, 'the 50 MB answer was never read to its end');
       assert.ok(stats.written < (declared ? 8 : 46) * MB, `reading stopped early: ${Math.round(stats.written / MB)} MB of 50 left the server`);
       assert.ok(peak - rss0 < 200 * MB, `memory bounded: RSS grew ${Math.round((peak - rss0) / MB)} MB`);
-      assert.ok(took < 10_000, `${Math.round(took)} ms`);
-      t.diagnostic(`sent ${(stats.written / MB).toFixed(1)} MB of 50 before the client hung up; RSS +${Math.round((peak - rss0) / MB)} MB; ${Math.round(took)} ms`);
+      t.diagnostic(`sent ${(stats.written / MB).toFixed(1)} MB of 50 before the client hung up; RSS +${Math.round((peak - rss0) / MB)} MB`);
       assert.equal(downloads().length, 0, 'no image was fetched');
     });
   }

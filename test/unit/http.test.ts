@@ -22,6 +22,11 @@ const FAST: RetryPolicy = { attempts: 4, baseDelayMs: 10, maxDelayMs: 50, maxRet
 
 const err = (kind: FluxErrorKind, extra: { retryAfter?: number; status?: number } = {}) => new FluxError({ kind, message: `a ${kind} error`, ...extra });
 const always = () => true;
+/** Let pending promise callbacks and I/O run (setImmediate is never mocked here). */
+const settle = () => new Promise<void>((r) => setImmediate(r));
+async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await settle();
+}
 
 // ---- parseRetryAfter ------------------------------------------------------------------------------
 
@@ -172,39 +177,50 @@ describe('withRetry', () => {
   });
 
   test('the delay is jittered backoff within the policy', async () => {
-    const times: number[] = [];
+    const { logger, lines } = testLogger();
+    const policy = { attempts: 3, baseDelayMs: 40, maxDelayMs: 60, maxRetryAfterS: 5 };
     await assert.rejects(withRetry(async () => {
-      times.push(performance.now());
       throw err('server');
-    }, always, { policy: { attempts: 3, baseDelayMs: 40, maxDelayMs: 60, maxRetryAfterS: 5 }, label: 't' }));
-    const gaps = times.slice(1).map((t, i) => t - times[i]!);
-    assert.ok(gaps[0]! >= 19 && gaps[0]! < 250, `first gap ${gaps[0]}`); // ceiling 40: 20..40
-    assert.ok(gaps[1]! >= 29 && gaps[1]! < 250, `second gap ${gaps[1]}`); // ceiling min(60, 80): 30..60
+    }, always, { policy, label: 't', logger }));
+    const delays = lines.filter((l) => l.startsWith('warn ')).map((l) => Number(/in (\d+) ms$/.exec(l)![1]));
+    assert.equal(delays.length, 2);
+    assert.ok(delays[0]! >= 20 && delays[0]! <= 40, `first delay ${delays[0]}`); // ceiling 40: 20..40
+    assert.ok(delays[1]! >= 30 && delays[1]! <= 60, `second delay ${delays[1]}`); // ceiling min(60, 80): 30..60
+    // The bounds themselves, with the randomness pinned.
+    assert.deepEqual([backoffMs(policy, 1, () => 0), backoffMs(policy, 1, () => 1)], [20, 40]);
+    assert.deepEqual([backoffMs(policy, 2, () => 0), backoffMs(policy, 2, () => 1)], [30, 60]);
+    assert.deepEqual([backoffMs(policy, 9, () => 0), backoffMs(policy, 9, () => 1)], [30, 60]);
   });
 
-  test('honours retryAfter instead of the backoff', async () => {
-    const times: number[] = [];
-    const v = await withRetry(async (n) => {
-      times.push(performance.now());
+  test('honours retryAfter instead of the backoff', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const { logger, lines } = testLogger();
+    let calls = 0;
+    const run = withRetry(async (n) => {
+      calls++;
       if (n === 1) throw err('rate-limit', { status: 429, retryAfter: 0.3 });
       return 'ok';
-    }, always, { policy: FAST, label: 't' });
-    assert.equal(v, 'ok');
-    const gap = times[1]! - times[0]!;
-    assert.ok(gap >= 295, `waited ${gap.toFixed(0)} ms, asked 300`);
-    assert.ok(gap < 1000, `not much longer (${gap.toFixed(0)} ms)`);
+    }, always, { policy: FAST, label: 't', logger });
+    await until(() => lines.some((l) => l.startsWith('warn ')));
+    assert.match(lines.find((l) => l.startsWith('warn '))!, /in 300 ms$/);
+    t.mock.timers.tick(299);
+    await settle();
+    assert.equal(calls, 1, 'not retried before the 300 ms Retry-After');
+    t.mock.timers.tick(1);
+    assert.equal(await run, 'ok');
+    assert.equal(calls, 2);
   });
 
   test('gives up at once when Retry-After exceeds maxRetryAfterS', async () => {
     let calls = 0;
+    const { logger, lines } = testLogger();
     const e = err('rate-limit', { status: 429, retryAfter: 6 });
-    const t0 = performance.now();
     await assert.rejects(withRetry(async () => {
       calls++;
       throw e;
-    }, always, { policy: FAST, label: 't' }), (x) => x === e);
+    }, always, { policy: FAST, label: 't', logger }), (x) => x === e);
     assert.equal(calls, 1);
-    assert.ok(performance.now() - t0 < 200, 'no wait');
+    assert.deepEqual(lines.filter((l) => l.startsWith('warn ')), [], 'no retry was scheduled');
   });
 
   test('Retry-After equal to maxRetryAfterS is still waited for', async () => {
@@ -217,31 +233,43 @@ describe('withRetry', () => {
     assert.equal(calls, 2);
   });
 
-  test('an abort during the wait ends it at once with cancelled', async () => {
+  test('an abort during the wait ends it at once with cancelled', async (t) => {
+    // The clock is frozen: the 4 s wait can only end by the abort.
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     const ac = new AbortController();
+    const { logger, lines } = testLogger();
     let calls = 0;
-    const t0 = performance.now();
-    setTimeout(() => ac.abort(), 50);
-    await assert.rejects(withRetry(async () => {
+    const run = withRetry(async () => {
       calls++;
       throw err('rate-limit', { retryAfter: 4 });
-    }, always, { policy: FAST, signal: ac.signal, provider: 'apiframe', label: 't' }), (x: unknown) => x instanceof FluxError && x.kind === 'cancelled');
+    }, always, { policy: FAST, signal: ac.signal, provider: 'apiframe', label: 't', logger });
+    await until(() => lines.some((l) => l.startsWith('warn ')));
+    await settle(); // the wait has begun
+    ac.abort();
+    await assert.rejects(run, (x: unknown) => x instanceof FluxError && x.kind === 'cancelled');
     assert.equal(calls, 1);
-    assert.ok(performance.now() - t0 < 500);
   });
 });
 
 // ---- sleep and transport helpers ------------------------------------------------------------------
 
 describe('sleep and transport error codes', () => {
-  test('sleep resolves after the time, or rejects with cancelled (naming the job) when aborted', async () => {
-    const t0 = performance.now();
-    await sleep(30);
-    assert.ok(performance.now() - t0 >= 29);
+  test('sleep resolves after the time, or rejects with cancelled (naming the job) when aborted', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    let done = false;
+    const s = sleep(30).then(() => (done = true));
+    t.mock.timers.tick(29);
+    await settle();
+    assert.equal(done, false, 'not before 30 ms');
+    t.mock.timers.tick(1);
+    await s;
+    assert.equal(done, true);
     await assert.rejects(sleep(10, AbortSignal.abort(), 'apiframe', 'job-1'), (e: unknown) => e instanceof FluxError && e.kind === 'cancelled' && e.jobId === 'job-1' && /job-1 may still finish/.test(e.message));
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 20);
-    await assert.rejects(sleep(5000, ac.signal), (e: unknown) => e instanceof FluxError && e.kind === 'cancelled');
+    const long = sleep(5000, ac.signal); // never ticked: only the abort can end it
+    await settle();
+    ac.abort();
+    await assert.rejects(long, (e: unknown) => e instanceof FluxError && e.kind === 'cancelled');
   });
 
   test('errorCode walks the cause chain; surelyNotSent only for codes that prove it', () => {
