@@ -112,5 +112,32 @@ suite('hardening', () => {
       }
     });
   }
+
+  test('a body that trickles one byte at a time ends at the overall deadline, named with its setting', async () => {
+    const c = vscode.workspace.getConfiguration('fluxStudio');
+    await c.update('requestTimeoutSeconds', 10, vscode.ConfigurationTarget.Global);
+    try {
+      await openAndSelect(workspaceUri('notes.md'), 'A lighthouse at dawn');
+      const since = await messageCount();
+      assert.deepEqual(await generateFromSelection({ prompt: 'a trickle [[fault:trickle:1000]]' }), []);
+      const err = (await messagesSince(since)).find((m) => m.level === 'error');
+      assert.match(err?.message ?? '', /did not finish within 10 s \(fluxStudio\.requestTimeoutSeconds\)/);
+    } finally {
+      await c.update('requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  test('a huge, multi-line provider error is one bounded line in the notification and cannot forge a log line', async () => {
+    const huge = `Generation failed\n2099-01-01 00:00:00.000 [error] FORGED\n${'A'.repeat(900_000)}`;
+    await fake.control('faults', [{ kind: 'job', outcome: 'FAILED', error: huge }]);
+    await openAndSelect(workspaceUri('notes.md'), 'A lighthouse at dawn');
+    const since = await messageCount();
+    assert.deepEqual(await generateFromSelection({ prompt: 'a huge failure', model: 'apiframe:flux-1.1-pro' }), []);
+    const err = (await messagesSince(since)).find((m) => m.level === 'error');
+    assert.ok(err, 'the failure is said');
+    assert.doesNotMatch(err.message, /[\r\n]/, 'one line');
+    assert.ok(err.message.length < 1000, `bounded: ${err.message.length} characters`);
+    assert.match(err.message, /Generation failed 2099-01-01 00:00:00\.000 \[error\] FORGED A+…/);
+  });
 });
 
