@@ -261,8 +261,11 @@ function rstSpot(lines: readonly Line[], anchor: number): Spot {
  * Where and how to insert `link` (one or more lines, `\n`-separated) in `doc` for an anchor at
  * `offset` (the end of the selection's line, or the cursor). `languageId` is a VS Code language
  * id or a LinkLanguage. The answer's text uses the document's line breaks.
+ *
+ * Several links (a batch of images) are each a block of their own: separated by a blank line
+ * (AsciiDoc in a list item: by `+`), or by a line break in HTML, JSX and LaTeX.
  */
-export function placeLink(doc: string, offset: number, languageId: string, link: string, options: PlacementOptions = {}): Placement {
+export function placeLink(doc: string, offset: number, languageId: string, links: string | readonly string[], options: PlacementOptions = {}): Placement {
   const eol = lineBreakOf(doc);
   const lines = splitLines(doc);
   let at = Math.max(0, Math.min(offset, doc.length));
@@ -270,6 +273,8 @@ export function placeLink(doc: string, offset: number, languageId: string, link:
   let line = lines.findIndex((l, i) => at <= l.end || i === lines.length - 1 || at < lines[i + 1]!.start);
   if (line < 0) line = lines.length - 1;
   const language = languageForId(languageId);
+  const list = typeof links === 'string' ? [links] : links;
+  const link = list.join(BLOCK.has(language) ? '\n\n' : '\n');
   const linkLines = link.split(/\r\n|\n|\r/);
 
   if (!BLOCK.has(language)) {
@@ -295,8 +300,8 @@ export function placeLink(doc: string, offset: number, languageId: string, link:
   const hasNext = spot.after + 1 < lines.length;
   let text: string;
   if (spot.attach) {
-    // AsciiDoc list item: `+` attaches the image to the item; a following item or `+` may follow directly.
-    text = `${eol}+${eol}${body}`;
+    // AsciiDoc list item: `+` attaches each image to the item; a following item or `+` may follow directly.
+    text = `${eol}+${eol}${list.map((l) => l.split(/\r\n|\n|\r/).join(eol)).join(`${eol}+${eol}`)}`;
     if (hasNext && !blank(next) && !ADOC_LIST.test(next!.text) && next!.text !== '+') text += eol;
   } else {
     text = `${eol}${spot.blankLine}${eol}${body}`;

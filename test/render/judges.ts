@@ -137,8 +137,9 @@ function standsAlone(img: P5Node): boolean {
       return FLOW.has(p.nodeName);
     }
     if (INLINE_WRAPPERS.has(child.nodeName) || child === img) {
-      // Beside something: alone only when every neighbour is itself a block.
-      return FLOW.has(p.nodeName) && others.every((o) => o.nodeName !== '#text' && !INLINE_WRAPPERS.has(o.nodeName) && o.nodeName !== 'img' && o.nodeName !== 'br');
+      // Beside something: alone only when no neighbour is text (a block image's neighbours are blocks,
+      // or, in docutils' HTML, other images: each image directive is an <img> of its own in the flow).
+      return FLOW.has(p.nodeName) && others.every((o) => o.nodeName !== '#text' && !INLINE_WRAPPERS.has(o.nodeName) && o.nodeName !== 'br');
     }
     return true;
   }

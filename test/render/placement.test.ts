@@ -57,3 +57,19 @@ for (const language of DOC_LANGUAGES) {
     });
   }
 }
+
+for (const language of ['markdown', 'mdx', 'asciidoc', 'restructuredtext'] as const) {
+  test(`${language}: a batch of two images after the last list item — two images, each alone, both in the item, no warning`, async () => {
+    const doc = sampleDocument(language, 'list', PROMPT);
+    const links = [IMAGE, IMAGE.replace('-42.png', '-43.png')].map((file) =>
+      buildLink(language, { path: relativeImagePath(DOC_DIR, file), alt: PROMPT, width: 512, height: 384, prompt: PROMPT, model: 'flux-pro/v1.1' }),
+    );
+    const out = applyPlacement(doc.text, placeLink(doc.text, doc.offset, language, links));
+    const files = { 'assets/a-red-fox-asleep-in-fresh-snow-42.png': TINY_PNG, 'assets/a-red-fox-asleep-in-fresh-snow-43.png': TINY_PNG };
+    for (const [tool, judged] of Object.entries(await renderDocument(language, out, files, `docs/doc.${EXTENSIONS[language]}`))) {
+      assert.deepEqual(judged.warnings, [], `${tool}:\n${out}`);
+      assert.equal(judged.images.length, 2, `${tool}:\n${out}`);
+      for (const image of judged.images) assert.ok(image.alone && image.ancestors.includes('li'), `${tool}: ${image.ancestors.join(' < ')}\n${out}`);
+    }
+  });
+}

@@ -191,3 +191,13 @@ test('property: any document, offset and language → only the insertion changes
     { numRuns: 2000 },
   );
 });
+
+test('several links (a batch of images): each a block of its own; in an AsciiDoc list item each attached with +', () => {
+  const two = (doc: string, lang: string, links: string[]) => applyPlacement(doc, placeLink(doc, doc.indexOf('FOX') + 3, lang, links));
+  assert.equal(two('Para FOX\n', 'markdown', ['![a](a.png)', '![b](b.png)']), 'Para FOX\n\n![a](a.png)\n\n![b](b.png)\n');
+  assert.equal(two('- FOX\n', 'markdown', ['![a](a.png)', '![b](b.png)']), '- FOX\n\n  ![a](a.png)\n\n  ![b](b.png)\n');
+  assert.equal(two('* FOX\n', 'asciidoc', ['image::a.png[]', 'image::b.png[]']), '* FOX\n+\nimage::a.png[]\n+\nimage::b.png[]\n');
+  assert.equal(two('Para FOX\n', 'asciidoc', ['image::a.png[]', 'image::b.png[]']), 'Para FOX\n\nimage::a.png[]\n\nimage::b.png[]\n');
+  assert.equal(two('- FOX\r\n', 'restructuredtext', ['.. image:: a.png', '.. image:: b.png']), '- FOX\r\n\r\n  .. image:: a.png\r\n\r\n  .. image:: b.png\r\n');
+  assert.equal(two('<p>FOX</p>\n', 'html', ['<img src="a.png">', '<img src="b.png">']), '<p>FOX</p>\n<img src="a.png">\n<img src="b.png">\n');
+});
