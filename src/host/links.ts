@@ -161,7 +161,7 @@ function placeLinks(document: vscode.TextDocument, anchor: Anchor, position: Ins
   // The end of the selection's last line (a selection ending at a line's start ends on the line before).
   const lastLine = r.end.character === 0 && r.end.line > r.start.line ? r.end.line - 1 : r.end.line;
   const at = position === 'atCursor' ? r.end : document.lineAt(lastLine).range.end;
-  const placed = placeLink(document.getText(), document.offsetAt(at), languageOf(document), links.join('\n'), { atCursor: position === 'atCursor' });
+  const placed = placeLink(document.getText(), document.offsetAt(at), languageOf(document), links, { atCursor: position === 'atCursor' });
   return vscode.TextEdit.insert(document.positionAt(placed.offset), placed.text);
 }
 

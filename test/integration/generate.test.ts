@@ -217,8 +217,8 @@ suite('generate from a selection', () => {
     for (const f of files) assert.deepEqual([(await imageAt(f)).info.width, (await imageAt(f)).info.height], [256, 320]);
     const lines = editor.document.getText().split('\n');
     const i = lines.indexOf('line three');
-    assert.equal(lines[i + 1], '');
-    assert.deepEqual(lines.slice(i + 2, i + 6), names.map((n) => `![line three](assets/${n})`));
+    // Each image a paragraph of its own, in order.
+    assert.deepEqual(lines.slice(i + 1, i + 9), names.flatMap((n) => ['', `![line three](assets/${n})`]));
   });
 
   test('an apiframe job is polled to completion', async () => {
