@@ -120,7 +120,7 @@ function markdownSpot(lines: readonly Line[], anchor: number): Spot {
       if (k <= anchor) return false;
       const s = l.text.replace(QUOTE, '');
       const m = /^[ \t]*(`{3,}|~{3,})[ \t]*$/.exec(s);
-      return m !== null && m[1]![0] === fence!.char && m[1]!.length >= fence!.length;
+      return m !== null && m[1]![0] === fence.char && m[1]!.length >= fence.length;
     });
     const last = closeOf < 0 ? lines.length - 1 : closeOf;
     return withContext(lines, openAt, last);

@@ -440,7 +440,7 @@ export async function decodeImage(file: string): Promise<DecodedImage> {
 
   const ex = await run('exiftool', ['-j', '-G1', '-a', '-u', '-b', '-charset', 'utf8', file], { hint: 'Debian package libimage-exiftool-perl' });
   if (ex.code !== 0) warnings.push(`exiftool exited with ${ex.code}: ${ex.stderr.trim()}`);
-  const tags = ((JSON.parse(ex.stdout || '[{}]') as Record<string, unknown>[])[0] ?? {}) as Record<string, unknown>;
+  const tags = ((JSON.parse(ex.stdout || '[{}]') as Record<string, unknown>[])[0] ?? {});
   for (const [k, v] of Object.entries(tags)) if (/:Warning$/.test(k)) warnings.push(`exiftool: ${String(v)}`);
   const recordText = Object.entries(tags).find(([k]) => /^(PNG:Flux-image-studio|XMP-fluxstudio:Record)$/i.test(k))?.[1];
   let record: Record<string, unknown> | undefined;
@@ -468,7 +468,7 @@ export async function decodeImage(file: string): Promise<DecodedImage> {
     warnings,
     knownToolIssues,
     ...(record ? { record } : {}),
-    ...(description !== undefined ? { description: String(description) } : {}),
+    ...(description !== undefined ? { description: typeof description === 'string' ? description : JSON.stringify(description) } : {}),
     ...(magickDescription !== undefined ? { magickDescription } : {}),
     tags,
   };

@@ -9,6 +9,7 @@
  * parsing and checking, fully arbitrary patterns with arbitrary model, seed, index and date, random
  * paths and alt texts in every link syntax, and arbitrary user link templates.
  */
+import MarkdownIt from 'markdown-it';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -521,7 +522,7 @@ const anyPaths = fc.tuple(fc.array(segment, { maxLength: 3 }), fc.array(segment,
 /** Undo CommonMark backslash escapes (only ASCII punctuation can be escaped). */
 const unMarkdown = (s: string) => s.replace(/\\([!-/:-@[-`{-~])/g, '$1');
 /** markdown-it as VS Code's preview uses it: the judge of Markdown structure in this layer (the render layer adds cmark-gfm). */
-const md = new (require('markdown-it'))({ html: true });
+const md = new MarkdownIt({ html: true });
 interface MdToken { type: string; content: string; children: MdToken[] | null; attrGet(name: string): string | null }
 /** The one image of a line that must be exactly one image, with its alt as markdown-it's tokens hold it (escapes included). */
 function markdownItImage(text: string): { src: string; alt: string } | undefined {
