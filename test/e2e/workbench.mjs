@@ -193,14 +193,24 @@ export class Workbench {
   /** Run a command from the palette by (part of) its title, e.g. 'Flux: Open Image Generator'. */
   async runCommand(title) {
     const { page } = this;
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
     // The row whose label is exactly the title (others may only contain it).
     const exact = new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`);
     const row = page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: exact }) }).first();
-    await row.waitFor({ state: 'visible', timeout: 10_000 });
+    // The palette lists what the workbench knows when it opens: on a loaded machine an extension's
+    // contributed commands can arrive after that, so a palette that lacks the row is opened again.
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input.input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(`>${title}`);
+      const shown = await row.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, (e) => {
+        if (attempt >= 3) throw e;
+        return false;
+      });
+      if (shown) break;
+      await page.keyboard.press('Escape');
+      await input.waitFor({ state: 'hidden' });
+    }
     await row.click();
     await page.waitForTimeout(300);
   }
