@@ -179,7 +179,11 @@ const asciidocNoReferences = (s: string): string =>
  * typography (`(C)`, `--`, `...`, `'` inside a word) is left to it, as in the rest of the document.
  */
 const asciidocText = (s: string): string =>
-  asciidocNoReferences(s.replace(/"/g, '\\"')).replace(/\\+$/, (run) => '&#92;'.repeat(run.length));
+  asciidocNoReferences(s.replace(/"/g, '\\"'))
+    .replace(/\\+$/, (run) => '&#92;'.repeat(run.length))
+    // A backslash of the prompt's own before `]` is written `&#92;` too: it shows as typed, and the
+    // text never holds a `\]` that another reader of the macro could take for an escape.
+    .replace(/\\(?=\])/g, '&#92;');
 
 /**
  * reStructuredText: directive options such as `:alt:` are taken literally to the end of the line
