@@ -16,7 +16,7 @@ import { preflight, type Questions } from './generation/preflight';
 import { describeRefusal, notifyFailure } from './generation/present';
 import { setApiKeyCommand } from './keys';
 import { Anchor, insertLinks, isOpen, languageOf, linkText, reportInserted } from './links';
-import { pickModel, pickSize } from './pickers';
+import { pickModel, pickModelAndSize } from './pickers';
 import { readSettings } from './settings';
 import type { Services } from './services';
 import { firstTimeActions, openWalkthrough } from './walkthrough';
@@ -176,12 +176,24 @@ async function generateAt(s: Services, mode: 'ask' | 'selection', rawArgs: unkno
     model = m;
     size = args.size;
   } else if (mode === 'ask' && settings.askEachTime) {
-    const m = await pickModel(s.ui, model, vscode.l10n.t('Flux: Generate Image (1/2): model'));
-    if (!m) return [];
-    model = m;
-    const choice = args.size === undefined ? await pickSize(s.ui, model, settings.defaultSize || undefined, vscode.l10n.t('Flux: Generate Image (2/2): size')) : undefined;
-    if (args.size === undefined && !choice) return [];
-    size = args.size ?? (choice && formatSize(choice));
+    // The prompt in the titles, so the user sees what they are choosing for.
+    const short = altText(prompt, 40);
+    if (args.size === undefined) {
+      const picked = await pickModelAndSize(s.ui, {
+        model,
+        preferredSize: settings.defaultSize || undefined,
+        modelTitle: vscode.l10n.t('Flux: "{0}" · model (1/2)', short),
+        sizeTitle: (m) => vscode.l10n.t('Flux: "{0}" · size for {1} (2/2)', short, m.label),
+      });
+      if (!picked) return [];
+      model = picked.model;
+      size = formatSize(picked.size);
+    } else {
+      const m = await pickModel(s.ui, model, vscode.l10n.t('Flux: "{0}" · model', short));
+      if (!m) return [];
+      model = m;
+      size = args.size;
+    }
   } else {
     size = args.size;
   }
@@ -212,7 +224,8 @@ async function generateAt(s: Services, mode: 'ask' | 'selection', rawArgs: unkno
 
   // 4. Generate; the links go in while the gallery records the images.
   const again = { ...(typeof rawArgs === 'object' && rawArgs ? rawArgs : {}), prompt, model: model.key, ...(size ? { size } : {}) };
-  const retry = () => vscode.commands.executeCommand(mode === 'selection' ? COMMANDS.generateFromSelection : COMMANDS.generate, again);
+  const command = mode === 'selection' ? COMMANDS.generateFromSelection : COMMANDS.generate;
+  const retry = () => vscode.commands.executeCommand(command, again);
   const result = await run(s, plan, {
     progress: 'notification',
     title: `Flux: "${altText(prompt, 40)}"`,
@@ -225,6 +238,10 @@ async function generateAt(s: Services, mode: 'ask' | 'selection', rawArgs: unkno
     },
   });
   if (result.ok) return result.executed.files;
-  notifyFailure(s, result.failure, retry);
+  notifyFailure(s, result.failure, {
+    retry,
+    request: { prompt, model: model.key, ...(size ? { size } : {}), ...(args.params ? { params: args.params } : {}) },
+    retryWith: (changed) => vscode.commands.executeCommand(command, { ...again, ...changed }),
+  });
   return [];
 }
