@@ -173,7 +173,8 @@ function offered(f: Failure, again: Again): FailureAction[] {
     if (a === 'billing') return f.provider !== undefined;
     return true;
   });
-  return out.length || f.status !== 'failed' ? out : ['showLog'];
+  // A content refusal from a place that cannot say its request (none of its actions left): the log.
+  return out.length || !f.actions.length ? out : ['showLog'];
 }
 
 /** One question in the quick input (recorded like the pickers' questions); undefined when dismissed. */
