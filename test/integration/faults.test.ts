@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { failureCard } from '../../src/host/generation/present';
 import { api, closeAll, fake, generateFromSelection, listFiles, messageCount, messagesSince, openAndSelect, useFakeApi, waitFor, workspaceUri } from './util';
 
 const ASSETS = () => workspaceUri('assets');
@@ -165,5 +166,22 @@ suite('faults in every phase', () => {
       await vscode.workspace.getConfiguration('fluxStudio').update('assetsFolder', undefined, vscode.ConfigurationTarget.Workspace);
       await vscode.workspace.fs.delete(blocker);
     }
+  });
+});
+
+suite("the panel's card for a failure (present.ts decides its words, as for every surface)", () => {
+  test('checks that failed before sending read "Not sent"; a failure after sending "Failed", with the card\'s own actions', () => {
+    const invalid = failureCard({ status: 'failed', message: 'Width 1000 is not a multiple of 32.', actions: [], problems: [{ field: 'width', message: 'Width 1000 is not a multiple of 32.' }] }, false);
+    assert.deepEqual(invalid, { status: 'failed', phase: 'Not sent', error: { message: 'Width 1000 is not a multiple of 32.', actions: ['dismiss'] } });
+    const auth = failureCard({ status: 'failed', message: 'rejected', actions: ['setKey', 'showLog'], provider: 'aimlapi' }, true);
+    assert.deepEqual(auth.error?.actions, ['setKey', 'showLog', 'dismiss']);
+    assert.equal(auth.phase, 'Failed');
+    // The panel is the generator already: a content refusal's Edit Prompt / Open in Generator are not card actions.
+    const refused = failureCard({ status: 'failed', message: 'flagged', actions: ['editPrompt', 'openGenerator', 'safetyTolerance'] }, true);
+    assert.deepEqual(refused.error?.actions, ['showLog', 'dismiss']);
+    const credits = failureCard({ status: 'failed', message: 'no credits', actions: ['billing', 'showLog'], provider: 'aimlapi' }, true);
+    assert.deepEqual(credits.error?.actions, ['showLog', 'dismiss']);
+    assert.deepEqual(failureCard({ status: 'cancelled', message: 'Generation cancelled. Nothing was saved.', actions: [] }, false), { status: 'cancelled', phase: 'Cancelled before anything was sent.' });
+    assert.deepEqual(failureCard({ status: 'cancelled', message: 'Generation cancelled. Nothing was saved.', actions: [] }, true), { status: 'cancelled', phase: 'Generation cancelled. Nothing was saved.' });
   });
 });
