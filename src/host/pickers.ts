@@ -168,6 +168,8 @@ export interface ModelAndSizeQuestion {
   readonly preferredSize: string | undefined;
   readonly modelTitle: string;
   readonly sizeTitle: (m: ModelEntry) => string;
+  /** The model step offers Back (a step came before it); the answer is then BACK. */
+  readonly back?: boolean;
 }
 
 /**
@@ -178,17 +180,23 @@ export interface ModelAndSizeQuestion {
 export async function pickModelAndSize(ui: Ui, opts: ModelAndSizeQuestion): Promise<ModelAndSize | undefined> {
   const steps = new Steps(ui);
   try {
-    let model: ModelEntry = opts.model;
-    for (;;) {
-      const m = await modelStep(steps, opts.model, opts.modelTitle, false, model);
-      if (m === undefined || m === BACK) return undefined;
-      model = m;
-      const size = await sizeStep(steps, m, opts.preferredSize, opts.sizeTitle(m), true);
-      if (size === BACK) continue;
-      return size && { model: m, size };
-    }
+    const picked = await modelAndSizeSteps(steps, opts);
+    return picked === BACK ? undefined : picked;
   } finally {
     steps.dispose();
+  }
+}
+
+/** The same, as steps of a longer sequence (after the prompt): BACK when Back was pressed on the model. */
+export async function modelAndSizeSteps(steps: Steps, opts: ModelAndSizeQuestion, focus: ModelEntry = opts.model): Promise<Answer<ModelAndSize>> {
+  let model = focus;
+  for (;;) {
+    const m = await modelStep(steps, opts.model, opts.modelTitle, opts.back ?? false, model);
+    if (m === undefined || m === BACK) return m;
+    model = m;
+    const size = await sizeStep(steps, m, opts.preferredSize, opts.sizeTitle(m), true);
+    if (size === BACK) continue;
+    return size && { model: m, size };
   }
 }
 

@@ -76,6 +76,34 @@ export class Steps implements vscode.Disposable {
     });
   }
 
+  /**
+   * A box to type in with suggestions below it (recent prompts): Enter takes the suggestion chosen
+   * when it contains what was typed, else the text typed. Empty text is not accepted.
+   */
+  typeOrPick(step: PickStep<vscode.QuickPickItem> & { readonly value?: string }): Promise<Answer<string>> {
+    const qp = vscode.window.createQuickPick();
+    qp.title = step.title;
+    qp.placeholder = step.placeholder;
+    qp.items = step.items;
+    qp.value = step.value ?? '';
+    qp.matchOnDescription = false;
+    qp.ignoreFocusOut = true;
+    const back = step.back ?? false;
+    qp.buttons = back ? [vscode.QuickInputButtons.Back] : [];
+    this.ui.recordAsked({ kind: 'pick', title: step.title, items: step.items.map((i) => i.label), back });
+    return new Promise<Answer<string>>((resolve) => {
+      qp.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && resolve(BACK));
+      qp.onDidAccept(() => {
+        const picked = qp.selectedItems[0]?.label;
+        const typed = qp.value.trim();
+        const chosen = picked && (!typed || picked.includes(typed)) ? picked : typed;
+        if (chosen) resolve(chosen);
+      });
+      qp.onDidHide(() => resolve(undefined));
+      this.swap(qp);
+    });
+  }
+
   /** A text box; Enter is refused while `validate` finds a problem. */
   input(step: InputStep): Promise<Answer<string>> {
     const box = vscode.window.createInputBox();

@@ -1,4 +1,4 @@
-// End-to-end: what a failed generation offers, clicked as a person does. A content refusal offers
+// End-to-end: the pickers' Back, and what a failed generation offers, clicked as a person does. A content refusal offers
 // Edit Prompt, Open in Generator and the model's Safety Tolerance; running out of credits leads to
 // the provider's account page; a time-out leads to its setting. Each button does what it says.
 // The prompts go through "Flux: Generate Image…" with the fake API's markers, so the pickers are
@@ -44,6 +44,33 @@ async function waitForMoreImages(than) {
   for (let i = 0; i < 150 && (await imagesNow()).length <= than; i++) await wb.page.waitForTimeout(200);
   assert.ok((await imagesNow()).length > than, 'an image was saved');
 }
+
+test('the pickers: Back from the model returns to the prompt as typed; Enter through the defaults generates', async () => {
+  await wb.control('reset', {});
+  const before = (await imagesNow()).length;
+  await wb.runCommand('Flux: Generate Image…');
+  await quickInput().locator('input.input').waitFor({ state: 'visible' });
+  await wb.page.keyboard.type('a heron at dusk');
+  await wb.page.keyboard.press('Enter');
+  await quickInput().locator('.quick-input-title', { hasText: 'Flux: "a heron at dusk" · model (1/2)' }).waitFor();
+  await quickInput().locator('.monaco-list-row.focused', { hasText: 'FLUX1.1 [pro]' }).waitFor();
+  await quickInput().getByRole('button', { name: 'Back' }).click();
+  await quickInput().locator('.quick-input-title', { hasText: /^Flux: Generate Image$/ }).waitFor();
+  assert.equal(await quickInput().locator('input.input').inputValue(), 'a heron at dusk', 'the prompt as typed');
+  await wb.page.keyboard.press('End');
+  await wb.page.keyboard.type(' in the reeds');
+  await wb.page.keyboard.press('Enter');
+  await quickInput().locator('.quick-input-title', { hasText: 'a heron at dusk in the reeds' }).waitFor();
+  await wb.page.keyboard.press('Enter');
+  await quickInput().locator('.monaco-list-row.focused', { hasText: 'Custom size…' }).waitFor();
+  await wb.page.keyboard.press('Enter');
+  await quickInput().getByText('Width x height for').waitFor();
+  await wb.page.keyboard.press('Enter');
+  await waitForMoreImages(before);
+  const last = (await posts()).at(-1);
+  assert.equal(last.body.prompt, 'a heron at dusk in the reeds');
+  assert.equal(last.body.model, 'flux-pro/v1.1');
+});
 
 test('a content refusal: Safety Tolerance… generates again at the level chosen', async () => {
   await wb.control('reset', {});
