@@ -4,7 +4,7 @@ import type { GalleryApi } from './host/gallery/api';
 import { loadedMain, main } from './host/lazy';
 import { Shell } from './host/shell';
 import { createStatusBar } from './host/statusBar';
-import type { Shown } from './host/ui';
+import type { Asked, Shown } from './host/ui';
 import { trackKeys } from './host/walkthrough';
 import { registerGallery } from './webview/gallery/provider';
 import { registerGenerator } from './webview/generator/provider';
@@ -12,6 +12,8 @@ import { registerGenerator } from './webview/generator/provider';
 /** What the extension exports: the messages it has shown (read by its integration tests). */
 export interface FluxStudioApi {
   readonly messages: () => readonly Shown[];
+  /** The questions asked in the quick input (pickers, key box), oldest first. */
+  readonly asked: () => readonly Asked[];
   /** The gallery index (its integration tests); reading it loads the main bundle. */
   readonly gallery: GalleryApi;
 }
@@ -30,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): FluxStudioApi {
   );
   return {
     messages: () => shell.ui.shown,
+    asked: () => shell.ui.asked,
     get gallery() {
       return main(shell).gallery;
     },

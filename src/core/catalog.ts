@@ -20,6 +20,12 @@ export interface ProviderInfo {
   readonly promptMax: number;
   /** Where a user gets a key. */
   readonly keyPage: string;
+  /**
+   * Where a user adds credits (offered when the provider says the account ran out). Neither
+   * provider's API pages name a billing page, so this is the root of the account dashboard the
+   * key page lives in.
+   */
+  readonly billingPage: string;
   /** Environment variable read as a fallback key for headless use. */
   readonly envKey: string;
   /** Synchronous answer (AIML) or an asynchronous job that is polled (apiframe). */
@@ -33,6 +39,7 @@ export const PROVIDERS: Readonly<Record<ProviderId, ProviderInfo>> = {
     defaultBaseUrl: 'https://api.aimlapi.com',
     promptMax: 4000,
     keyPage: 'https://aimlapi.com/app/keys',
+    billingPage: 'https://aimlapi.com/app/',
     envKey: 'AIMLAPI_API_KEY',
     style: 'sync',
   },
@@ -42,6 +49,7 @@ export const PROVIDERS: Readonly<Record<ProviderId, ProviderInfo>> = {
     defaultBaseUrl: 'https://api.apiframe.ai',
     promptMax: 2000,
     keyPage: 'https://app.apiframe.ai/dashboard/api-keys',
+    billingPage: 'https://app.apiframe.ai/dashboard',
     envKey: 'APIFRAME_API_KEY',
     style: 'job',
   },

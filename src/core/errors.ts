@@ -29,6 +29,8 @@ export interface FluxErrorInit {
   retryAfter?: number;
   /** apiframe: the job id, when a job was started. */
   jobId?: string;
+  /** The setting that decides this (a time-out's limit, the base URL whose host was not found). */
+  setting?: string;
   cause?: unknown;
 }
 
@@ -55,6 +57,7 @@ export class FluxError extends Error {
   readonly retryable: boolean;
   readonly retryAfter?: number;
   readonly jobId?: string;
+  readonly setting?: string;
 
   constructor(init: FluxErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -67,6 +70,7 @@ export class FluxError extends Error {
     this.retryable = init.retryable ?? RETRYABLE_BY_DEFAULT[init.kind];
     this.retryAfter = init.retryAfter;
     this.jobId = init.jobId;
+    this.setting = init.setting;
   }
 }
 

@@ -16,7 +16,8 @@ import { preflight, type Questions } from './generation/preflight';
 import { describeRefusal, notifyFailure } from './generation/present';
 import { setApiKeyCommand } from './keys';
 import { Anchor, insertLinks, isOpen, languageOf, linkText, reportInserted } from './links';
-import { pickModel, pickSize } from './pickers';
+import { modelAndSizeSteps, pickModel } from './pickers';
+import { BACK, Steps, type Answer } from './steps';
 import { readSettings } from './settings';
 import type { Services } from './services';
 import { firstTimeActions, openWalkthrough } from './walkthrough';
@@ -48,30 +49,22 @@ function parseArgs(raw: unknown): GenerateArgs {
 
 const RECENT_KEY = 'fluxStudio.recentPrompts';
 
-async function askPrompt(s: Services): Promise<string | undefined> {
+/** The prompt step: typed, or one of the recent prompts (remembered once the prompt is used). */
+function askPrompt(s: Services, steps: Steps, value: string | undefined, back = false): Promise<Answer<string>> {
   const recent = s.context.globalState.get<string[]>(RECENT_KEY, []);
-  const qp = vscode.window.createQuickPick();
-  qp.title = vscode.l10n.t('Flux: Generate Image');
-  qp.placeholder = recent.length ? vscode.l10n.t('Describe the image, or pick a recent prompt') : vscode.l10n.t('Describe the image to generate');
   const recentMark = vscode.l10n.t('recent');
-  qp.items = recent.map((p) => ({ label: p, description: recentMark }));
-  qp.ignoreFocusOut = true;
-  qp.matchOnDescription = false;
-  const chosen = await new Promise<string | undefined>((resolve) => {
-    qp.onDidAccept(() => {
-      const picked = qp.selectedItems[0]?.label;
-      const typed = qp.value.trim();
-      resolve(picked && (!typed || picked.includes(typed)) ? picked : typed || undefined);
-      qp.hide();
-    });
-    qp.onDidHide(() => resolve(undefined));
-    qp.show();
+  return steps.typeOrPick({
+    title: vscode.l10n.t('Flux: Generate Image'),
+    placeholder: recent.length ? vscode.l10n.t('Describe the image, or pick a recent prompt') : vscode.l10n.t('Describe the image to generate'),
+    items: recent.map((p) => ({ label: p, description: recentMark })),
+    ...(value ? { value } : {}),
+    back,
   });
-  qp.dispose();
-  if (chosen) {
-    await s.context.globalState.update(RECENT_KEY, [chosen, ...recent.filter((p) => p !== chosen)].slice(0, 20));
-  }
-  return chosen;
+}
+
+async function rememberPrompt(s: Services, prompt: string): Promise<void> {
+  const recent = s.context.globalState.get<string[]>(RECENT_KEY, []);
+  await s.context.globalState.update(RECENT_KEY, [prompt, ...recent.filter((p) => p !== prompt)].slice(0, 20));
 }
 
 /** The key for a provider; when missing, offers "Set API Key" and carries on once it is set. */
@@ -160,31 +153,63 @@ async function generateAt(s: Services, mode: 'ask' | 'selection', rawArgs: unkno
     void s.ui.warn(vscode.l10n.t('Select the text to use as the prompt, then run "{0}" again.', vscode.l10n.t('Flux: Generate Image from Selection')));
     return [];
   }
-  if (!prompt?.trim()) prompt = await askPrompt(s);
-  if (!prompt?.trim()) return [];
-
-  // 2. Model and size.
+  // 2. Model and size. A prompt asked for here and the pickers are one sequence: Back from the
+  // model returns to the prompt as typed.
   if (settings.defaultModelProblem) void s.ui.warn(settings.defaultModelProblem);
   let model = settings.defaultModel;
   let size: string | undefined;
-  if (args.model !== undefined) {
-    const m = findModel(args.model);
-    if (!m) {
-      void s.ui.error(vscode.l10n.t('"{0}" is not a model Flux Image Studio knows. Use a key such as {1}.', args.model, 'aimlapi:flux-pro/v1.1'));
-      return [];
+  const askedPrompt = !prompt?.trim();
+  const steps = new Steps(s.ui);
+  try {
+    for (;;) {
+      if (askedPrompt) {
+        const typed = await askPrompt(s, steps, prompt);
+        if (typed === undefined || typed === BACK) return [];
+        prompt = typed;
+      }
+      if (args.model !== undefined) {
+        const m = findModel(args.model);
+        if (!m) {
+          void s.ui.error(vscode.l10n.t('"{0}" is not a model Flux Image Studio knows. Use a key such as {1}.', args.model, 'aimlapi:flux-pro/v1.1'));
+          return [];
+        }
+        model = m;
+        size = args.size;
+      } else if (mode === 'ask' && settings.askEachTime) {
+        // The prompt in the titles, so the user sees what they are choosing for.
+        const short = altText(prompt!, 40);
+        if (args.size === undefined) {
+          const picked = await modelAndSizeSteps(
+            steps,
+            {
+              model: settings.defaultModel,
+              preferredSize: settings.defaultSize || undefined,
+              modelTitle: vscode.l10n.t('Flux: "{0}" · model (1/2)', short),
+              sizeTitle: (m) => vscode.l10n.t('Flux: "{0}" · size for {1} (2/2)', short, m.label),
+              back: askedPrompt,
+            },
+            model,
+          );
+          if (picked === BACK) continue;
+          if (!picked) return [];
+          model = picked.model;
+          size = formatSize(picked.size);
+        } else {
+          const m = await pickModel(s.ui, model, vscode.l10n.t('Flux: "{0}" · model', short));
+          if (!m) return [];
+          model = m;
+          size = args.size;
+        }
+      } else {
+        size = args.size;
+      }
+      break;
     }
-    model = m;
-    size = args.size;
-  } else if (mode === 'ask' && settings.askEachTime) {
-    const m = await pickModel(s.ui, model, vscode.l10n.t('Flux: Generate Image (1/2): model'));
-    if (!m) return [];
-    model = m;
-    const choice = args.size === undefined ? await pickSize(s.ui, model, settings.defaultSize || undefined, vscode.l10n.t('Flux: Generate Image (2/2): size')) : undefined;
-    if (args.size === undefined && !choice) return [];
-    size = args.size ?? (choice && formatSize(choice));
-  } else {
-    size = args.size;
+  } finally {
+    steps.dispose();
   }
+  if (!prompt?.trim()) return [];
+  if (askedPrompt) await rememberPrompt(s, prompt);
   if (size === undefined && settings.defaultSize) {
     if (sizeFits(model, settings.defaultSize)) size = settings.defaultSize;
     else if (!(await acceptOwnDefault(s, model, settings.defaultSize))) return [];
@@ -212,7 +237,8 @@ async function generateAt(s: Services, mode: 'ask' | 'selection', rawArgs: unkno
 
   // 4. Generate; the links go in while the gallery records the images.
   const again = { ...(typeof rawArgs === 'object' && rawArgs ? rawArgs : {}), prompt, model: model.key, ...(size ? { size } : {}) };
-  const retry = () => vscode.commands.executeCommand(mode === 'selection' ? COMMANDS.generateFromSelection : COMMANDS.generate, again);
+  const command = mode === 'selection' ? COMMANDS.generateFromSelection : COMMANDS.generate;
+  const retry = () => vscode.commands.executeCommand(command, again);
   const result = await run(s, plan, {
     progress: 'notification',
     title: `Flux: "${altText(prompt, 40)}"`,
@@ -225,6 +251,10 @@ async function generateAt(s: Services, mode: 'ask' | 'selection', rawArgs: unkno
     },
   });
   if (result.ok) return result.executed.files;
-  notifyFailure(s, result.failure, retry);
+  notifyFailure(s, result.failure, {
+    retry,
+    request: { prompt, model: model.key, ...(size ? { size } : {}), ...(args.params ? { params: args.params } : {}) },
+    retryWith: (changed) => vscode.commands.executeCommand(command, { ...again, ...changed }),
+  });
   return [];
 }

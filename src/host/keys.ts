@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { keyName, PROVIDER_IDS, PROVIDERS, type ProviderId } from '../core/catalog';
 import { redact } from '../core/redact';
+import { BACK, Steps, type InputStep } from './steps';
 import type { Ui } from './ui';
 
 
@@ -83,9 +84,13 @@ export class ApiKeys implements vscode.Disposable {
   }
 }
 
-/** Ask which provider, offering each with whether a key is set. */
-async function pickProvider(keys: ApiKeys, ui: Ui, title: string): Promise<ProviderId | undefined> {
-  const items = await Promise.all(
+interface ProviderItem extends vscode.QuickPickItem {
+  readonly id: ProviderId;
+}
+
+/** The providers, each with whether a key is set. */
+async function providerItems(keys: ApiKeys): Promise<ProviderItem[]> {
+  return Promise.all(
     PROVIDER_IDS.map(async (id) => {
       const k = await keys.get(id);
       return {
@@ -95,31 +100,59 @@ async function pickProvider(keys: ApiKeys, ui: Ui, title: string): Promise<Provi
       };
     }),
   );
-  return (await ui.quickPick(items, { title, placeHolder: vscode.l10n.t('Choose the provider') }))?.id;
+}
+
+/** Ask which provider, offering each with whether a key is set. */
+async function pickProvider(keys: ApiKeys, ui: Ui, title: string): Promise<ProviderId | undefined> {
+  return (await ui.quickPick(await providerItems(keys), { title, placeHolder: vscode.l10n.t('Choose the provider') }))?.id;
+}
+
+/** The key's box: a password field that refuses an empty key or one with spaces. */
+function keyStep(provider: ProviderId, back: boolean): InputStep {
+  const info = PROVIDERS[provider];
+  return {
+    title: /\bAPI$/.test(info.label) ? vscode.l10n.t('Flux: {0} Key', info.label) : vscode.l10n.t('Flux: {0} API Key', info.label),
+    prompt: vscode.l10n.t("Paste your {0}. Get one at {1}. It is kept in VS Code's secret storage.", keyName(provider), info.keyPage),
+    password: true,
+    back,
+    validate: (v) =>
+      v.trim() ? (/\s/.test(v.trim()) ? vscode.l10n.t('An API key has no spaces in it; check what was pasted.') : undefined) : vscode.l10n.t('The key is empty; paste the key from your account page.'),
+  };
 }
 
 /**
  * "Set API Key…": asks for the provider (unless given) and the key, stores it in SecretStorage.
  * Scripts may pass both as arguments. Returns the provider whose key was set.
+ * The provider list and the key's box are one sequence in the quick input (./steps.ts): the box
+ * replaces the list in place, so the focus stays in it wherever the command was started from
+ * (the Get Started walkthrough's button included), and Back returns to the list.
  */
 export async function setApiKeyCommand(keys: ApiKeys, ui: Ui, providerArg?: unknown, keyArg?: unknown): Promise<ProviderId | undefined> {
-  const provider = isProviderId(providerArg) ? providerArg : await pickProvider(keys, ui, vscode.l10n.t('Flux: Set API Key'));
-  if (!provider) return undefined;
-  const info = PROVIDERS[provider];
+  const given = isProviderId(providerArg) ? providerArg : undefined;
   let key = typeof keyArg === 'string' ? keyArg.trim() : undefined;
-  if (!key) {
-    key = (
-      await ui.inputBox({
-        title: /\bAPI$/.test(info.label) ? vscode.l10n.t('Flux: {0} Key', info.label) : vscode.l10n.t('Flux: {0} API Key', info.label),
-        prompt: vscode.l10n.t("Paste your {0}. Get one at {1}. It is kept in VS Code's secret storage.", keyName(provider), info.keyPage),
-        password: true,
-        ignoreFocusOut: true,
-        validateInput: (v) =>
-          v.trim() ? (/\s/.test(v.trim()) ? vscode.l10n.t('An API key has no spaces in it; check what was pasted.') : undefined) : vscode.l10n.t('The key is empty; paste the key from your account page.'),
-      })
-    )?.trim();
+  let provider = given;
+  if (!provider || !key) {
+    const steps = new Steps(ui);
+    try {
+      const items = given ? [] : await providerItems(keys);
+      for (;;) {
+        if (!given) {
+          const chosen = await steps.pick({ title: vscode.l10n.t('Flux: Set API Key'), placeholder: vscode.l10n.t('Choose the provider'), items, active: items.find((i) => i.id === provider) });
+          if (chosen === undefined || chosen === BACK) return undefined;
+          provider = chosen.id;
+        }
+        if (key) break;
+        const typed = await steps.input(keyStep(provider!, !given));
+        if (typed === BACK) continue;
+        if (typed === undefined) return undefined;
+        key = typed.trim();
+        break;
+      }
+    } finally {
+      steps.dispose();
+    }
   }
-  if (!key) return undefined;
+  if (!provider || !key) return undefined;
   await keys.set(provider, key);
   ui.info(vscode.l10n.t("The {0} is saved in VS Code's secret storage.", keyName(provider)));
   return provider;

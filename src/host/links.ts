@@ -129,7 +129,7 @@ async function applyAtAnchor(document: vscode.TextDocument, anchor: Anchor, posi
     const start = document.offsetAt(placed.range.start);
     edit.set(document.uri, [placed]);
     if (await vscode.workspace.applyEdit(edit)) {
-      settleCursor(document, document.positionAt(start + placed.newText.length));
+      settleCursor(document, document.positionAt(start + placed.newText.length), document.positionAt(start + linkEndIn(placed.newText, links)));
       return true;
     }
     await new Promise((r) => setTimeout(r, 10 + Math.random() * 40));
@@ -138,14 +138,26 @@ async function applyAtAnchor(document: vscode.TextDocument, anchor: Anchor, posi
 }
 
 /**
+ * Where the last link ends in the inserted text (before the blank line or `..` that closes the
+ * block); the text's end when it cannot be found.
+ */
+function linkEndIn(text: string, links: readonly string[]): number {
+  const lastLine = links[links.length - 1]?.split(/\r\n|\n|\r/).pop() ?? '';
+  const at = lastLine ? text.lastIndexOf(lastLine) : -1;
+  return at < 0 ? text.length : at + lastLine.length;
+}
+
+/**
  * An edit at the end of a selection stretches the selection over it: the prompt and the new link
  * would then both be selected, and one keystroke would delete both. An editor whose selection now
- * ends at the link's end gets an empty cursor there instead.
+ * ends at the inserted text's end (`insertedEnd`) gets an empty cursor at the end of the link
+ * (`linkEnd`) instead: on the link's line, not after the blank line that separates it from the
+ * next block, so typing goes on from the link.
  */
-function settleCursor(document: vscode.TextDocument, end: vscode.Position): void {
+function settleCursor(document: vscode.TextDocument, insertedEnd: vscode.Position, linkEnd: vscode.Position): void {
   for (const editor of vscode.window.visibleTextEditors) {
     if (editor.document !== document) continue;
-    if (editor.selections.length === 1 && !editor.selection.isEmpty && editor.selection.end.isEqual(end)) editor.selection = new vscode.Selection(end, end);
+    if (editor.selections.length === 1 && !editor.selection.isEmpty && editor.selection.end.isEqual(insertedEnd)) editor.selection = new vscode.Selection(linkEnd, linkEnd);
   }
 }
 

@@ -12,8 +12,22 @@ export interface Shown {
   readonly at: number;
 }
 
+/** A question asked in the quick input (for the integration tests, through the extension's API). */
+export interface Asked {
+  readonly kind: 'pick' | 'input';
+  readonly title: string;
+  /** The choices' labels (no separators). */
+  readonly items: readonly string[];
+  /** The choice focused when it opened. */
+  readonly active?: string | undefined;
+  /** Whether it offered Back. */
+  readonly back: boolean;
+  readonly password?: boolean;
+}
+
 export class Ui {
   private readonly history: Shown[] = [];
+  private readonly questions: Asked[] = [];
 
   /** @param clean takes every key this window knows out of a text before it is shown or logged */
   constructor(
@@ -24,6 +38,16 @@ export class Ui {
   /** The last messages shown, oldest first. */
   get shown(): readonly Shown[] {
     return this.history;
+  }
+
+  /** The last questions asked in the quick input, oldest first. */
+  get asked(): readonly Asked[] {
+    return this.questions;
+  }
+
+  recordAsked(q: Asked): void {
+    this.questions.push(q);
+    if (this.questions.length > 100) this.questions.shift();
   }
 
   private record(level: Level, message: string, actions: readonly string[]): void {

@@ -1,19 +1,25 @@
 // End-to-end: the first run, as a new user without a key meets it in the real workbench. The
 // gallery's empty state and the first "missing key" message lead to the Get Started walkthrough;
 // each of its three steps is done through its own button (or the context menu) and shows as done.
+// Each test starts its own workbench, so any one of them can run alone or in any order
+// (`node --test --test-name-pattern=… test/e2e/walkthrough.test.mjs`).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import { startWorkbench } from './workbench.mjs';
 
 const STEP = 'flux-image-studio.flux-image-studio#fluxStudio.getStarted#';
+const SETTINGS = { 'fluxStudio.defaultSize': '512x384', 'files.autoSave': 'off' };
 
-/** @type {import('./workbench.mjs').Workbench} */
+/** @type {import('./workbench.mjs').Workbench | undefined} */
 let wb;
-before(async () => {
-  wb = await startWorkbench({ keys: false, settings: { 'fluxStudio.defaultSize': '512x384', 'files.autoSave': 'off' } });
-});
-after(async () => {
+/** A workbench of its own for each test (keys: false for a new user without a key). */
+async function start(opts) {
+  wb = await startWorkbench({ settings: SETTINGS, ...opts });
+  return wb;
+}
+afterEach(async () => {
   await wb?.stop();
+  wb = undefined;
 });
 
 const step = (id) => wb.page.locator(`.getting-started-step[data-step-id="${STEP}${id}"]`);
@@ -31,8 +37,14 @@ async function walkthroughShown() {
 async function closeWalkthrough() {
   await wb.page.locator('.tab', { hasText: 'Walkthrough: Flux Image Studio' }).locator('.codicon-close').click();
 }
+const images = () => wb.listFiles('assets').filter((f) => /\.(png|jpe?g|webp)$/.test(f));
+async function waitForImages(n) {
+  for (let i = 0; i < 150 && images().length < n; i++) await wb.page.waitForTimeout(200);
+  assert.equal(images().length, n, `${n} image(s) saved`);
+}
 
 test('the gallery’s empty state leads to the walkthrough; opening the gallery is its third step', async () => {
+  await start({ keys: false });
   await wb.runCommand('Flux: Show Gallery');
   const gallery = await wb.webview('Flux Gallery');
   await gallery.getByRole('button', { name: 'Get Started' }).click();
@@ -42,10 +54,10 @@ test('the gallery’s empty state leads to the walkthrough; opening the gallery 
   await waitDone('openGallery');
   assert.equal(await isDone('setApiKey'), false, 'no key yet');
   assert.equal(await isDone('generateFromSelection'), false, 'nothing generated yet');
-  await closeWalkthrough();
 });
 
-test('the first "missing key" message offers Get Started; the key set from the walkthrough completes step 1', async () => {
+test('the first "missing key" message offers Get Started; a key typed after the walkthrough’s Set API Key is stored and used', async () => {
+  await start({ keys: false });
   await wb.openFile('notes.md');
   await wb.selectText('A lighthouse at dawn');
   await wb.runCommand('Flux: Generate Image from Selection');
@@ -56,31 +68,59 @@ test('the first "missing key" message offers Get Started; the key set from the w
   await walkthroughShown();
   assert.deepEqual(wb.listFiles('assets'), [], 'nothing was generated without a key');
 
-  // Step 1, through its button: provider, then the key.
-  await step('setApiKey').locator('.step-title').click();
+  // Step 1, through its button: the provider (clicked), then the key, typed as a person does it.
+  // The key's box must have the focus: nothing else is clicked before typing.
   await step('setApiKey').getByRole('button', { name: 'Set API Key' }).click();
   const row = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'AIML API' }).first();
   await row.waitFor({ timeout: 10_000 });
+  // From the provider list to the key's box, the quick input must stay open and keep the focus:
+  // closing it in between hands the focus back to the walkthrough's button, where keys typed or
+  // pasted before the box has the focus again (or at all, if the page keeps it) go nowhere.
+  await wb.page.evaluate(() => {
+    const seen = (window.__fluxFocusTrail = []);
+    const widget = document.querySelector('.quick-input-widget');
+    window.addEventListener('focusin', (e) => {
+      const t = /** @type {Element} */ (e.target);
+      if (!t.closest('.quick-input-widget')) seen.push(`focus left the quick input for ${t.tagName.toLowerCase()}.${[...t.classList].join('.')}`);
+    }, true);
+    new MutationObserver(() => {
+      if (widget && getComputedStyle(widget).display === 'none') seen.push('the quick input closed');
+    }).observe(widget, { attributes: true, attributeFilter: ['style'] });
+  });
   await row.click();
   // The key's own box (a password field), not the provider list's filter it replaces.
   const input = wb.page.locator('.quick-input-widget input.input[type="password"]');
   await input.waitFor({ state: 'visible' });
-  await input.fill(process.env.FLUX_TEST_KEY ?? 'e2e-key-typed');
+  const key = process.env.FLUX_TEST_KEY ?? 'e2e-key-typed';
+  await wb.page.keyboard.type(key);
+  assert.ok((await input.inputValue()) === key, 'the typed key went into the password box (the focus stayed there)');
+  assert.deepEqual([...new Set(await wb.page.evaluate(() => window.__fluxFocusTrail))], [], 'between the provider and the key, the quick input stayed open with the focus');
   await wb.page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
   await waitDone('setApiKey');
-});
 
-test('generating from a selection completes step 2', async () => {
+  // The key typed is the one a generation sends.
+  await wb.control('reset', {});
   await closeWalkthrough();
   await wb.page.locator('.tab[data-resource-name="notes.md"]').first().click();
   await wb.selectText('A lighthouse at dawn');
   await wb.runCommand('Flux: Generate Image from Selection');
-  const images = () => wb.listFiles('assets').filter((f) => /\.(png|jpe?g|webp)$/.test(f));
-  for (let i = 0; i < 100 && !images().length; i++) await wb.page.waitForTimeout(200);
-  assert.equal(images().length, 1, 'the image was saved');
+  await waitForImages(1);
+  const sent = (await wb.control('requests')).filter((r) => r.method === 'POST');
+  assert.ok(sent.length >= 1, 'the generation reached the fake API');
+  // Compared, never printed: the key is the run's canary.
+  assert.ok(sent.every((r) => r.headers.authorization === `Bearer ${key}`), 'the generation sent the key typed in the walkthrough');
+});
+
+test('generating from a selection completes step 2', async () => {
+  await start({});
+  await wb.openFile('notes.md');
+  await wb.selectText('A lighthouse at dawn');
+  await wb.runCommand('Flux: Generate Image from Selection');
+  await waitForImages(1);
   await wb.runCommand('Flux: Get Started');
   await walkthroughShown();
   await waitDone('generateFromSelection');
-  assert.equal(await isDone('setApiKey'), true, 'step 1 stays done');
-  assert.equal(await isDone('openGallery'), true, 'step 3 stays done');
+  assert.equal(await isDone('setApiKey'), true, 'step 1 is done by the key from the environment');
+  assert.equal(await isDone('openGallery'), false, 'the gallery was not opened');
 });

@@ -41,6 +41,27 @@ suite('generate from a selection', () => {
     assert.equal(editor.document.getText(), before);
   });
 
+  test('the cursor ends at the end of the link, not after the blank line that closes its block', async () => {
+    // A list right after the paragraph: the link's block needs a blank line after it too. The
+    // cursor belongs at the link's end (on its line), where typing goes on from the link, not at
+    // the start of the next block.
+    const uri = workspaceUri('cursor.md');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('# Cursor\n\nA heron in the reeds\n- a list right after\n'));
+    try {
+      const editor = await openAndSelect(uri, 'A heron in the reeds');
+      const files = await generateFromSelection();
+      assert.equal(files.length, 1);
+      const name = files[0]!.path.split('/').pop()!;
+      const lines = editor.document.getText().split('\n');
+      assert.deepEqual(lines.slice(2, 7), ['A heron in the reeds', '', `![A heron in the reeds](assets/${name})`, '', '- a list right after']);
+      assert.ok(editor.selection.isEmpty, `selection ${JSON.stringify(editor.selection)}`);
+      assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [4, lines[4]!.length], 'the cursor is at the end of the link');
+    } finally {
+      await closeAll();
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+
   test('HTML gets an <img> with escaped attributes and the real size', async () => {
     const editor = await openAndSelect(workspaceUri('page.html'), 'A red fox in the snow');
     const files = await generateFromSelection({ size: '320x256' });

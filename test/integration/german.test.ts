@@ -45,6 +45,23 @@ suite('German', () => {
     assert.equal(shown.message, 'Die Breite 1000 ist für flux-pro kein Vielfaches von 32 (256–1440). Nächstgelegen: 992 oder 1024.');
   });
 
+  test('the pickers speak German: titles with the prompt, sizes by name', async () => {
+    const since = (await api()).asked().length;
+    const pending = vscode.commands.executeCommand('fluxStudio.generate', { prompt: 'Ein Leuchtturm' });
+    try {
+      const model = await waitFor('the model step', async () => (await api()).asked().slice(since).find((q) => /Modell/.test(q.title)));
+      assert.equal(model.title, 'Flux: „Ein Leuchtturm“ · Modell (1/2)');
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      const size = await waitFor('the size step', async () => (await api()).asked().slice(since).find((q) => /Größe/.test(q.title)));
+      assert.ok(size.items.includes('Querformat 4:3 · 1024×768'), size.items.join(' | '));
+      assert.ok(size.items.includes('Quadratisch HD · 1024×1024'), size.items.join(' | '));
+      assert.ok(size.items.includes('Hochformat 3:4 · 768×1024'), size.items.join(' | '));
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      await pending;
+    }
+  });
+
   test('clearing a key is said in German, with the key named in German', async () => {
     const before = await messageCount();
     await vscode.commands.executeCommand('fluxStudio.clearApiKey', 'apiframe');

@@ -11,6 +11,8 @@ import { wireParams } from './params';
 import type { ProviderClient, ProviderContext, ProviderResult } from './types';
 
 export const DEFAULT_POLL_TIMEOUT_MS = 5 * 60_000;
+/** The setting whose value is the longest wait for a job, named when it runs out. */
+export const POLL_TIMEOUT_SETTING = 'fluxStudio.pollTimeoutSeconds';
 export const POLL = { firstMs: 1_000, growth: 1.5, maxMs: 5_000, minMs: 500 } as const;
 const POLL_TRANSIENT: ReadonlySet<string> = new Set(['rate-limit', 'server', 'network', 'timeout']);
 
@@ -170,7 +172,8 @@ export const apiframe: ProviderClient = {
           kind: 'timeout',
           provider: 'apiframe',
           jobId,
-          message: t('apiframe did not finish job {0} within {1} s. The job may still finish (and be charged) at apiframe.', jobId, Math.round((ctx.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS) / 1000)),
+          setting: POLL_TIMEOUT_SETTING,
+          message: t('apiframe did not finish job {0} within {1} s, the longest Flux Image Studio waits for a job ({2}). The job may still finish (and be charged) at apiframe.', jobId, Math.round((ctx.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS) / 1000), POLL_TIMEOUT_SETTING),
         });
       }
       await sleep(Math.min(wait, remaining), ctx.signal, 'apiframe', jobId);

@@ -29,6 +29,7 @@ export function transportError(e: unknown, provider: ProviderId, signal: AbortSi
       return new FluxError({
         ...base,
         kind: 'timeout',
+        setting: REQUEST_TIMEOUT_SETTING,
         message: t("The {0}'s answer while {1} did not finish within {2} s ({3}), the longest one request may take. Try again; on a slow connection, raise that setting.", label, what, seconds, REQUEST_TIMEOUT_SETTING),
       });
     }
@@ -37,9 +38,22 @@ export function transportError(e: unknown, provider: ProviderId, signal: AbortSi
     case 'ECONNREFUSED':
       return new FluxError({ ...base, kind: 'network', message: t('The {0} refused the connection while {1}. Check the base URL and proxy settings, then try again.', label, what) });
     case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new FluxError({ ...base, kind: 'network', message: t("The {0}'s address could not be found while {1}. Check your network connection and the base URL.", label, what) });
+    case 'EAI_AGAIN': {
+      // The host by name: the provider's (its base URL) or the one its image links point to.
+      const host = hostnameOf(e);
+      const setting = `fluxStudio.${provider}.baseUrl`;
+      return new FluxError({
+        ...base,
+        kind: 'network',
+        setting,
+        message: host
+          ? t('The host {0} could not be found (DNS) while {1} with the {2}. Check your network connection, and the base URL in {3}.', host, what, label, setting)
+          : t("The {0}'s address could not be found while {1}. Check your network connection and the base URL.", label, what),
+      });
+    }
     case 'UND_ERR_HEADERS_TIMEOUT':
+      // The wait for the answer's headers is `fluxStudio.requestTimeoutSeconds` (src/host/services.ts).
+      return new FluxError({ ...base, kind: 'timeout', setting: REQUEST_TIMEOUT_SETTING, message: t('The {0} stopped answering while {1}: no answer within the time {2} allows. Try again; on a slow connection, raise that setting.', label, what, REQUEST_TIMEOUT_SETTING) });
     case 'UND_ERR_BODY_TIMEOUT':
       return new FluxError({ ...base, kind: 'timeout', message: t('The {0} stopped answering while {1}. Try again.', label, what) });
     case 'UND_ERR_SOCKET':
@@ -55,6 +69,20 @@ export function transportError(e: unknown, provider: ProviderId, signal: AbortSi
         message: code ? t('The connection to the {0} failed while {1} ({2}). Try again.', label, what, code) : t('The connection to the {0} failed while {1}. Try again.', label, what),
       });
   }
+}
+
+/** The host name a failed lookup was for (Node's getaddrinfo error carries it), if any. */
+function hostnameOf(e: unknown): string | undefined {
+  let cur: unknown = e;
+  for (let i = 0; i < 4 && cur && typeof cur === 'object'; i++) {
+    const host = (cur as { hostname?: unknown }).hostname;
+    if (typeof host === 'string' && /^[A-Za-z0-9.-]{1,253}$/.test(host)) return host;
+    const said = (cur as { message?: unknown }).message;
+    const m = typeof said === 'string' ? /(?:ENOTFOUND|EAI_AGAIN) ([A-Za-z0-9.-]{1,253})/.exec(said) : null;
+    if (m) return m[1];
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 const MODERATION = /moderat|nsfw|content polic|safety filter|flagged/i;
@@ -107,7 +135,8 @@ export function errorFromStatus(provider: ProviderId, status: number, json: unkn
   let retryAfter: number | undefined;
   if (status === 401) {
     kind = 'auth';
-    sentence = t('The {0} rejected the API key (HTTP 401{1}). Set a valid key with "{2}".', label, said, t('Flux: Set API Key…'));
+    // The message's own button sets the key: the sentence says why, not which command to run.
+    sentence = t('The {0} rejected the API key (HTTP 401{1}): it is mistyped, revoked or not a key for this provider.', label, said);
   } else if (status === 402 || (status === 403 && provider === 'aimlapi')) {
     kind = 'credits';
     sentence = t('Your {0} account has run out of credits (HTTP {1}{2}). Top up your account, then try again.', label, status, said);

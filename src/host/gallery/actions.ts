@@ -117,7 +117,11 @@ async function regenerate(s: Services, e: GalleryEntry, keepSeed: boolean): Prom
   // The gallery shows the generation with its progress and a cancel button.
   const result = await run(s, checked.plan, { progress: 'none' });
   if (result.ok) say(keepSeed ? vscode.l10n.t('regenerated {0}', fileName(e)) : vscode.l10n.t('made a variation of {0}', fileName(e)));
-  else notifyFailure(s, result.failure, again);
+  // Open in Generator starts from this image's request (the gallery has no prompt box of its own).
+  else {
+    const { prompt, model, size, params } = request;
+    notifyFailure(s, result.failure, { retry: again, request: { prompt, model, ...(size ? { size } : {}), ...(params ? { params } : {}) } });
+  }
 }
 
 /** Where to save when the original's folder is not in the workspace any more: a folder dialog. */

@@ -113,7 +113,7 @@ export async function run(s: Services, plan: Plan, opts: RunOptions): Promise<Ru
     const executed = opts.progress === 'none' ? await work() : await withNotification(opts.title ?? `Flux: ${plan.model.label}`, job, work);
     return { ok: true, executed };
   } catch (e) {
-    const described = describeFailure(e, plan.folder);
+    const described = describeFailure(e, plan.folder, plan.model);
     if (!described) throw e;
     const failure: Failure = described.status === 'cancelled' && job.controller.signal.aborted ? { ...described, byUser: true } : described;
     s.log.info(`Generation ${failure.status}: ${failure.message}`);

@@ -9,7 +9,7 @@ import { findModel, PROVIDERS } from '../../core/catalog';
 import { folderDialog } from '../../host/gallery/actions';
 import { run as runPlan } from '../../host/generation/execute';
 import { preflight } from '../../host/generation/preflight';
-import { describeRefusal, type Failure } from '../../host/generation/present';
+import { describeRefusal, failureCard, type Failure } from '../../host/generation/present';
 import { setApiKeyCommand } from '../../host/keys';
 import type { Anchor } from '../../host/links';
 import type { Services } from '../../host/services';
@@ -101,9 +101,9 @@ export class Runs {
 
     const failed = (f: Failure) => {
       if (f.problems?.length) this.host.post({ type: 'validation', seq: 0, problems: f.problems, submitted: true });
-      if (f.status === 'cancelled') end('cancelled', run.job ? f.message : vscode.l10n.t('Cancelled before anything was sent.'));
-      else if (f.problems?.length) end('failed', vscode.l10n.t('Not sent'), { message: f.message, actions: ['dismiss'] });
-      else end('failed', vscode.l10n.t('Failed'), { message: f.message, actions: f.actions.length ? [...f.actions, 'dismiss'] : ['showLog', 'dismiss'] });
+      // The words and buttons are present.ts's (one place for every surface).
+      const card = failureCard(f, run.job !== undefined);
+      end(card.status, card.phase, card.error);
     };
     let sub: vscode.Disposable | undefined;
     try {
