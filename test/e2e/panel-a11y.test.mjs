@@ -306,6 +306,18 @@ test('in every default theme: check boxes and radio buttons show their state, sp
     );
 
     for (const [name, frame] of [['panel', panel], ['gallery', await gallery()]]) {
+      // The shell: browse mode on (no application role), one top-level main with the page's h1.
+      assert.deepEqual(
+        await frame.evaluate(() => ({
+          application: document.querySelectorAll('[role="application"]').length,
+          mains: document.querySelectorAll('main, [role="main"]').length,
+          topMain: document.querySelector('main')?.parentElement === document.body,
+          h1: Array.from(document.querySelectorAll('h1')).map((h) => h.closest('main') !== null && h.textContent.trim().length > 0),
+          labelledSpans: Array.from(document.querySelectorAll('span[aria-label]:not([role])')).map((e) => e.id || e.className),
+        })),
+        { application: 0, mains: 1, topMain: true, h1: [true], labelledSpans: [] },
+        `${t.theme}, ${name}: landmarks`,
+      );
       const v = await axeViolations(frame);
       if (v.length) failures.push(`${t.theme}, ${name}:\n  ${v.join('\n  ')}`);
     }
@@ -436,9 +448,14 @@ test('at 300 px: Generate in reach, the provider in the closed model dropdown, a
     const b = fig.querySelector('button.insert').getBoundingClientRect();
     const s = fig.querySelector('.image-status').getBoundingClientRect();
     const f = fig.getBoundingClientRect();
-    return { inFigure: s.top >= f.top && s.bottom <= f.bottom + 0.5, below: s.top >= b.bottom, inView: s.top >= 0 && s.bottom <= innerHeight };
+    return {
+      inFigure: s.top >= f.top && s.bottom <= f.bottom + 0.5,
+      // Just under the button: no more than a button's height between them, and across from it.
+      under: s.top >= b.bottom - 0.5 && s.top - b.bottom <= b.height && s.left <= b.right && s.right >= b.left,
+      inView: s.top >= 0 && s.bottom <= innerHeight,
+    };
   });
-  assert.deepEqual(near, { inFigure: true, below: true, inView: true });
+  assert.deepEqual(near, { inFigure: true, under: true, inView: true });
   await wb.screenshot(path.join(SHOTS, 'narrow-inserted.png'));
   // And the other images' lines say nothing.
   assert.equal(await panel.locator('.image-status:not(:empty)').count(), 1);

@@ -3,8 +3,8 @@
  * actions when it failed or was cancelled, and when it is done a grid of thumbnails. Each thumbnail
  * has a small toolbar (shown on hover and keyboard focus): Insert, Copy link and "More actions…", a
  * menu with Open, Reveal, Vary and Regenerate. Under each thumbnail: the file name cut in the middle
- * (the `-2` of a second image of one prompt stays visible), its size and seed, and a status line
- * where that image's own confirmations ("Inserted…") appear, next to the button that was clicked.
+ * (the `-2` of a second image of one prompt stays visible), its size and seed. The image's own
+ * confirmations ("Inserted…") appear just under its toolbar, next to the button that was clicked.
  */
 import { t } from '../bridge';
 import type { ImageAction, ImageRef, ImageView, RunAction, RunView } from '../../webview/generator/protocol';
@@ -127,6 +127,8 @@ function imageTile(run: RunView, img: ImageView): HTMLElement {
         ),
         more,
       ),
+      // The image's own confirmations, just under its toolbar.
+      h('p', { id: statusId({ runId: run.id, index: img.index }), class: 'image-status', role: 'status', 'aria-live': 'polite' }),
     ),
     h(
       'figcaption',
@@ -134,7 +136,6 @@ function imageTile(run: RunView, img: ImageView): HTMLElement {
       h('span', { class: 'name', title: img.name }, h('span', { class: 'name-head' }, head), h('span', { class: 'name-tail' }, tail)),
       h('span', { class: 'muted' }, img.seed !== undefined ? `${img.width}×${img.height} · ${t('seed {0}', img.seed)}` : `${img.width}×${img.height}`),
     ),
-    h('p', { id: statusId({ runId: run.id, index: img.index }), class: 'image-status', role: 'status', 'aria-live': 'polite' }),
   );
   more.addEventListener('click', () => (figure.querySelector('.menu') ? closeMenu(true) : openMenu(figure, more, run, img)));
   return figure;
@@ -319,7 +320,8 @@ export function imageNotice(ref: ImageRef, message: string, level: 'info' | 'err
   const line = document.getElementById(statusId(ref));
   if (!line) return false;
   line.textContent = message;
-  line.classList.toggle('error-text', level === 'error');
+  line.classList.toggle('error', level === 'error');
+  line.scrollIntoView({ block: 'nearest' });
   const key = statusId(ref);
   clearTimeout(statusTimers.get(key));
   if (level === 'info') statusTimers.set(key, setTimeout(() => (line.textContent = ''), 8000));
