@@ -3,6 +3,10 @@
  * fonts only from the webview's own resource origin, `connect-src 'none'`), the codicon font, the
  * shared stylesheet, and the page's bundled script. No inline handlers, no remote content.
  *
+ * The landmarks: one top-level `main` holding a visually hidden `h1` (the page's title) and `#app`, which
+ * each page fills (so a page adds no `main` of its own). No `role="application"`: the pages are forms
+ * and lists a screen reader should browse as a document, with its own keys.
+ *
  * The page's words: the extension's translations (`vscode.l10n.bundle`, none in English) go along as
  * data, in the `data-l10n` attribute of `#app` (read by src/ui/bridge.ts before anything is built).
  */
@@ -49,7 +53,10 @@ export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page
 <title>${page.title.replace(/[<>&"]/g, '')}</title>
 </head>
 <body>
-<div id="app" role="application" aria-label="${page.title.replace(/[<>&"]/g, '')}" data-l10n="${attr(l10n)}"></div>
+<main id="main" aria-labelledby="page-title">
+<h1 id="page-title" class="visually-hidden">${page.title.replace(/[<>&"]/g, '')}</h1>
+<div id="app" data-l10n="${attr(l10n)}"></div>
+</main>
 <script nonce="${nonce}" src="${asset('dist', 'ui', `${page.name}.js`)}"></script>
 </body>
 </html>`;

@@ -28,7 +28,7 @@ try {
   await wb.screenshot(`${out}/dark-01-opened.png`);
 
   step('FLUX.1 [pro], custom size, width 1000: the engine\'s sentence at the field, Generate disabled');
-  await panel.getByLabel('Model').selectOption({ label: 'FLUX.1 [pro]' });
+  await panel.getByLabel('Model').selectOption({ label: 'FLUX.1 [pro] · AIML API' });
   await panel.getByLabel('Size').selectOption('custom');
   await panel.getByLabel('Width').fill('1000');
   const widthError = panel.locator('#width-error');
@@ -94,7 +94,7 @@ try {
 
   step('Insert puts the link after the selection in notes.md');
   await panel.getByRole('button', { name: 'Insert', exact: true }).first().click();
-  await panel.locator('#notice', { hasText: 'Inserted a link' }).waitFor();
+  await panel.locator('.image-status', { hasText: 'Inserted a link' }).first().waitFor();
   const text = await wb.editorText('notes.md');
   // Word wrap may split the link across view lines; the order of lines is what counts.
   assert.match(text.replace(/\n/g, ''), new RegExp(`A lighthouse at dawn!\\[A lighthouse at dawn\\]\\(assets/${saved[0].replace(/[.]/g, '\\.')}\\)The end`), text);
@@ -104,11 +104,15 @@ try {
   step('Copy link gives the same link; Regenerate keeps the seed; Vary draws a new one');
   const firstSeed = /seed (\d+)/.exec(await panel.locator('.run.done figcaption').first().innerText())[1];
   await panel.getByRole('button', { name: 'Copy link' }).first().click();
-  await panel.locator('#notice', { hasText: `Copied: ![A lighthouse at dawn](assets/${saved[0]})` }).waitFor();
-  await panel.getByRole('button', { name: 'Regenerate' }).first().click();
+  await panel.locator('.image-status', { hasText: `Copied: ![A lighthouse at dawn](assets/${saved[0]})` }).first().waitFor();
+  const fromMenu = async (item) => {
+    await panel.getByRole('button', { name: 'More actions…' }).first().click();
+    await panel.getByRole('menuitem', { name: item }).click();
+  };
+  await fromMenu('Regenerate');
   await panel.locator('.run.done').nth(1).waitFor();
   assert.match(await panel.locator('.run.done figcaption').first().innerText(), new RegExp(`seed ${firstSeed}$`));
-  await panel.getByRole('button', { name: 'Vary' }).first().click();
+  await fromMenu('Vary');
   await panel.locator('.run.done').nth(2).waitFor();
   assert.doesNotMatch(await panel.locator('.run.done figcaption').first().innerText(), new RegExp(`seed ${firstSeed}$`));
   assert.equal(wb.listFiles('assets').length, 3);

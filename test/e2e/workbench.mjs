@@ -94,6 +94,13 @@ export async function startWorkbench(opts = {}) {
     fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
     const settingsFile = path.join(userDataDir, 'User', 'settings.json');
     fs.writeFileSync(settingsFile, JSON.stringify(userSettings, null, 2));
+    // The base URLs are machine-scoped: a remote window (code-server) reads them from its Machine
+    // settings once the workbench has written the User settings itself (a theme switch does), so
+    // they go there too, as `npm run demo` does; otherwise a generation after setTheme() goes to
+    // the real provider's host.
+    fs.mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
+    const baseUrls = Object.fromEntries(Object.entries(userSettings).filter(([k]) => /^fluxStudio\.\w+\.baseUrl$/.test(k)));
+    fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(baseUrls, null, 2));
 
     // Under test/host/canary.mjs the keys are its canary, searched for in everything kept (see stop).
     const testKey = process.env.FLUX_TEST_KEY;

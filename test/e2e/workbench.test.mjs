@@ -73,7 +73,7 @@ test('generator panel: a model and a custom size, an invalid width explained, fi
   await panel.getByLabel('Prompt').waitFor();
   assert.equal(await panel.getByLabel('Prompt').inputValue(), 'A lighthouse at dawn');
 
-  await panel.getByLabel('Model').selectOption({ label: 'FLUX.1 [pro]' });
+  await panel.getByLabel('Model').selectOption({ label: 'FLUX.1 [pro] · AIML API' });
   await panel.getByLabel('Size').selectOption('custom');
   await panel.getByLabel('Width').fill('1000');
   await panel.getByLabel('Height').fill('512');
@@ -82,7 +82,6 @@ test('generator panel: a model and a custom size, an invalid width explained, fi
   assert.equal(await widthError.innerText(), 'Width 1000 is not a multiple of 32 for flux-pro (256–1440). Nearest: 992 or 1024.');
   assert.equal(await panel.getByLabel('Width').getAttribute('aria-invalid'), 'true');
   assert.ok(await panel.getByRole('button', { name: 'Generate', exact: true }).isDisabled(), 'Generate waits for a valid size');
-  await wb.screenshot(path.join(SHOTS, 'panel-dark.png'));
 
   await panel.getByLabel('Width').fill('768');
   await widthError.waitFor({ state: 'hidden' });
@@ -92,8 +91,16 @@ test('generator panel: a model and a custom size, an invalid width explained, fi
   assert.equal(saved.length, 1);
   assert.match(saved[0], /^a-lighthouse-at-dawn-\d+\.jpg$/);
 
-  await panel.getByRole('button', { name: 'Insert', exact: true }).first().click();
-  await panel.locator('#notice', { hasText: 'Inserted a link' }).waitFor();
+  const image = panel.locator('.run.done figure.image').first();
+  await image.locator('.thumb').hover();
+  await image.getByRole('button', { name: 'Insert', exact: true }).click();
+  // Said beside the image whose Insert was clicked.
+  await image.locator('.image-status', { hasText: `Inserted a link to ${saved[0]} into notes.md.` }).waitFor();
+  // The README's panel: the form, its sticky actions and the result with its toolbar.
+  await panel.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
+  await image.locator('.thumb').hover();
+  await wb.screenshot(path.join(SHOTS, 'panel-dark.png'));
+  await wb.page.mouse.move(0, 0);
   assert.equal(await savedText('notes.md'), `# Field notes\n\nA lighthouse at dawn\n\n![A lighthouse at dawn](assets/${saved[0]})\n\nThe end.\n`);
 });
 
@@ -168,11 +175,19 @@ test('light theme: the panel, the gallery and the context menu read well', async
   await wb.runCommand('Flux: Open Image Generator');
   const panel = await wb.webview('Flux Image Generator');
   await panel.getByLabel('Prompt').waitFor();
-  await panel.getByLabel('Model').selectOption({ label: 'FLUX.1 [pro]' });
+  await panel.getByLabel('Model').selectOption({ label: 'FLUX.1 [pro] · AIML API' });
   await panel.getByLabel('Size').selectOption('custom');
   await panel.getByLabel('Width').fill('1000');
   await panel.locator('#width-error').waitFor({ state: 'visible' });
+  await panel.getByLabel('Width').fill('768');
+  await panel.locator('#width-error').waitFor({ state: 'hidden' });
+  // The result of the first test, with its toolbar (hover), and the form's sticky actions.
+  const image = panel.locator('.run.done figure.image').first();
+  await image.scrollIntoViewIfNeeded();
+  await panel.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
+  await image.locator('.thumb').hover();
   await wb.screenshot(path.join(SHOTS, 'panel-light.png'));
+  await wb.page.mouse.move(0, 0);
   // The editor's context menu on a selection, in the light theme too.
   await wb.page.locator('.tab[data-resource-name="scratch.md"]').first().click();
   await wb.selectText('line three');

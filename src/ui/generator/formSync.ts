@@ -81,7 +81,7 @@ export function renderPromptCount(): void {
   const el = byId('prompt-count');
   el.textContent = `${c.count.toLocaleString(LANGUAGE)} / ${c.max.toLocaleString(LANGUAGE)}`;
   el.classList.toggle('over', c.over);
-  el.setAttribute('aria-label', t('{0} of at most {1} characters', c.count, c.max));
+  byId('prompt-count-text').textContent = t('{0} of at most {1} characters', c.count, c.max);
 }
 
 export function renderKeys(): void {

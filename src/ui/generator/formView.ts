@@ -20,7 +20,7 @@ export function build(): void {
   const app = byId('app');
   app.replaceChildren(
     h(
-      'main',
+      'div',
       { class: 'generator' },
       h('p', { id: 'target', class: 'muted target' }),
       buildPrompt(),
@@ -37,7 +37,7 @@ export function build(): void {
     ),
   );
   byId<HTMLDetailsElement>('advanced').open = state.advancedOpen;
-  describedBy(byId('prompt'), 'prompt-count', 'prompt-error');
+  describedBy(byId('prompt'), 'prompt-count-text', 'prompt-error');
   describedBy(byId('seed'), 'seed-error');
 }
 
@@ -49,7 +49,9 @@ function buildPrompt(): HTMLElement {
   return h(
     'div',
     { class: 'field' },
-    h('div', { class: 'label-row' }, h('label', { for: 'prompt' }, t('Prompt')), h('span', { id: 'prompt-count', class: 'muted count' })),
+    // The count as seen ("20 / 4,000") and as a sentence for screen readers (the field's description).
+    h('div', { class: 'label-row' }, h('label', { for: 'prompt' }, t('Prompt')), h('span', { id: 'prompt-count', class: 'muted count', 'aria-hidden': 'true' })),
+    h('span', { id: 'prompt-count-text', class: 'visually-hidden' }),
     h('textarea', {
       id: 'prompt',
       rows: 5,
@@ -268,11 +270,17 @@ export function renderModelSelect(): void {
     h(
       'optgroup',
       { label: state.keys[p] ? PROVIDERS[p].label : t('{0} (no API key)', PROVIDERS[p].label) },
-      ...CATALOG.filter((m) => m.provider === p).map((m) => h('option', { value: m.key, title: tCatalog(m.description) }, m.label)),
+      // The provider in each option's text too: a closed dropdown shows only the chosen option.
+      ...CATALOG.filter((m) => m.provider === p).map((m) => h('option', { value: m.key, title: tCatalog(m.description) }, modelOptionText(m))),
     ),
   );
   select.replaceChildren(...groups);
   select.value = state.form.model;
+}
+
+/** A model as its option reads: `FLUX.1 [pro] · AIML API`. */
+export function modelOptionText(m: ModelEntry): string {
+  return t('{0} · {1}', m.label, PROVIDERS[m.provider].label);
 }
 
 /** Everything that depends on the model: description, key, sizes, images, parameters. */

@@ -12,7 +12,7 @@ import type { ToUi } from '../../webview/generator/protocol';
 import { byId } from '../dom';
 import { focusFirstProblem, generate, notice, renderCurl, renderKeys, renderProblems, renderTarget, syncSeed } from './formSync';
 import { build, renderModel, renderModelSelect } from './formView';
-import { renderRun, renderRuns, tickElapsed } from './resultsView';
+import { imageNotice, renderRun, renderRuns, tickElapsed } from './resultsView';
 import { host, isMac, persist, saved, state } from './state';
 
 setInterval(tickElapsed, 1000);
@@ -44,7 +44,7 @@ host.onMessage((m: ToUi) => {
       persist();
       host.post({ type: 'form', seq: ++state.seq, form: state.form });
       if (m.notes.length) notice(m.notes.join(' '));
-      if (first && !document.activeElement?.closest('#app main')) byId('prompt').focus();
+      if (first && !document.activeElement?.closest('#app .generator')) byId('prompt').focus();
       break;
     }
     case 'setForm':
@@ -98,7 +98,8 @@ host.onMessage((m: ToUi) => {
       notice(t('The request is on the clipboard.'));
       break;
     case 'notice':
-      notice(m.message, m.level);
+      // Beside the image it is about when that image is on the page, else under Generate.
+      if (!m.image || !imageNotice(m.image, m.message, m.level)) notice(m.message, m.level);
       break;
   }
 });

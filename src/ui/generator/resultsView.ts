@@ -1,10 +1,15 @@
 /**
  * The generator page's results: a card per run, with its progress while it runs, its message and
- * actions when it failed or was cancelled, its images and their actions when it is done.
+ * actions when it failed or was cancelled, and when it is done a grid of thumbnails. Each thumbnail
+ * has a small toolbar (shown on hover and keyboard focus): Insert, Copy link and "More actions…", a
+ * menu with Open, Reveal, Vary and Regenerate. Under each thumbnail: the file name cut in the middle
+ * (the `-2` of a second image of one prompt stays visible), its size and seed. The image's own
+ * confirmations ("Inserted…") appear just under its toolbar, next to the button that was clicked.
  */
 import { t } from '../bridge';
-import type { ImageAction, RunAction, RunView } from '../../webview/generator/protocol';
+import type { ImageAction, ImageRef, ImageView, RunAction, RunView } from '../../webview/generator/protocol';
 import { byId, h, icon } from '../dom';
+import { splitName } from './names';
 import { host, state } from './state';
 
 /** The results' section of the page (the cards go into `#runs`). */
@@ -35,13 +40,31 @@ const RUN_ACTIONS: Readonly<Record<RunAction, { label: () => string; icon: strin
   dismiss: { label: () => t('Dismiss'), icon: 'close' },
 };
 
-const IMAGE_ACTIONS: ReadonlyArray<{ action: ImageAction; label: () => string; icon: string; title: (run: RunView, seed?: number) => string }> = [
-  { action: 'insert', label: () => t('Insert'), icon: 'insert', title: () => (state.target ? t('Insert a link to this image into {0}', state.target.name) : t('Copy a link to this image (no editor was active)')) },
-  { action: 'copyLink', label: () => t('Copy link'), icon: 'link', title: () => t('Copy the link to the clipboard') },
-  { action: 'open', label: () => t('Open'), icon: 'go-to-file', title: () => t('Open the image') },
-  { action: 'reveal', label: () => t('Reveal in Explorer'), icon: 'folder-opened', title: () => t('Show the file in the Explorer') },
-  { action: 'vary', label: () => t('Vary'), icon: 'sync', title: () => t('The same settings with a new seed') },
-  { action: 'regenerate', label: () => t('Regenerate'), icon: 'refresh', title: (_r, seed) => (seed !== undefined ? t('The same settings and seed {0}', seed) : t('The same settings')) },
+interface MenuEntry {
+  readonly action: ImageAction;
+  readonly label: () => string;
+  /** Said after the label, dimmed (part of the item's name for a screen reader). */
+  readonly detail?: (img: ImageView) => string | undefined;
+  readonly icon: string;
+  readonly title: (img: ImageView) => string;
+}
+
+/** The "More actions…" menu of an image, in groups (a separator between them). */
+const MENU: ReadonlyArray<ReadonlyArray<MenuEntry>> = [
+  [
+    { action: 'open', label: () => t('Open'), icon: 'go-to-file', title: () => t('Open the image') },
+    { action: 'reveal', label: () => t('Reveal in Explorer'), icon: 'folder-opened', title: () => t('Show the file in the Explorer') },
+  ],
+  [
+    { action: 'vary', label: () => t('Vary'), detail: () => t('new seed'), icon: 'sync', title: () => t('The same settings with a new seed') },
+    {
+      action: 'regenerate',
+      label: () => t('Regenerate'),
+      detail: (img) => (img.seed !== undefined ? t('seed {0}', img.seed) : undefined),
+      icon: 'refresh',
+      title: (img) => (img.seed !== undefined ? t('The same settings and seed {0}', img.seed) : t('The same settings')),
+    },
+  ],
 ];
 
 /** A run's status in words (for its card's name). */
@@ -51,6 +74,157 @@ const STATUS: Readonly<Record<RunView['status'], () => string>> = {
   failed: () => t('failed'),
   cancelled: () => t('cancelled'),
 };
+
+function post(action: ImageAction, run: RunView, img: ImageView): void {
+  host.post({ type: 'image', action, runId: run.id, index: img.index });
+}
+
+/** The id of an image's status line (its confirmations). */
+const statusId = (ref: ImageRef) => `status-${ref.runId}-${ref.index}`;
+
+function imageTile(run: RunView, img: ImageView): HTMLElement {
+  const [head, tail] = splitName(img.name);
+  const more = h(
+    'button',
+    {
+      type: 'button',
+      class: 'icon more',
+      'aria-label': t('More actions…'),
+      title: t('More actions…'),
+      'aria-haspopup': 'menu',
+      'aria-expanded': 'false',
+      'data-focus': `more-${run.id}-${img.index}`,
+    },
+    icon('ellipsis'),
+  );
+  const figure = h(
+    'figure',
+    { class: 'image', 'data-index': img.index },
+    h(
+      'div',
+      { class: 'thumb' },
+      h('img', { src: img.src, alt: run.request.prompt.trim().slice(0, 200), width: img.width, height: img.height, loading: 'lazy' }),
+      h(
+        'div',
+        { class: 'image-toolbar', role: 'group', 'aria-label': t('Actions for {0}', img.name) },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'small insert',
+            title: state.target ? t('Insert a link to this image into {0}', state.target.name) : t('Copy a link to this image (no editor was active)'),
+            'data-focus': `insert-${run.id}-${img.index}`,
+            'aria-describedby': statusId({ runId: run.id, index: img.index }),
+            onClick: () => post('insert', run, img),
+          },
+          icon('insert'),
+          t('Insert'),
+        ),
+        h(
+          'button',
+          { type: 'button', class: 'icon', 'aria-label': t('Copy link'), title: t('Copy the link to the clipboard'), 'data-focus': `copyLink-${run.id}-${img.index}`, onClick: () => post('copyLink', run, img) },
+          icon('link'),
+        ),
+        more,
+      ),
+      // The image's own confirmations, just under its toolbar.
+      h('p', { id: statusId({ runId: run.id, index: img.index }), class: 'image-status', role: 'status', 'aria-live': 'polite' }),
+    ),
+    h(
+      'figcaption',
+      {},
+      h('span', { class: 'name', title: img.name }, h('span', { class: 'name-head' }, head), h('span', { class: 'name-tail' }, tail)),
+      h('span', { class: 'muted' }, img.seed !== undefined ? `${img.width}×${img.height} · ${t('seed {0}', img.seed)}` : `${img.width}×${img.height}`),
+    ),
+  );
+  more.addEventListener('click', () => (figure.querySelector('.menu') ? closeMenu(true) : openMenu(figure, more, run, img)));
+  return figure;
+}
+
+// ---- The "More actions…" menu ------------------------------------------------------------------
+
+let openMenuState: { menu: HTMLElement; button: HTMLButtonElement } | undefined;
+
+function openMenu(figure: HTMLElement, button: HTMLButtonElement, run: RunView, img: ImageView): void {
+  closeMenu(false);
+  const items: HTMLButtonElement[] = [];
+  const children: HTMLElement[] = [];
+  MENU.forEach((group, g) => {
+    if (g > 0) children.push(h('div', { class: 'separator', role: 'separator' }));
+    for (const entry of group) {
+      const detail = entry.detail?.(img);
+      const item = h(
+        'button',
+        {
+          type: 'button',
+          role: 'menuitem',
+          tabindex: -1,
+          title: entry.title(img),
+          'data-action': entry.action,
+          onClick: () => {
+            closeMenu(true);
+            post(entry.action, run, img);
+          },
+        },
+        icon(entry.icon),
+        h('span', { class: 'label' }, entry.label()),
+        // A space between, for the item's accessible name ("Regenerate seed 42").
+        detail ? ' ' : null,
+        detail ? h('span', { class: 'detail' }, detail) : null,
+      );
+      items.push(item);
+      children.push(item);
+    }
+  });
+  const menuId = `menu-${run.id}-${img.index}`;
+  const menu = h('div', { class: 'menu', role: 'menu', id: menuId, 'aria-label': t('Actions for {0}', img.name) }, ...children);
+  menu.addEventListener('keydown', (e) => {
+    const i = items.indexOf(document.activeElement as HTMLButtonElement);
+    const go = (n: number) => items[(n + items.length) % items.length]?.focus();
+    if (e.key === 'ArrowDown') go(i + 1);
+    else if (e.key === 'ArrowUp') go(i < 0 ? -1 : i - 1);
+    else if (e.key === 'Home') go(0);
+    else if (e.key === 'End') go(-1);
+    else if (e.key === 'Escape') closeMenu(true);
+    else if (e.key === 'Tab') {
+      closeMenu(false);
+      return; // Tab goes on from the menu's button
+    } else return;
+    e.preventDefault();
+    e.stopPropagation();
+  });
+  // Leaving the menu (a click elsewhere, focus elsewhere) closes it.
+  menu.addEventListener('focusout', (e) => {
+    const to = e.relatedTarget as Node | null;
+    if (to && (menu.contains(to) || to === button)) return;
+    closeMenu(false);
+  });
+  figure.querySelector('.thumb')?.append(menu);
+  figure.classList.add('menu-open');
+  button.setAttribute('aria-expanded', 'true');
+  button.setAttribute('aria-controls', menuId);
+  openMenuState = { menu, button };
+  items[0]?.focus();
+}
+
+/** Close the open menu; `refocus`: back to its button (Escape, a choice, the button again). */
+function closeMenu(refocus: boolean): void {
+  const open = openMenuState;
+  if (!open) return;
+  openMenuState = undefined;
+  open.menu.closest('figure')?.classList.remove('menu-open');
+  open.button.setAttribute('aria-expanded', 'false');
+  open.button.removeAttribute('aria-controls');
+  open.menu.remove();
+  if (refocus && open.button.isConnected) open.button.focus();
+}
+
+document.addEventListener('pointerdown', (e) => {
+  const open = openMenuState;
+  if (open && !open.menu.contains(e.target as Node) && e.target !== open.button && !open.button.contains(e.target as Node)) closeMenu(false);
+});
+
+// ---- The cards ---------------------------------------------------------------------------------------
 
 function runCard(run: RunView): HTMLElement {
   const head = h(
@@ -90,32 +264,7 @@ function runCard(run: RunView): HTMLElement {
     );
   } else {
     body.push(h('p', { class: 'muted run-message' }, t('{0} in {1}', run.phase, elapsed(run))));
-    body.push(
-      h(
-        'div',
-        { class: 'images' },
-        ...run.images.map((img) =>
-          h(
-            'figure',
-            { class: 'image' },
-            h('img', { src: img.src, alt: run.request.prompt.trim().slice(0, 200), width: img.width, height: img.height, loading: 'lazy' }),
-            h('figcaption', {}, h('span', { class: 'name' }, img.name), h('span', { class: 'muted' }, img.seed !== undefined ? `${img.width}×${img.height} · ${t('seed {0}', img.seed)}` : `${img.width}×${img.height}`)),
-            h(
-              'div',
-              { class: 'image-actions', role: 'group', 'aria-label': t('Actions for {0}', img.name) },
-              ...IMAGE_ACTIONS.map((a) =>
-                h(
-                  'button',
-                  { type: 'button', class: a.action === 'insert' ? 'small' : 'secondary small', title: a.title(run, img.seed), 'data-focus': `${a.action}-${run.id}-${img.index}`, onClick: () => host.post({ type: 'image', action: a.action, runId: run.id, index: img.index }) },
-                  icon(a.icon),
-                  a.label(),
-                ),
-              ),
-            ),
-          ),
-        ),
-      ),
-    );
+    body.push(h('div', { class: 'images' }, ...run.images.map((img) => imageTile(run, img))));
   }
   return h('article', { class: `run ${run.status}`, 'data-id': run.id, 'data-status': run.status, 'aria-label': `${run.request.prompt.trim().slice(0, 80)} (${STATUS[run.status]()})` }, head, ...body);
 }
@@ -139,7 +288,10 @@ export function renderRun(run: RunView): void {
   if (old) old.replaceWith(card);
   else {
     list.prepend(card);
-    // A new run: bring its progress into view (the results sit below the form).
+    // A new run: bring it into view (the results sit below the form; its scroll margins keep it
+    // clear of the sticky actions bar) and flash it once.
+    card.classList.add('new');
+    card.addEventListener('animationend', () => card.classList.remove('new'), { once: true });
     card.scrollIntoView({ block: 'nearest' });
   }
   if (focusKey) list.querySelector<HTMLElement>(`[data-focus="${CSS.escape(focusKey)}"]`)?.focus();
@@ -147,6 +299,7 @@ export function renderRun(run: RunView): void {
 }
 
 export function renderRuns(): void {
+  closeMenu(false);
   byId('runs').replaceChildren(...state.runs.map(runCard));
   byId('no-runs').hidden = state.runs.length > 0;
   byId('clear-runs').hidden = state.runs.length === 0;
@@ -158,4 +311,19 @@ export function tickElapsed(): void {
     const started = Number(el.dataset.started);
     if (started) el.textContent = elapsed({ startedAt: started } as RunView);
   }
+}
+
+const statusTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+/** Say `message` on an image's status line (beside its Insert); false when that image is not on the page. */
+export function imageNotice(ref: ImageRef, message: string, level: 'info' | 'error'): boolean {
+  const line = document.getElementById(statusId(ref));
+  if (!line) return false;
+  line.textContent = message;
+  line.classList.toggle('error', level === 'error');
+  line.scrollIntoView({ block: 'nearest' });
+  const key = statusId(ref);
+  clearTimeout(statusTimers.get(key));
+  if (level === 'info') statusTimers.set(key, setTimeout(() => (line.textContent = ''), 8000));
+  return true;
 }

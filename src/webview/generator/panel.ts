@@ -315,6 +315,7 @@ export class GeneratorPanel implements vscode.Disposable {
         this.post({
           type: 'notice',
           level: 'info',
+          image: { runId, index },
           message: inserted.ok
             ? vscode.l10n.t('Inserted a link to {0} into {1}.', image.name, path.posix.basename(inserted.document.uri.path))
             : vscode.l10n.t('No editor to insert into: the link to {0} is on the clipboard.', image.name),
@@ -325,7 +326,7 @@ export class GeneratorPanel implements vscode.Disposable {
       case 'copyLink': {
         const link = await this.linkFor(file, record);
         await vscode.env.clipboard.writeText(link);
-        this.post({ type: 'notice', level: 'info', message: vscode.l10n.t('Copied: {0}', link) });
+        this.post({ type: 'notice', level: 'info', image: { runId, index }, message: vscode.l10n.t('Copied: {0}', link) });
         return;
       }
       case 'open':

@@ -142,7 +142,14 @@ export type ToUi =
   | { readonly type: 'runs'; readonly runs: readonly RunView[] }
   | { readonly type: 'lastSeed'; readonly seed: number }
   | { readonly type: 'curl'; readonly text: string; readonly note: string }
-  | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly message: string };
+  /** A sentence for the user; with `image`, said next to that image (e.g. "Inserted…" beside the Insert clicked). */
+  | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly message: string; readonly image?: ImageRef };
+
+/** One image of one run. */
+export interface ImageRef {
+  readonly runId: string;
+  readonly index: number;
+}
 
 // ---- The page's saved state (getState/setState) -------------------------------------------
 
