@@ -242,14 +242,24 @@ suite("render: VS Code's own Markdown link validation", () => {
       60_000,
     );
     const lines = doc.getText().split('\n');
-    for (const name of inserted) {
+    for (const [i, name] of inserted.entries()) {
       const line = lines.findIndex((l) => l.includes(name));
       assert.ok(line >= 0, `the link to ${name} is in the document:\n${doc.getText()}`);
+      const text = lines[line]!;
+      // The link's target: from after "](" to its ")".
+      const target = new vscode.Range(line, text.indexOf('](') + 2, line, text.lastIndexOf(')'));
       const on = diagnostics.filter((d) => d.range.start.line <= line && d.range.end.line >= line);
+      const say = (d: vscode.Diagnostic) => `${d.message} (at ${d.range.start.character}-${d.range.end.character})`;
+      assert.deepEqual(on.filter((d) => d.range.intersection(target)).map(say), [], `VS Code's Markdown validation on the target of the inserted link ${JSON.stringify(text)}`);
+      // VS Code 1.96 reads an image's alt text as a link's text: a bracketed word of the prompt is
+      // reported as a reference without a definition. Escaping it would cost the bracket in
+      // markdown-it (VS Code's own preview drops escapes from alt text), so the prompt stays as
+      // written; that one report, and only it, is allowed (README, Languages).
+      const bracketed = [...prompts[i]!.matchAll(/\[([^[\]]+)\]/g)].map((m) => `No link definition found: '${m[1]}'`);
       assert.deepEqual(
-        on.map((d) => `${d.source ?? ''}: ${d.message}`),
+        on.filter((d) => !d.range.intersection(target) && !bracketed.includes(d.message)).map(say),
         [],
-        `VS Code's Markdown validation on the inserted link ${JSON.stringify(lines[line])}`,
+        `VS Code's Markdown validation on the inserted link ${JSON.stringify(text)}`,
       );
     }
     await vscode.commands.executeCommand('workbench.action.files.revert');
