@@ -16,41 +16,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CATALOG, type ModelEntry, type OutputFormat } from '../../src/core/catalog';
-import { DOC_LANGUAGES, EXTENSIONS, PLACEMENTS, sampleDocument, type DocLanguage, type PlacementCase } from '../render/samples';
+import { CATALOG, type ModelEntry } from '../../src/core/catalog';
+import { MANIFEST, REFUSED, type RenderCase, type RenderManifest } from '../render/manifest';
+import { DOC_LANGUAGES, EXTENSIONS, PLACEMENTS, sampleDocument } from '../render/samples';
 import { fake, generateFromSelection, messageCount, messagesSince, useFakeApi, waitFor, workspaceUri } from './util';
 
-/** One generation into one document, as test/render/host.test.ts reads it back. */
-export interface RenderCase {
-  readonly id: string;
-  readonly language: DocLanguage;
-  readonly placement: PlacementCase;
-  readonly model: string;
-  readonly format: OutputFormat;
-  readonly size: string;
-  /** The document, relative to the workspace folder (`/`-separated). */
-  readonly document: string;
-  /** The document's text before the generation. */
-  readonly before: string;
-  readonly prompt: string;
-  /** The saved images, relative to the workspace folder. */
-  files: string[];
-  /** The message shown instead, when the generation was refused before sending (LaTeX + WebP). */
-  refused?: string;
-}
-
-export interface RenderManifest {
-  readonly cases: RenderCase[];
-  /** Seconds the generations took in the host (all groups). */
-  hostSeconds: number;
-}
-
-export const MANIFEST = 'render-manifest.json';
 const PROMPT = 'A red fox asleep in fresh snow by the café';
 /** Generations under way at once in a group. */
 const POOL = 8;
-/** Formats a language cannot show, refused before sending (src/core/links.ts). */
-const REFUSED: Partial<Record<DocLanguage, readonly OutputFormat[]>> = { latex: ['webp'] };
 
 /** The smallest size each model makes (fast to make, save and decode): a small square, or its smallest ratio. */
 function smallestSize(model: ModelEntry): string {
@@ -87,16 +60,20 @@ async function closeTabsOf(uri: vscode.Uri): Promise<void> {
   if (tabs.length) await vscode.window.tabGroups.close(tabs);
 }
 
-/**
- * Write the case's document, open it, select the prompt and run the command. Resolves (to the
- * command's own promise) once the command has taken its place: its request reached the API, or it
- * finished without one.
- */
-async function start(c: RenderCase): Promise<{ running: Promise<vscode.Uri[]> }> {
+/** Write the case's document and open it (no editor yet: opening changes no editor's focus, so it can run ahead). */
+async function prepare(c: RenderCase): Promise<vscode.TextDocument> {
   const uri = workspaceUri(...c.document.split('/'));
   fs.mkdirSync(path.dirname(uri.fsPath), { recursive: true });
   fs.writeFileSync(uri.fsPath, c.before);
-  const doc = await vscode.workspace.openTextDocument(uri);
+  return vscode.workspace.openTextDocument(uri);
+}
+
+/**
+ * Show the case's document, select the prompt and run the command. Resolves (to the command's own
+ * promise) once the command has taken its place: its request reached the API, or it finished
+ * without one.
+ */
+async function start(c: RenderCase, doc: vscode.TextDocument): Promise<{ running: Promise<vscode.Uri[]> }> {
   const editor = await vscode.window.showTextDocument(doc, { preview: false });
   const at = doc.getText().indexOf(c.prompt);
   assert.ok(at >= 0, `${c.id}: the prompt is in the document`);
@@ -124,10 +101,10 @@ async function finish(c: RenderCase, running: Promise<vscode.Uri[]>, since: numb
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   try {
     if (REFUSED[c.language]?.includes(c.format)) {
-      const shown = (await messagesSince(since)).find((m) => m.level === 'error' && m.message.includes('fluxStudio.outputFormat'));
-      c.refused = shown?.message ?? '';
       if (files.length) return `${c.id}: ${c.format} into ${c.language} was not refused: ${c.files.join(', ')}`;
+      const shown = (await messagesSince(since)).find((m) => m.level === 'error' && m.message.includes('fluxStudio.outputFormat'));
       if (!shown) return `${c.id}: refused without a message that names fluxStudio.outputFormat`;
+      c.refused = shown.message;
       if (doc && doc.getText() !== c.before) return `${c.id}: the refused generation changed the document`;
       return undefined;
     }
@@ -176,10 +153,13 @@ suite('render: through the command in the real host, every language × placement
         manifest.cases.push(...cases);
         const problems: string[] = [];
         const under = new Set<Promise<void>>();
-        for (const c of cases) {
+        let next = prepare(cases[0]!);
+        for (const [i, c] of cases.entries()) {
           while (under.size >= POOL) await Promise.race(under);
+          const doc = await next;
+          if (cases[i + 1]) next = prepare(cases[i + 1]!);
           const since = await messageCount();
-          const { running } = await start(c);
+          const { running } = await start(c, doc);
           const done: Promise<void> = finish(c, running, since).then(
             (problem) => void (problem && problems.push(problem)),
             (e: unknown) => void problems.push(`${c.id}: ${String(e)}`),
