@@ -181,9 +181,10 @@ const asciidocNoReferences = (s: string): string =>
 const asciidocText = (s: string): string =>
   asciidocNoReferences(s.replace(/"/g, '\\"'))
     .replace(/\\+$/, (run) => '&#92;'.repeat(run.length))
-    // A backslash of the prompt's own before `]` is written `&#92;` too: it shows as typed, and the
-    // text never holds a `\]` that another reader of the macro could take for an escape.
-    .replace(/\\(?=\])/g, '&#92;');
+    // Backslashes of the prompt's own before `]` are written `&#92;` too, each of the run (a raw one
+    // left before `&#92;` would escape the entity): they show as typed, and the text never holds a
+    // `\]` that another reader of the macro could take for an escape.
+    .replace(/\\+(?=\])/g, (run) => '&#92;'.repeat(run.length));
 
 /**
  * reStructuredText: directive options such as `:alt:` are taken literally to the end of the line

@@ -68,6 +68,18 @@ function copyFixture(name) {
   return dest;
 }
 
+/**
+ * The render suite's workspace: FLUX_RENDER_OUT (an empty or missing folder) or a new temporary
+ * one, the `render` fixture copied in. It is kept after the run: the judges read it.
+ */
+function renderWorkspace() {
+  const dest = process.env.FLUX_RENDER_OUT ? path.resolve(process.env.FLUX_RENDER_OUT) : fs.mkdtempSync(path.join(os.tmpdir(), 'flux-render-'));
+  fs.mkdirSync(dest, { recursive: true });
+  if (fs.readdirSync(dest).length) throw new Error(`FLUX_RENDER_OUT must be an empty folder: ${dest}`);
+  fs.cpSync(path.join(root, 'test', 'fixtures', 'render'), dest, { recursive: true });
+  return dest;
+}
+
 async function main() {
   const started = Date.now();
   await ensureCodeServer();
@@ -80,6 +92,9 @@ async function main() {
     { suite: 'untrusted', workspace: () => copyFixture('untrusted'), trust: true },
     // VS Code in German (a language pack is installed for it): the German translations are used.
     { suite: 'german', workspace: () => copyFixture('workspace'), locale: 'de' },
+    // The render layer's generations, only when asked for (`npm run test:render` does, through
+    // test/render/host.test.ts): its workspace is kept, in FLUX_RENDER_OUT, for the judges.
+    { suite: 'render', workspace: renderWorkspace, keep: true, optIn: true, timeout: 2400 },
   ];
   const only = process.env.FLUX_SUITE;
   // A canary API key: the suite runs with it, and it must not appear in any output, log, setting,
@@ -93,7 +108,7 @@ async function main() {
   const leaks = [];
   let failed = 0;
   try {
-    for (const run of runs.filter((r) => !only || r.suite === only)) {
+    for (const run of runs.filter((r) => (only ? r.suite === only : !r.optIn))) {
       const workspace = run.workspace();
       console.log(`\n== integration: ${run.suite} (${path.basename(workspace)})`);
       const code = await runVSCodeTests({
@@ -102,7 +117,7 @@ async function main() {
         workspace,
         trust: Boolean(run.trust),
         ...(run.locale ? { locale: run.locale } : {}),
-        timeout: 900,
+        timeout: run.timeout ?? 900,
         env: { FLUX_FAKE_API: api.url, FLUX_SUITE: run.suite, FLUX_TEST_KEY_FILE: keyFile, ...(process.env.FLUX_GREP ? { FLUX_GREP: process.env.FLUX_GREP } : {}) },
         onLog: (line) => {
           if (line.includes(canary)) leaks.push(`suite output: ${line.replaceAll(canary, '<canary>')}`);
@@ -123,7 +138,8 @@ async function main() {
         return 1;
       });
       if (code !== 0) failed++;
-      fs.rmSync(path.dirname(workspace.endsWith('.code-workspace') ? workspace : path.join(workspace, 'x')), { recursive: true, force: true });
+      if (run.keep) console.log(`kept the ${run.suite} workspace: ${workspace}`);
+      else fs.rmSync(path.dirname(workspace.endsWith('.code-workspace') ? workspace : path.join(workspace, 'x')), { recursive: true, force: true });
     }
   } finally {
     api.stop();

@@ -11,6 +11,8 @@ const SUITES: Record<string, string[]> = {
   untrusted: ['untrusted.test.js'],
   faults: ['faults.test.js', 'load.test.js'],
   german: ['german.test.js'],
+  // The render layer's generations (npm run test:render starts it; test/render/host.test.ts judges them).
+  render: ['render.test.js'],
 };
 
 export function run(): Promise<void> {

@@ -408,7 +408,28 @@ const xmpDescription = (xmp: string): string | undefined => {
  * - all: ImageMagick `identify -regard-warnings` with a signature of the pixels (a full decode),
  *   and `exiftool -j -G1 -a -u` for the record, the description and exiftool's own warnings.
  */
-export async function decodeImage(file: string): Promise<DecodedImage> {
+export interface DecodeOptions {
+  /** exiftool's tags for the file, read already (exiftoolTags over many files at once). */
+  readonly tags?: Readonly<Record<string, unknown>>;
+  /** Also ask ImageMagick for the description (`magickDescription`); default true. */
+  readonly magickDescription?: boolean;
+}
+
+const EXIFTOOL_ARGS = ['-j', '-G1', '-a', '-u', '-b', '-charset', 'utf8'];
+
+/**
+ * exiftool's tags for many files in one run (it starts slowly; the files are read in one go), in
+ * the order given. A file exiftool could not read at all gets an `ExifTool:Warning` saying so.
+ */
+export async function exiftoolTags(files: readonly string[]): Promise<Record<string, unknown>[]> {
+  if (files.length === 0) return [];
+  const ex = await run('exiftool', [...EXIFTOOL_ARGS, ...files], { hint: 'Debian package libimage-exiftool-perl' });
+  const all = JSON.parse(ex.stdout || '[]') as Record<string, unknown>[];
+  const bySource = new Map(all.map((t) => [typeof t.SourceFile === 'string' ? t.SourceFile : '', t]));
+  return files.map((f) => bySource.get(f) ?? { 'ExifTool:Warning': `exiftool read nothing from ${f} (exit ${ex.code}: ${ex.stderr.trim()})` });
+}
+
+export async function decodeImage(file: string, opts: DecodeOptions = {}): Promise<DecodedImage> {
   const bytes = await readFile(file);
   const type = sniff(bytes);
   const warnings: string[] = [];
@@ -438,10 +459,13 @@ export async function decodeImage(file: string): Promise<DecodedImage> {
   else complain('identify', id);
   const [, w, h] = id.stdout.trim().split(/\s+/);
 
-  const ex = await run('exiftool', ['-j', '-G1', '-a', '-u', '-b', '-charset', 'utf8', file], { hint: 'Debian package libimage-exiftool-perl' });
-  if (ex.code !== 0) warnings.push(`exiftool exited with ${ex.code}: ${ex.stderr.trim()}`);
-  const tags = ((JSON.parse(ex.stdout || '[{}]') as Record<string, unknown>[])[0] ?? {});
-  for (const [k, v] of Object.entries(tags)) if (/:Warning$/.test(k)) warnings.push(`exiftool: ${String(v)}`);
+  let tags = opts.tags;
+  if (!tags) {
+    const ex = await run('exiftool', [...EXIFTOOL_ARGS, file], { hint: 'Debian package libimage-exiftool-perl' });
+    if (ex.code !== 0) warnings.push(`exiftool exited with ${ex.code}: ${ex.stderr.trim()}`);
+    tags = (JSON.parse(ex.stdout || '[{}]') as Record<string, unknown>[])[0] ?? {};
+  }
+  for (const [k, v] of Object.entries(tags)) if (/:(Warning|Error)$/.test(k)) warnings.push(`exiftool: ${String(v)}`);
   const recordText = Object.entries(tags).find(([k]) => /^(PNG:Flux-image-studio|XMP-fluxstudio:Record)$/i.test(k))?.[1];
   let record: Record<string, unknown> | undefined;
   if (typeof recordText === 'string') {
@@ -454,11 +478,12 @@ export async function decodeImage(file: string): Promise<DecodedImage> {
   const description = Object.entries(tags).find(([k]) => /^(PNG:Description|XMP-dc:Description)$/.test(k))?.[1];
 
   let magickDescription: string | undefined;
-  if (type === 'png') {
+  const askMagick = opts.magickDescription !== false;
+  if (askMagick && type === 'png') {
     // ImageMagick 6 prints a tEXt value's Latin-1 bytes as they are.
     const v = await run('identify', ['-format', '%[Description]', file], { encoding: 'latin1' });
     if (v.code === 0 && v.stdout !== '') magickDescription = v.stdout;
-  } else if (type === 'jpeg' || (type === 'webp' && !imOld)) {
+  } else if (askMagick && (type === 'jpeg' || (type === 'webp' && !imOld))) {
     const x = await run('convert', [file, 'xmp:-']);
     if (x.code === 0) magickDescription = xmpDescription(x.stdout);
   }

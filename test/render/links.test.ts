@@ -47,7 +47,7 @@ test('AsciiDoc: # and % (and spaces, brackets, braces) in the path still resolve
 });
 
 test('AsciiDoc: alt text as image:: reads it: ] keeps no backslash, quotes and attribute references come out as written', async () => {
-  for (const prompt of ['A [bracket] and a lone ] here', 'say "hi" {author} {set:x:y} \\{escaped}', 'ends with a backslash \\', 'ends with two \\\\', 'a,b=c "d", e]']) {
+  for (const prompt of ['A [bracket] and a lone ] here', 'say "hi" {author} {set:x:y} \\{escaped}', 'ends with a backslash \\', 'ends with two \\\\', 'a,b=c "d", e]', 'two backslashes before a bracket \\\\] (the property test found it)', 'one \\] and three \\\\\\]']) {
     const { link, judged } = await judgeLink('asciidoc', prompt, 'assets/fox.png');
     const r = judged.asciidoctor!;
     assert.deepEqual(r.warnings, [], link);
