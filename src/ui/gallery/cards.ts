@@ -121,11 +121,12 @@ export function makeCard(e: Item, i: number): HTMLElement {
 
   const text = el('div', 'text');
   // In a group the header says the prompt: the card says what differs.
-  const title = el('div', 'title', grouped ? `${sizeText(e)} · ${seedText(e)}` : e.prompt || t('No prompt'));
+  const title = el('div', 'title', grouped ? `${seedText(e)} · ${sizeText(e)}` : e.prompt || t('No prompt'));
   const sub = el('div', 'sub');
   const when = el('span', 'when', whenText(e.createdAt));
   when.dataset.time = String(e.createdAt);
-  sub.append(isMissing ? t('File missing') : isBroken ? t('Image unavailable') : '', isMissing || isBroken ? ' · ' : '', when, ` · ${e.modelLabel}`);
+  if (isMissing || isBroken) sub.append(`${isMissing ? t('File missing') : t('Image unavailable')} · `);
+  sub.append(when, grouped ? ` · ${e.modelLabel}` : ` · ${e.modelLabel} · ${sizeText(e)}`);
   text.append(title, sub);
   card.append(thumb, text, actionStrip(isMissing));
   return card;
@@ -142,6 +143,7 @@ export function makeHeader(prompt: string, count: number, mode: string): HTMLEle
   const h = el('div', `group-header ${mode}`);
   h.setAttribute('aria-hidden', 'true');
   const p = el('span', 'prompt', prompt || t('No prompt'));
+  p.title = prompt;
   const c = el('span', 'count', t('{0} images', count));
   h.append(icon('layers'), p, c);
   return h;

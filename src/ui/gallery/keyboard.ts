@@ -31,6 +31,11 @@ let focusedWhenLeft: string | undefined;
 
 export function listenToGrid(): void {
   grid.addEventListener('focus', () => focusIndex(state.active));
+  // A card focused another way (a screen reader's cursor, a script) becomes the active one.
+  grid.addEventListener('focusin', (ev) => {
+    const card = cardOf(ev.target);
+    if (card && ev.target === card) activate(card);
+  });
 
   grid.addEventListener('keydown', (ev) => {
     const card = cardOf(ev.target);
