@@ -82,6 +82,14 @@ const focused = (f) => f.evaluate(() => ({ cls: document.activeElement?.classNam
 
 let gallery;
 
+/** A README screenshot: the activity bar, the 300 px gallery and some of the editor; no notifications. */
+async function shot(file, focusCard) {
+  await wb.runCommand('Notifications: Clear All Notifications');
+  await wb.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached' });
+  if (focusCard) await card(focusCard).focus();
+  await wb.screenshot(file, { clip: { x: 0, y: 0, width: 760, height: 860 } });
+}
+
 test('images of ours in assets/ that the index lacks are added once when the gallery opens; someone else\'s is not', async () => {
   await wb.runCommand('Flux: Show Gallery');
   assert.equal(await sidebarWidth(300), 300);
@@ -202,7 +210,8 @@ test('keyboard: the list is one tab stop, arrows/Home/End move, Shift+F10 then E
 });
 
 test('list mode from the title bar: compact rows the width of the view, remembered after a reload', async () => {
-  await wb.screenshot(path.join(SHOTS, 'gallery-grid-dark.png'));
+  await wb.openFile('notes.md');
+  await shot(path.join(SHOTS, 'gallery-grid-dark.png'), 3);
   await wb.page.getByRole('button', { name: 'View Gallery as List' }).click();
   gallery = await galleryWhere(async (f) => (await f.locator('[role=listbox]').getAttribute('data-mode')) === 'list');
   const [a, b] = await Promise.all([1, 2].map((i) => rect(card(i))));
@@ -216,7 +225,7 @@ test('list mode from the title bar: compact rows the width of the view, remember
   // The whole gallery, the nine images of one prompt as one group, fits in the view.
   assert.ok((await gallery.locator('.card').count()) >= 12, 'most images on one screen');
   await wb.page.getByRole('button', { name: 'View Gallery as Grid' }).waitFor();
-  await wb.screenshot(path.join(SHOTS, 'gallery-list-dark.png'));
+  await shot(path.join(SHOTS, 'gallery-list-dark.png'), 3);
 
   await wb.runCommand('Developer: Reload Window');
   await wb.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
@@ -238,12 +247,10 @@ for (const [theme, name] of [
     await card(1).hover();
     await gallery.locator('.hover').waitFor({ state: 'visible' });
     await wb.page.mouse.move(900, 400);
-    await card(3).focus();
-    await wb.screenshot(name === 'light' ? path.join(SHOTS, 'gallery-list-light.png') : path.join(LOOK, `list-${name}.png`));
+    await shot(name === 'light' ? path.join(SHOTS, 'gallery-list-light.png') : path.join(LOOK, `list-${name}.png`), 3);
     await wb.page.getByRole('button', { name: 'View Gallery as Grid' }).click();
     gallery = await galleryWhere(async (f) => (await f.locator('[role=listbox]').getAttribute('data-mode')) === 'grid');
-    await card(3).focus();
-    await wb.screenshot(name === 'light' ? path.join(SHOTS, 'gallery-grid-light.png') : path.join(LOOK, `grid-${name}.png`));
+    await shot(name === 'light' ? path.join(SHOTS, 'gallery-grid-light.png') : path.join(LOOK, `grid-${name}.png`), 3);
     await wb.page.getByRole('button', { name: 'View Gallery as List' }).click();
     gallery = await galleryWhere(async (f) => (await f.locator('[role=listbox]').getAttribute('data-mode')) === 'list');
   });

@@ -51,7 +51,7 @@ export const GEOMETRY = {
   /** Grid: the narrowest tile, the most columns, the two lines under a thumbnail. */
   minTile: 120,
   maxCols: 8,
-  caption: 38,
+  caption: 44,
   gridHeader: 40,
   /** List: a row, the gap between rows, a header, the indent of a group's rows. */
   listRow: 52,
