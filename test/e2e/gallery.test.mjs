@@ -117,7 +117,9 @@ test('grid at 300 px: tiles side by side under one header per group of a prompt;
   assert.equal(await header.locator('.count').innerText(), '9 images');
   assert.ok((await rect(header)).bottom <= a.y + 1, 'the header is above the tiles');
   assert.match(await card(1).locator('.title').innerText(), /^seed 100 · 512×384$/);
-  assert.match(await card(1).getAttribute('aria-label'), new RegExp(`^${LIGHTHOUSE}\\. .*Image 1 of 9 with this prompt\\.$`));
+  // Its name: the prompt (the header's), then what the card shows, word for word, then the rest.
+  assert.match(await card(1).getAttribute('aria-label'), new RegExp(`^${LIGHTHOUSE}\\. seed 100 · 512×384 \\d+ min\\. ago · FLUX1\\.1 \\[pro\\]\\. .*Image 1 of 9 with this prompt\\.$`));
+  assert.match(await gallery.locator('.card', { hasText: FOX }).getAttribute('aria-label'), new RegExp(`^${FOX} \\d+ hr\\. ago · FLUX\\.1 \\[schnell\\] · 512×384\\. `));
 });
 
 test('dates read "5 min. ago", "3 hr. ago", "yesterday" (Intl.RelativeTimeFormat in the display language)', async () => {

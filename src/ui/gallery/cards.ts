@@ -41,18 +41,23 @@ export function details(e: Item): Detail[] {
   return out;
 }
 
-/** The card's accessible name: the prompt, what is known, its place in a group. */
-function describe(e: Item, i: number): string {
+/**
+ * The card's accessible name: what it shows (its two lines, word for word: axe's
+ * label-content-name-mismatch), after the prompt when a group's header says it, then what else is
+ * known and its place in the group. Set again when "5 min. ago" moves on.
+ */
+export function labelCard(card: HTMLElement, e: Item, i: number): void {
+  const shown = `${card.querySelector('.title')?.textContent ?? ''} ${card.querySelector('.sub')?.textContent ?? ''}`;
   const parts = [e.modelLabel, sizeText(e), seedText(e), formatDate(e.createdAt)];
   const credits = creditsText(e.creditsUsed);
   if (credits) parts.push(credits);
-  let text = `${e.prompt || t('No prompt')}. ${parts.join(', ')}.`;
+  let text = `${shown}. ${parts.join(', ')}.`;
   const l = state.layout;
   if (l.grouped[i]) {
     const g = l.groups[l.groupOf[i]!]!;
-    text += ` ${t('Image {0} of {1} with this prompt.', i - g.start + 1, g.count)}`;
+    text = `${e.prompt || t('No prompt')}. ${text} ${t('Image {0} of {1} with this prompt.', i - g.start + 1, g.count)}`;
   }
-  return state.missing.has(e.id) ? `${t('File missing.')} ${text}` : text;
+  card.setAttribute('aria-label', text);
 }
 
 // ---- Cards ---------------------------------------------------------------------------------------
@@ -98,7 +103,6 @@ export function makeCard(e: Item, i: number): HTMLElement {
   card.id = `item-${e.id}`;
   card.dataset.id = e.id;
   card.dataset.sig = cardSignature(e, i);
-  card.setAttribute('aria-label', describe(e, i));
   card.setAttribute('aria-selected', 'false');
   card.dataset.vscodeContext = JSON.stringify({ webviewSection: isMissing ? 'missingImage' : 'image', entryId: e.id, preventDefaultContextMenuItems: true });
 
@@ -127,8 +131,10 @@ export function makeCard(e: Item, i: number): HTMLElement {
   when.dataset.time = String(e.createdAt);
   if (isMissing || isBroken) sub.append(`${isMissing ? t('File missing') : t('Image unavailable')} · `);
   sub.append(when, grouped ? ` · ${e.modelLabel}` : ` · ${e.modelLabel} · ${sizeText(e)}`);
-  text.append(title, sub);
+  // (the space: the two lines read as two phrases in the accessible name, as on screen)
+  text.append(title, ' ', sub);
   card.append(thumb, text, actionStrip(isMissing));
+  labelCard(card, e, i);
   return card;
 }
 
@@ -149,11 +155,16 @@ export function makeHeader(prompt: string, count: number, mode: string): HTMLEle
   return h;
 }
 
-/** Move every card's "5 min. ago" on (once a minute). */
+/** Move every card's "5 min. ago" on (and its accessible name with it). */
 export function tickDates(root: ParentNode): void {
   const now = Date.now();
   for (const n of Array.from(root.querySelectorAll<HTMLElement>('.when[data-time]'))) {
     const text = relativeDate(Number(n.dataset.time), now, LANGUAGE);
-    if (n.textContent !== text) n.textContent = text;
+    if (n.textContent === text) continue;
+    n.textContent = text;
+    const card = n.closest<HTMLElement>('.card');
+    const e = card?.dataset.id ? state.entries.get(card.dataset.id) : undefined;
+    const i = Number(card?.getAttribute('aria-posinset')) - 1;
+    if (card && e && state.filtered[i]?.id === e.id) labelCard(card, e, i);
   }
 }
