@@ -177,9 +177,11 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
 
   /**
    * Images of ours in the image folders that the index does not list (a new storage slot): added,
-   * with a quiet notice, each time the page opens (see src/host/gallery/unindexed.ts).
+   * with a quiet notice, each time the page opens in a trusted workspace (src/host/gallery/unindexed.ts).
    */
   private async lookForUnindexed(): Promise<void> {
+    // A repository not trusted yet adds nothing by itself (Rebuild Gallery from Files still can).
+    if (!vscode.workspace.isTrusted) return;
     try {
       const dirs = new Map<string, vscode.Uri>();
       for (const wf of vscode.workspace.workspaceFolders ?? []) {
