@@ -133,7 +133,7 @@ async function galleryRun(browser, n) {
       const inDom = eval(domReady);
       // What the extension posts after `ready`: init, then pages of 200. The messages are queued here
       // (serialised: the extension host does that in its own process) and delivered from t0 on.
-      window.postMessage({ type: 'init', total: n, hasFolder: true, persistent: true }, '*');
+      window.postMessage({ type: 'init', total: n, hasFolder: true, persistent: true, mode: 'grid' }, '*');
       for (let i = 0; i < n; i += 200) window.postMessage({ type: 'page', entries: entries.slice(i, i + 200) }, '*');
       window.postMessage({ type: 'missing', ids: [] }, '*');
       window.postMessage({ type: 'running', generations: [] }, '*');
@@ -148,7 +148,7 @@ async function galleryRun(browser, n) {
       const s0 = performance.now();
       input.value = 'lantern';
       input.dispatchEvent(new Event('input', { bubbles: true }));
-      const searched = await inDom(() => / of /.test(document.querySelector('.status')?.textContent ?? '') && [...document.querySelectorAll('.card .prompt')].every((p) => p.textContent.includes('lantern')));
+      const searched = await inDom(() => / of /.test(document.querySelector('.status')?.textContent ?? '') && [...document.querySelectorAll('.card .title')].every((p) => p.textContent.includes('lantern')));
       const matches = document.querySelector('.status').textContent;
       input.value = '';
       input.dispatchEvent(new Event('input', { bubbles: true }));

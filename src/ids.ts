@@ -16,6 +16,8 @@ export const COMMANDS = {
   openGenerator: 'fluxStudio.openGenerator',
   showGallery: 'fluxStudio.showGallery',
   rebuildGallery: 'fluxStudio.rebuildGallery',
+  galleryViewAsList: 'fluxStudio.galleryViewAsList',
+  galleryViewAsGrid: 'fluxStudio.galleryViewAsGrid',
 } as const;
 
 /** The gallery's webview view (the "Flux" container in the activity bar). */
@@ -45,4 +47,6 @@ export const CONTEXT = {
   hasApiKey: 'fluxStudio.hasApiKey',
   hasGenerated: 'fluxStudio.hasGenerated',
   galleryOpened: 'fluxStudio.galleryOpened',
+  /** The gallery's layout, `grid` or `list`. */
+  galleryMode: 'fluxStudio.galleryMode',
 } as const;

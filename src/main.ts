@@ -28,6 +28,7 @@ export function start(shell: Shell): Main {
     restoreGenerator: (panel, state) => restoreGenerator(s, panel, state),
     resolveGalleryView: (webviewView) => (view ??= new GalleryView(s)).resolveWebviewView(webviewView),
     rebuildGallery: () => rebuildCommand(s),
+    galleryModeChanged: () => view?.modeChanged(),
     galleryItem: (action, arg) => itemCommand(s, action, arg),
     dropEdits: (document, uriList, token) => provideDropEdits(s, document, uriList, token),
     gallery: s.gallery,

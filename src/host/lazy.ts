@@ -17,6 +17,8 @@ export interface Main extends vscode.Disposable {
   restoreGenerator(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
   resolveGalleryView(view: vscode.WebviewView): void | Thenable<void>;
   rebuildGallery(): Promise<RebuildResult | undefined>;
+  /** The gallery's grid/list mode changed (in workspace state): the view shows it. */
+  galleryModeChanged(): void;
   galleryItem(action: ItemAction, arg: unknown): Promise<void> | undefined;
   dropEdits(document: vscode.TextDocument, uriList: string, token: vscode.CancellationToken): Promise<vscode.DocumentDropEdit | undefined>;
   /** The gallery index (the integration tests, through the extension's API). */

@@ -1,6 +1,6 @@
 // End-to-end: the real workbench (code-server, VS Code 1.96.4) driven as a person would, in headless
-// Chromium, against the fake Flux API. Also writes the README's screenshots (panel, gallery and the
-// editor's context menu, dark and light) into test-results/screenshots/; `npm run screenshots`
+// Chromium, against the fake Flux API. Also writes the README's screenshots (panel and the editor's
+// context menu, dark and light; the gallery's are gallery.test.mjs's) into test-results/screenshots/; `npm run screenshots`
 // copies them to media/screenshots/.
 //
 //   npm run test:e2e        (part of npm test; needs `npm run build` first)
@@ -116,11 +116,10 @@ test('gallery: the new image is there; search, Copy link, Delete', async () => {
   await gallery.locator('.card').first().waitFor({ state: 'detached' });
   await gallery.getByLabel('Search prompts').fill('lighthouse');
   await gallery.locator('.card').first().waitFor();
-  await wb.screenshot(path.join(SHOTS, 'gallery-dark.png'));
 
   // Copy link, from the item's "More actions…" (every action is also in the right-click menu).
   await gallery.locator('.card').first().hover();
-  await gallery.getByRole('button', { name: 'More actions…' }).first().click();
+  await gallery.getByTitle('More actions…').first().click();
   await pickRow('Copy Link');
   await wb.page.locator('.statusbar', { hasText: 'link copied' }).waitFor();
 
@@ -128,7 +127,7 @@ test('gallery: the new image is there; search, Copy link, Delete', async () => {
   const file = wb.listFiles('assets')[0];
   gallery = await wb.webview('Flux Gallery');
   await gallery.locator('.card').first().hover();
-  await gallery.getByRole('button', { name: 'More actions…' }).first().click();
+  await gallery.getByTitle('More actions…').first().click();
   await pickRow('Delete Image…');
   const dialog = wb.page.locator('.monaco-dialog-box');
   await dialog.waitFor();
@@ -171,7 +170,6 @@ test('light theme: the panel, the gallery and the context menu read well', async
   const gallery = await wb.webview('Flux Gallery');
   await gallery.getByLabel('Search prompts').fill('');
   await galleryWhere(async (f) => (await f.locator('.card').count()) === 1);
-  await wb.screenshot(path.join(SHOTS, 'gallery-light.png'));
   await wb.runCommand('Flux: Open Image Generator');
   const panel = await wb.webview('Flux Image Generator');
   await panel.getByLabel('Prompt').waitFor();
@@ -195,7 +193,8 @@ test('light theme: the panel, the gallery and the context menu read well', async
   await wb.page.locator('.context-view .action-label', { hasText: /^Generate Image from Selection$/ }).waitFor({ state: 'visible' });
   await wb.screenshot(path.join(SHOTS, 'context-menu-light.png'));
   await wb.page.keyboard.press('Escape');
-  for (const f of ['panel-dark', 'gallery-dark', 'context-menu-dark', 'gallery-light', 'panel-light', 'context-menu-light']) {
+  // (the gallery's screenshots: gallery.test.mjs)
+  for (const f of ['panel-dark', 'context-menu-dark', 'panel-light', 'context-menu-light']) {
     assert.ok(fs.statSync(path.join(SHOTS, `${f}.png`)).size > 10_000, `${f}.png was written`);
   }
 });

@@ -177,6 +177,55 @@ suite('gallery', () => {
     fs.rmSync(bomb.fsPath);
   });
 
+  test('images of ours in the assets folder that the index lacks are added once when the gallery opens; foreign and crafted ones are not', async () => {
+    const g = await gallery();
+    const made = await generateOne('a windmill in fog');
+    const o = (await entryFor(made))!;
+    const assets = vscode.Uri.joinPath(made, '..');
+    assert.equal(path.posix.basename(assets.path), 'assets');
+    // What a new storage slot looks like: images of ours in assets/ that the index does not list
+    // (two copies, written outside VS Code); beside them someone else's picture and a crafted bomb.
+    const copies = ['windmill-copy-1.png', 'windmill-copy-2.png'].map((n) => vscode.Uri.joinPath(assets, n));
+    for (const c of copies) fs.copyFileSync(made.fsPath, c.fsPath);
+    for (const c of copies) assert.equal(await entryFor(c), undefined, 'the index does not list it');
+    const foreign = vscode.Uri.joinPath(assets, 'holiday-photo.png');
+    fs.writeFileSync(foreign.fsPath, crafted.png());
+    const bomb = vscode.Uri.joinPath(assets, 'crafted-bomb-in-assets.png');
+    fs.writeFileSync(bomb.fsPath, crafted.pngBomb(2100));
+    try {
+      const since = await messageCount();
+      // The gallery opens (hidden first: shown again, its page loads anew and says ready).
+      await vscode.commands.executeCommand('workbench.action.closeSidebar');
+      await vscode.commands.executeCommand('fluxStudio.showGallery');
+      const added = await waitFor('the copies to be in the gallery', async () => {
+        const found = await Promise.all(copies.map((c) => entryFor(c)));
+        return found.every(Boolean) ? found.map((e) => e!) : undefined;
+      });
+      for (const e of added) {
+        assert.equal(e.prompt, 'a windmill in fog');
+        assert.equal(e.seed, o.seed);
+        assert.equal(e.createdAt, o.createdAt);
+        assert.notEqual(e.id, o.id);
+      }
+      assert.equal(await entryFor(foreign), undefined, 'a picture without our record is not');
+      assert.equal(await entryFor(bomb), undefined, 'nor the crafted file');
+      const said = await waitFor('the notice', async () => (await messagesSince(since)).find((m) => /found in/.test(m.message)));
+      assert.equal(said.level, 'info');
+      assert.equal(said.message, 'Added 2 images found in assets/ to the gallery.');
+      // Once: looking again adds nothing, and every file is listed once.
+      assert.deepEqual(await g.addUnindexed([assets, assets]), { added: 0, folders: [] });
+      const uris = (await g.entries()).map((e) => e.uri);
+      assert.equal(uris.filter((u) => u === made.toString()).length, 1);
+      assert.equal(new Set(uris).size, uris.length, 'no file twice');
+      // An image taken out of the gallery stays out.
+      await g.remove([added[0]!.id]);
+      assert.deepEqual(await g.addUnindexed([assets]), { added: 0, folders: [] });
+      assert.equal(await entryFor(copies[0]!), undefined);
+    } finally {
+      for (const f of [bomb, foreign, ...copies]) fs.rmSync(f.fsPath, { force: true });
+    }
+  });
+
   test('Regenerate makes the image again beside it with the same seed; Vary with a new seed', async () => {
     const original = await generateOne('a teapot on a shelf');
     const originalBytes = fs.readFileSync(original.fsPath);

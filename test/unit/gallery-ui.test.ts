@@ -1,7 +1,8 @@
-/** The gallery page's rules without the DOM (src/ui/gallery/model.ts): order, search, the virtual grid. */
+/** The gallery page's rules without the DOM (src/ui/gallery/model.ts, layout.ts): order, search, groups, the two layouts, keys, dates. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { creditsText, Entries, filterItems, gridHeight, gridMetrics, moveIndex, position, scrollToShow, sizeText, visibleRange } from '../../src/ui/gallery/model';
+import { GEOMETRY, groupItems, itemBox, layout, moveInLayout, rowsInView, scrollToShowItem } from '../../src/ui/gallery/layout';
+import { creditsText, Entries, filterItems, relativeDate, sizeText } from '../../src/ui/gallery/model';
 import type { ViewEntry } from '../../src/webview/gallery/protocol';
 
 const view = (id: string, createdAt: number, extra: Partial<ViewEntry> = {}): ViewEntry => ({
@@ -55,47 +56,102 @@ test('search matches every word of the prompt in any case and order; the model f
   ]);
 });
 
-test('the grid: columns from the width, only the rows on screen (plus overscan) are rendered', () => {
-  const narrow = gridMetrics(300);
-  assert.equal(narrow.cols, 2);
-  assert.equal(gridMetrics(100).cols, 1);
-  assert.equal(gridMetrics(5000).cols, 8);
-  const m = gridMetrics(600);
-  assert.equal(m.cols, 4);
-  assert.equal(m.cardWidth * m.cols + m.gap * (m.cols - 1) + 2 * m.pad <= 600, true);
-  const n = 10_000;
-  const r = visibleRange(m, n, 0, 700, 2);
-  assert.equal(r.start, 0);
-  const rowsOnScreen = Math.ceil(700 / m.rowHeight) + 1;
-  assert.ok(r.end <= (rowsOnScreen + 2) * m.cols, `only about a screen: ${r.end}`);
-  const mid = visibleRange(m, n, 50_000, 700, 2);
-  assert.ok(mid.start > 0 && mid.end - mid.start <= (rowsOnScreen + 4) * m.cols);
-  assert.equal(mid.start % m.cols, 0);
-  const end = visibleRange(m, n, gridHeight(m, n) - 700, 700, 2);
-  assert.equal(end.end, n);
-  assert.deepEqual(visibleRange(m, 0, 0, 700), { start: 0, end: 0 });
-  assert.deepEqual(position(m, 5), { x: m.pad + (m.cardWidth + m.gap), y: m.pad + m.rowHeight });
+const prompts = (...ps: string[]) => ps.map((prompt) => ({ prompt }));
+
+test('consecutive images of one prompt make a group; the same prompt later is another group', () => {
+  const g = groupItems(prompts('a', 'a', 'a', 'b', 'c', 'c', 'a'));
+  assert.deepEqual(g, [
+    { start: 0, count: 3, prompt: 'a' },
+    { start: 3, count: 1, prompt: 'b' },
+    { start: 4, count: 2, prompt: 'c' },
+    { start: 6, count: 1, prompt: 'a' },
+  ]);
+  assert.deepEqual(groupItems([]), []);
 });
 
-test('keyboard moves between items; scrolling brings the focused one into view', () => {
-  const cols = 3;
-  assert.equal(moveIndex('ArrowRight', 0, 10, cols, 2), 1);
-  assert.equal(moveIndex('ArrowLeft', 0, 10, cols, 2), 0);
-  assert.equal(moveIndex('ArrowDown', 1, 10, cols, 2), 4);
-  assert.equal(moveIndex('ArrowDown', 8, 10, cols, 2), 9);
-  assert.equal(moveIndex('ArrowUp', 4, 10, cols, 2), 1);
-  assert.equal(moveIndex('Home', 5, 10, cols, 2), 3);
-  assert.equal(moveIndex('End', 3, 10, cols, 2), 5);
-  assert.equal(moveIndex('End', 3, 10, cols, 2, true), 9);
-  assert.equal(moveIndex('PageDown', 0, 10, cols, 2), 6);
-  assert.equal(moveIndex('Enter', 0, 10, cols, 2), undefined);
-  assert.equal(moveIndex('ArrowDown', 0, 0, cols, 2), undefined);
-  const m = gridMetrics(450);
-  const below = scrollToShow(m, 30, 0, 500);
-  const { y } = position(m, 30);
-  assert.ok(below > 0 && y >= below && y + m.rowHeight - m.gap <= below + 500);
-  assert.equal(scrollToShow(m, 0, below, 500), 0);
-  assert.equal(scrollToShow(m, 0, 0, 500), 0, 'already visible: no move');
+test('list mode: one row per image, a header over each group of two or more, its rows indented', () => {
+  const l = layout(prompts('a', 'a', 'a', 'b', 'c'), 'list', 300);
+  assert.deepEqual(l.rows.map((r) => r.kind), ['header', 'items', 'items', 'items', 'items', 'items']);
+  assert.equal(l.cols, 1);
+  const first = itemBox(l, 0);
+  const single = itemBox(l, 3);
+  assert.equal(first.x, GEOMETRY.pad + GEOMETRY.indent, 'a group\'s row is indented');
+  assert.equal(single.x, GEOMETRY.pad);
+  assert.equal(single.w, 300 - 2 * GEOMETRY.pad, 'a single image\'s row is as wide as the view');
+  assert.ok(first.y >= GEOMETRY.pad + GEOMETRY.listHeader, 'under its header');
+  assert.deepEqual([...l.grouped], [1, 1, 1, 0, 0]);
+  assert.equal(l.height, itemBox(l, 4).y + GEOMETRY.listRow + GEOMETRY.pad);
+});
+
+test('grid mode: tiles as many across as fit, a header over each group, single images share rows', () => {
+  const l = layout(prompts('a', 'a', 'a', 'b', 'c', 'd'), 'grid', 300);
+  assert.equal(l.cols, 2);
+  assert.ok(l.cellWidth * 2 + GEOMETRY.gap + 2 * GEOMETRY.pad <= 300);
+  // header(a), [a a], [a], [b c], [d]
+  assert.deepEqual(l.rows.map((r) => (r.kind === 'header' ? 'h' : `${r.first}+${r.count}`)), ['h', '0+2', '2+1', '3+2', '5+1']);
+  assert.equal(itemBox(l, 1).y, itemBox(l, 0).y, 'side by side');
+  assert.ok(itemBox(l, 1).x > itemBox(l, 0).x);
+  assert.equal(itemBox(l, 4).y, itemBox(l, 3).y, 'two single images share a row');
+  assert.equal(layout(prompts('a'), 'grid', 100).cols, 1);
+  assert.equal(layout(prompts('a'), 'grid', 5000).cols, 8);
+  assert.equal(layout([], 'grid', 300).height, 0);
+});
+
+test('only the rows in view (plus overscan) are rendered, for 10,000 images', () => {
+  const items = Array.from({ length: 10_000 }, (_, i) => ({ prompt: `p${Math.floor(i / 3)}` }));
+  for (const mode of ['grid', 'list'] as const) {
+    const l = layout(items, mode, 300);
+    const top = rowsInView(l, 0, 700, 0);
+    assert.equal(top.first, 0);
+    assert.ok(l.rows[top.end - 1]!.y <= 700 && (top.end === l.rows.length || l.rows[top.end]!.y > 700), `${mode}: rows up to the bottom of the view`);
+    const mid = rowsInView(l, 50_000, 700, 100);
+    assert.ok(l.rows[mid.first]!.y + l.rows[mid.first]!.h >= 50_000 - 100 && mid.end - mid.first < 40, `${mode}: about a screen`);
+    const end = rowsInView(l, l.height - 700, 700);
+    assert.equal(end.end, l.rows.length);
+  }
+});
+
+test('keys move between images across groups and headers; scrolling shows the image and its header', () => {
+  // header(a), [0 1], [2], [3 4], [5]
+  const l = layout(prompts('a', 'a', 'a', 'b', 'c', 'd'), 'grid', 300);
+  const move = (key: string, i: number) => moveInLayout(l, key, i, 400);
+  assert.equal(move('ArrowRight', 1), 2);
+  assert.equal(move('ArrowLeft', 0), 0);
+  assert.equal(move('ArrowDown', 1), 2, 'the row below is shorter: its last image');
+  assert.equal(move('ArrowDown', 2), 3);
+  assert.equal(move('ArrowUp', 4), 2);
+  assert.equal(move('ArrowUp', 1), 1, 'the top row: stays');
+  assert.equal(move('Home', 4), 0);
+  assert.equal(move('End', 0), 5);
+  assert.equal(move('Enter', 0), undefined);
+  assert.equal(moveInLayout(layout([], 'grid', 300), 'ArrowDown', 0, 400), undefined);
+  const list = layout(prompts('a', 'a', 'b', 'c', 'c'), 'list', 300);
+  assert.equal(moveInLayout(list, 'ArrowDown', 1, 400), 2, 'list: down is the next image');
+  assert.equal(moveInLayout(list, 'ArrowDown', 2, 400), 3, 'over the next group\'s header');
+  const long = layout(Array.from({ length: 200 }, (_, i) => ({ prompt: String(i) })), 'list', 300);
+  const pd = moveInLayout(long, 'PageDown', 0, 400)!;
+  assert.ok(pd > 3 && itemBox(long, pd).y <= 400 + GEOMETRY.listRow, `Page Down moves about a screen: ${pd}`);
+  assert.equal(moveInLayout(long, 'PageUp', pd, 400), 0);
+  const below = scrollToShowItem(long, 50, 0, 400);
+  const box = itemBox(long, 50);
+  assert.ok(below > 0 && box.y >= below && box.y + box.h <= below + 400);
+  assert.equal(scrollToShowItem(long, 0, below, 400), 0);
+  assert.equal(scrollToShowItem(long, 0, 0, 400), 0, 'already visible: no move');
+  // The first image of a group is shown with its header.
+  assert.equal(scrollToShowItem(l, 0, 30, 400), 0);
+});
+
+test('relative dates in the display language: now, minutes, hours, yesterday, then the date', () => {
+  const now = Date.UTC(2026, 5, 15, 12, 0, 0);
+  assert.equal(relativeDate(now - 10_000, now, 'en'), 'now');
+  assert.equal(relativeDate(now - 5 * 60_000, now, 'en'), new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' }).format(-5, 'minute'));
+  assert.match(relativeDate(now - 5 * 60_000, now, 'en'), /^5 min\.? ago$/);
+  assert.match(relativeDate(now - 3 * 3_600_000, now, 'en'), /^3 hr\.? ago$/);
+  assert.equal(relativeDate(now - 24 * 3_600_000, now, 'en'), 'yesterday');
+  assert.equal(relativeDate(now - 24 * 3_600_000, now, 'de'), 'gestern');
+  assert.match(relativeDate(now - 5 * 60_000, now, 'de'), /^vor 5 Min\.$/);
+  assert.equal(relativeDate(Date.UTC(2026, 0, 3, 12), now, 'en'), 'Jan 3');
+  assert.equal(relativeDate(Date.UTC(2025, 0, 3, 12), now, 'en'), 'Jan 3, 2025');
 });
 
 test('texts: sizes, credits', () => {

@@ -1,4 +1,5 @@
 /** The gallery as the rest of the extension and its integration tests see it: the types only. */
+import type * as vscode from 'vscode';
 import type { GalleryEntry } from '../../core/gallery';
 
 export type DeleteOutcome = 'trash' | 'permanent' | 'alreadyGone';
@@ -27,4 +28,6 @@ export interface GalleryApi {
   /** Add the workspace's images that carry a record and are not in the gallery yet. */
   rebuild(): Promise<RebuildResult>;
   isMissing(id: string): boolean;
+  /** Add the images of ours in `folders` that the index lacks (what the gallery does when it opens). */
+  addUnindexed(folders: readonly vscode.Uri[]): Promise<{ added: number; folders: vscode.Uri[] }>;
 }

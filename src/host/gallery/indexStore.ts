@@ -17,6 +17,7 @@ import { addEntries, mergeIndexes, parseIndex, removeEntries, sameIndex, seriali
 import type { Logger } from '../../core/log';
 import type { Ui } from '../ui';
 import { IndexFile, INDEX_NAME, watchIndex, type Recovery } from './indexFile';
+import { findUnindexed } from './unindexed';
 import { IMAGE_GLOB, pool, scanForRecords, type ScanProgress } from './rebuild';
 import type { DeleteOutcome, GalleryApi, RebuildResult } from './api';
 
@@ -316,6 +317,34 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
     }
     this.logger.info(`Gallery: scanned ${plural(scan.scanned, 'image')}, ${scan.withRecord} with a record, ${scan.found.length} added${scan.cancelled ? ' (cancelled)' : ''}.`);
     return { scanned: scan.scanned, withRecord: scan.withRecord, added: scan.found.length, cancelled: scan.cancelled };
+  }
+
+  // ---- Images of ours the index does not list ---------------------------------------------
+
+  private readonly notOurs = new Set<string>();
+  private looking: Promise<{ added: number; folders: vscode.Uri[] }> | undefined;
+
+  /**
+   * Add the images of ours in `folders` that the index lacks (./unindexed.ts: bounded, never a
+   * foreign file, never twice); one look at a time. What was added, and where.
+   */
+  addUnindexed(folders: readonly vscode.Uri[]): Promise<{ added: number; folders: vscode.Uri[] }> {
+    return (this.looking ??= (async () => {
+      try {
+        await this.ready();
+        const r = await findUnindexed(this.index, folders, this.notOurs, this.logger);
+        const fresh = r.found.filter((e) => !this.byUri.has(e.uri) && !this.byId.has(e.id));
+        if (fresh.length) await this.add(fresh);
+        for (const e of fresh) {
+          this.missing.delete(e.id);
+          this.checked.add(e.id);
+        }
+        if (r.checked) this.logger.info(`Gallery: ${plural(r.checked, 'file')} in the image folders not in the index looked at, ${fresh.length} with a record added.`);
+        return { added: fresh.length, folders: r.folders };
+      } finally {
+        this.looking = undefined;
+      }
+    })());
   }
 
   // ---- Missing files --------------------------------------------------------------------------

@@ -73,7 +73,7 @@ export async function scanForRecords(index: GalleryIndex, logger: Logger, progre
  * piece by piece (its headers and the record, bounded whatever the file claims); a file on another
  * file system, which can only be read whole, only up to SCAN_MAX_BYTES.
  */
-async function recordOf(uri: vscode.Uri): Promise<{ record: GenerationRecord; size: number } | undefined> {
+export async function recordOf(uri: vscode.Uri): Promise<{ record: GenerationRecord; size: number } | undefined> {
   if (uri.scheme === 'file') {
     const source = await openFileSource(uri.fsPath);
     try {

@@ -73,6 +73,10 @@ export class GalleryStore implements vscode.Disposable, GalleryApi {
     return (await this.load()).rebuild();
   }
 
+  async addUnindexed(folders: readonly vscode.Uri[]): Promise<{ added: number; folders: vscode.Uri[] }> {
+    return (await this.load()).addUnindexed(folders);
+  }
+
   isMissing(id: string): boolean {
     return this.store?.isMissing(id) ?? false;
   }

@@ -1,56 +1,115 @@
 /**
- * The gallery's cards: one per image on screen (thumbnail, its buttons, prompt, model, size, seed,
- * date and credits), with the words a screen reader says for it, and the cards now in the grid.
+ * The gallery's cards (one per image on screen: thumbnail, two lines of text, the mouse's action
+ * strip), the group headers, and the words a screen reader says for a card.
+ *
+ * A card is an `option` of the listbox and holds nothing focusable (axe: nested-interactive): its
+ * action strip is for the mouse (aria-hidden); the keyboard has the same actions on the focused card
+ * (Enter, Control+Enter, Delete, Shift+F10). What a card says about its image is `details()`: the
+ * hover, the card's accessible name and its text all read it, so a new line is added there once.
  */
 import { LANGUAGE, t } from '../bridge';
-import { button, el, icon, iconButton } from '../dom';
-import { creditsText, sizeText, type Item } from './model';
-import { act, host, state } from './state';
+import { el, icon } from '../dom';
+import { creditsText, relativeDate, sizeText, type Item } from './model';
+import { state } from './state';
 
-// ---- Formatting ---------------------------------------------------------------------------------------
+// ---- What is known about an image -------------------------------------------------------------
 
 const dateFormat = new Intl.DateTimeFormat(LANGUAGE, { dateStyle: 'medium', timeStyle: 'short' });
-const shortDate = new Intl.DateTimeFormat(LANGUAGE, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
-const thisYear = new Date().getFullYear();
-const formatDate = (ms: number) => (ms ? dateFormat.format(new Date(ms)) : t('unknown date'));
-/** On a card: without the year when it is this year's. */
-const cardDate = (ms: number) => (!ms ? t('unknown date') : new Date(ms).getFullYear() === thisYear ? shortDate.format(new Date(ms)) : dateFormat.format(new Date(ms)));
-const seedText = (e: Item) => (e.seed !== undefined ? t('seed {0}', e.seed) : t('random seed'));
+export const formatDate = (ms: number) => (ms ? dateFormat.format(new Date(ms)) : t('unknown date'));
+export const seedText = (e: Item) => (e.seed !== undefined ? t('seed {0}', e.seed) : t('random seed'));
+export const whenText = (ms: number) => relativeDate(ms, Date.now(), LANGUAGE);
 
-function describe(e: Item, isMissing: boolean): string {
-  const parts = [`${e.modelLabel}`, sizeText(e), seedText(e), formatDate(e.createdAt)];
+export interface Detail {
+  /** The label in the hover ("Model"). */
+  readonly label: string;
+  readonly value: string;
+  /** Said by a screen reader as part of the card's name (the file name is not). */
+  readonly spoken?: boolean;
+}
+
+/** Everything the hover shows under the prompt, in order. */
+export function details(e: Item): Detail[] {
+  const out: Detail[] = [
+    { label: t('Model'), value: `${e.modelLabel} (${e.modelKey})`, spoken: true },
+    { label: t('Size'), value: sizeText(e), spoken: true },
+    { label: t('Seed'), value: e.seed !== undefined ? String(e.seed) : t('random seed'), spoken: true },
+    { label: t('Created'), value: e.createdAt ? `${formatDate(e.createdAt)} (${whenText(e.createdAt)})` : t('unknown date'), spoken: true },
+  ];
+  const credits = creditsText(e.creditsUsed);
+  if (credits) out.push({ label: t('Cost'), value: credits, spoken: true });
+  out.push({ label: t('File'), value: e.name });
+  return out;
+}
+
+/**
+ * The card's accessible name: what it shows (its two lines, word for word: axe's
+ * label-content-name-mismatch), after the prompt when a group's header says it, then what else is
+ * known and its place in the group. Set again when "5 min. ago" moves on.
+ */
+export function labelCard(card: HTMLElement, e: Item, i: number): void {
+  const shown = `${card.querySelector('.title')?.textContent ?? ''} ${card.querySelector('.sub')?.textContent ?? ''}`;
+  const parts = [e.modelLabel, sizeText(e), seedText(e), formatDate(e.createdAt)];
   const credits = creditsText(e.creditsUsed);
   if (credits) parts.push(credits);
-  const prompt = e.prompt || t('No prompt');
-  return isMissing ? t('File missing. {0}. {1}.', prompt, parts.join(', ')) : `${prompt}. ${parts.join(', ')}.`;
+  let text = `${shown}. ${parts.join(', ')}.`;
+  const l = state.layout;
+  if (l.grouped[i]) {
+    const g = l.groups[l.groupOf[i]!]!;
+    text = `${e.prompt || t('No prompt')}. ${text} ${t('Image {0} of {1} with this prompt.', i - g.start + 1, g.count)}`;
+  }
+  card.setAttribute('aria-label', text);
 }
 
-// ---- Cards ---------------------------------------------------------------------------------------------
+// ---- Cards ---------------------------------------------------------------------------------------
 
-/** The cards in the grid, by entry id. */
+/** The cards in the DOM, by entry id. */
 export const nodes = new Map<string, HTMLElement>();
 
-/** What a card shows that can change under the same id: a card with another signature is made anew. */
-export function cardSignature(e: Item): string {
-  return `${e.src}|${state.missing.has(e.id) ? 'm' : state.broken.has(e.id) ? 'b' : ''}`;
+/** What decides a card's content: a card with another signature is made anew. */
+export function cardSignature(e: Item, i: number): string {
+  const status = state.missing.has(e.id) ? 'm' : state.broken.has(e.id) ? 'b' : '';
+  const l = state.layout;
+  const grouped = l.grouped[i] ? `g${l.groups[l.groupOf[i]!]!.count}:${i - l.groups[l.groupOf[i]!]!.start}` : '';
+  return `${e.src}|${status}|${l.mode}|${grouped}`;
 }
 
-export function makeCard(e: Item): HTMLElement {
-  const { broken } = state;
+/** The mouse's buttons on a card: `data-action` is an item action, or `more` (every action). */
+function actionStrip(isMissing: boolean): HTMLElement {
+  const strip = el('div', 'actions');
+  strip.setAttribute('aria-hidden', 'true');
+  const add = (action: string, name: string, label: string) => {
+    const a = el('span', `act codicon codicon-${name}`);
+    a.dataset.action = action;
+    a.title = label;
+    strip.append(a);
+  };
+  if (isMissing) add('remove', 'trash', t('Remove from Gallery'));
+  else {
+    add('insert', 'insert', t('Insert link at cursor'));
+    add('open', 'go-to-file', t('Open image'));
+  }
+  add('more', 'ellipsis', t('More actions…'));
+  return strip;
+}
+
+/** The card for the image at `i` of the filtered list. */
+export function makeCard(e: Item, i: number): HTMLElement {
   const isMissing = state.missing.has(e.id);
-  const card = el('div', `card${isMissing ? ' missing' : ''}`);
-  card.setAttribute('role', 'listitem');
+  const isBroken = state.broken.has(e.id);
+  const grouped = state.layout.grouped[i] === 1;
+  const card = el('div', `card ${state.layout.mode}${grouped ? ' grouped' : ''}${isMissing ? ' missing' : ''}`);
+  card.setAttribute('role', 'option');
   card.tabIndex = -1;
+  card.id = `item-${e.id}`;
   card.dataset.id = e.id;
-  card.dataset.sig = cardSignature(e);
-  card.setAttribute('aria-label', describe(e, isMissing));
+  card.dataset.sig = cardSignature(e, i);
+  card.setAttribute('aria-selected', 'false');
   card.dataset.vscodeContext = JSON.stringify({ webviewSection: isMissing ? 'missingImage' : 'image', entryId: e.id, preventDefaultContextMenuItems: true });
 
   const thumb = el('div', 'thumb');
-  if (isMissing || broken.has(e.id)) {
+  if (isMissing || isBroken) {
     const ph = el('div', 'placeholder');
-    ph.append(icon(isMissing ? 'warning' : 'file-media'), el('span', undefined, isMissing ? t('File missing') : t('Image unavailable')));
-    if (isMissing) ph.append(button(t('Remove'), 'secondary small', () => act('remove', e.id)));
+    ph.append(icon(isMissing ? 'warning' : 'file-media'));
     thumb.append(ph);
   } else {
     const img = el('img');
@@ -59,59 +118,53 @@ export function makeCard(e: Item): HTMLElement {
     img.decoding = 'async';
     img.draggable = false;
     img.src = e.src;
-    img.addEventListener('error', () => {
-      if (broken.has(e.id)) return;
-      broken.add(e.id);
-      host.post({ type: 'imageError', id: e.id });
-      refreshCard(e.id);
-    });
+    img.addEventListener('error', () => imageFailed?.(e.id));
     thumb.append(img);
     card.draggable = true;
   }
 
-  const actions = el('div', 'actions');
-  if (!isMissing) {
-    actions.append(
-      iconButton('insert', t('Insert link at cursor'), () => act('insert', e.id)),
-      iconButton('go-to-file', t('Open image'), () => act('open', e.id)),
-    );
-  }
-  actions.append(iconButton('ellipsis', t('More actions…'), () => host.post({ type: 'more', id: e.id })));
-  thumb.append(actions);
-
-  const meta = el('div', 'meta');
-  const prompt = el('div', 'prompt', e.prompt || t('No prompt'));
-  prompt.title = e.prompt;
-  const model = el('div', 'line', e.modelLabel);
-  model.title = `${e.modelLabel} (${e.modelKey})`;
-  const size = el('div', 'line', `${sizeText(e)} · ${seedText(e)}`);
-  size.title = size.textContent ?? '';
-  const credits = creditsText(e.creditsUsed);
-  const when = el('div', 'line', [cardDate(e.createdAt), credits].filter(Boolean).join(' · '));
-  when.title = [formatDate(e.createdAt), credits].filter(Boolean).join(' · ');
-  meta.append(prompt, model, size, when);
-  card.append(thumb, meta);
+  const text = el('div', 'text');
+  // In a group the header says the prompt: the card says what differs.
+  const title = el('div', 'title', grouped ? `${seedText(e)} · ${sizeText(e)}` : e.prompt || t('No prompt'));
+  const sub = el('div', 'sub');
+  const when = el('span', 'when', whenText(e.createdAt));
+  when.dataset.time = String(e.createdAt);
+  if (isMissing || isBroken) sub.append(`${isMissing ? t('File missing') : t('Image unavailable')} · `);
+  sub.append(when, grouped ? ` · ${e.modelLabel}` : ` · ${e.modelLabel} · ${sizeText(e)}`);
+  // (the space: the two lines read as two phrases in the accessible name, as on screen)
+  text.append(title, ' ', sub);
+  card.append(thumb, text, actionStrip(isMissing));
+  labelCard(card, e, i);
   return card;
 }
 
-/** Make an entry's card anew in its place (its file went missing or came back, its image broke). */
-export function refreshCard(id: string): void {
-  const old = nodes.get(id);
-  const e = state.entries.get(id);
-  if (!old || !e) return;
-  const card = makeCard(e);
-  card.style.transform = old.style.transform;
-  card.style.width = old.style.width;
-  card.tabIndex = old.tabIndex;
-  card.setAttribute('aria-posinset', old.getAttribute('aria-posinset') ?? '');
-  card.setAttribute('aria-setsize', old.getAttribute('aria-setsize') ?? '');
-  const hadFocus = old.contains(document.activeElement);
-  old.replaceWith(card);
-  nodes.set(id, card);
-  setButtonsTabbable(card, card.tabIndex === 0);
-  if (hadFocus) card.focus();
+/** Set by the grid: an image that failed to load (reported once, then its card is made anew). */
+let imageFailed: ((id: string) => void) | undefined;
+export function onImageFailed(fn: (id: string) => void): void {
+  imageFailed = fn;
 }
 
-export function setButtonsTabbable(card: HTMLElement, on: boolean): void {
-  for (const b of Array.from(card.querySelectorAll('button'))) b.tabIndex = on ? 0 : -1;
+/** A group's header (its prompt and how many images); the cards say the same to a screen reader. */
+export function makeHeader(prompt: string, count: number, mode: string): HTMLElement {
+  const h = el('div', `group-header ${mode}`);
+  h.setAttribute('aria-hidden', 'true');
+  const p = el('span', 'prompt', prompt || t('No prompt'));
+  p.title = prompt;
+  const c = el('span', 'count', t('{0} images', count));
+  h.append(icon('layers'), p, c);
+  return h;
+}
+
+/** Move every card's "5 min. ago" on (and its accessible name with it). */
+export function tickDates(root: ParentNode): void {
+  const now = Date.now();
+  for (const n of Array.from(root.querySelectorAll<HTMLElement>('.when[data-time]'))) {
+    const text = relativeDate(Number(n.dataset.time), now, LANGUAGE);
+    if (n.textContent === text) continue;
+    n.textContent = text;
+    const card = n.closest<HTMLElement>('.card');
+    const e = card?.dataset.id ? state.entries.get(card.dataset.id) : undefined;
+    const i = Number(card?.getAttribute('aria-posinset')) - 1;
+    if (card && e && state.filtered[i]?.id === e.id) labelCard(card, e, i);
+  }
 }

@@ -15,12 +15,14 @@
 // First: the translations, before any text is made.
 import '../bridge';
 import type { ToPage } from '../../webview/gallery/protocol';
-import { nodes, refreshCard } from './cards';
+import { onImageFailed, tickDates } from './cards';
 import { buildNoMatch, listenToFilters } from './filters';
-import { focusIndex, renderNow, schedule } from './grid';
+import { clearNodes, focusIndex, renderNow, schedule } from './grid';
+import { hideHover, listenForHover } from './hover';
 import { listenToGrid } from './keyboard';
 import { renderRunning, tickRunning } from './running';
-import { emptyState, search } from './skeleton';
+import { scrollToShowItem } from './layout';
+import { emptyState, grid, scroller, search } from './skeleton';
 import { host, state } from './state';
 
 // ---- Messages --------------------------------------------------------------------------------------
@@ -52,10 +54,11 @@ function handle(m: ToPage): void {
       state.expected = m.total;
       state.persistent = m.persistent;
       state.hasFolder = m.hasFolder;
+      state.mode = m.mode === 'list' ? 'list' : 'grid';
       state.entries.clear();
       state.broken.clear();
-      for (const n of nodes.values()) n.remove();
-      nodes.clear();
+      hideHover();
+      clearNodes();
       emptyState.textContent = '';
       schedule({ filter: true, models: true });
       break;
@@ -83,9 +86,22 @@ function handle(m: ToPage): void {
       const next = new Set(m.ids);
       const changed = [...next].filter((id) => !missing.has(id)).concat([...missing].filter((id) => !next.has(id)));
       state.missing = next;
-      for (const id of changed) {
-        state.broken.delete(id);
-        refreshCard(id);
+      for (const id of changed) state.broken.delete(id);
+      // (a card whose file went missing or came back is made anew: its signature changed)
+      if (changed.length) schedule();
+      break;
+    }
+    case 'mode': {
+      if (m.mode !== 'grid' && m.mode !== 'list') break;
+      // The focused image stays focused and in view.
+      const hadFocus = grid.contains(document.activeElement);
+      state.mode = m.mode;
+      hideHover();
+      renderNow({ layout: true });
+      if (hadFocus) focusIndex(state.active);
+      else if (state.filtered.length) {
+        scroller.scrollTop = scrollToShowItem(state.layout, state.active, scroller.scrollTop, scroller.clientHeight);
+        schedule();
       }
       break;
     }
@@ -109,7 +125,15 @@ function handle(m: ToPage): void {
 
 buildNoMatch();
 setInterval(tickRunning, 1000);
+setInterval(() => tickDates(grid), 30_000);
+onImageFailed((id) => {
+  if (state.broken.has(id)) return;
+  state.broken.add(id);
+  host.post({ type: 'imageError', id });
+  schedule();
+});
 listenToGrid();
+listenForHover();
 listenToFilters();
 host.onMessage((m) => {
   inbox.push(m);

@@ -1,6 +1,7 @@
 /**
  * The gallery page's data and layout rules, without the DOM (unit-tested under node): the entries in
- * order, the search and model filter, and the virtual grid's geometry (which rows are on screen).
+ * order, the search and model filter, and the texts (sizes, credits, relative dates). The layout is in
+ * ./layout.ts.
  */
 import { t } from '../../core/l10n';
 import type { ViewEntry } from '../../webview/gallery/protocol';
@@ -108,84 +109,6 @@ export function filterItems(items: readonly Item[], search: string, model: strin
   return out;
 }
 
-// ---- The virtual grid --------------------------------------------------------------------------
-
-export interface GridMetrics {
-  readonly cols: number;
-  readonly cardWidth: number;
-  readonly thumbHeight: number;
-  /** One row: card plus the gap below it. */
-  readonly rowHeight: number;
-  readonly pad: number;
-  readonly gap: number;
-}
-
-/** `meta`: the text under a thumbnail (two lines of prompt, three of details, padding). */
-export const GRID = { pad: 8, gap: 8, minCard: 132, maxCols: 8, meta: 90 } as const;
-
-/** Columns and sizes for a width: as many cards of at least `minCard` px as fit, 4:3 thumbnails. */
-export function gridMetrics(width: number, g: { pad: number; gap: number; minCard: number; maxCols: number; meta: number } = GRID): GridMetrics {
-  const inner = Math.max(0, width - 2 * g.pad);
-  const cols = Math.max(1, Math.min(g.maxCols, Math.floor((inner + g.gap) / (g.minCard + g.gap))));
-  const cardWidth = Math.max(40, Math.floor((inner - (cols - 1) * g.gap) / cols));
-  const thumbHeight = Math.round((cardWidth * 3) / 4);
-  return { cols, cardWidth, thumbHeight, rowHeight: thumbHeight + g.meta + g.gap, pad: g.pad, gap: g.gap };
-}
-
-export function gridHeight(m: GridMetrics, count: number): number {
-  const rows = Math.ceil(count / m.cols);
-  return rows ? 2 * m.pad + rows * m.rowHeight - m.gap : 0;
-}
-
-/** The items to have in the DOM for a scroll position: the visible rows plus `overscan` rows each side. */
-export function visibleRange(m: GridMetrics, count: number, scrollTop: number, viewHeight: number, overscan = 2): { start: number; end: number } {
-  if (!count) return { start: 0, end: 0 };
-  const rows = Math.ceil(count / m.cols);
-  const first = Math.max(0, Math.floor((scrollTop - m.pad) / m.rowHeight) - overscan);
-  const last = Math.min(rows - 1, Math.floor((scrollTop + viewHeight - m.pad) / m.rowHeight) + overscan);
-  return { start: first * m.cols, end: Math.min(count, (last + 1) * m.cols) };
-}
-
-/** Where item `i` sits. */
-export function position(m: GridMetrics, i: number): { x: number; y: number } {
-  return { x: m.pad + (i % m.cols) * (m.cardWidth + m.gap), y: m.pad + Math.floor(i / m.cols) * m.rowHeight };
-}
-
-/** The scroll position that shows item `i` whole, moving as little as possible. */
-export function scrollToShow(m: GridMetrics, i: number, scrollTop: number, viewHeight: number): number {
-  const { y } = position(m, i);
-  const bottom = y + m.rowHeight - m.gap;
-  if (y - m.pad < scrollTop) return Math.max(0, y - m.pad);
-  if (bottom + m.pad > scrollTop + viewHeight) return bottom + m.pad - viewHeight;
-  return scrollTop;
-}
-
-/** The item a navigation key moves to from `i` (undefined: the key is not a move). */
-export function moveIndex(key: string, i: number, count: number, cols: number, rowsPerPage: number, ctrl = false): number | undefined {
-  if (!count) return undefined;
-  const clamp = (n: number) => Math.max(0, Math.min(count - 1, n));
-  switch (key) {
-    case 'ArrowRight':
-      return clamp(i + 1);
-    case 'ArrowLeft':
-      return clamp(i - 1);
-    case 'ArrowDown':
-      return clamp(i + cols);
-    case 'ArrowUp':
-      return clamp(i - cols);
-    case 'Home':
-      return ctrl ? 0 : clamp(i - (i % cols));
-    case 'End':
-      return ctrl ? count - 1 : clamp(i - (i % cols) + cols - 1);
-    case 'PageDown':
-      return clamp(i + Math.max(1, rowsPerPage) * cols);
-    case 'PageUp':
-      return clamp(i - Math.max(1, rowsPerPage) * cols);
-    default:
-      return undefined;
-  }
-}
-
 // ---- Text -----------------------------------------------------------------------------------------
 
 /** `1024×768`, with the asked size when it says more (`16:9 · 1344×768`). */
@@ -203,4 +126,31 @@ export function creditsText(credits: number | undefined): string | undefined {
 export function elapsedText(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   return s < 60 ? `${s} s` : t('{0} min {1} s', Math.floor(s / 60), s % 60);
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const relative = new Map<string, Intl.RelativeTimeFormat>();
+const absolute = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * When an image was made, as people say it: "now", "5 min. ago", "3 hr. ago", "yesterday", in the
+ * given language (VS Code's display language); older than a week, the date ("Mar 4", "Mar 4, 2025").
+ */
+export function relativeDate(ms: number, now: number, language: string): string {
+  if (!ms) return t('unknown date');
+  let rtf = relative.get(language);
+  if (!rtf) relative.set(language, (rtf = new Intl.RelativeTimeFormat(language, { numeric: 'auto', style: 'short' })));
+  const d = ms - now;
+  const a = Math.abs(d);
+  if (a < 45_000) return rtf.format(0, 'second');
+  if (a < 45 * MINUTE) return rtf.format(Math.round(d / MINUTE), 'minute');
+  if (a < 22 * HOUR) return rtf.format(Math.round(d / HOUR), 'hour');
+  if (a < 7 * DAY) return rtf.format(Math.round(d / DAY), 'day');
+  const sameYear = new Date(ms).getFullYear() === new Date(now).getFullYear();
+  const key = `${language}|${sameYear}`;
+  let f = absolute.get(key);
+  if (!f) absolute.set(key, (f = new Intl.DateTimeFormat(language, { month: 'short', day: 'numeric', ...(sameYear ? {} : { year: 'numeric' }) })));
+  return f.format(new Date(ms));
 }

@@ -1,7 +1,7 @@
 /**
  * The gallery page's fixed elements, built once: the toolbar (search box, model filter), the status
- * line, the generations under way, the scrolling grid, the empty state, the no-match state, the
- * loading line and the keyboard help.
+ * line, the generations under way, the scrolling list, the empty state, the no-match state (right
+ * under the search box), the loading line, the keyboard help and the hover.
  */
 import { t } from '../bridge';
 import { button, el, icon } from '../dom';
@@ -34,7 +34,7 @@ runningList.setAttribute('aria-label', t('Generations in progress'));
 
 export const scroller = el('div', 'scroller');
 export const grid = el('div', 'grid');
-grid.setAttribute('role', 'list');
+grid.setAttribute('role', 'listbox');
 grid.setAttribute('aria-label', t('Generated images, newest first'));
 grid.setAttribute('aria-describedby', 'gallery-keys');
 grid.dataset.vscodeContext = JSON.stringify({ preventDefaultContextMenuItems: true });
@@ -43,7 +43,7 @@ scroller.append(grid);
 const keysHelp = el(
   'p',
   'visually-hidden',
-  t('Arrow keys move between images. Enter opens the image, Control+Enter inserts its link at the cursor, Delete deletes it, Shift+F10 shows every action. Drag an image into a document, holding Shift, to insert its link.'),
+  t('Arrow keys move between images, Home and End go to the first and the last. Enter or Space opens the image, Control+Enter inserts its link at the cursor, Delete deletes it, Shift+F10 shows every action. Drag an image into a document, holding Shift, to insert its link.'),
 );
 keysHelp.id = 'gallery-keys';
 
@@ -51,7 +51,13 @@ export const emptyState = el('div', 'empty');
 export const noMatch = el('div', 'no-match');
 export const loading = el('div', 'loading muted', t('Loading the gallery…'));
 
-app.append(toolbar, status, runningList, scroller, emptyState, noMatch, loading, keysHelp);
+/** The one rich hover (./hover.ts fills and places it). */
+export const hover = el('div', 'hover');
+hover.setAttribute('aria-hidden', 'true');
+hover.hidden = true;
+
+// "No image matches" right under the search box (the list is hidden then).
+app.append(toolbar, noMatch, status, runningList, scroller, emptyState, loading, keysHelp, hover);
 
 export function buildEmptyState(): void {
   emptyState.textContent = '';

@@ -5,7 +5,8 @@
  */
 import { connect } from '../bridge';
 import type { ItemAction, PageCommand, RunningView, ToHost, ToPage, UiState } from '../../webview/gallery/protocol';
-import { Entries, gridMetrics, type GridMetrics, type Item } from './model';
+import { layout, type Layout, type Mode } from './layout';
+import { Entries, type Item } from './model';
 
 export const host = connect<ToHost, ToPage, UiState>();
 
@@ -36,9 +37,12 @@ export interface PageState {
   hasFolder: boolean;
   /** The keyboard's place in the grid (an index into `filtered`). */
   active: number;
+  /** Grid or list (the extension remembers it per workspace; the view's title bar switches). */
+  mode: Mode;
   /** A scroll position to restore once enough entries are here. */
   pendingScroll: number;
-  metrics: GridMetrics;
+  /** Where everything in `filtered` sits, for the current mode and width. */
+  layout: Layout;
 }
 
 const ui = restore();
@@ -55,8 +59,9 @@ export const state: PageState = {
   persistent: true,
   hasFolder: true,
   active: 0,
+  mode: 'grid',
   pendingScroll: ui.scrollTop,
-  metrics: gridMetrics(300),
+  layout: layout([], 'grid', 300),
 };
 
 export function act(action: ItemAction, id: string): void {

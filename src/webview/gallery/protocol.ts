@@ -17,6 +17,9 @@ import type { ItemAction } from '../../core/itemActions';
 /** The buttons of the empty state and the toolbar. */
 export type PageCommand = 'generate' | 'setApiKey' | 'rebuild' | 'getStarted';
 
+/** How the page lays the images out: tiles, or compact rows. */
+export type GalleryMode = 'grid' | 'list';
+
 /** One image as the page shows it. */
 export interface ViewEntry {
   readonly id: string;
@@ -53,7 +56,9 @@ export interface RunningView {
 /** The extension → the page. */
 export type ToPage =
   /** Start over: `total` entries follow in pages (none when 0). */
-  | { readonly type: 'init'; readonly total: number; readonly hasFolder: boolean; readonly persistent: boolean }
+  | { readonly type: 'init'; readonly total: number; readonly hasFolder: boolean; readonly persistent: boolean; readonly mode: GalleryMode }
+  /** Show the images as a grid or a list (the view's title bar switches; remembered per workspace). */
+  | { readonly type: 'mode'; readonly mode: GalleryMode }
   /** The next entries of an `init`, in order. */
   | { readonly type: 'page'; readonly entries: readonly ViewEntry[] }
   /** New or changed entries (the page places them by `createdAt`). */

@@ -1,17 +1,19 @@
 /**
  * The gallery's registrations, at activation and nothing more: the webview view (the "Flux"
  * container in the activity bar), its commands (the item context menu, "Show Gallery", "Rebuild
- * Gallery from Files") and the drop provider that inserts a gallery image's link in the document's
+ * Gallery from Files", "View as List" / "View as Grid") and the drop provider that inserts a gallery image's link in the document's
  * own form. What they do is in the main bundle, loaded on first use.
  */
 import * as vscode from 'vscode';
 import { ITEM_ACTIONS } from '../../core/itemActions';
-import { main } from '../../host/lazy';
+import { loadedMain, main } from '../../host/lazy';
 import type { Shell } from '../../host/shell';
 import { markGalleryOpened } from '../../host/walkthrough';
 import { COMMANDS, GALLERY_VIEW, ITEM_COMMANDS } from '../../ids';
+import { readGalleryMode, showGalleryMode, writeGalleryMode } from './mode';
 
 export function registerGallery(shell: Shell): vscode.Disposable[] {
+  void showGalleryMode(readGalleryMode(shell.context));
   return [
     vscode.window.registerWebviewViewProvider(GALLERY_VIEW, {
       resolveWebviewView: (webviewView) => {
@@ -21,6 +23,12 @@ export function registerGallery(shell: Shell): vscode.Disposable[] {
     }),
     vscode.commands.registerCommand(COMMANDS.showGallery, () => vscode.commands.executeCommand(`${GALLERY_VIEW}.focus`)),
     vscode.commands.registerCommand(COMMANDS.rebuildGallery, () => main(shell).rebuildGallery()),
+    ...(['list', 'grid'] as const).map((mode) =>
+      vscode.commands.registerCommand(mode === 'list' ? COMMANDS.galleryViewAsList : COMMANDS.galleryViewAsGrid, async () => {
+        await writeGalleryMode(shell.context, mode);
+        loadedMain()?.galleryModeChanged();
+      }),
+    ),
     ...ITEM_ACTIONS.map((a) => vscode.commands.registerCommand(ITEM_COMMANDS[a], (arg: unknown) => main(shell).galleryItem(a, arg))),
     // Files and untitled documents by scheme (a stronger match than VS Code's own drop providers, so
     // ours is the one applied; the drop widget still offers theirs), any other document too.

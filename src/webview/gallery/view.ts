@@ -18,6 +18,7 @@ import { readSettings } from '../../host/settings';
 import { PageChannel } from '../host';
 import { pageHtml, resourceRoots } from '../html';
 import { PAGE_SIZE, type PageCommand, type RunningView, type ToHost, type ToPage, type ViewEntry } from './protocol';
+import { readGalleryMode } from './mode';
 import { gallerySchemas } from './schema';
 import { COMMANDS } from '../../ids';
 
@@ -57,6 +58,15 @@ export function imageRoots(entries: readonly GalleryEntry[]): vscode.Uri[] {
     roots = [...widened.values()];
   }
   return roots.sort((a, b) => (a.toString() < b.toString() ? -1 : 1));
+}
+
+/** A folder as the user knows it: `assets/`, `docs/img/`, `site: assets/` in a multi-root workspace. */
+function folderName(folder: vscode.Uri): string {
+  const wf = vscode.workspace.getWorkspaceFolder(folder);
+  if (!wf) return folder.toString(true);
+  const rel = path.posix.relative(wf.uri.path, folder.path);
+  const inFolder = rel ? `${rel}/` : `${wf.name}/`;
+  return (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? `${wf.name}: ${inFolder}` : inFolder;
 }
 
 export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -136,6 +146,7 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
         this.page.markReady();
         this.sendAll();
         void this.store.recheckAll();
+        void this.lookForUnindexed();
         return;
       case 'action':
         void runItemAction(this.s, m.action, m.id);
@@ -161,6 +172,36 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
     else if (command === 'rebuild') await vscode.commands.executeCommand(COMMANDS.rebuildGallery);
     else {
       await vscode.commands.executeCommand(COMMANDS.openGenerator);
+    }
+  }
+
+  /**
+   * Images of ours in the image folders that the index does not list (a new storage slot): added,
+   * with a quiet notice, each time the page opens in a trusted workspace (src/host/gallery/unindexed.ts).
+   */
+  private async lookForUnindexed(): Promise<void> {
+    // A repository not trusted yet adds nothing by itself (Rebuild Gallery from Files still can).
+    if (!vscode.workspace.isTrusted) return;
+    try {
+      const dirs = new Map<string, vscode.Uri>();
+      for (const wf of vscode.workspace.workspaceFolders ?? []) {
+        const dest = resolveDestination(undefined, readSettings(wf.uri).assetsFolder, wf);
+        if (dest.kind === 'folder') dirs.set(dest.folder.toString(), dest.folder);
+      }
+      for (const e of this.store.current) {
+        try {
+          const dir = vscode.Uri.joinPath(vscode.Uri.parse(e.uri, true), '..');
+          dirs.set(dir.toString(), dir);
+        } catch {
+          /* not a URI: shown as missing */
+        }
+      }
+      const { added, folders } = await this.store.addUnindexed([...dirs.values()]);
+      if (!added) return;
+      const where = folders.map((f) => folderName(f)).join(', ');
+      void this.s.ui.info(added === 1 ? vscode.l10n.t('Added 1 image found in {0} to the gallery.', where) : vscode.l10n.t('Added {0} images found in {1} to the gallery.', count(added), where));
+    } catch (e) {
+      this.s.log.warn(`Gallery: looking for images not in the index failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
@@ -198,7 +239,7 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
   private sendAll(): void {
     const run = ++this.sending;
     const entries = this.store.current;
-    this.post({ type: 'init', total: entries.length, hasFolder: Boolean(vscode.workspace.workspaceFolders?.length), persistent: this.store.persistent });
+    this.post({ type: 'init', total: entries.length, hasFolder: Boolean(vscode.workspace.workspaceFolders?.length), persistent: this.store.persistent, mode: readGalleryMode(this.s.context) });
     this.sent = new Map(entries.map((e) => [e.id, GalleryView.signature(e)]));
     this.postRunning();
     // The first page at once (the first screen); the others one after another as each is delivered,
@@ -243,6 +284,11 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
     if (removed.length) this.post({ type: 'remove', ids: removed });
     for (let i = 0; i < changed.length; i += PAGE_SIZE) this.post({ type: 'upsert', entries: changed.slice(i, i + PAGE_SIZE).map((e) => this.toView(e)) });
     this.sent = now;
+  }
+
+  /** The title bar switched grid and list. */
+  modeChanged(): void {
+    this.post({ type: 'mode', mode: readGalleryMode(this.s.context) });
   }
 
   private postMissing(): void {
