@@ -30,7 +30,7 @@ test('the public settings exist, each described; base URLs are machine scoped an
 test('the manifest is a real extension manifest', () => {
   assert.equal(pkg.name, 'flux-image-studio');
   assert.equal(pkg.displayName, 'Flux Image Studio');
-  assert.equal(pkg.engines.vscode, '^1.90.0');
+  assert.equal(pkg.engines.vscode, '^1.96.0');
   assert.equal(pkg.main, './dist/extension.js');
   assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['undici', 'zod']);
   for (const c of pkg.contributes.commands) assert.equal(c.category, 'Flux', c.command);
