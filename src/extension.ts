@@ -1,7 +1,9 @@
 import type * as vscode from 'vscode';
 import { registerCommands } from './host/commands';
 import type { GalleryApi } from './host/gallery/api';
+import { registerTools } from './host/agent/register';
 import { loadedMain, main } from './host/lazy';
+import { registerPlaceholders } from './host/placeholders/shell';
 import { Shell } from './host/shell';
 import { createStatusBar } from './host/statusBar';
 import type { Shown } from './host/ui';
@@ -24,6 +26,8 @@ export function activate(context: vscode.ExtensionContext): FluxStudioApi {
     ...registerCommands(shell),
     ...registerGenerator(shell),
     ...registerGallery(shell),
+    ...registerTools(shell),
+    ...registerPlaceholders(shell),
     createStatusBar(),
     trackKeys(shell.keys),
     { dispose: () => void loadedMain()?.dispose() },

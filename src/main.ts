@@ -9,6 +9,8 @@ import { generateCommand } from './host/generate';
 import type { Main } from './host/lazy';
 import { chooseDefaults } from './host/pickers';
 import { Services } from './host/services';
+import { generateTool, listModelsTool, prepareGenerate } from './host/agent/tools';
+import { generatePlaceholdersCommand, PlaceholderDiagnostics } from './host/placeholders/generate';
 import type { Shell } from './host/shell';
 import { GalleryView } from './webview/gallery/view';
 import { openGenerator, restoreGenerator } from './webview/generator/open';
@@ -20,6 +22,7 @@ export function start(shell: Shell): Main {
   if (started) return started;
   const s = new Services(shell);
   let view: GalleryView | undefined;
+  const diagnostics = new PlaceholderDiagnostics();
   started = {
     generate: (mode, args) => generateCommand(s, mode, args),
     chooseDefaults: () => chooseDefaults(s),
@@ -30,9 +33,17 @@ export function start(shell: Shell): Main {
     rebuildGallery: () => rebuildCommand(s),
     galleryItem: (action, arg) => itemCommand(s, action, arg),
     dropEdits: (document, uriList, token) => provideDropEdits(s, document, uriList, token),
+    agent: {
+      prepareGenerate: (input) => prepareGenerate(input),
+      generate: (input, token) => generateTool(s, input, token),
+      listModels: () => listModelsTool(s),
+    },
+    generatePlaceholders: (args) => generatePlaceholdersCommand(s, diagnostics, args),
+    placeholders: diagnostics,
     gallery: s.gallery,
     dispose: () => {
       view?.dispose();
+      diagnostics.dispose();
       s.dispose();
       started = undefined;
     },

@@ -19,6 +19,16 @@ export interface Main extends vscode.Disposable {
   rebuildGallery(): Promise<RebuildResult | undefined>;
   galleryItem(action: ItemAction, arg: unknown): Promise<void> | undefined;
   dropEdits(document: vscode.TextDocument, uriList: string, token: vscode.CancellationToken): Promise<vscode.DocumentDropEdit | undefined>;
+  /** The language model tools' work (the shell registers the tools: src/host/agent/register.ts). */
+  readonly agent: {
+    prepareGenerate(input: unknown): vscode.PreparedToolInvocation;
+    generate(input: unknown, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult>;
+    listModels(): Promise<vscode.LanguageModelToolResult>;
+  };
+  /** "Generate All Image Placeholders" (args: `{ uri, at }` for one placeholder). */
+  generatePlaceholders(args: unknown): Promise<vscode.Uri[]>;
+  /** The placeholders' diagnostics. */
+  readonly placeholders: { refresh(document: vscode.TextDocument): void; clear(uri: vscode.Uri): void };
   /** The gallery index (the integration tests, through the extension's API). */
   readonly gallery: GalleryApi;
 }
