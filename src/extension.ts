@@ -16,6 +16,8 @@ export interface FluxStudioApi {
   readonly messages: () => readonly Shown[];
   /** The gallery index (its integration tests); reading it loads the main bundle. */
   readonly gallery: GalleryApi;
+  /** How many generations are under way (0 when nothing was ever started); loads nothing. */
+  readonly running: () => number;
 }
 
 /** Wires the shell and registers everything; nothing heavy runs here (see src/main.ts). */
@@ -34,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): FluxStudioApi {
   );
   return {
     messages: () => shell.ui.shown,
+    running: () => loadedMain()?.running() ?? 0,
     get gallery() {
       return main(shell).gallery;
     },

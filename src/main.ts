@@ -27,6 +27,7 @@ export function start(shell: Shell): Main {
     generate: (mode, args) => generateCommand(s, mode, args),
     chooseDefaults: () => chooseDefaults(s),
     cancelAll: () => s.generations.cancelAll(),
+    running: () => s.generations.list().length,
     openGenerator: (args) => openGenerator(s, args),
     restoreGenerator: (panel, state) => restoreGenerator(s, panel, state),
     resolveGalleryView: (webviewView) => (view ??= new GalleryView(s)).resolveWebviewView(webviewView),

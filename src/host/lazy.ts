@@ -13,6 +13,8 @@ export interface Main extends vscode.Disposable {
   chooseDefaults(): Promise<boolean>;
   /** Abort every generation under way; how many there were. */
   cancelAll(): number;
+  /** How many generations are under way (the integration tests wait for none). */
+  running(): number;
   openGenerator(args: unknown): Promise<boolean>;
   restoreGenerator(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
   resolveGalleryView(view: vscode.WebviewView): void | Thenable<void>;

@@ -28,9 +28,10 @@ async function writeDoc(name: string, text: string): Promise<vscode.Uri> {
   return uri;
 }
 
-/** Wait until no generation is running (the cancelled one has cleaned up after itself). */
+/** Wait until no generation is running (the cancelled one has cleaned up after itself); cancels nothing itself. */
 async function idle(): Promise<void> {
-  await waitFor('no generation running', async () => ((await vscode.commands.executeCommand<number>('fluxStudio.cancelGenerations')) === 0 ? true : undefined));
+  const ext = await api();
+  await waitFor('no generation running', () => (ext.running() === 0 ? true : undefined));
 }
 
 suite('language model tools', () => {
@@ -114,6 +115,7 @@ suite('language model tools', () => {
     const cts = new vscode.CancellationTokenSource();
     const pending = invoke(GENERATE, { prompt: 'slow boat [[fault:slow-body:4000]]' }, cts.token);
     await waitFor('the download to start', async () => (await fake.requests()).some((r) => r.path.startsWith('/files/')) || undefined);
+    assert.equal((await api()).running(), 1);
     cts.cancel();
     await assert.rejects(pending, (e: Error) => e.name === 'Canceled' || /cancel/i.test(e.message));
     await idle();
