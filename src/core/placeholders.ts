@@ -14,8 +14,10 @@
  * examples, not placeholders.
  */
 import { t } from './l10n';
+import { mayHavePlaceholders, type PlaceholderSyntax } from './placeholderSyntax';
 
-export const MAX_DOCUMENT = 2_000_000;
+export { MAX_DOCUMENT, mayHavePlaceholders, placeholderSyntax, type PlaceholderSyntax } from './placeholderSyntax';
+
 export const MAX_PLACEHOLDERS = 200;
 export const MAX_PROMPT = 4000;
 export const MAX_QUERY = 500;
@@ -23,8 +25,6 @@ export const MAX_QUERY = 500;
 /** The query keys a placeholder takes, as the generate command's arguments name them. */
 export const PLACEHOLDER_KEYS = ['model', 'size', 'seed', 'numImages', 'outputFormat'] as const;
 export type PlaceholderKey = (typeof PLACEHOLDER_KEYS)[number];
-
-export type PlaceholderSyntax = 'markdown' | 'asciidoc' | 'html';
 
 export interface PlaceholderParams {
   model?: string;
@@ -43,24 +43,6 @@ export interface Placeholder {
   readonly params: PlaceholderParams;
   /** What is wrong with the placeholder itself (its query, an empty prompt), in sentences; empty when nothing. */
   readonly problems: readonly string[];
-}
-
-/** The placeholder syntax of a VS Code language id (and file path for plain text), or undefined when it has none. */
-export function placeholderSyntax(languageId: string, path = ''): PlaceholderSyntax | undefined {
-  if (languageId === 'markdown' || languageId === 'mdx') return 'markdown';
-  if (languageId === 'asciidoc') return 'asciidoc';
-  if (languageId === 'html') return 'html';
-  if (languageId === 'plaintext') {
-    const ext = /\.[^./]+$/.exec(path)?.[0].toLowerCase();
-    if (ext === '.mdx') return 'markdown';
-    if (ext === '.adoc' || ext === '.asciidoc') return 'asciidoc';
-  }
-  return undefined;
-}
-
-/** A quick test before parsing (the extension's listeners run it on every change). */
-export function mayHavePlaceholders(text: string): boolean {
-  return text.length <= MAX_DOCUMENT && text.includes('flux:');
 }
 
 // ---- The query ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { findModel, type ProviderId } from '../../core/catalog';
 import { findPlaceholders, placeholderSyntax, type Placeholder } from '../../core/placeholders';
 import { validateRequest, type GenerationRequest } from '../../core/request';
-import { DIAGNOSTIC_SOURCE } from '../../ids';
+import { COMMANDS, DIAGNOSTIC_SOURCE } from '../../ids';
 import { requestFrom } from '../agent/request';
 import { commandQuestions } from '../generate';
 import { run } from '../generation/execute';
@@ -63,6 +63,19 @@ export class PlaceholderDiagnostics implements vscode.Disposable {
 
   clear(uri: vscode.Uri): void {
     this.collection.delete(uri);
+  }
+
+  /** "Generate image" above each placeholder: the command with the document and the placeholder's start. */
+  lenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    return placeholdersOf(document).map(
+      (p) =>
+        new vscode.CodeLens(new vscode.Range(document.positionAt(p.start), document.positionAt(p.end)), {
+          title: `$(sparkle) ${vscode.l10n.t('Generate image')}`,
+          tooltip: vscode.l10n.t('Generate this image placeholder and put the link in its place'),
+          command: COMMANDS.generatePlaceholders,
+          arguments: [{ uri: document.uri.toString(), at: p.start }],
+        }),
+    );
   }
 
   dispose(): void {

@@ -1,12 +1,11 @@
 /**
- * Image placeholders at activation: the code lens above each one and the quick fix on its
- * diagnostic, read straight from the pure parser (src/core/placeholders.ts, no zod), and the
- * listeners that keep the diagnostics in step. The diagnostics themselves (which check a
- * placeholder against the catalog) are made in the main bundle, loaded only when a document of a
+ * Image placeholders at activation: the code lens and quick fix providers and the listeners that
+ * keep the diagnostics in step, all thin. The parser, the lenses and the diagnostics (which check a
+ * placeholder against the catalog) are in the main bundle, loaded only when a document of a
  * placeholder language holds `flux:`.
  */
 import * as vscode from 'vscode';
-import { findPlaceholders, mayHavePlaceholders, placeholderSyntax } from '../../core/placeholders';
+import { mayHavePlaceholders, placeholderSyntax } from '../../core/placeholderSyntax';
 import { COMMANDS, DIAGNOSTIC_SOURCE } from '../../ids';
 import { loadedMain, main } from '../lazy';
 import type { Shell } from '../shell';
@@ -21,25 +20,11 @@ function syntaxOf(document: vscode.TextDocument) {
 }
 
 class Lenses implements vscode.CodeLensProvider {
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChangeCodeLenses = this.changed.event;
+  constructor(private readonly shell: Shell) {}
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    const syntax = syntaxOf(document);
-    if (!syntax) return [];
-    return findPlaceholders(document.getText(), syntax).map(
-      (p) =>
-        new vscode.CodeLens(new vscode.Range(document.positionAt(p.start), document.positionAt(p.end)), {
-          title: `$(sparkle) ${vscode.l10n.t('Generate image')}`,
-          tooltip: vscode.l10n.t('Generate this image placeholder and put the link in its place'),
-          command: COMMANDS.generatePlaceholders,
-          arguments: [{ uri: document.uri.toString(), at: p.start }],
-        }),
-    );
-  }
-
-  dispose(): void {
-    this.changed.dispose();
+    if (!syntaxOf(document) || !mayHavePlaceholders(document.getText())) return [];
+    return main(this.shell).placeholders.lenses(document);
   }
 }
 
@@ -67,7 +52,6 @@ function refresh(shell: Shell, document: vscode.TextDocument): void {
 }
 
 export function registerPlaceholders(shell: Shell): vscode.Disposable[] {
-  const lenses = new Lenses();
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
   const later = (document: vscode.TextDocument) => {
     const key = document.uri.toString();
@@ -82,8 +66,7 @@ export function registerPlaceholders(shell: Shell): vscode.Disposable[] {
   };
   for (const d of vscode.workspace.textDocuments) refresh(shell, d);
   return [
-    lenses,
-    vscode.languages.registerCodeLensProvider(SELECTOR, lenses),
+    vscode.languages.registerCodeLensProvider(SELECTOR, new Lenses(shell)),
     vscode.languages.registerCodeActionsProvider(SELECTOR, new QuickFixes(), { providedCodeActionKinds: QuickFixes.kinds }),
     vscode.workspace.onDidOpenTextDocument((d) => refresh(shell, d)),
     vscode.workspace.onDidChangeTextDocument((e) => {
