@@ -1,7 +1,9 @@
 import type * as vscode from 'vscode';
 import { registerCommands } from './host/commands';
 import type { GalleryApi } from './host/gallery/api';
+import { registerTools } from './host/agent/register';
 import { loadedMain, main } from './host/lazy';
+import { registerPlaceholders } from './host/placeholders/shell';
 import { Shell } from './host/shell';
 import { createStatusBar } from './host/statusBar';
 import type { Asked, Shown } from './host/ui';
@@ -16,6 +18,8 @@ export interface FluxStudioApi {
   readonly asked: () => readonly Asked[];
   /** The gallery index (its integration tests); reading it loads the main bundle. */
   readonly gallery: GalleryApi;
+  /** How many generations are under way (0 when nothing was ever started); loads nothing. */
+  readonly running: () => number;
 }
 
 /** Wires the shell and registers everything; nothing heavy runs here (see src/main.ts). */
@@ -26,6 +30,8 @@ export function activate(context: vscode.ExtensionContext): FluxStudioApi {
     ...registerCommands(shell),
     ...registerGenerator(shell),
     ...registerGallery(shell),
+    ...registerTools(shell),
+    ...registerPlaceholders(shell),
     createStatusBar(),
     trackKeys(shell.keys),
     { dispose: () => void loadedMain()?.dispose() },
@@ -33,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): FluxStudioApi {
   return {
     messages: () => shell.ui.shown,
     asked: () => shell.ui.asked,
+    running: () => loadedMain()?.running() ?? 0,
     get gallery() {
       return main(shell).gallery;
     },

@@ -18,7 +18,17 @@ export const COMMANDS = {
   rebuildGallery: 'fluxStudio.rebuildGallery',
   galleryViewAsList: 'fluxStudio.galleryViewAsList',
   galleryViewAsGrid: 'fluxStudio.galleryViewAsGrid',
+  generatePlaceholders: 'fluxStudio.generatePlaceholders',
 } as const;
+
+/** The language model tools (package.json `languageModelTools`); agents and prompts name them. */
+export const TOOLS = {
+  generateImage: 'fluxStudio_generateImage',
+  listModels: 'fluxStudio_listModels',
+} as const;
+
+/** The source of the extension's diagnostics (image placeholders not generated yet, or invalid). */
+export const DIAGNOSTIC_SOURCE = 'Flux Image Studio';
 
 /** The gallery's webview view (the "Flux" container in the activity bar). */
 export const GALLERY_VIEW = 'fluxStudio.gallery';

@@ -9,6 +9,8 @@ import { generateCommand } from './host/generate';
 import type { Main } from './host/lazy';
 import { chooseDefaults } from './host/pickers';
 import { Services } from './host/services';
+import { generateTool, listModelsTool, prepareGenerate } from './host/agent/tools';
+import { generatePlaceholdersCommand, PlaceholderDiagnostics } from './host/placeholders/generate';
 import type { Shell } from './host/shell';
 import { GalleryView } from './webview/gallery/view';
 import { openGenerator, restoreGenerator } from './webview/generator/open';
@@ -20,10 +22,12 @@ export function start(shell: Shell): Main {
   if (started) return started;
   const s = new Services(shell);
   let view: GalleryView | undefined;
+  const diagnostics = new PlaceholderDiagnostics();
   started = {
     generate: (mode, args) => generateCommand(s, mode, args),
     chooseDefaults: () => chooseDefaults(s),
     cancelAll: () => s.generations.cancelAll(),
+    running: () => s.generations.list().length,
     openGenerator: (args) => openGenerator(s, args),
     restoreGenerator: (panel, state) => restoreGenerator(s, panel, state),
     resolveGalleryView: (webviewView) => (view ??= new GalleryView(s)).resolveWebviewView(webviewView),
@@ -31,9 +35,17 @@ export function start(shell: Shell): Main {
     galleryModeChanged: () => view?.modeChanged(),
     galleryItem: (action, arg) => itemCommand(s, action, arg),
     dropEdits: (document, uriList, token) => provideDropEdits(s, document, uriList, token),
+    agent: {
+      prepareGenerate: (input) => prepareGenerate(input),
+      generate: (input, token) => generateTool(s, input, token),
+      listModels: () => listModelsTool(s),
+    },
+    generatePlaceholders: (args) => generatePlaceholdersCommand(s, diagnostics, args),
+    placeholders: diagnostics,
     gallery: s.gallery,
     dispose: () => {
       view?.dispose();
+      diagnostics.dispose();
       s.dispose();
       started = undefined;
     },

@@ -24,5 +24,6 @@ export function registerCommands(shell: Shell): vscode.Disposable[] {
       return n;
     }),
     vscode.commands.registerCommand(COMMANDS.getStarted, () => openWalkthrough()),
+    vscode.commands.registerCommand(COMMANDS.generatePlaceholders, (args?: unknown) => main(shell).generatePlaceholders(args)),
   ];
 }

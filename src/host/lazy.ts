@@ -13,6 +13,8 @@ export interface Main extends vscode.Disposable {
   chooseDefaults(): Promise<boolean>;
   /** Abort every generation under way; how many there were. */
   cancelAll(): number;
+  /** How many generations are under way (the integration tests wait for none). */
+  running(): number;
   openGenerator(args: unknown): Promise<boolean>;
   restoreGenerator(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
   resolveGalleryView(view: vscode.WebviewView): void | Thenable<void>;
@@ -21,6 +23,16 @@ export interface Main extends vscode.Disposable {
   galleryModeChanged(): void;
   galleryItem(action: ItemAction, arg: unknown): Promise<void> | undefined;
   dropEdits(document: vscode.TextDocument, uriList: string, token: vscode.CancellationToken): Promise<vscode.DocumentDropEdit | undefined>;
+  /** The language model tools' work (the shell registers the tools: src/host/agent/register.ts). */
+  readonly agent: {
+    prepareGenerate(input: unknown): vscode.PreparedToolInvocation;
+    generate(input: unknown, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult>;
+    listModels(): Promise<vscode.LanguageModelToolResult>;
+  };
+  /** "Generate All Image Placeholders" (args: `{ uri, at }` for one placeholder). */
+  generatePlaceholders(args: unknown): Promise<vscode.Uri[]>;
+  /** The placeholders' diagnostics. */
+  readonly placeholders: { refresh(document: vscode.TextDocument): void; clear(uri: vscode.Uri): void; lenses(document: vscode.TextDocument): vscode.CodeLens[] };
   /** The gallery index (the integration tests, through the extension's API). */
   readonly gallery: GalleryApi;
 }

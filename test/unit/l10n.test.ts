@@ -100,7 +100,7 @@ test('each text the check lets be is still there (the list stays honest)', () =>
 function manifestTexts(): { path: string; value: string }[] {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const out: { path: string; value: string }[] = [];
-  const TEXT = new Set(['title', 'category', 'description', 'markdownDescription', 'patternErrorMessage', 'markdownDeprecationMessage', 'deprecationMessage', 'name', 'contextualTitle', 'altText', 'label', 'shortTitle']);
+  const TEXT = new Set(['title', 'category', 'description', 'displayName', 'userDescription', 'markdownDescription', 'patternErrorMessage', 'markdownDeprecationMessage', 'deprecationMessage', 'name', 'contextualTitle', 'altText', 'label', 'shortTitle']);
   const walk = (v: unknown, path: string, key: string): void => {
     if (typeof v === 'string') {
       if (TEXT.has(key) || key === 'enumDescriptions' || key === 'markdownEnumDescriptions') out.push({ path, value: v });
@@ -111,7 +111,7 @@ function manifestTexts(): { path: string; value: string }[] {
   // The workspace-trust and virtual-workspace explanations VS Code shows.
   walk(pkg.capabilities, 'capabilities', 'capabilities');
   // Ids and file paths under those names are not text.
-  return out.filter((x) => !/\.(views\.[\w.]+\[\d+\]\.id|icon)$/.test(x.path) && !/\.steps\[\d+\]\.media\.(svg|image|markdown)$/.test(x.path));
+  return out.filter((x) => !/\.(views\.[\w.]+\[\d+\]\.id|icon|languageModelTools\[\d+\]\.name)$/.test(x.path) && !/\.steps\[\d+\]\.media\.(svg|image|markdown)$/.test(x.path));
 }
 
 test('package.json: every text of contributes is a %key% of package.nls.json, in English and German', () => {
