@@ -5,7 +5,7 @@
  * go through a small block cache so walking a file's chunk headers costs few system calls.
  */
 import { constants, promises as fsp } from 'node:fs';
-import type { ByteSource } from './metadata';
+import type { ByteSource } from './recordRead';
 
 const BLOCK = 64 * 1024;
 

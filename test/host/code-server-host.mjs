@@ -1,4 +1,4 @@
-// Starts the cached code-server (a real VS Code 1.96.4 server + web workbench) and Debian's Chromium,
+// Starts the cached code-server (a real VS Code server + web workbench, the version FLUX_VSCODE picks) and Debian's Chromium,
 // the two halves of running tests inside VS Code's extension host offline.
 // Recipe: shared/design/real-vscode-tests.md. Installation: ./install-code-server.mjs.
 
@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { CHROMIUM_PATH, ensureCodeServer, killTree } from './install-code-server.mjs';
+import { CHROMIUM_PATH, ensureCodeServer, killTree, VSCODE_HOST } from './install-code-server.mjs';
 
 /** Chromium flags for a headless, offline, throwaway browser. */
 export const CHROMIUM_ARGS = [
@@ -38,7 +38,7 @@ const READY_TIMEOUT_MS = 60_000;
  */
 export async function startCodeServer({ userDataDir, extensionsDir, port, trust = false, env = {}, args: extraArgs = [], onOutput } = {}) {
   if (!userDataDir || !extensionsDir) throw new Error('startCodeServer: userDataDir and extensionsDir are required');
-  const { entry } = await ensureCodeServer();
+  const { entry, node } = await ensureCodeServer();
   port ??= await freePort();
   fs.mkdirSync(userDataDir, { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
@@ -54,6 +54,7 @@ export async function startCodeServer({ userDataDir, extensionsDir, port, trust 
     '--disable-telemetry',
     '--disable-update-check',
     ...(trust ? [] : ['--disable-workspace-trust']),
+    ...VSCODE_HOST.serverArgs,
     ...extraArgs,
   ];
 
@@ -64,7 +65,7 @@ export async function startCodeServer({ userDataDir, extensionsDir, port, trust 
 
   // Not detached, so a Ctrl-C in the terminal reaches the server too. stop() takes down the server
   // and everything it spawned (extension hosts, pty host, file watcher) by walking its process tree.
-  const child = spawn(process.execPath, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   // Last resort if this process exits without calling stop().
   const onParentExit = () => killTree(child.pid, 'SIGKILL');
   process.on('exit', onParentExit);

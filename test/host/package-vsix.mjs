@@ -69,11 +69,11 @@ export async function packageVsix({ outDir, signal } = {}) {
  * installed into (`<publisher>.<name>-<version>`).
  */
 export async function installVsix(vsix, { extensionsDir, signal } = {}) {
-  const { entry } = await ensureCodeServer({ signal });
+  const { entry, node } = await ensureCodeServer({ signal });
   const state = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-install-'));
   try {
     const output = await run(
-      process.execPath,
+      node,
       [entry, '--install-extension', vsix, '--extensions-dir', extensionsDir, '--user-data-dir', path.join(state, 'user-data'), '--config', path.join(state, 'config.yaml')],
       { cwd: state, signal },
     );

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { FluxStudioApi } from '../../src/extension';
 import { sniffImage } from '../../src/core/image';
-import { readRecord } from '../../src/core/metadata';
+import { readRecord } from '../../src/core/recordRead';
 
 export const FAKE = process.env.FLUX_FAKE_API ?? '';
 export const EXTENSION_ID = 'flux-image-studio.flux-image-studio';

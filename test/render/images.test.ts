@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CATALOG, type OutputFormat } from '../../src/core/catalog';
-import { DESCRIPTION_MAX, descriptionText, embedRecord, readRecord, type GenerationRecord } from '../../src/core/metadata';
+import { DESCRIPTION_MAX, descriptionText, embedRecord, type GenerationRecord } from '../../src/core/metadata';
+import { readRecord } from '../../src/core/recordRead';
 import { renderImage } from '../fake-api/images';
 import { decodeBytes } from './judges';
 

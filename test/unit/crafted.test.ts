@@ -12,7 +12,8 @@ import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { openFileSource } from '../../src/core/fileSource';
-import { readRecord, readRecordFrom, RECORD_MAX_BYTES, RECORD_READ_BUDGET, type ByteSource } from '../../src/core/metadata';
+import { RECORD_MAX_BYTES, RECORD_READ_BUDGET } from '../../src/core/metadata';
+import { readRecord, readRecordFrom, type ByteSource } from '../../src/core/recordRead';
 import * as crafted from '../crafted/images';
 
 /** A source over `bytes` that counts what is read. */

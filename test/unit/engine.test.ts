@@ -14,7 +14,7 @@ import { generate, type EngineOptions, type GenerationResult } from '../../src/c
 import { FluxError, type FluxErrorKind } from '../../src/core/errors';
 import { HttpClient, type RetryPolicy } from '../../src/core/http';
 import { testLogger } from './testLogger';
-import { readRecord } from '../../src/core/metadata';
+import { readRecord } from '../../src/core/recordRead';
 import type { Progress } from '../../src/core/providers/types';
 
 const FAST: RetryPolicy = { attempts: 4, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterS: 5 };

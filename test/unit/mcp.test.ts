@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startFakeApi, type FakeApi } from '../fake-api/server';
-import { readRecord } from '../../src/core/metadata';
+import { readRecord } from '../../src/core/recordRead';
 import { lineReader, MAX_LINE_BYTES } from '../../src/mcp/rpc';
 
 const ROOT = join(__dirname, '..', '..');

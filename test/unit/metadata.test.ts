@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { jpegSegments, pngChunks, sniffImage, webpChunks } from '../../src/core/image';
-import { DESCRIPTION_MAX, descriptionText, embedRecord, embedRecordParts, readRecord, type GenerationRecord } from '../../src/core/metadata';
+import { DESCRIPTION_MAX, descriptionText, embedRecord, embedRecordParts, type GenerationRecord } from '../../src/core/metadata';
+import { readRecord } from '../../src/core/recordRead';
 
 const record = (prompt: string, extra: Partial<GenerationRecord> = {}): GenerationRecord => ({
   v: 1,

@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import { openFileSource } from '../../core/fileSource';
 import { entryFromRecord, type GalleryEntry, type GalleryIndex } from '../../core/gallery';
 import type { Logger } from '../../core/log';
-import { readRecord, readRecordFrom, type GenerationRecord } from '../../core/metadata';
+import type { GenerationRecord } from '../../core/metadata';
+import { readRecord, readRecordFrom } from '../../core/recordRead';
 
 /** Image files the gallery can hold and the rebuild looks for. */
 export const IMAGE_GLOB = '**/*.{png,jpg,jpeg,webp,PNG,JPG,JPEG,WEBP}';
