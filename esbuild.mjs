@@ -10,7 +10,7 @@
 // - `ui/generator.js`, `ui/gallery.js`: the webviews' pages (browser code).
 // `--production` minifies and drops source maps; `--watch` rebuilds on change; `--outdir=<dir>`
 // builds elsewhere (the benchmarks build a production copy without touching dist/).
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -89,7 +89,15 @@ export async function buildNode({ outdir, production = false, write = true }) {
     external: ['vscode', './extension.js'],
     plugins: [fromShell(modules)],
   });
-  return { shell, main, shellModules: modules };
+  // The MCP server: its own process (node dist/mcp.js), so it carries the core it needs itself.
+  const mcp = await esbuild.build({
+    ...options,
+    entryPoints: ['src/mcp/server.ts'],
+    outfile: path.join(outdir, 'mcp.js'),
+    external: [],
+    define: { __VERSION__: JSON.stringify(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version) },
+  });
+  return { shell, main, mcp, shellModules: modules };
 }
 
 /** The webviews' browser side: one script per page, no Node, no vscode. */

@@ -4,9 +4,9 @@
  * nearest valid ones, the confirmation text and the catalog as an agent reads it.
  */
 import * as z from 'zod/mini';
-import { CATALOG, formatSize, keyName, PROVIDER_IDS, PROVIDERS, type ProviderId } from './catalog';
+import { CATALOG, findModel, formatSize, keyName, PROVIDER_IDS, PROVIDERS, type ModelEntry, type ProviderId } from './catalog';
 import { t, tCatalog } from './l10n';
-import type { ValidRequest } from './request';
+import { sizeFits, type GenerationRequest, type ValidRequest } from './request';
 import { describeSizes, formatName } from './sizes';
 
 /** Bounds on what an agent may send (the prompt's own limit is the provider's, checked later). */
@@ -114,4 +114,43 @@ export function describeCatalog(hasKey: Readonly<Record<ProviderId, boolean>>, d
     );
   }
   return out.join('\n');
+}
+
+/** What an agent or a placeholder names; the rest comes from the defaults. */
+export interface Named {
+  readonly prompt: string;
+  readonly model?: string | undefined;
+  readonly size?: string | undefined;
+  readonly numImages?: number | undefined;
+  readonly seed?: number | undefined;
+  readonly outputFormat?: string | undefined;
+}
+
+/** The user's defaults as a request without questions takes them. */
+export interface RequestDefaults {
+  readonly defaultModel: ModelEntry;
+  readonly defaultSize: string;
+  readonly outputFormat: string;
+}
+
+/**
+ * A generation request from what was named, the rest from the defaults, without a question: a
+ * default size the model cannot make gives way to the model's own default.
+ */
+export function requestFromNamed(n: Named, defaults: RequestDefaults): { ok: true; request: GenerationRequest } | { ok: false; message: string } {
+  const model = n.model !== undefined ? findModel(n.model.trim()) : defaults.defaultModel;
+  if (!model) return { ok: false, message: unknownModelMessage(n.model ?? '') };
+  const size = n.size ?? (defaults.defaultSize && sizeFits(model, defaults.defaultSize) ? defaults.defaultSize : undefined);
+  const format = n.outputFormat ?? (defaults.outputFormat !== 'auto' && (model.formats as readonly string[]).includes(defaults.outputFormat) ? defaults.outputFormat : undefined);
+  return {
+    ok: true,
+    request: {
+      model: model.key,
+      prompt: n.prompt,
+      ...(size ? { size } : {}),
+      ...(n.numImages !== undefined ? { numImages: n.numImages } : {}),
+      ...(n.seed !== undefined ? { seed: n.seed } : {}),
+      ...(format ? { outputFormat: format } : {}),
+    },
+  };
 }
