@@ -16,7 +16,11 @@ export const COMMANDS = {
   openGenerator: 'fluxStudio.openGenerator',
   showGallery: 'fluxStudio.showGallery',
   rebuildGallery: 'fluxStudio.rebuildGallery',
+  editImage: 'fluxStudio.editImage',
 } as const;
+
+/** The gallery item's *Edit…* (its context menu): "Edit Image with FLUX…" on the item's file. */
+export const EDIT_ITEM_COMMAND = 'fluxStudio.gallery.edit';
 
 /** The gallery's webview view (the "Flux" container in the activity bar). */
 export const GALLERY_VIEW = 'fluxStudio.gallery';

@@ -142,3 +142,28 @@ export function countProblem(model: ModelEntry, count: number): string | undefin
   if (count === 0) return t('{0} edits images: it takes {1} to {2} reference images and none was given. Choose the image to edit, e.g. with "{3}".', model.id, rule.min, rule.max, t('Flux: Edit Image with FLUX…'));
   return t('{0} takes {1} to {2} reference images; {3} were given. Remove {4}.', model.id, rule.min, rule.max, count, count - rule.max);
 }
+
+/**
+ * The size an edit asks for when none is given: the source's shape. A custom size rule gets the
+ * source's pixel size brought into range and rounded to the step; a ratio rule gets its nearest
+ * ratio. Undefined when the model has neither (its own default applies).
+ */
+export function sizeForSource(model: ModelEntry, width: number, height: number): string | undefined {
+  if (!(width > 0 && height > 0)) return undefined;
+  const c = model.size.custom;
+  if (c) {
+    let scale = 1;
+    if (Math.max(width, height) * scale > c.max) scale = c.max / Math.max(width, height);
+    if (Math.min(width, height) * scale < c.min) scale = c.min / Math.min(width, height);
+    const side = (n: number) => Math.min(c.max, Math.max(c.min, Math.round((n * scale) / c.step) * c.step));
+    return `${side(width)}x${side(height)}`;
+  }
+  const ratios = model.size.ratios;
+  if (ratios?.length) {
+    const want = Math.log(width / height);
+    let best = ratios[0]!;
+    for (const r of ratios) if (Math.abs(Math.log(r.width / r.height) - want) < Math.abs(Math.log(best.width / best.height) - want)) best = r;
+    return best.ratio;
+  }
+  return undefined;
+}

@@ -14,7 +14,8 @@ import { HttpClient } from '../../src/core/http';
 import { readRecord } from '../../src/core/metadata';
 import { editBaseName, DEFAULT_FILE_NAME_PATTERN } from '../../src/core/naming';
 import { aimlapi, aimlBody } from '../../src/core/providers/aimlapi';
-import { countProblem, inspectReference, type ReferenceImage } from '../../src/core/reference';
+import { countProblem, inspectReference, sizeForSource, type ReferenceImage } from '../../src/core/reference';
+import { findImageTargets, linkForms } from '../../src/core/relink';
 import { validateRequest, type ValidRequest } from '../../src/core/request';
 import { entryFromRecord, parseIndex, GALLERY_FORMAT, GALLERY_VERSION } from '../../src/core/gallery';
 import { png as craftedPng, pngChunk, riff, webp as craftedWebp } from '../crafted/images';
@@ -275,4 +276,43 @@ test('a gallery index without references still loads, and one with them keeps th
   const withRefs = parseIndex(JSON.stringify({ format: GALLERY_FORMAT, version: GALLERY_VERSION, entries: [{ ...entry, references: [{ path: 'src.png', sha256: 'ab' }] }], tombstones: {} }));
   assert.ok(withRefs.ok);
   assert.deepEqual(withRefs.index.entries[0]!.references, [{ path: 'src.png', sha256: 'ab' }]);
+});
+
+describe('an edit keeps the source shape by default', () => {
+  test('a custom size rule: the source size brought into 512-2048 and rounded to 32', () => {
+    assert.equal(sizeForSource(PRO_EDIT, 1000, 750), '992x736');
+    assert.equal(sizeForSource(PRO_EDIT, 4000, 3000), '2048x1536');
+    assert.equal(sizeForSource(PRO_EDIT, 300, 200), '768x512');
+    assert.equal(sizeForSource(PRO_EDIT, 5000, 100), '2048x512');
+    for (const [w, h] of [[1234, 777], [17, 4099], [2048, 2048], [513, 511]] as const) {
+      const size = sizeForSource(PRO_EDIT, w, h)!;
+      assert.equal(validateRequest({ model: PRO_EDIT.key, prompt: 'x', size }).ok, false);
+      const v = validateRequest({ model: PRO_EDIT.key, prompt: 'x', size, references: [{ path: 'a.png', sha256: '0', type: 'png', width: w, height: h, bytes: 10, data: '' }] });
+      assert.ok(v.ok, `${w}x${h} -> ${size}`);
+    }
+  });
+  test('a ratio rule: the nearest ratio', () => {
+    assert.equal(sizeForSource(KONTEXT_PRO, 1920, 1080), '16:9');
+    assert.equal(sizeForSource(KONTEXT_PRO, 1000, 1000), '1:1');
+    assert.equal(sizeForSource(KONTEXT_PRO, 600, 800), '3:4');
+    assert.equal(sizeForSource(KONTEXT_PRO, 3000, 1000), '21:9');
+  });
+});
+
+describe('Replace Link finds the links to the source', () => {
+  test('Markdown, HTML, AsciiDoc, reST, LaTeX targets; not a longer path, not prose', () => {
+    const forms = linkForms('/w/docs', '/w/docs/img/hero shot.png');
+    assert.deepEqual(new Set(forms), new Set(['img/hero shot.png', './img/hero shot.png', 'img/hero%20shot.png', './img/hero%20shot.png']));
+    const doc = [
+      '![a](img/hero%20shot.png)',
+      '<img src="./img/hero shot.png" alt="x">',
+      'image::img/hero%20shot.png[alt]',
+      '.. image:: img/hero%20shot.png',
+      '\\includegraphics{img/hero shot.png}',
+      '![b](other/img/hero%20shot.png) and img/hero%20shot.png in prose',
+      '[ref]: img/hero%20shot.png',
+    ].join('\n');
+    const found = findImageTargets(doc, forms).map((r) => doc.slice(r.start, r.end));
+    assert.deepEqual(found, ['img/hero%20shot.png', './img/hero shot.png', 'img/hero%20shot.png', 'img/hero%20shot.png', 'img/hero shot.png', 'img/hero%20shot.png']);
+  });
 });
