@@ -44,7 +44,9 @@ function pixelLimit(max: number): string {
 
 /** The sentence refusing a file that is larger than the rule allows, before it is read. */
 export function tooLargeMessage(path: string, size: number, rule: ReferenceRule): string {
-  return t('{0} is {1}; a reference image can be at most {2}. Make it smaller (or save it as JPEG or WebP) and try again. Nothing was sent.', path, megabytes(size), megabytes(rule.maxBytes));
+  // Just over the limit rounds to the limit ("10 MB; at most 10 MB"): then the exact bytes.
+  const shown = megabytes(size) === megabytes(rule.maxBytes) ? t('{0} bytes', size.toLocaleString('en-US')) : megabytes(size);
+  return t('{0} is {1}; a reference image can be at most {2}. Make it smaller (or save it as JPEG or WebP) and try again. Nothing was sent.', path, shown, megabytes(rule.maxBytes));
 }
 
 /** Whether a PNG or WebP holds an animation (APNG `acTL`, WebP `ANIM` or the VP8X animation flag). */
