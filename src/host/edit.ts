@@ -11,6 +11,7 @@ import { EDIT_MODELS, findModel, formatSize, isEditModel, PROVIDERS, type ModelE
 import { altText } from '../core/links';
 import { sizeForSource } from '../core/reference';
 import { findImageTargets, linkForms } from '../core/relink';
+import type { GalleryEntry } from '../core/gallery';
 import type { GenerationRequest } from '../core/request';
 import { tCatalog } from '../core/l10n';
 import { COMMANDS } from '../ids';
@@ -20,7 +21,7 @@ import { preflight } from './generation/preflight';
 import { describeRefusal, notifyFailure } from './generation/present';
 import { Anchor, insertLinks, isOpen, linkText, reportInserted } from './links';
 import { pickSize } from './pickers';
-import { readReferences, referencePath } from './references';
+import { findReference, readReferences, referencePath } from './references';
 import { readSettings } from './settings';
 import type { Services } from './services';
 
@@ -275,4 +276,16 @@ export async function editGalleryItem(s: Services, entryId: string): Promise<vsc
     return [];
   }
   return editCommand(s, vscode.Uri.parse(entry.uri));
+}
+
+/** The gallery card's "edited from …": reveal the edit's first source in the Explorer. */
+export async function revealSource(s: Services, entry: GalleryEntry | undefined): Promise<void> {
+  const recorded = entry?.references?.[0]?.path;
+  if (!entry || !recorded) return;
+  const found = await findReference(recorded, vscode.Uri.parse(entry.uri));
+  if (!found) {
+    void s.ui.warn(vscode.l10n.t('{0}, the image {1} was edited from, is no longer in the workspace.', recorded, path.posix.basename(vscode.Uri.parse(entry.uri).path)));
+    return;
+  }
+  await vscode.commands.executeCommand('revealInExplorer', found);
 }

@@ -52,3 +52,23 @@ export async function readReferences(uris: readonly vscode.Uri[], model: ModelEn
   }
   return { ok: true, images };
 }
+
+/** A recorded reference path back to its file: in the workspace folder of `near`, else any folder (a multi-root path starts with the folder's name). */
+export async function findReference(recorded: string, near?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const own = near && vscode.workspace.getWorkspaceFolder(near);
+  const candidates: vscode.Uri[] = [];
+  for (const f of own ? [own, ...folders.filter((x) => x !== own)] : folders) {
+    if (recorded.startsWith(`${f.name}/`)) candidates.push(vscode.Uri.joinPath(f.uri, recorded.slice(f.name.length + 1)));
+    candidates.push(vscode.Uri.joinPath(f.uri, recorded));
+  }
+  for (const c of candidates) {
+    try {
+      await vscode.workspace.fs.stat(c);
+      return c;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}

@@ -4,6 +4,7 @@
  */
 import { LANGUAGE, t } from '../bridge';
 import { button, el, icon, iconButton } from '../dom';
+import { lineageLine } from './lineage';
 import { creditsText, sizeText, type Item } from './model';
 import { act, host, state } from './state';
 
@@ -90,6 +91,8 @@ export function makeCard(e: Item): HTMLElement {
   const when = el('div', 'line', [cardDate(e.createdAt), credits].filter(Boolean).join(' · '));
   when.title = [formatDate(e.createdAt), credits].filter(Boolean).join(' · ');
   meta.append(prompt, model, size, when);
+  const lineage = lineageLine(e);
+  if (lineage) meta.append(lineage);
   card.append(thumb, meta);
   return card;
 }
