@@ -196,10 +196,26 @@ async function editAt(s: Services, args: EditArgs, editor: vscode.TextEditor | u
   const first = refs.images[0]!;
   let size = args.size;
   if (size === undefined && args.model === undefined && settings.askEachTime) {
+    // The source's shape first; every size the model offers one step further.
     const own = sizeForSource(model, first.width, first.height);
-    const choice = await pickSize(s.ui, model, own, vscode.l10n.t('Flux: Edit Image (2/2): size'));
-    if (!choice) return [];
-    size = formatSize(choice);
+    const title = vscode.l10n.t('Flux: Edit Image (2/2): size');
+    const other = vscode.l10n.t('Another Size…');
+    const keep = own
+      ? await s.ui.quickPick(
+          [
+            { label: own, description: vscode.l10n.t('the shape of {0} ({1})', sourceName, `${first.width}x${first.height}`), size: own },
+            { label: other, size: undefined },
+          ],
+          { title, placeHolder: vscode.l10n.t('Size for {0}', model.label) },
+        )
+      : { size: undefined };
+    if (!keep) return [];
+    if (keep.size) size = keep.size;
+    else {
+      const choice = await pickSize(s.ui, model, own, title);
+      if (!choice) return [];
+      size = formatSize(choice);
+    }
   }
   size ??= sizeForSource(model, first.width, first.height);
   const format = args.outputFormat ?? (settings.outputFormat !== 'auto' && model.formats.includes(settings.outputFormat) ? settings.outputFormat : undefined);

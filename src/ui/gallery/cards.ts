@@ -4,7 +4,7 @@
  */
 import { LANGUAGE, t } from '../bridge';
 import { button, el, icon, iconButton } from '../dom';
-import { lineageLine } from './lineage';
+import { lineageBadge, lineageText } from './lineage';
 import { creditsText, sizeText, type Item } from './model';
 import { act, host, state } from './state';
 
@@ -22,6 +22,8 @@ function describe(e: Item, isMissing: boolean): string {
   const parts = [`${e.modelLabel}`, sizeText(e), seedText(e), formatDate(e.createdAt)];
   const credits = creditsText(e.creditsUsed);
   if (credits) parts.push(credits);
+  const from = lineageText(e);
+  if (from) parts.push(t('edited from {0}', from));
   const prompt = e.prompt || t('No prompt');
   return isMissing ? t('File missing. {0}. {1}.', prompt, parts.join(', ')) : `${prompt}. ${parts.join(', ')}.`;
 }
@@ -79,6 +81,8 @@ export function makeCard(e: Item): HTMLElement {
   }
   actions.append(iconButton('ellipsis', t('More actions…'), () => host.post({ type: 'more', id: e.id })));
   thumb.append(actions);
+  const lineage = isMissing ? undefined : lineageBadge(e);
+  if (lineage) thumb.append(lineage);
 
   const meta = el('div', 'meta');
   const prompt = el('div', 'prompt', e.prompt || t('No prompt'));
@@ -91,8 +95,6 @@ export function makeCard(e: Item): HTMLElement {
   const when = el('div', 'line', [cardDate(e.createdAt), credits].filter(Boolean).join(' · '));
   when.title = [formatDate(e.createdAt), credits].filter(Boolean).join(' · ');
   meta.append(prompt, model, size, when);
-  const lineage = lineageLine(e);
-  if (lineage) meta.append(lineage);
   card.append(thumb, meta);
   return card;
 }

@@ -1,29 +1,37 @@
 /**
- * An edit's lineage on its card: "edited from hero.png", a link-like button that reveals the source
- * in the Explorer (the extension finds it by its workspace path). Nothing for a generated image.
+ * An edit's lineage on its card: a small pencil and "hero.png" over the bottom of the thumbnail (so
+ * the card keeps its height), a button that reveals the source in the Explorer (the extension finds
+ * it by its workspace path). Nothing for a generated image.
  */
 import { t } from '../bridge';
-import { el } from '../dom';
+import { el, icon } from '../dom';
 import type { Item } from './model';
 import { host } from './state';
 
 const fileName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 
-export function lineageLine(e: Item): HTMLElement | undefined {
+/** "hero.png", or "hero.png and 2 more" for several sources. */
+export function lineageText(e: Pick<Item, 'editedFrom'>): string | undefined {
   const from = e.editedFrom;
   if (!from?.length) return undefined;
-  const line = el('div', 'line lineage');
   const names = from.map(fileName);
-  const shown = names.length > 1 ? t('{0} and {1} more', names[0]!, names.length - 1) : names[0]!;
-  const link = el('a', undefined, shown);
-  link.href = '#';
-  link.title = t('Reveal {0} in the Explorer', from[0]!);
+  return names.length > 1 ? t('{0} and {1} more', names[0]!, names.length - 1) : names[0]!;
+}
+
+export function lineageBadge(e: Item): HTMLElement | undefined {
+  const shown = lineageText(e);
+  if (!shown) return undefined;
+  const badge = el('div', 'lineage');
+  const link = el('button', 'lineage-source', shown);
+  link.type = 'button';
+  link.title = t('Reveal {0} in the Explorer', e.editedFrom![0]!);
   link.addEventListener('click', (ev) => {
-    ev.preventDefault();
     ev.stopPropagation();
     host.post({ type: 'revealSource', id: e.id });
   });
-  line.append(`${t('edited from')} `, link);
-  line.title = t('Edited from {0}', from.join(', '));
-  return line;
+  link.setAttribute('aria-label', t('edited from {0}', shown));
+  // The words are in the title and the label; on the card an icon says it, leaving room for the name.
+  badge.append(icon('edit'), link);
+  badge.title = t('Edited from {0}', e.editedFrom!.join(', '));
+  return badge;
 }
