@@ -133,3 +133,42 @@ test('the edit badge and the Explorer menu in the light and high-contrast themes
     assert.ok(fs.statSync(path.join(SHOTS, `gallery-edited-from-${tag}.png`)).size > 10_000);
   }
 });
+
+test('panel: an edit model shows the Reference images area; a chosen file is shown, then edited on Generate', async () => {
+  await wb.setTheme('Default Dark Modern');
+  const { page } = wb;
+  fs.mkdirSync(path.join(wb.workspace, 'pics'), { recursive: true });
+  if (!fs.existsSync(path.join(wb.workspace, 'pics', 'hero.png'))) fs.writeFileSync(path.join(wb.workspace, 'pics', 'hero.png'), png(64, 48));
+  await wb.runCommand('Flux: Open Image Generator');
+  let panel = await wb.webview('Flux Image Generator');
+  await panel.getByLabel('Model').selectOption({ label: 'FLUX.2 [pro] edit' });
+  await panel.locator('#references').waitFor({ state: 'visible' });
+  assert.match(await panel.locator('#references').innerText(), /Reference images[\s\S]*1 to 3 images/);
+  await panel.getByRole('button', { name: 'Choose Files…' }).click();
+  // code-server's own file dialog: a quick input taking a path.
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`${path.join(wb.workspace, 'pics')}/`);
+  const fileRow = page.locator('.quick-input-widget .monaco-list-row', { hasText: /hero\.png/ }).first();
+  await fileRow.waitFor({ state: 'visible', timeout: 10_000 });
+  await fileRow.click();
+  await page.waitForTimeout(300);
+  if (await input.isVisible()) await page.keyboard.press('Enter');
+  // The page reloads once to load the file's folder: ask for its frame again until the thumbnail is there.
+  for (let i = 0; i < 150; i++) {
+    panel = await wb.webview('Flux Image Generator');
+    if ((await panel.locator('#references .reference img').count().catch(() => 0)) === 1) break;
+    await page.waitForTimeout(200);
+  }
+  assert.equal(await panel.locator('#references .reference-name').innerText(), 'hero.png');
+  await wb.screenshot(path.join(SHOTS, 'panel-references-dark.png'));
+  const before = wb.listFiles('assets').filter((f) => f.startsWith('hero-edit-')).length;
+  await panel.getByLabel('Prompt').fill('add snow on the ground');
+  await panel.getByRole('button', { name: /^Generate/ }).click();
+  for (let i = 0; i < 150 && wb.listFiles('assets').filter((f) => f.startsWith('hero-edit-')).length === before; i++) await page.waitForTimeout(100);
+  assert.equal(wb.listFiles('assets').filter((f) => f.startsWith('hero-edit-')).length, before + 1);
+  const requests = await wb.control('requests');
+  const last = requests.filter((r) => r.method === 'POST' && r.path.startsWith('/v1/images/generations')).at(-1);
+  assert.equal(last.body.prompt, 'add snow on the ground');
+  assert.ok(Buffer.from(last.body.image_urls[0].replace(/^data:image\/png;base64,/, ''), 'base64').equals(fs.readFileSync(path.join(wb.workspace, 'pics', 'hero.png'))));
+});
