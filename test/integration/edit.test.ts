@@ -107,6 +107,22 @@ suite('edit workspace images', () => {
     assert.equal(editor.document.getText(), text);
   });
 
+  test('Regenerate on an edit reads its source again and sends it: same seed, same lineage', async () => {
+    const [first] = await edit({ image: 'pics/hero.png', prompt: 'make it autumn', model: 'aimlapi:blackforestlabs/flux-2-pro-edit', seed: 9090 });
+    assert.ok(first);
+    const gallery = (await api()).gallery;
+    const entry = (await gallery.entries()).find((e) => e.uri === first.toString());
+    assert.ok(entry);
+    await fake.reset();
+    await vscode.commands.executeCommand('fluxStudio.gallery.regenerate', { entryId: entry.id });
+    const sent = await sentReferences();
+    assert.ok(sent[0]!.equals(SOURCE_PNG), 'the source was sent again');
+    const again = (await gallery.entries()).find((e) => e.id !== entry.id && e.seed === 9090 && e.prompt === 'make it autumn');
+    assert.ok(again, 'a second image with the same seed is in the gallery');
+    assert.match(again.uri, /\/hero-edit-9090-?\d*\.png$/);
+    assert.deepEqual(again.references, [{ path: 'pics/hero.png', sha256: sha256(SOURCE_PNG) }]);
+  });
+
   test('a generation model is refused for editing, naming the edit models', async () => {
     const since = await messageCount();
     assert.deepEqual(await edit({ image: 'pics/hero.png', prompt: 'x', model: 'aimlapi:flux-pro/v1.1' }), []);
