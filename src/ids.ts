@@ -19,6 +19,7 @@ export const COMMANDS = {
   galleryViewAsList: 'fluxStudio.galleryViewAsList',
   galleryViewAsGrid: 'fluxStudio.galleryViewAsGrid',
   generatePlaceholders: 'fluxStudio.generatePlaceholders',
+  editImage: 'fluxStudio.editImage',
 } as const;
 
 /** The language model tools (package.json `languageModelTools`); agents and prompts name them. */
@@ -29,6 +30,9 @@ export const TOOLS = {
 
 /** The source of the extension's diagnostics (image placeholders not generated yet, or invalid). */
 export const DIAGNOSTIC_SOURCE = 'Flux Image Studio';
+
+/** The gallery item's *Edit…* (its context menu): "Edit Image with FLUX…" on the item's file. */
+export const EDIT_ITEM_COMMAND = 'fluxStudio.gallery.edit';
 
 /** The gallery's webview view (the "Flux" container in the activity bar). */
 export const GALLERY_VIEW = 'fluxStudio.gallery';

@@ -5,6 +5,7 @@
  */
 import { rebuildCommand, itemCommand } from './host/gallery/commands';
 import { provideDropEdits } from './host/gallery/drop';
+import { editCommand, editGalleryItem } from './host/edit';
 import { generateCommand } from './host/generate';
 import type { Main } from './host/lazy';
 import { chooseDefaults } from './host/pickers';
@@ -26,6 +27,8 @@ export function start(shell: Shell): Main {
   started = {
     generate: (mode, args) => generateCommand(s, mode, args),
     chooseDefaults: () => chooseDefaults(s),
+    editImage: (args, selected) => editCommand(s, args, selected),
+    editGalleryItem: (entryId) => editGalleryItem(s, entryId),
     cancelAll: () => s.generations.cancelAll(),
     running: () => s.generations.list().length,
     openGenerator: (args) => openGenerator(s, args),

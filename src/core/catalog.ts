@@ -120,6 +120,30 @@ export interface ModelEntry {
   readonly maxImages: number;
   /** Seed range accepted. */
   readonly seed: { readonly min: number; readonly max: number };
+  /** An edit model's reference images (absent: the model takes none). */
+  readonly reference?: ReferenceRule;
+}
+
+/**
+ * What an edit model takes as reference images. A model with a `reference` whose `min` is 1 or more
+ * edits: it is listed in EDIT_MODELS, never among the generation models (CATALOG), and a request for
+ * it without references is refused before anything is sent.
+ */
+export interface ReferenceRule {
+  /** The field name on the wire (`image_urls`, `image_url`). */
+  readonly wire: string;
+  /** `array`: always a list; `one-or-array`: a single image as a string, several as a list. */
+  readonly shape: 'array' | 'one-or-array';
+  readonly min: number;
+  readonly max: number;
+  /** Workspace files may be sent inline as `data:` URIs; otherwise only public https URLs. */
+  readonly inline: boolean;
+  /** The image types accepted (animated PNG and WebP are refused). */
+  readonly types: readonly OutputFormat[];
+  /** Largest file sent, in bytes (before base64, which adds a third). */
+  readonly maxBytes: number;
+  /** Largest image sent, in pixels (width x height). */
+  readonly maxPixels: number;
 }
 
 // ---- Shared pieces -------------------------------------------------------------------------
@@ -405,7 +429,79 @@ export const CATALOG: readonly ModelEntry[] = [
   },
 ];
 
-const BY_KEY = new Map(CATALOG.map((m) => [m.key, m]));
+// ---- Edit models -----------------------------------------------------------------------------
+
+/** FLUX.1 Kontext: about one megapixel in every ratio. */
+const KONTEXT_RATIOS: readonly SizeRatio[] = [
+  { ratio: '21:9', width: 1568, height: 672 },
+  { ratio: '16:9', width: 1392, height: 752 },
+  { ratio: '4:3', width: 1184, height: 880 },
+  { ratio: '3:2', width: 1248, height: 832 },
+  { ratio: '1:1', width: 1024, height: 1024 },
+  { ratio: '2:3', width: 832, height: 1248 },
+  { ratio: '3:4', width: 880, height: 1184 },
+  { ratio: '9:16', width: 752, height: 1392 },
+  { ratio: '9:21', width: 672, height: 1568 },
+];
+
+/**
+ * The providers publish no size limit for reference images; these are the extension's own, well
+ * inside what a JSON request carries: 10 MiB a file and 4096 x 4096 pixels.
+ */
+const REFERENCE_MAX_BYTES = 10 * 1024 * 1024;
+const REFERENCE_MAX_PIXELS = 4096 * 4096;
+
+const kontextEdit = (tier: 'pro' | 'max'): Omit<ModelEntry, 'label' | 'description'> => ({
+  key: `aimlapi:flux/kontext-${tier}/image-to-image`,
+  provider: 'aimlapi',
+  id: `flux/kontext-${tier}/image-to-image`,
+  size: { ratios: KONTEXT_RATIOS, default: { kind: 'ratio', ratio: '16:9' } },
+  params: [guidance(1, 20), safetyTolerance(6)],
+  formats: ['jpeg', 'png'],
+  defaultFormat: 'jpeg',
+  maxImages: 4,
+  seed: AIML_SEED,
+  reference: { wire: 'image_url', shape: 'one-or-array', min: 1, max: 4, inline: true, types: ['png', 'jpeg', 'webp'], maxBytes: REFERENCE_MAX_BYTES, maxPixels: REFERENCE_MAX_PIXELS },
+});
+
+/**
+ * Models that edit the images they are given (reference images and a prompt). Not generation
+ * choices: the generation pickers, the panel's model list and `fluxStudio.defaultModel` list
+ * CATALOG only; "Edit Image with FLUX…" lists these. `findModel` finds both.
+ */
+export const EDIT_MODELS: readonly ModelEntry[] = [
+  {
+    key: 'aimlapi:blackforestlabs/flux-2-pro-edit',
+    provider: 'aimlapi',
+    id: 'blackforestlabs/flux-2-pro-edit',
+    label: 'FLUX.2 [pro] edit',
+    description: 'Edits or combines one to three images following the prompt, up to 2048 pixels a side.',
+    size: { custom: { min: 512, max: 2048, step: 32 }, presets: AIML_PRESETS.filter((p) => p.width >= 512 && p.height >= 512), default: { kind: 'preset', name: 'landscape_4_3' } },
+    params: [safetyTolerance(6), safetyChecker],
+    formats: ['jpeg', 'png', 'webp'],
+    defaultFormat: 'png',
+    maxImages: 1,
+    seed: AIML_SEED,
+    reference: { wire: 'image_urls', shape: 'array', min: 1, max: 3, inline: true, types: ['png', 'jpeg', 'webp'], maxBytes: REFERENCE_MAX_BYTES, maxPixels: REFERENCE_MAX_PIXELS },
+  },
+  {
+    ...kontextEdit('pro'),
+    label: 'FLUX.1 Kontext [pro] edit',
+    description: 'Changes only what the prompt asks and keeps the rest of the image; up to four references.',
+  },
+  {
+    ...kontextEdit('max'),
+    label: 'FLUX.1 Kontext [max] edit',
+    description: 'Kontext at its best quality, for harder edits and text; up to four references.',
+  },
+];
+
+/** Whether a model edits (needs reference images). */
+export function isEditModel(model: ModelEntry): boolean {
+  return (model.reference?.min ?? 0) > 0;
+}
+
+const BY_KEY = new Map([...CATALOG, ...EDIT_MODELS].map((m) => [m.key, m]));
 
 /** The entry for a `provider:id` key, or undefined. */
 export function findModel(key: string): ModelEntry | undefined {
@@ -418,9 +514,9 @@ export function keyName(provider: ProviderId): string {
   return /\bAPI$/.test(label) ? t('{0} key', label) : t('{0} API key', label);
 }
 
-/** The models of one provider, in catalog order. */
+/** The models of one provider, in catalog order (the edit models after the others). */
 export function modelsOf(provider: ProviderId): ModelEntry[] {
-  return CATALOG.filter((m) => m.provider === provider);
+  return [...CATALOG, ...EDIT_MODELS].filter((m) => m.provider === provider);
 }
 
 /** The pixel size of a size choice for a model, or undefined when the model does not offer it. */

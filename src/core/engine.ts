@@ -138,6 +138,7 @@ export async function generateValid(checked: ValidRequest, opts: EngineOptions):
       createdAt,
       ...(result.requestId ? { requestId: result.requestId } : {}),
       ...(result.creditsUsed !== undefined ? { creditsUsed: result.creditsUsed } : {}),
+      ...(req.references?.length ? { references: req.references.map((r) => ({ path: r.path, sha256: r.sha256 })) } : {}),
     };
     let parts: Uint8Array[];
     try {

@@ -40,6 +40,8 @@ export const GalleryEntrySchema = z.object({
   bytes: z.optional(z.number()),
   /** When the entry last changed after it was made (ms since the epoch), e.g. its file was moved. */
   updatedAt: z.optional(z.number()),
+  /** An edit's reference images ("edited from …"): workspace-relative path and sha256 of each. */
+  references: z.optional(z.array(z.object({ path: z.string(), sha256: z.string() }))),
 });
 export type GalleryEntry = z.infer<typeof GalleryEntrySchema>;
 
@@ -122,7 +124,7 @@ export function compareNewestFirst(a: GalleryEntry, b: GalleryEntry): number {
   return created(b) - created(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-const KEYS = ['id', 'uri', 'prompt', 'provider', 'model', 'modelKey', 'width', 'height', 'seed', 'size', 'params', 'outputFormat', 'createdAt', 'creditsUsed', 'requestId', 'bytes', 'updatedAt'] as const satisfies readonly (keyof GalleryEntry)[];
+const KEYS = ['id', 'uri', 'prompt', 'provider', 'model', 'modelKey', 'width', 'height', 'seed', 'size', 'params', 'outputFormat', 'createdAt', 'creditsUsed', 'requestId', 'bytes', 'updatedAt', 'references'] as const satisfies readonly (keyof GalleryEntry)[];
 
 /** An entry with its fields in one order (and its parameters sorted), so equal entries have equal text. */
 function canonical(e: GalleryEntry): GalleryEntry {
@@ -238,6 +240,7 @@ export function entryFromRecord(record: GenerationRecord, uri: string, bytes?: n
     ...(record.creditsUsed !== undefined ? { creditsUsed: record.creditsUsed } : {}),
     ...(record.requestId ? { requestId: record.requestId } : {}),
     ...(bytes !== undefined ? { bytes } : {}),
+    ...(record.references?.length ? { references: record.references.map((r) => ({ path: r.path, sha256: r.sha256 })) } : {}),
   };
 }
 

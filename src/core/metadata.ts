@@ -33,6 +33,8 @@ export const GenerationRecordSchema = z.object({
   createdAt: z.iso.datetime({ offset: true }),
   requestId: z.optional(z.string()),
   creditsUsed: z.optional(z.number()),
+  /** An edit's reference images: workspace-relative path and sha256 of each (never their bytes). */
+  references: z.optional(z.array(z.object({ path: z.string(), sha256: z.string() }))),
 });
 export type GenerationRecord = z.infer<typeof GenerationRecordSchema>;
 

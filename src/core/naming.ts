@@ -132,6 +132,16 @@ export function renderBaseName(pattern: string, vars: FileNameVars): string {
 }
 
 /**
+ * An edit's base name: `<source>-edit-<seed>` while the file-name pattern is the default one, the
+ * user's own pattern otherwise. `source` is the edited file's name (its extension is dropped).
+ */
+export function editBaseName(pattern: string, source: string, vars: FileNameVars): string {
+  if (pattern !== DEFAULT_FILE_NAME_PATTERN) return renderBaseName(pattern, vars);
+  const stem = source.replace(/\.[A-Za-z0-9]{1,5}$/, '');
+  return sanitizeFileName(`${stem || 'image'}-edit-${vars.seed === undefined ? 'random' : String(vars.seed)}`);
+}
+
+/**
  * `base.ext` from a pattern, with the extension of the real image type (`ext` from sniffImage), not
  * one written in the pattern. Throws FileNamePatternError for unknown variables.
  */

@@ -14,6 +14,7 @@ import {
   pixelsOf,
 } from './catalog';
 import { orList, t, tCatalog } from './l10n';
+import { countProblem, megabytes, type ReferenceImage } from './reference';
 import { checkSide, describeSizes, FORMAT_NAMES, parseSize } from './sizes';
 
 export { checkSide, describeSizes, formatName, parseSize } from './sizes';
@@ -31,6 +32,20 @@ export const GenerationRequestSchema = z.object({
   seed: z.optional(z.number()),
   outputFormat: z.optional(z.string()),
   params: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
+  /** Reference images for an edit model, already read and checked (see ./reference.ts). */
+  references: z.optional(
+    z.array(
+      z.object({
+        path: z.string(),
+        sha256: z.string(),
+        type: z.enum(['png', 'jpeg', 'webp']),
+        width: z.number(),
+        height: z.number(),
+        bytes: z.number(),
+        data: z.string(),
+      }),
+    ),
+  ),
 });
 export type GenerationRequest = z.infer<typeof GenerationRequestSchema>;
 
@@ -44,6 +59,8 @@ export interface ValidRequest {
   readonly outputFormat: OutputFormat;
   /** Only the parameters the caller set, by their catalog names. */
   readonly params: Readonly<Record<string, ParamValue>>;
+  /** An edit model's reference images, in order (absent for the generation models). */
+  readonly references?: readonly ReferenceImage[];
 }
 
 export interface Problem {
@@ -176,6 +193,7 @@ const FIELD_LABELS: Readonly<Record<string, () => string>> = {
   seed: () => t('The seed'),
   outputFormat: () => t('The output format'),
   params: () => t('The parameters'),
+  references: () => t('The reference images'),
 };
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -307,10 +325,22 @@ export function validateRequest(input: unknown): Validation {
     else params[spec.name] = normaliseParam(spec, value);
   }
 
+  const references = req.references ?? [];
+  const countIssue = countProblem(model, references.length);
+  if (countIssue) problems.push({ field: 'references', message: countIssue });
+  else if (model.reference) {
+    const rule = model.reference;
+    for (const r of references) {
+      if (!rule.types.includes(r.type)) problems.push({ field: 'references', message: t('{0} is a {1} image; {2} takes {3}.', r.path, FORMAT_NAMES[r.type], model.id, orList(rule.types.map((x) => FORMAT_NAMES[x]))) });
+      else if (r.bytes > rule.maxBytes) problems.push({ field: 'references', message: t('{0} is {1}; a reference image can be at most {2}. Make it smaller (or save it as JPEG or WebP) and try again. Nothing was sent.', r.path, megabytes(r.bytes), megabytes(rule.maxBytes)) });
+      else if (r.width * r.height > rule.maxPixels) problems.push({ field: 'references', message: t('{0} is {1} pixels; a reference image can have at most {2} pixels. Scale it down and try again. Nothing was sent.', r.path, `${r.width}x${r.height}`, `${Math.sqrt(rule.maxPixels)}x${Math.sqrt(rule.maxPixels)}`) });
+    }
+  }
+
   if (problems.length > 0 || !size) return { ok: false, problems };
   return {
     ok: true,
-    value: { model, prompt, size, numImages, outputFormat, params, ...(req.seed === undefined ? {} : { seed: req.seed }) },
+    value: { model, prompt, size, numImages, outputFormat, params, ...(req.seed === undefined ? {} : { seed: req.seed }), ...(references.length ? { references } : {}) },
   };
 }
 

@@ -3,7 +3,7 @@
  * package.json agrees). What a command does lives in the main bundle, loaded when it first runs.
  */
 import * as vscode from 'vscode';
-import { COMMANDS } from '../ids';
+import { COMMANDS, EDIT_ITEM_COMMAND } from '../ids';
 import { clearApiKeyCommand, setApiKeyCommand } from './keys';
 import { loadedMain, main } from './lazy';
 import type { Shell } from './shell';
@@ -25,5 +25,15 @@ export function registerCommands(shell: Shell): vscode.Disposable[] {
     }),
     vscode.commands.registerCommand(COMMANDS.getStarted, () => openWalkthrough()),
     vscode.commands.registerCommand(COMMANDS.generatePlaceholders, (args?: unknown) => main(shell).generatePlaceholders(args)),
+    vscode.commands.registerCommand(COMMANDS.editImage, (args?: unknown, selected?: unknown) => main(shell).editImage(args, selected)),
+    vscode.commands.registerCommand(EDIT_ITEM_COMMAND, (arg: unknown) => {
+      // The gallery's context menu passes the item's `data-vscode-context`.
+      const id = arg && typeof arg === 'object' ? (arg as { entryId?: unknown }).entryId : undefined;
+      if (typeof id !== 'string' || id.length === 0 || id.length > 200) {
+        shell.log.warn(`Gallery: ${EDIT_ITEM_COMMAND} needs a gallery item (run it from the gallery)`);
+        return Promise.resolve([]);
+      }
+      return main(shell).editGalleryItem(id);
+    }),
   ];
 }

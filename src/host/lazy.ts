@@ -11,6 +11,10 @@ import type { Shell } from './shell';
 export interface Main extends vscode.Disposable {
   generate(mode: 'ask' | 'selection', args: unknown): Promise<vscode.Uri[]>;
   chooseDefaults(): Promise<boolean>;
+  /** "Edit Image with FLUX…": the Explorer passes (uri, selectedUris), scripts an object. */
+  editImage(args: unknown, selected?: unknown): Promise<vscode.Uri[]>;
+  /** The gallery item's *Edit…*. */
+  editGalleryItem(entryId: string): Promise<vscode.Uri[]>;
   /** Abort every generation under way; how many there were. */
   cancelAll(): number;
   /** How many generations are under way (the integration tests wait for none). */

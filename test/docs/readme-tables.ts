@@ -75,6 +75,7 @@ export function commandsTable(): string {
   const where: Record<string, string> = {
     'editor/context': 'editor context menu (with a selection)',
     'editor/title': 'editor title bar',
+    'explorer/context': 'Explorer context menu (PNG, JPEG, WebP files)',
     'view/title': 'gallery title bar',
     'webview/context': 'gallery item menu',
   };

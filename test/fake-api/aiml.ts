@@ -8,7 +8,7 @@ import { jsonReply, type Reply } from './http';
 import { contentTypeOf, renderImage, type ImageSpec } from './images';
 import type { FaultSpec } from './faults';
 import type { Store, StoredFile } from './store';
-import { validateAiml } from './validate';
+import { validateAiml, type ReceivedReference } from './validate';
 
 export const AIML_PATH = '/v1/images/generations';
 
@@ -69,6 +69,8 @@ export interface AimlInput {
   readonly markers: readonly FaultSpec[];
   /** The shaping faults for this answer; called (and consumed) only once the body passed. */
   readonly shaping: () => AimlResponseFault | undefined;
+  /** Told the reference images of a request that passed (an edit). */
+  readonly onChecked?: (references: readonly ReceivedReference[]) => void;
 }
 
 export async function aimlGenerate(input: AimlInput): Promise<Reply> {
@@ -80,6 +82,7 @@ export async function aimlGenerate(input: AimlInput): Promise<Reply> {
     return aimlError(400, ['Body validation error!', ...lines].join('\n'), { path, requestId });
   }
   const req = checked.value;
+  if (req.references) input.onChecked?.(req.references);
   const shaping = input.shaping();
   const nsfw = shaping?.nsfw === true;
   const seed = req.seed ?? randomInt(req.model.seed.min, Math.min(req.model.seed.max, 2 ** 31 - 1));
@@ -102,7 +105,8 @@ export async function aimlGenerate(input: AimlInput): Promise<Reply> {
   // The synchronous API answers once the images exist.
   const bytes = await Promise.all(files.map((f) => renderImage(f.image)));
 
-  const status = shaping?.status ?? 200;
+  // The Kontext image-to-image schemas document 201 (their `image_url` field tells them apart).
+  const status = shaping?.status ?? (req.model.reference?.wire === 'image_url' ? 201 : 200);
   const headers = { 'x-request-id': requestId };
   const shapeB = !shaping?.b64 && (shaping?.shape === 'B' || (nsfw && shaping?.shape !== 'A'));
   if (shapeB) {

@@ -57,6 +57,7 @@ import {
 } from './faults';
 import { deliver, HTML_ERROR_PAGE, jsonReply, readBody, sleep, textReply, type Reply } from './http';
 import { contentTypeOf, renderImage, TINY_PNG_BASE64 } from './images';
+import type { ReceivedReference } from './validate';
 import { DEFAULT_JOB_DURATION_MS, jobInfo, now, Store, type JobInfo, type StoredFile } from './store';
 
 export type { FaultSpec, FaultPhase } from './faults';
@@ -95,6 +96,8 @@ export interface RecordedRequest {
   bytesSent: number | null;
   /** True once the client closed the connection before the reply was complete. */
   closedEarly: boolean;
+  /** An edit request's reference images as the fake decoded them (type, size, sha256), once its body passed. */
+  references?: readonly ReceivedReference[];
 }
 
 export interface FakeApi {
@@ -116,7 +119,8 @@ export interface FakeApi {
 }
 
 const MAX_RECORDED = 10_000;
-const MAX_BODY = 1024 * 1024;
+/** Room for an edit request: three 10 MB reference images inline, in base64. */
+const MAX_BODY = 48 * 1024 * 1024;
 const EXTERNAL_HTTP = 'http://cdn.fake-flux.example';
 
 interface Exchange {
@@ -275,6 +279,9 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
           badJson: ex.badJson,
           markers,
           shaping: () => faults.takeShaping('aiml-response', ctx),
+          onChecked: (refs) => {
+            ex.rec.references = refs;
+          },
         }),
     );
   }

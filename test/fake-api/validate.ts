@@ -3,6 +3,8 @@
  * ranges, size rules, formats, maxImages and prompt limits all come from `src/core/catalog.ts`.
  * Nothing here knows a model by name.
  */
+import { createHash } from 'node:crypto';
+import { be32, jpegSegments, pngChunks, sniffImage, webpChunks } from '../../src/core/image';
 import {
   findModel,
   modelsOf,
@@ -23,7 +25,14 @@ export interface Resolved {
   readonly format: OutputFormat;
   readonly numImages: number;
   readonly seed: number | undefined;
+  /** The reference images an edit request carried, decoded (absent for the generation models). */
+  readonly references?: readonly ReceivedReference[];
 }
+
+/** One reference image as the fake received it: inline bytes (decoded and checked) or a URL. */
+export type ReceivedReference =
+  | { readonly kind: 'inline'; readonly type: OutputFormat; readonly width: number; readonly height: number; readonly bytes: number; readonly sha256: string }
+  | { readonly kind: 'url'; readonly url: string };
 
 export interface Issue {
   /** JSON path of the field (`image_size.width`, `fluxParams.seed`); empty for the body itself. */
@@ -100,6 +109,78 @@ function defaultPixels(model: ModelEntry): { width: number; height: number } {
   return px;
 }
 
+// ---- Reference images (edit models) --------------------------------------------------------
+
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(b: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const x of b) c = CRC_TABLE[(c ^ x) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** Whether decoded bytes are a whole still image of `type`: PNG chunks with good CRCs, JPEG to its scan and EOI, WebP filling its RIFF. */
+function structureProblem(b: Buffer, type: OutputFormat): string | undefined {
+  if (type === 'png') {
+    const chunks = pngChunks(b);
+    if (!chunks || chunks[0]?.type !== 'IHDR' || !chunks.some((c) => c.type === 'IDAT') || chunks.at(-1)?.end !== b.length) return 'is not a whole PNG (chunks do not run from IHDR through IDAT to IEND)';
+    for (const c of chunks) if (crc32(b.subarray(c.start + 4, c.dataEnd)) !== be32(b, c.dataEnd)) return `has a PNG chunk ${c.type} with a wrong CRC`;
+    if (chunks.some((c) => c.type === 'acTL')) return 'is an animated PNG';
+    return undefined;
+  }
+  if (type === 'jpeg') {
+    if (!jpegSegments(b).complete || b[b.length - 2] !== 0xff || b[b.length - 1] !== 0xd9) return 'is not a whole JPEG (no scan, or no end marker)';
+    return undefined;
+  }
+  const chunks = webpChunks(b);
+  if (!chunks || b.readUInt32LE(4) + 8 !== b.length || !chunks.some((c) => c.fourcc === 'VP8 ' || c.fourcc === 'VP8L')) return 'is not a whole WebP (RIFF size or image chunk wrong)';
+  if (chunks.some((c) => c.fourcc === 'ANIM' || c.fourcc === 'ANMF')) return 'is an animated WebP';
+  return undefined;
+}
+
+const DATA_URI = /^data:image\/(png|jpeg|webp);base64,([A-Za-z0-9+/]*={0,2})$/;
+
+/** One reference item: a `data:` URI that decodes to a real image of the type it claims, or an http(s) URL. */
+function checkReferenceItem(value: unknown): ReceivedReference | string {
+  if (typeof value !== 'string') return `Expected string, received ${typeName(value)}`;
+  if (/^https?:\/\/[^\s]+$/.test(value)) return { kind: 'url', url: value };
+  if (!value.startsWith('data:')) return `Invalid url, received ${show(value.slice(0, 40))}`;
+  const m = DATA_URI.exec(value);
+  if (!m || m[2]!.length % 4 !== 0) return 'Invalid data URI: expected data:image/(png|jpeg|webp);base64,<base64>';
+  const type = m[1] as OutputFormat;
+  const bytes = Buffer.from(m[2]!, 'base64');
+  const info = sniffImage(bytes);
+  if (!info) return `The data URI does not decode to an image (${bytes.length} bytes)`;
+  if (info.type !== type) return `The data URI says image/${type} but holds a ${info.type.toUpperCase()} image`;
+  const problem = structureProblem(bytes, type);
+  if (problem) return `The data URI ${problem}`;
+  return { kind: 'inline', type, width: info.width, height: info.height, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** The model's reference field: shape, count and every item. */
+function checkReferences(model: ModelEntry, value: unknown, add: (path: string, message: string | undefined) => unknown): ReceivedReference[] | undefined {
+  const rule = model.reference!;
+  let items: unknown[];
+  if (Array.isArray(value)) items = value;
+  else if (rule.shape === 'one-or-array' && typeof value === 'string') items = [value];
+  else {
+    add(rule.wire, `Expected ${rule.shape === 'array' ? 'array' : 'string | array'}, received ${typeName(value)}`);
+    return undefined;
+  }
+  if (items.length < rule.min) return void add(rule.wire, `Array must contain at least ${rule.min} element(s), received ${items.length}`);
+  if (items.length > rule.max) return void add(rule.wire, `Array must contain at most ${rule.max} element(s), received ${items.length}`);
+  const out: ReceivedReference[] = [];
+  items.forEach((item, i) => {
+    const r = checkReferenceItem(item);
+    if (typeof r === 'string') add(Array.isArray(value) ? `${rule.wire}.${i}` : rule.wire, r);
+    else out.push(r);
+  });
+  return out.length === items.length ? out : undefined;
+}
+
 // ---- AIML API ------------------------------------------------------------------------------
 
 /** `POST /v1/images/generations`, as the AIML API checks it. */
@@ -116,7 +197,9 @@ export function validateAiml(body: unknown): Checked {
   let format = model.defaultFormat;
   let numImages = 1;
   let seed: number | undefined;
+  let references: ReceivedReference[] | undefined;
   const takesImageSize = size.custom !== undefined || size.presets !== undefined || size.fixed !== undefined;
+  if (model.reference && model.reference.min > 0 && body[model.reference.wire] === undefined) add(model.reference.wire, 'Required');
 
   for (const [key, value] of Object.entries(body)) {
     switch (key) {
@@ -173,6 +256,10 @@ export function validateAiml(body: unknown): Checked {
         else add(key, `Invalid enum value. Expected ${model.formats.map((f) => `'${f}'`).join(' | ')}, received ${show(value)}`);
         break;
       default: {
+        if (model.reference && key === model.reference.wire) {
+          references = checkReferences(model, value, add);
+          break;
+        }
         const spec = model.params.find((p) => p.wire === key);
         if (spec) add(key, checkParam(spec, value));
         else add(key, `Unrecognized key: '${key}' (not accepted by ${model.id})`);
@@ -180,7 +267,7 @@ export function validateAiml(body: unknown): Checked {
     }
   }
   if (issues.length) return { ok: false, issues };
-  return { ok: true, value: { model, prompt: body.prompt as string, ...px, format, numImages, seed } };
+  return { ok: true, value: { model, prompt: body.prompt as string, ...px, format, numImages, seed, ...(references ? { references } : {}) } };
 }
 
 // ---- apiframe ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
-import { CATALOG } from '../../src/core/catalog';
+import { CATALOG, EDIT_MODELS } from '../../src/core/catalog';
 
 export const ROOT = join(__dirname, '..', '..');
 export const L10N_DIR = join(ROOT, 'l10n');
@@ -309,7 +309,7 @@ export function scanAll(): Scan {
 /** The catalog's texts shown through tCatalog(): model descriptions, parameter labels and descriptions. */
 export function catalogKeys(): string[] {
   const out = new Set<string>();
-  for (const m of CATALOG) {
+  for (const m of [...CATALOG, ...EDIT_MODELS]) {
     out.add(m.description);
     for (const p of m.params) {
       out.add(p.label);

@@ -7,6 +7,7 @@ import { t } from '../l10n';
 import type { ValidRequest } from '../request';
 import { exchangeJson } from './common';
 import { wireParams } from './params';
+import { dataUri, referenceField, type ReferenceImage } from '../reference';
 import type { ImageSource, ProviderClient, ProviderContext, ProviderResult } from './types';
 
 const nullish = <T extends z.ZodMiniType>(t: T) => z.optional(z.nullable(t));
@@ -20,7 +21,11 @@ const AimlSuccess = z.object({
   has_nsfw_concepts: nullish(z.array(z.boolean())),
 });
 
-export function aimlBody(req: ValidRequest): Record<string, unknown> {
+/**
+ * The request body. `show` writes a reference image (default: the `data:` URI that is sent;
+ * "Copy as cURL" passes a short stand-in, so the clipboard does not get megabytes of base64).
+ */
+export function aimlBody(req: ValidRequest, show: (r: Pick<ReferenceImage, 'type' | 'data'>) => string = dataUri): Record<string, unknown> {
   const body: Record<string, unknown> = { model: req.model.id, prompt: req.prompt };
   const size = req.size.choice;
   if (size.kind === 'ratio') body.aspect_ratio = size.ratio;
@@ -30,6 +35,8 @@ export function aimlBody(req: ValidRequest): Record<string, unknown> {
   if (req.seed !== undefined) body.seed = req.seed;
   if (req.model.formats.length > 1) body.output_format = req.outputFormat;
   Object.assign(body, wireParams(req));
+  const rule = req.model.reference;
+  if (rule && req.references?.length) body[rule.wire] = referenceField(rule, req.references, show);
   return body;
 }
 
@@ -52,7 +59,7 @@ export const aimlapi: ProviderClient = {
       method: 'POST',
       url: `${baseUrl.replace(/\/+$/, '')}/v1/images/generations`,
       headers: { Authorization: 'Bearer <AIMLAPI_API_KEY>', 'Content-Type': 'application/json' },
-      body: aimlBody(req),
+      body: aimlBody(req, (r) => `data:image/${r.type};base64,<${Math.floor((r.data.length * 3) / 4)} bytes>`),
     };
   },
 
@@ -60,7 +67,7 @@ export const aimlapi: ProviderClient = {
     const url = `${ctx.baseUrl.replace(/\/+$/, '')}/v1/images/generations`;
     const body = JSON.stringify(aimlBody(req));
     ctx.onProgress?.({ phase: 'submitting' });
-    ctx.logger.info(`AIML API: ${req.model.id} ${req.size.width}x${req.size.height}, ${req.numImages} image(s)`);
+    ctx.logger.info(`AIML API: ${req.model.id} ${req.size.width}x${req.size.height}, ${req.numImages} image(s)${req.references?.length ? `, ${req.references.length} reference image(s) inline` : ''}`);
     // A synchronous request may have been processed (and charged) whenever the server saw it, so
     // only what surely was not is retried: refused connections, 429 and 503.
     const answer = await withRetry(

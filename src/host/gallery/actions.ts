@@ -10,12 +10,14 @@ import * as vscode from 'vscode';
 import { findModel } from '../../core/catalog';
 import { requestFromEntry, type GalleryEntry } from '../../core/gallery';
 import type { ItemAction } from '../../core/itemActions';
+import type { ReferenceImage } from '../../core/reference';
 import { COMMANDS } from '../../ids';
 import { ensureKey } from '../generate';
 import { run } from '../generation/execute';
 import { preflight } from '../generation/preflight';
 import { describeRefusal, notifyFailure } from '../generation/present';
 import { insertLinks, linkText } from '../links';
+import { findReference, readReferences } from '../references';
 import type { Services } from '../services';
 import { TrashUnavailableError, type GalleryIndexStore } from './indexStore';
 
@@ -100,10 +102,13 @@ async function regenerate(s: Services, e: GalleryEntry, keepSeed: boolean): Prom
     return;
   }
   const image = vscode.Uri.parse(e.uri);
-  const request = requestFromEntry(e, keepSeed);
   const again = () => regenerate(s, e, keepSeed);
+  // An edit is made again from its sources, read anew (they may have changed since: the record keeps their hash).
+  const sources = e.references?.length ? await editSources(s, e) : undefined;
+  if (sources === null) return;
+  const request = { ...requestFromEntry(e, keepSeed), ...(sources ? { references: sources } : {}) };
   const checked = await preflight(
-    { request, document: { uri: image, isUntitled: false }, beside: vscode.Uri.joinPath(image, '..') },
+    { request, document: { uri: image, isUntitled: false }, beside: vscode.Uri.joinPath(image, '..'), ...(sources?.[0] ? { editOf: path.posix.basename(sources[0].path) } : {}) },
     {
       workspaceFolder: (folders) => Promise.resolve(folders[0]),
       saveLocation: () => folderDialog(),
@@ -122,6 +127,27 @@ async function regenerate(s: Services, e: GalleryEntry, keepSeed: boolean): Prom
     const { prompt, model, size, params } = request;
     notifyFailure(s, result.failure, { retry: again, request: { prompt, model, ...(size ? { size } : {}), ...(params ? { params } : {}) } });
   }
+}
+
+/** An edit's sources read again for Regenerate and Vary; null (and said) when one is gone or refused. */
+async function editSources(s: Services, e: GalleryEntry): Promise<ReferenceImage[] | null> {
+  const model = findModel(e.modelKey);
+  if (!model) return null;
+  const uris: vscode.Uri[] = [];
+  for (const r of e.references ?? []) {
+    const found = await findReference(r.path, vscode.Uri.parse(e.uri));
+    if (!found) {
+      void s.ui.error(vscode.l10n.t('{0}, the image {1} was edited from, is no longer in the workspace.', r.path, fileName(e)));
+      return null;
+    }
+    uris.push(found);
+  }
+  const read = await readReferences(uris, model);
+  if (!read.ok) {
+    void s.ui.error(read.message);
+    return null;
+  }
+  return read.images;
 }
 
 /** Where to save when the original's folder is not in the workspace any more: a folder dialog. */

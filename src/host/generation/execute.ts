@@ -9,7 +9,7 @@ import { PROVIDERS, type ModelEntry, type ProviderId } from '../../core/catalog'
 import { generateValid } from '../../core/engine';
 import { entryFromRecord, type GalleryEntry } from '../../core/gallery';
 import type { GenerationRecord } from '../../core/metadata';
-import { renderBaseName } from '../../core/naming';
+import { editBaseName, renderBaseName } from '../../core/naming';
 import type { Progress } from '../../core/providers/types';
 import { listNames, saveAll } from '../save';
 import type { Services } from '../services';
@@ -65,7 +65,11 @@ export async function execute(s: Services, plan: Plan, job: RunningGeneration, a
   const files = await saveAll(
     plan.folder,
     result.images.map((img, i) => ({
-      base: plan.baseName ?? renderBaseName(settings.fileNamePattern, { prompt: result.request.prompt, model: model.id, seed: result.seed, date, index: i + 1 }),
+      base:
+        plan.baseName ??
+        (plan.editOf !== undefined
+          ? editBaseName(settings.fileNamePattern, plan.editOf, { prompt: result.request.prompt, model: model.id, seed: result.seed, date, index: i + 1 })
+          : renderBaseName(settings.fileNamePattern, { prompt: result.request.prompt, model: model.id, seed: result.seed, date, index: i + 1 })),
       ext: img.info.ext,
       parts: img.parts,
     })),

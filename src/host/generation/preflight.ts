@@ -35,6 +35,8 @@ export interface PreflightInput {
   readonly linksInto?: vscode.TextDocument;
   /** Save into this folder (inside a workspace folder) instead of the assets folder: beside an original. */
   readonly beside?: vscode.Uri;
+  /** An edit: the source image's file name, for `<source>-edit-<seed>` names. */
+  readonly editOf?: string;
 }
 
 export type Refusal =
@@ -56,6 +58,8 @@ export interface Plan {
   readonly askedSize?: string;
   /** The workspace folder `folder` must stay inside (checked again when saving). */
   readonly within?: vscode.Uri;
+  /** An edit: the source image's file name (the saved files are named after it). */
+  readonly editOf?: string;
 }
 
 export type Preflight = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly refusal: Refusal; readonly settings: Settings };
@@ -126,6 +130,7 @@ export async function preflight(input: PreflightInput, ask: Questions): Promise<
     ...(baseName !== undefined ? { baseName } : {}),
     ...(input.request.size ? { askedSize: input.request.size } : {}),
     ...(within ? { within } : {}),
+    ...(input.editOf !== undefined ? { editOf: input.editOf } : {}),
   };
   return { ok: true, plan };
 }

@@ -9,6 +9,7 @@
  */
 import { LANGUAGE, t } from '../bridge';
 import { el, icon } from '../dom';
+import { lineageBadge, lineageText } from './lineage';
 import { creditsText, relativeDate, sizeText, type Item } from './model';
 import { state } from './state';
 
@@ -37,6 +38,7 @@ export function details(e: Item): Detail[] {
   ];
   const credits = creditsText(e.creditsUsed);
   if (credits) out.push({ label: t('Cost'), value: credits, spoken: true });
+  if (e.editedFrom?.length) out.push({ label: t('Edited from'), value: e.editedFrom.join(', ') });
   out.push({ label: t('File'), value: e.name });
   return out;
 }
@@ -51,6 +53,8 @@ export function labelCard(card: HTMLElement, e: Item, i: number): void {
   const parts = [e.modelLabel, sizeText(e), seedText(e), formatDate(e.createdAt)];
   const credits = creditsText(e.creditsUsed);
   if (credits) parts.push(credits);
+  const from = lineageText(e);
+  if (from) parts.push(t('edited from {0}', from));
   let text = `${shown}. ${parts.join(', ')}.`;
   const l = state.layout;
   if (l.grouped[i]) {
@@ -133,6 +137,8 @@ export function makeCard(e: Item, i: number): HTMLElement {
   sub.append(when, grouped ? ` · ${e.modelLabel}` : ` · ${e.modelLabel} · ${sizeText(e)}`);
   // (the space: the two lines read as two phrases in the accessible name, as on screen)
   text.append(title, ' ', sub);
+  const lineage = isMissing ? undefined : lineageBadge(e);
+  if (lineage) thumb.append(lineage);
   card.append(thumb, text, actionStrip(isMissing));
   labelCard(card, e, i);
   return card;

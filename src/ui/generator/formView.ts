@@ -10,6 +10,7 @@ import { FORMAT_NAMES } from '../../core/sizes';
 import { paramHint, setParam, sizeGroups, sizeNote, withModel, withSize } from '../../webview/generator/form';
 import type { FormState } from '../../webview/generator/protocol';
 import { byId, describedBy, h, icon } from '../dom';
+import { editModelGroup, renderReferences } from './references';
 import { changed, generate, renderCurl, renderKeys, syncSeed, syncSize, syncValues } from './formSync';
 import { buildResults } from './resultsView';
 import { host, isMac, model, persist, state } from './state';
@@ -274,7 +275,7 @@ export function renderModelSelect(): void {
       ...CATALOG.filter((m) => m.provider === p).map((m) => h('option', { value: m.key, title: tCatalog(m.description) }, modelOptionText(m))),
     ),
   );
-  select.replaceChildren(...groups);
+  select.replaceChildren(...groups, editModelGroup());
   select.value = state.form.model;
 }
 
@@ -288,6 +289,7 @@ export function renderModel(): void {
   const m = model();
   byId<HTMLSelectElement>('model').value = m.key;
   byId('model-desc').textContent = tCatalog(m.description);
+  renderReferences();
   renderKeys();
   if (state.builtFor !== m.key) {
     state.builtFor = m.key;

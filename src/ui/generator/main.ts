@@ -12,6 +12,7 @@ import type { ToUi } from '../../webview/generator/protocol';
 import { byId } from '../dom';
 import { focusFirstProblem, generate, notice, renderCurl, renderKeys, renderProblems, renderTarget, syncSeed } from './formSync';
 import { build, renderModel, renderModelSelect } from './formView';
+import { setReferenceViews } from './references';
 import { imageNotice, renderRun, renderRuns, tickElapsed } from './resultsView';
 import { host, isMac, persist, saved, state } from './state';
 
@@ -47,6 +48,12 @@ host.onMessage((m: ToUi) => {
       if (first && !document.activeElement?.closest('#app .generator')) byId('prompt').focus();
       break;
     }
+    case 'references':
+      state.form = { ...state.form, references: [...m.references] };
+      setReferenceViews(m.views);
+      persist();
+      host.post({ type: 'form', seq: ++state.seq, form: state.form });
+      break;
     case 'setForm':
       state.form = m.form;
       state.submitted = false;

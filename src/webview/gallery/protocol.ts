@@ -41,6 +41,8 @@ export interface ViewEntry {
   /** When it was made, ms since the epoch. */
   readonly createdAt: number;
   readonly creditsUsed?: number;
+  /** An edit's sources: their workspace paths (the card says "edited from …"). */
+  readonly editedFrom?: readonly string[];
 }
 
 /** A generation under way in this window. */
@@ -80,7 +82,9 @@ export type ToHost =
   | { readonly type: 'cancel'; readonly generationId: string }
   | { readonly type: 'command'; readonly command: PageCommand }
   /** An image did not load: the extension checks whether its file is still there. */
-  | { readonly type: 'imageError'; readonly id: string };
+  | { readonly type: 'imageError'; readonly id: string }
+  /** "edited from …" clicked: reveal the edit's (first) source in the Explorer. */
+  | { readonly type: 'revealSource'; readonly id: string };
 
 /** What the page keeps across reloads (`getState`/`setState`): UI state only, never entries. */
 export interface UiState {

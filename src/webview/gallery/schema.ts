@@ -20,6 +20,7 @@ function build() {
     z.object({ type: z.literal('cancel'), generationId: z.string().check(z.minLength(1), z.maxLength(64)) }),
     z.object({ type: z.literal('command'), command: z.enum(PAGE_COMMANDS) }),
     z.object({ type: z.literal('imageError'), id }),
+    z.object({ type: z.literal('revealSource'), id }),
   ]);
 
   /** A context-menu command's argument: VS Code's `{ webview, ... }` merged with the item's data. */

@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { findModel } from '../../core/catalog';
 import type { GalleryEntry } from '../../core/gallery';
 import { isInside, resolveDestination } from '../../host/destination';
+import { revealSource } from '../../host/edit';
 import { pickItemAction, runItemAction } from '../../host/gallery/actions';
 import type { GalleryIndexStore } from '../../host/gallery/indexStore';
 import type { Services } from '../../host/services';
@@ -163,6 +164,9 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
       case 'imageError':
         void this.imageError(m.id);
         return;
+      case 'revealSource':
+        void revealSource(this.s, this.store.get(m.id));
+        return;
     }
   }
 
@@ -228,6 +232,7 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
       ...(e.seed !== undefined ? { seed: e.seed } : {}),
       createdAt: Number.isFinite(created) ? created : 0,
       ...(e.creditsUsed !== undefined ? { creditsUsed: e.creditsUsed } : {}),
+      ...(e.references?.length ? { editedFrom: e.references.map((r) => r.path) } : {}),
     };
   }
 

@@ -5,7 +5,9 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { PROVIDER_IDS } from '../../core/catalog';
+import { findModel, PROVIDER_IDS } from '../../core/catalog';
+import { countProblem } from '../../core/reference';
+import { readReferences, referencePath } from '../../host/references';
 import { CLIENTS } from '../../core/engine';
 import { validateRequest } from '../../core/request';
 import { resolveDestination, isInside } from '../../host/destination';
@@ -16,7 +18,7 @@ import { readSettings } from '../../host/settings';
 import { GENERATOR_VIEW_TYPE } from '../../ids';
 import { PageChannel } from '../host';
 import { pageHtml, resourceRoots } from '../html';
-import { checkForm, curlText, type Validate } from './form';
+import { checkForm, curlText, toRequest, type Validate } from './form';
 import type { FieldProblem, FormState, ImageAction, KeyState, RunRequest, RunView, TargetView, ToHost, ToUi } from './protocol';
 import { Runs } from './runs';
 import { generatorSchemas } from './schema';
@@ -237,9 +239,24 @@ export class GeneratorPanel implements vscode.Disposable {
         this.scheduleSave();
         const checked = this.check(m.form);
         this.post({ type: 'validation', seq: 0, problems: checked.problems, submitted: true });
-        if (checked.request) await this.runs.start(checked.request);
+        if (!checked.request) return;
+        const model = findModel(checked.request.model);
+        if (!model?.reference) {
+          await this.runs.start(checked.request);
+          return;
+        }
+        // An edit: the chosen files are read (bounded) and checked now; nothing is sent when one is refused.
+        const refs = await readReferences((m.form.references ?? []).map((u) => vscode.Uri.parse(u)), model);
+        if (!refs.ok) {
+          this.post({ type: 'validation', seq: 0, problems: [{ field: 'references', message: refs.message }], submitted: true });
+          return;
+        }
+        await this.runs.start(checked.request, refs.images);
         return;
       }
+      case 'chooseReferences':
+        await this.chooseReferences();
+        return;
       case 'copyCurl':
         this.form = m.form;
         await this.copyCurl(m.form);
@@ -267,6 +284,7 @@ export class GeneratorPanel implements vscode.Disposable {
     const notes = this.notes.splice(0);
     this.page.markReady();
     this.post({ type: 'init', form: this.form, keys, target: this.targetView(), runs: this.runs.views(), lastSeed: this.lastSeed, notes });
+    if (this.form.references?.length) this.postReferences();
   }
 
   private async keyState(): Promise<KeyState> {
@@ -275,7 +293,49 @@ export class GeneratorPanel implements vscode.Disposable {
   }
 
   private check(form: FormState): { request?: RunRequest; problems: FieldProblem[] } {
-    return checkForm(form, this.lastSeed, engineValidate);
+    const checked = checkForm(form, this.lastSeed, engineValidate);
+    const model = findModel(form.model);
+    if (!model?.reference && !form.references?.length) return checked;
+    // The engine checks references it was given; the form has only the files' URIs: their count is checked here, their bytes on Generate.
+    const count = model?.reference ? countProblem(model, form.references?.length ?? 0) : undefined;
+    const problems = [...checked.problems.filter((p) => p.field !== 'references'), ...(count ? [{ field: 'references', message: count }] : [])];
+    if (problems.length) return { problems };
+    return { request: checked.request ?? toRequest(form, this.lastSeed)!, problems: [] };
+  }
+
+  /** "Choose Files…": an open dialog for images, added to the form up to the model's maximum. */
+  private async chooseReferences(): Promise<void> {
+    const model = findModel(this.form.model);
+    const rule = model?.reference;
+    if (!model || !rule) return;
+    const have = this.form.references ?? [];
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: rule.max - have.length > 1,
+      title: vscode.l10n.t('Flux: Reference images for {0}', model.label),
+      openLabel: vscode.l10n.t('Use as Reference'),
+      filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'webp'] },
+      ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
+    });
+    if (!picked?.length) return;
+    const added = picked.map(String).filter((u) => !have.includes(u));
+    const room = Math.max(0, rule.max - have.length);
+    if (added.length > room) {
+      this.post({ type: 'notice', level: 'error', message: vscode.l10n.t('{0} takes at most {1} reference images; {2} of the chosen files were left out.', model.id, rule.max, added.length - room) });
+    }
+    this.form = { ...this.form, references: [...have, ...added.slice(0, room)] };
+    this.scheduleSave();
+    this.postReferences();
+  }
+
+  /** The form's reference images and their thumbnails (their folders become the page's resource roots). */
+  private postReferences(): void {
+    const uris = this.form.references ?? [];
+    const views = uris.map((u) => {
+      const uri = vscode.Uri.parse(u);
+      this.addRoot(uri);
+      return { uri: u, name: path.posix.basename(uri.path), path: referencePath(uri), src: this.panel.webview.asWebviewUri(uri).toString() };
+    });
+    this.post({ type: 'references', references: uris, views });
   }
 
   // ---- Copy as cURL ----------------------------------------------------------------------------

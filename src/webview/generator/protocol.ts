@@ -30,6 +30,19 @@ export interface FormState {
   seed: string;
   outputFormat: string;
   params: Record<string, ParamValue>;
+  /** An edit model's reference images: workspace file URIs, in order. */
+  references?: string[];
+}
+
+/** A chosen reference image as the panel shows it. */
+export interface ReferenceView {
+  /** The file's URI (as in `FormState.references`). */
+  readonly uri: string;
+  readonly name: string;
+  /** Workspace-relative path. */
+  readonly path: string;
+  /** The webview URI of the file. */
+  readonly src: string;
 }
 
 /** One problem, at a field: `prompt`, `model`, `size`, `width`, `height`, `seed`, `numImages`, `outputFormat`, `params.<name>` (else shown above Generate). */
@@ -116,7 +129,9 @@ export type ToHost =
   | { readonly type: 'image'; readonly action: ImageAction; readonly runId: string; readonly index: number }
   | { readonly type: 'run'; readonly action: RunAction; readonly runId: string }
   | { readonly type: 'setKey'; readonly provider: ProviderId }
-  | { readonly type: 'clearRuns' };
+  | { readonly type: 'clearRuns' }
+  /** "Choose Files…" of the reference area: the extension's open dialog adds to `form.references`. */
+  | { readonly type: 'chooseReferences' };
 
 // ---- Extension → page ---------------------------------------------------------------------
 
@@ -143,7 +158,9 @@ export type ToUi =
   | { readonly type: 'lastSeed'; readonly seed: number }
   | { readonly type: 'curl'; readonly text: string; readonly note: string }
   /** A sentence for the user; with `image`, said next to that image (e.g. "Inserted…" beside the Insert clicked). */
-  | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly message: string; readonly image?: ImageRef };
+  | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly message: string; readonly image?: ImageRef }
+  /** The reference images chosen (the form's `references` after the dialog) and their thumbnails. */
+  | { readonly type: 'references'; readonly references: readonly string[]; readonly views: readonly ReferenceView[] };
 
 /** One image of one run. */
 export interface ImageRef {

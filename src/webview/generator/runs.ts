@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findModel, PROVIDERS } from '../../core/catalog';
+import type { ReferenceImage } from '../../core/reference';
 import { folderDialog } from '../../host/gallery/actions';
 import { run as runPlan } from '../../host/generation/execute';
 import { preflight } from '../../host/generation/preflight';
@@ -18,7 +19,7 @@ import type { ImageView, RunAction, RunRequest, RunView, ToUi } from './protocol
 
 const MAX_RUNS = 20;
 
-export type RunState = { -readonly [K in keyof RunView]: RunView[K] } & { job?: { cancel(): void } };
+export type RunState = { -readonly [K in keyof RunView]: RunView[K] } & { job?: { cancel(): void }; references?: readonly ReferenceImage[] };
 
 /** What the runs need from their panel. */
 export interface RunHost {
@@ -66,10 +67,11 @@ export class Runs {
   }
 
   /** Start a generation from a checked request; its card shows progress, then the images or the failure. */
-  async start(request: RunRequest): Promise<void> {
+  async start(request: RunRequest, references?: readonly ReferenceImage[]): Promise<void> {
     const model = findModel(request.model);
     if (!model) return;
     const run: RunState = {
+      ...(references?.length ? { references } : {}),
       id: `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
       status: 'running',
       request,
@@ -110,7 +112,7 @@ export class Runs {
       const anchor = this.host.target();
       const linksInto = anchor && vscode.workspace.textDocuments.find((d) => d.uri.toString() === anchor.uri.toString());
       const checked = await preflight(
-        { request, ...(anchor ? { document: { uri: anchor.uri, isUntitled: anchor.uri.scheme === 'untitled' } } : {}), ...(linksInto ? { linksInto } : {}) },
+        { request: run.references ? { ...request, references: [...run.references] } : request, ...(run.references?.[0] ? { editOf: run.references[0].path.slice(run.references[0].path.lastIndexOf('/') + 1) } : {}), ...(anchor ? { document: { uri: anchor.uri, isUntitled: anchor.uri.scheme === 'untitled' } } : {}), ...(linksInto ? { linksInto } : {}) },
         {
           workspaceFolder: (folders) => Promise.resolve(folders[0]),
           saveLocation: () => folderDialog(),
@@ -190,7 +192,7 @@ export class Runs {
         return;
       case 'retry':
         this.remove(id);
-        await this.start(run.request);
+        await this.start(run.request, run.references);
         return;
       case 'setKey': {
         const provider = findModel(run.request.model)?.provider;
@@ -198,7 +200,7 @@ export class Runs {
         // Once the key is set, carry on with the same request.
         if (await setApiKeyCommand(this.host.s.keys, this.host.s.ui, provider)) {
           this.remove(id);
-          await this.start(run.request);
+          await this.start(run.request, run.references);
         }
         return;
       }
@@ -207,7 +209,8 @@ export class Runs {
 }
 
 function view(r: RunState): RunView {
-  const { job: _job, ...rest } = r;
+  // The reference images' bytes stay here: the page gets the request as asked.
+  const { job: _job, references: _references, ...rest } = r;
   return { ...rest, images: [...r.images] };
 }
 

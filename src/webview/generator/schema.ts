@@ -27,6 +27,7 @@ function build() {
     seed: z.string().check(z.maxLength(32)),
     outputFormat: z.string().check(z.maxLength(16)),
     params,
+    references: z.optional(z.array(z.string().check(z.maxLength(4096))).check(z.maxLength(8))),
   });
 
   const toHost = z.discriminatedUnion('type', [
@@ -39,6 +40,7 @@ function build() {
     z.object({ type: z.literal('run'), action: z.enum(['setKey', 'retry', 'showLog', 'dismiss']), runId: id }),
     z.object({ type: z.literal('setKey'), provider }),
     z.object({ type: z.literal('clearRuns') }),
+    z.object({ type: z.literal('chooseReferences') }),
   ]);
 
   const runRequest = z.object({

@@ -1,0 +1,176 @@
+// End-to-end: editing a workspace image as a person would. Right-click a PNG in the Explorer, "Edit
+// Image with FLUX…", type the change, and the edit is saved as <source>-edit-<seed>; the fake API
+// received the file's bytes; the gallery card says "edited from hero.png" and clicking it reveals
+// the source in the Explorer.
+//
+//   node --test test/e2e/edit.test.mjs      (needs `npm run build` first)
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { after, before, test } from 'node:test';
+import { ROOT, startWorkbench } from './workbench.mjs';
+
+const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+
+/** A real 64x48 PNG (zlib, chunk CRCs), so the fake API's strict check has something to decode. */
+function png(width, height) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b) => {
+    let c = 0xffffffff;
+    for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(td.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    td.copy(out, 4);
+    out.writeUInt32BE(crc(td), td.length + 4);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  const rows = [];
+  for (let y = 0; y < height; y++) rows.push(Buffer.from([0, ...Array.from({ length: width }, (_, x) => [x * 4, y * 5, 160]).flat()]));
+  return Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Pick a row in an open quick pick by its exact label. */
+async function pickRow(label) {
+  const row = wb.page.locator('.quick-input-widget .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: new RegExp(`^\\s*${esc(label)}\\s*$`) }) }).first();
+  await row.waitFor({ state: 'visible', timeout: 10_000 });
+  await row.click();
+}
+
+/** @type {import('./workbench.mjs').Workbench} */
+let wb;
+before(async () => {
+  wb = await startWorkbench({ theme: 'Default Dark Modern', settings: { 'files.autoSave': 'off' } });
+});
+after(async () => {
+  await wb?.stop();
+});
+
+test('Explorer: right-click a PNG, Edit Image with FLUX…, the edit is saved and the gallery shows its source', async () => {
+  const source = png(64, 48);
+  fs.mkdirSync(path.join(wb.workspace, 'pics'), { recursive: true });
+  fs.writeFileSync(path.join(wb.workspace, 'pics', 'hero.png'), source);
+  const { page } = wb;
+  // The new folder appears in the Explorer; open it and right-click the file.
+  const folderRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*pics\s*$/ }).first();
+  await folderRow.waitFor({ timeout: 20_000 });
+  await folderRow.click();
+  const fileRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*hero\.png\s*$/ }).first();
+  await fileRow.waitFor({ timeout: 10_000 });
+  await fileRow.click({ button: 'right' });
+  const item = page.locator('.context-view .action-label', { hasText: /^Edit Image with FLUX…$/ });
+  await item.waitFor({ state: 'visible' });
+  await wb.screenshot(path.join(SHOTS, 'explorer-edit-menu-dark.png'));
+  await item.click();
+
+  // With fluxStudio.askEachTime (the default): the edit model, the change, the size.
+  await pickRow('FLUX.2 [pro] edit');
+  const input = page.locator('.quick-input-widget input.input');
+  const title = page.locator('.quick-input-widget .quick-input-title');
+  await title.filter({ hasText: /Edit hero\.png/ }).waitFor({ timeout: 10_000 });
+  await input.fill('make it winter');
+  await page.keyboard.press('Enter');
+  // The source's shape is offered first: 64x48 is 4:3, brought into 512-2048 in steps of 32.
+  await title.filter({ hasText: /size/ }).waitFor({ timeout: 10_000 });
+  await wb.screenshot(path.join(SHOTS, 'edit-size-dark.png'));
+  await pickRow('672x512');
+
+  const saved = () => wb.listFiles('assets').filter((f) => /^hero-edit-\d+\.png$/.test(f));
+  for (let i = 0; i < 150 && !saved().length; i++) await page.waitForTimeout(100);
+  const [name] = saved();
+  assert.ok(name, `an edit was saved in assets/: ${wb.listFiles('assets').join(', ')}`);
+
+  // The request carried the file itself, inline.
+  const requests = await wb.control('requests');
+  const submit = requests.find((r) => r.method === 'POST' && r.path.startsWith('/v1/images/generations'));
+  assert.equal(submit?.body?.model, 'blackforestlabs/flux-2-pro-edit');
+  assert.equal(submit.body.image_urls.length, 1);
+  assert.ok(Buffer.from(submit.body.image_urls[0].replace(/^data:image\/png;base64,/, ''), 'base64').equals(source), 'the bytes sent are the file');
+  // The default size follows the source's 4:3 shape.
+  assert.deepEqual(submit.body.image_size, { width: 672, height: 512 });
+
+  // The gallery card says where it came from; clicking reveals the source in the Explorer (with
+  // something else selected there first, so the reveal is seen to happen).
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*notes\.md\s*$/ }).first().click();
+  await wb.runCommand('Flux: Show Gallery');
+  let gallery;
+  for (let i = 0; i < 150; i++) {
+    gallery = await wb.webview('Flux Gallery').catch(() => undefined);
+    if (gallery && (await gallery.locator('.card .lineage').count().catch(() => 0)) === 1) break;
+    await page.waitForTimeout(200);
+  }
+  const lineage = gallery.locator('.card .lineage').first();
+  assert.equal((await lineage.innerText()).trim(), 'hero.png');
+  assert.equal(await lineage.locator('button, [tabindex]').count(), 0, 'nothing focusable inside a card (axe: nested-interactive)');
+  assert.match(await gallery.locator('.card').first().getAttribute('aria-label'), /edited from hero\.png/);
+  await wb.screenshot(path.join(SHOTS, 'gallery-edited-from-dark.png'));
+  await lineage.locator('.lineage-source').click();
+  await page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: /^\s*hero\.png\s*$/ }).first().waitFor({ timeout: 10_000 });
+});
+
+test('panel: an edit model shows the Reference images area; a chosen file is shown, then edited on Generate', async () => {
+  const { page } = wb;
+  fs.mkdirSync(path.join(wb.workspace, 'pics'), { recursive: true });
+  if (!fs.existsSync(path.join(wb.workspace, 'pics', 'hero.png'))) fs.writeFileSync(path.join(wb.workspace, 'pics', 'hero.png'), png(64, 48));
+  await wb.runCommand('Flux: Open Image Generator');
+  let panel = await wb.webview('Flux Image Generator');
+  await panel.getByLabel('Model').selectOption({ label: 'FLUX.2 [pro] edit' });
+  await panel.locator('#references').waitFor({ state: 'visible' });
+  assert.match(await panel.locator('#references').innerText(), /Reference images[\s\S]*1 to 3 images/);
+  await panel.getByRole('button', { name: 'Choose Files…' }).click();
+  // code-server's own file dialog: a quick input taking a path.
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`${path.join(wb.workspace, 'pics')}/`);
+  const fileRow = page.locator('.quick-input-widget .monaco-list-row', { hasText: /hero\.png/ }).first();
+  await fileRow.waitFor({ state: 'visible', timeout: 10_000 });
+  await fileRow.click();
+  await page.waitForTimeout(300);
+  if (await input.isVisible()) await page.keyboard.press('Enter');
+  // The page reloads once to load the file's folder: ask for its frame again until the thumbnail is there.
+  for (let i = 0; i < 150; i++) {
+    panel = await wb.webview('Flux Image Generator');
+    if ((await panel.locator('#references .reference img').count().catch(() => 0)) === 1) break;
+    await page.waitForTimeout(200);
+  }
+  assert.equal(await panel.locator('#references .reference-name').innerText(), 'hero.png');
+  await wb.screenshot(path.join(SHOTS, 'panel-references-dark.png'));
+  const before = wb.listFiles('assets').filter((f) => f.startsWith('hero-edit-')).length;
+  await panel.getByLabel('Prompt').fill('add snow on the ground');
+  await panel.getByRole('button', { name: /^Generate/ }).click();
+  for (let i = 0; i < 150 && wb.listFiles('assets').filter((f) => f.startsWith('hero-edit-')).length === before; i++) await page.waitForTimeout(100);
+  await wb.screenshot(path.join(SHOTS, 'panel-references-after-dark.png'));
+  assert.equal(wb.listFiles('assets').filter((f) => f.startsWith('hero-edit-')).length, before + 1, wb.listFiles('assets').join(', '));
+  const requests = await wb.control('requests');
+  const last = requests.filter((r) => r.method === 'POST' && r.path.startsWith('/v1/images/generations')).at(-1);
+  assert.equal(last.body.prompt, 'add snow on the ground');
+  assert.ok(Buffer.from(last.body.image_urls[0].replace(/^data:image\/png;base64,/, ''), 'base64').equals(fs.readFileSync(path.join(wb.workspace, 'pics', 'hero.png'))));
+});
+
+// Last: once, a generation after these theme switches went to the default address instead of the
+// fake API ("address could not be found"; cause not investigated), so nothing runs after them.
+test('the edit badge in the light and high-contrast themes', async () => {
+  for (const [theme, tag] of [['Default Light Modern', 'light'], ['Default High Contrast', 'hc']]) {
+    await wb.setTheme(theme);
+    await wb.runCommand('Flux: Show Gallery');
+    const gallery = await wb.webview('Flux Gallery');
+    await gallery.locator('.card .lineage').first().waitFor();
+    await wb.screenshot(path.join(SHOTS, `gallery-edited-from-${tag}.png`));
+    assert.ok(fs.statSync(path.join(SHOTS, `gallery-edited-from-${tag}.png`)).size > 10_000);
+  }
+});
