@@ -56,6 +56,7 @@ export function serverDefinitions(shell: Shell, Stdio: StdioConstructor | undefi
     fileNamePattern: s.fileNamePattern,
     requestTimeoutSeconds: Math.round(s.requestTimeoutMs / 1000),
     baseUrls: Object.fromEntries(PROVIDER_IDS.map((p) => [p, baseUrl(p)])),
+    language: vscode.env.language,
   };
   const v = (shell.context.extension.packageJSON as { version?: unknown }).version;
   const version = typeof v === 'string' ? v : '';

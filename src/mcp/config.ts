@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import * as z from 'zod/mini';
 import { findModel, PROVIDER_IDS, PROVIDERS, type ModelEntry, type ProviderId } from '../core/catalog';
+import { t } from '../core/l10n';
 import { checkFileNamePattern, DEFAULT_FILE_NAME_PATTERN } from '../core/naming';
 
 export const DEFAULT_MODEL_KEY = 'aimlapi:flux-pro/v1.1';
@@ -22,6 +23,8 @@ const SettingsSchema = z.object({
   fileNamePattern: z.optional(short),
   requestTimeoutSeconds: z.optional(z.number().check(z.minimum(5), z.maximum(3600))),
   baseUrls: z.optional(z.partialRecord(z.enum(PROVIDER_IDS), z.string().check(z.maxLength(2000)))),
+  /** VS Code's display language, for the answers' words (`de`, `pt-br`). */
+  language: z.optional(z.string().check(z.regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/i))),
 });
 
 export interface McpConfig {
@@ -34,6 +37,7 @@ export interface McpConfig {
   readonly requestTimeoutMs: number;
   readonly baseUrls: Partial<Record<ProviderId, string>>;
   readonly keys: Partial<Record<ProviderId, string>>;
+  readonly language: string;
 }
 
 /** The configuration, or the sentence saying what is wrong with it (the server then refuses to start). */
@@ -41,17 +45,17 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
   const at = argv.indexOf('--workspace');
   const workspace = path.resolve(cwd, at >= 0 ? (argv[at + 1] ?? '') : '.');
   const raw = env[SETTINGS_ENV] ?? '{}';
-  if (raw.length > MAX_SETTINGS) return { ok: false, message: `${SETTINGS_ENV} is longer than ${MAX_SETTINGS} characters.` };
+  if (raw.length > MAX_SETTINGS) return { ok: false, message: t('{0} is longer than {1} characters.', SETTINGS_ENV, MAX_SETTINGS) };
   let parsed;
   try {
     parsed = SettingsSchema.safeParse(JSON.parse(raw));
   } catch {
-    return { ok: false, message: `${SETTINGS_ENV} is not JSON.` };
+    return { ok: false, message: t('{0} is not JSON.', SETTINGS_ENV) };
   }
-  if (!parsed.success) return { ok: false, message: `${SETTINGS_ENV} has a value of the wrong type: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}.` };
+  if (!parsed.success) return { ok: false, message: t('{0} has a value of the wrong type: {1}.', SETTINGS_ENV, parsed.error.issues.map((i) => i.path.join('.')).join(', ')) };
   const s = parsed.data;
   const model = findModel(s.defaultModel ?? DEFAULT_MODEL_KEY) ?? findModel(DEFAULT_MODEL_KEY);
-  if (!model) return { ok: false, message: `The default model ${DEFAULT_MODEL_KEY} is missing from the catalog.` };
+  if (!model) return { ok: false, message: t('The default model {0} is missing from the catalog.', DEFAULT_MODEL_KEY) };
   const pattern = s.fileNamePattern ?? DEFAULT_FILE_NAME_PATTERN;
   const patternProblem = checkFileNamePattern(pattern);
   if (patternProblem) return { ok: false, message: patternProblem };
@@ -72,6 +76,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
       requestTimeoutMs: (s.requestTimeoutSeconds ?? 180) * 1000,
       baseUrls: s.baseUrls ?? {},
       keys,
+      language: s.language ?? 'en',
     },
   };
 }

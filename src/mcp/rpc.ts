@@ -4,6 +4,7 @@
  * answered with a parse error), and every message is checked with zod before it is looked at.
  */
 import * as z from 'zod/mini';
+import { t } from '../core/l10n';
 
 /** The longest line read; a generate call's arguments are a few kilobytes at most. */
 export const MAX_LINE_BYTES = 1024 * 1024;
@@ -32,10 +33,10 @@ export function parseLine(line: string): Incoming {
   try {
     json = JSON.parse(line);
   } catch {
-    return { ok: false, code: PARSE_ERROR, reason: 'The line is not JSON.' };
+    return { ok: false, code: PARSE_ERROR, reason: t('The line is not JSON.') };
   }
   const parsed = MessageSchema.safeParse(json);
-  if (!parsed.success) return { ok: false, code: INVALID_REQUEST, reason: 'Not a JSON-RPC 2.0 message: expected {"jsonrpc": "2.0", "method": …}.' };
+  if (!parsed.success) return { ok: false, code: INVALID_REQUEST, reason: t('Not a JSON-RPC 2.0 message: expected {0}.', '{"jsonrpc": "2.0", "method": …}') };
   return { ok: true, message: parsed.data };
 }
 

@@ -8,7 +8,10 @@
  * Standard output carries only protocol messages; the log goes to standard error, redacted by the
  * engine, never with a key.
  */
+import { readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
 import { HttpClient } from '../core/http';
+import { bundleTranslator, setTranslator, t } from '../core/l10n';
 import type { Logger } from '../core/log';
 import { redact } from '../core/redact';
 import { readConfig } from './config';
@@ -43,11 +46,11 @@ export function createServer(ctx: ToolContext, io: ServerIo): { receive: (line: 
       return;
     }
     if (p.name !== GENERATE_TOOL) {
-      fail(id, INVALID_PARAMS, `Unknown tool ${JSON.stringify(String(p.name).slice(0, 100))}: the tools are ${GENERATE_TOOL} and ${LIST_TOOL}.`);
+      fail(id, INVALID_PARAMS, t('Unknown tool {0}: the tools are {1} and {2}.', JSON.stringify(String(p.name).slice(0, 100)), GENERATE_TOOL, LIST_TOOL));
       return;
     }
     if (running.size >= MAX_RUNNING) {
-      send({ id, result: { content: [{ type: 'text', text: `${MAX_RUNNING} generations are already running; try again when one has finished. Nothing was sent.` }], isError: true } });
+      send({ id, result: { content: [{ type: 'text', text: t('{0} generations are already running; try again when one has finished. Nothing was sent.', MAX_RUNNING) }], isError: true } });
       return;
     }
     const controller = new AbortController();
@@ -57,7 +60,7 @@ export function createServer(ctx: ToolContext, io: ServerIo): { receive: (line: 
       if (!controller.signal.aborted) send({ id, result: { content: [{ type: 'text', text: a.text }], isError: a.isError } });
     } catch (e) {
       io.log(`[error] ${clean(e instanceof Error ? (e.stack ?? e.message) : String(e))}`);
-      send({ id, result: { content: [{ type: 'text', text: `The generation failed: ${clean(e instanceof Error ? e.message : String(e))}` }], isError: true } });
+      send({ id, result: { content: [{ type: 'text', text: t('The generation failed: {0}', clean(e instanceof Error ? e.message : String(e))) }], isError: true } });
     } finally {
       running.delete(id);
     }
@@ -84,7 +87,7 @@ export function createServer(ctx: ToolContext, io: ServerIo): { receive: (line: 
             protocolVersion,
             capabilities: { tools: { listChanged: false } },
             serverInfo: { name: 'flux-image-studio', title: 'Flux Image Studio', version: typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0' },
-            instructions: `Make images with FLUX: call ${LIST_TOOL} to see models and sizes, then ${GENERATE_TOOL}; the answer names the saved files and gives a Markdown link to place.`,
+            instructions: t('Make images with FLUX: call {0} to see models and sizes, then {1}; the answer names the saved files and gives a Markdown link to place.', LIST_TOOL, GENERATE_TOOL),
           },
         });
         return;
@@ -99,7 +102,7 @@ export function createServer(ctx: ToolContext, io: ServerIo): { receive: (line: 
         void call(id, m.params);
         return;
       default:
-        fail(id, METHOD_NOT_FOUND, `Unknown method ${JSON.stringify(method)}.`);
+        fail(id, METHOD_NOT_FOUND, t('Unknown method {0}.', JSON.stringify(method)));
     }
   }
 
@@ -109,9 +112,25 @@ export function createServer(ctx: ToolContext, io: ServerIo): { receive: (line: 
       if (incoming.ok) handle(incoming.message);
       else fail(null, incoming.code, incoming.reason);
     },
-    overlong: () => fail(null, PARSE_ERROR, 'The message is longer than the server reads (1 MB); it was dropped.'),
+    overlong: () => fail(null, PARSE_ERROR, t('The message is longer than the server reads (1 MB); it was dropped.')),
     running: () => running.size,
   };
+}
+
+/** The answers in VS Code's display language: the extension's own translation bundle, bounded, when there is one. */
+function useLanguage(language: string): void {
+  if (/^en(-|$)/i.test(language)) return;
+  const file = path.join(__dirname, '..', 'l10n', `bundle.l10n.${language.toLowerCase()}.json`);
+  try {
+    if (statSync(file).size > 4 * 1024 * 1024) return;
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const strings = Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      setTranslator(bundleTranslator(strings));
+    }
+  } catch {
+    // No bundle for this language: English.
+  }
 }
 
 function main(): void {
@@ -122,6 +141,7 @@ function main(): void {
     process.exitCode = 2;
     return;
   }
+  useLanguage(read.config.language);
   const keys = Object.values(read.config.keys);
   const clean = (m: string): string => keys.reduce((acc: string, key) => redact(acc, key), redact(m));
   const logger: Logger = {

@@ -28,15 +28,17 @@ export function toolList(): unknown[] {
   return [
     {
       name: GENERATE_TOOL,
-      title: 'Generate an image with FLUX',
-      description:
-        'Generate images with a FLUX model and save them in the workspace\'s assets folder (with the prompt, model and seed embedded). Answers with each file\'s workspace-relative path and a Markdown link to place. Call fluxStudio_listModels first to choose a model and size.',
+      title: t('Generate an image with FLUX'),
+      description: t(
+        'Generate images with a FLUX model and save them in the workspace\'s assets folder (with the prompt, model and seed embedded). Answers with each file\'s workspace-relative path and a Markdown link to place. Call {0} first to choose a model and size.',
+        LIST_TOOL,
+      ),
       inputSchema: {
         type: 'object',
         properties: {
-          prompt: { type: 'string', description: 'What the image shows.', maxLength: 10000 },
-          model: { type: 'string', description: 'provider:model, e.g. aimlapi:flux-pro/v1.1 (default: the user\'s default model).' },
-          size: { type: 'string', description: 'WIDTHxHEIGHT, a preset (square_hd, landscape_4_3, …) or an aspect ratio W:H, as the model allows.' },
+          prompt: { type: 'string', description: t('What the image shows.'), maxLength: 10000 },
+          model: { type: 'string', description: t('provider:model, e.g. {0} (default: the user\'s default model).', 'aimlapi:flux-pro/v1.1') },
+          size: { type: 'string', description: t('WIDTHxHEIGHT, a preset ({0}, …) or an aspect ratio W:H, as the model allows.', 'square_hd, landscape_4_3') },
           numImages: { type: 'integer', minimum: 1 },
           seed: { type: 'integer', minimum: 0 },
           outputFormat: { type: 'string', enum: ['png', 'jpeg', 'webp'] },
@@ -47,8 +49,8 @@ export function toolList(): unknown[] {
     },
     {
       name: LIST_TOOL,
-      title: 'List FLUX models',
-      description: 'The FLUX models Flux Image Studio can use: each model\'s provider:model key, size rule, formats and image count, and which providers have a key set (never the key).',
+      title: t('List FLUX models'),
+      description: t('The FLUX models Flux Image Studio can use: each model\'s provider:model key, size rule, formats and image count, and which providers have a key set (never the key).'),
       inputSchema: { type: 'object', properties: {}, additionalProperties: false },
     },
   ];

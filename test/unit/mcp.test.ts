@@ -6,7 +6,7 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,17 +17,21 @@ import { lineReader, MAX_LINE_BYTES } from '../../src/mcp/rpc';
 const ROOT = join(__dirname, '..', '..');
 const KEY = `mcp-canary-${Date.now().toString(36)}`;
 let fake: FakeApi;
+let built: string;
 let dist: string;
 
 before(async () => {
   fake = await startFakeApi();
-  dist = mkdtempSync(join(tmpdir(), 'flux-mcp-dist-'));
+  // Laid out as in the extension's folder: dist/mcp.js beside l10n/.
+  built = mkdtempSync(join(tmpdir(), 'flux-mcp-ext-'));
+  dist = join(built, 'dist');
+  cpSync(join(ROOT, 'l10n'), join(built, 'l10n'), { recursive: true });
   const { buildNode } = (await import(pathToFileURL(join(ROOT, 'esbuild.mjs')).href)) as { buildNode(o: { outdir: string }): Promise<unknown> };
   await buildNode({ outdir: dist });
 });
 after(async () => {
   await fake.close();
-  rmSync(dist, { recursive: true, force: true });
+  rmSync(built, { recursive: true, force: true });
 });
 beforeEach(() => fake.reset());
 
@@ -210,4 +214,16 @@ test('lineReader splits lines across chunks and drops an overlong one whole', ()
   read(Buffer.from('AB\nok\n'));
   assert.deepEqual(lines, ['abc', 'def', 'ok']);
   assert.equal(overlong, 1);
+});
+
+test('answers in VS Code\'s display language when the extension passes it', async () => {
+  const c = start({ settings: { language: 'de' } });
+  try {
+    const models = await c.request('tools/call', { name: 'fluxStudio_listModels', arguments: {} });
+    assert.match(text(models), /^Anbieter:/);
+    const size = await c.request('tools/call', { name: 'fluxStudio_generateImage', arguments: { prompt: 'x', model: 'aimlapi:flux-pro', size: '1000x768' } });
+    assert.match(text(size), /Nichts wurde gesendet\.$/);
+  } finally {
+    await c.close();
+  }
 });
