@@ -267,3 +267,29 @@ export function requestFromEntry(e: GalleryEntry, keepSeed: boolean): {
     params: { ...e.params },
   };
 }
+
+/** The ids of the entries whose file, or a folder above it, is among `gone` (URI strings). */
+export function entriesGone(entries: readonly GalleryEntry[], gone: ReadonlySet<string>): string[] {
+  const ids: string[] = [];
+  for (const e of entries) {
+    for (let p = e.uri; p.includes('/'); p = p.slice(0, p.lastIndexOf('/'))) {
+      if (gone.has(p)) {
+        ids.push(e.id);
+        break;
+      }
+    }
+  }
+  return ids;
+}
+
+/** The entries a move of files or folders (URI strings) carries along, at their new places. */
+export function entriesMoved(entries: readonly GalleryEntry[], moves: readonly { from: string; to: string }[]): GalleryEntry[] {
+  const moved: GalleryEntry[] = [];
+  for (const { from, to } of moves) {
+    for (const e of entries) {
+      if (e.uri === from) moved.push({ ...e, uri: to });
+      else if (e.uri.startsWith(`${from}/`)) moved.push({ ...e, uri: to + e.uri.slice(from.length) });
+    }
+  }
+  return moved;
+}

@@ -187,3 +187,15 @@ test('the page\'s messages: well-formed ones pass, malformed ones are refused', 
   assert.equal(itemContext.safeParse(undefined).success, false);
   assert.equal(itemContext.safeParse({ entryId: 3 }).success, false);
 });
+
+test('entriesGone: an entry whose file or a folder above it was deleted; entriesMoved: entries follow a moved file or folder', async () => {
+  const { entriesGone, entriesMoved } = await import('../../src/core/gallery');
+  const mk = (id: string, uri: string) => ({ ...entry(id, 1), uri });
+  const es = [mk('a', 'file:///w/assets/a.png'), mk('b', 'file:///w/assets/sub/b.png'), mk('c', 'file:///w/assetsx/c.png')];
+  assert.deepEqual(entriesGone(es, new Set(['file:///w/assets/sub'])), ['b']);
+  assert.deepEqual(entriesGone(es, new Set(['file:///w/assets'])), ['a', 'b'], 'a folder takes what is under it, not a sibling with the same prefix');
+  assert.deepEqual(entriesGone(es, new Set(['file:///w/assets/a.png'])), ['a']);
+  const moved = entriesMoved(es, [{ from: 'file:///w/assets', to: 'file:///w/img' }]);
+  assert.deepEqual(moved.map((e) => [e.id, e.uri]), [['a', 'file:///w/img/a.png'], ['b', 'file:///w/img/sub/b.png']]);
+  assert.deepEqual(entriesMoved(es, [{ from: 'file:///w/assetsx/c.png', to: 'file:///w/c.png' }]).map((e) => e.uri), ['file:///w/c.png']);
+});

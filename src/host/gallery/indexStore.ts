@@ -13,7 +13,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { addEntries, mergeIndexes, parseIndex, removeEntries, sameIndex, serializeIndex, updateEntries, type GalleryEntry, type GalleryIndex } from '../../core/gallery';
+import { addEntries, entriesGone, entriesMoved, mergeIndexes, parseIndex, removeEntries, sameIndex, serializeIndex, updateEntries, type GalleryEntry, type GalleryIndex } from '../../core/gallery';
 import type { Logger } from '../../core/log';
 import type { Ui } from '../ui';
 import { IndexFile, INDEX_NAME, watchIndex, type Recovery } from './indexFile';
@@ -310,13 +310,18 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
   async rebuild(progress?: ScanProgress): Promise<RebuildResult> {
     await this.ready();
     const scan = await scanForRecords(this.index, this.logger, progress);
-    if (scan.found.length) await this.add(scan.found);
-    for (const e of scan.found) {
+    await this.adopt(scan.found);
+    this.logger.info(`Gallery: scanned ${plural(scan.scanned, 'image')}, ${scan.withRecord} with a record, ${scan.found.length} added${scan.cancelled ? ' (cancelled)' : ''}.`);
+    return { scanned: scan.scanned, withRecord: scan.withRecord, added: scan.found.length, cancelled: scan.cancelled };
+  }
+
+  /** Entries read from images just now: added, and known to exist. */
+  private async adopt(found: readonly GalleryEntry[]): Promise<void> {
+    if (found.length) await this.add(found);
+    for (const e of found) {
       this.missing.delete(e.id);
       this.checked.add(e.id);
     }
-    this.logger.info(`Gallery: scanned ${plural(scan.scanned, 'image')}, ${scan.withRecord} with a record, ${scan.found.length} added${scan.cancelled ? ' (cancelled)' : ''}.`);
-    return { scanned: scan.scanned, withRecord: scan.withRecord, added: scan.found.length, cancelled: scan.cancelled };
   }
 
   // ---- Images of ours the index does not list ---------------------------------------------
@@ -334,11 +339,7 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
         await this.ready();
         const r = await findUnindexed(this.index, folders, this.notOurs, this.logger);
         const fresh = r.found.filter((e) => !this.byUri.has(e.uri) && !this.byId.has(e.id));
-        if (fresh.length) await this.add(fresh);
-        for (const e of fresh) {
-          this.missing.delete(e.id);
-          this.checked.add(e.id);
-        }
+        await this.adopt(fresh);
         if (r.checked) this.logger.info(`Gallery: ${plural(r.checked, 'file')} in the image folders not in the index looked at, ${fresh.length} with a record added.`);
         return { added: fresh.length, folders: r.folders };
       } finally {
@@ -420,30 +421,14 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
     const gone = new Set(this.pendingDeletes.map((u) => u.toString()));
     this.pendingDeletes = [];
     let changed = false;
-    for (const e of this.index.entries) {
-      // The file itself or any folder above it.
-      for (let p = e.uri; p.includes('/'); p = p.slice(0, p.lastIndexOf('/'))) {
-        if (gone.has(p)) {
-          changed = this.setMissing(e.id, true) || changed;
-          break;
-        }
-      }
-    }
+    for (const id of entriesGone(this.index.entries, gone)) changed = this.setMissing(id, true) || changed;
     if (changed) this.missingChanged.fire();
   }
 
   /** A file or folder moved in VS Code: its entries follow it. */
   private async followRenames(files: readonly { oldUri: vscode.Uri; newUri: vscode.Uri }[]): Promise<void> {
     await this.ready();
-    const moved: GalleryEntry[] = [];
-    for (const { oldUri, newUri } of files) {
-      const from = oldUri.toString();
-      const to = newUri.toString();
-      for (const e of this.index.entries) {
-        if (e.uri === from) moved.push({ ...e, uri: to });
-        else if (e.uri.startsWith(`${from}/`)) moved.push({ ...e, uri: to + e.uri.slice(from.length) });
-      }
-    }
+    const moved = entriesMoved(this.index.entries, files.map((f) => ({ from: f.oldUri.toString(), to: f.newUri.toString() })));
     if (!moved.length) return;
     await this.mutate((i) => updateEntries(i, moved, Date.now()));
     for (const e of moved) this.checked.delete(e.id);
