@@ -218,3 +218,19 @@ export function describeNonImage(bytes: Uint8Array): string {
   if (/^[{[]/.test(start)) return 'JSON';
   return t('plain text');
 }
+
+/** Whether the bytes hold the whole file: PNG ends with IEND, JPEG with EOI, WebP fills its RIFF size. */
+export function isComplete(bytes: Uint8Array, type: ImageInfo['type']): boolean {
+  const n = bytes.length;
+  if (type === 'png') {
+    // ... 'IEND' + 4-byte CRC at the very end.
+    return n >= 12 && bytes[n - 8] === 0x49 && bytes[n - 7] === 0x45 && bytes[n - 6] === 0x4e && bytes[n - 5] === 0x44;
+  }
+  if (type === 'jpeg') {
+    // EOI, possibly followed by padding some encoders add.
+    for (let i = n - 1; i >= Math.max(1, n - 64); i--) if (bytes[i - 1] === 0xff && bytes[i] === 0xd9) return true;
+    return false;
+  }
+  const riff = n >= 8 ? (bytes[4]! | (bytes[5]! << 8) | (bytes[6]! << 16) | (bytes[7]! << 24)) >>> 0 : 0;
+  return n >= 12 && riff + 8 <= n;
+}

@@ -5,8 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ModelEntry, OutputFormat, ReferenceRule } from './catalog';
-import { isComplete } from './download';
-import { describeNonImage, hasAt, jpegSegments, pngChunks, sniffImage, webpChunks, type ImageInfo } from './image';
+import { describeNonImage, hasAt, isComplete, jpegSegments, pngChunks, sniffImage, webpChunks, type ImageInfo } from './image';
 import { orList, t } from './l10n';
 import { FORMAT_NAMES } from './sizes';
 

@@ -8,7 +8,8 @@ import sharp from 'sharp';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { testLogger } from './testLogger';
-import { checkImageUrl, isComplete } from '../../src/core/download';
+import { checkImageUrl } from '../../src/core/download';
+import { isComplete } from '../../src/core/image';
 import { cancelled, FluxError, type FluxErrorKind } from '../../src/core/errors';
 import { backoffMs, DEFAULT_RETRY, errorCode, parseRetryAfter, readBody, sleep, surelyNotSent, withRetry, type RetryPolicy } from '../../src/core/http';
 
