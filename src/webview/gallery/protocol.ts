@@ -12,10 +12,11 @@
 
 /** What can be done to one gallery item (also the context menu's commands, `fluxStudio.gallery.<action>`). */
 export type { ItemAction } from '../../core/itemActions';
-import type { ItemAction } from '../../core/itemActions';
+import type * as z from 'zod/mini';
+import type { GallerySchemas, PAGE_COMMANDS } from './schema';
 
 /** The buttons of the empty state and the toolbar. */
-export type PageCommand = 'generate' | 'setApiKey' | 'rebuild' | 'getStarted';
+export type PageCommand = (typeof PAGE_COMMANDS)[number];
 
 /** How the page lays the images out: tiles, or compact rows. */
 export type GalleryMode = 'grid' | 'list';
@@ -73,18 +74,12 @@ export type ToPage =
   /** Move the keyboard focus to an entry (after a regenerate, say) or the search box. */
   | { readonly type: 'focus'; readonly target: 'search' | { readonly id: string } };
 
-/** The page → the extension. */
-export type ToHost =
-  | { readonly type: 'ready' }
-  | { readonly type: 'action'; readonly action: ItemAction; readonly id: string }
-  /** "More actions…" on an item: the extension offers every action in a quick pick. */
-  | { readonly type: 'more'; readonly id: string }
-  | { readonly type: 'cancel'; readonly generationId: string }
-  | { readonly type: 'command'; readonly command: PageCommand }
-  /** An image did not load: the extension checks whether its file is still there. */
-  | { readonly type: 'imageError'; readonly id: string }
-  /** "edited from …" clicked: reveal the edit's (first) source in the Explorer. */
-  | { readonly type: 'revealSource'; readonly id: string };
+/**
+ * The page → the extension: what its zod schema accepts (./schema.ts), one definition. `more` is
+ * "More actions…" on an item; `imageError`: an image did not load (the extension checks its file);
+ * `revealSource`: "edited from …" clicked (reveal the edit's first source in the Explorer).
+ */
+export type ToHost = z.infer<GallerySchemas['toHost']>;
 
 /** What the page keeps across reloads (`getState`/`setState`): UI state only, never entries. */
 export interface UiState {

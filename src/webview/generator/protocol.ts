@@ -2,13 +2,19 @@
  * The generator panel's message protocol, both directions, as discriminated unions on `type`.
  *
  * Types only: the page (src/ui/generator) imports nothing else from here, and the extension side
- * parses every message the page sends with the zod schemas in ./schema.ts (the page is untrusted).
+ * parses every message the page sends with the zod schemas in ./schema.ts (the page is untrusted);
+ * the types of those messages are inferred from the schemas, the extension's own messages are written here.
  *
  * The handshake: the page posts `ready` once its script runs (again after every reload: the panel
  * does not retain its context while hidden); the extension posts nothing before that, and answers
  * `ready` with `init`, the whole picture (form, keys, target, runs).
  */
+import type * as z from 'zod/mini';
 import type { ProviderId } from '../../core/catalog';
+import type { GeneratorSchemas } from './schema';
+
+/** The types of what the page sends are those its zod schemas accept (./schema.ts): one definition. */
+type Inferred<K extends keyof GeneratorSchemas> = z.infer<GeneratorSchemas[K]>;
 
 export type ParamValue = string | number | boolean;
 export type SeedMode = 'random' | 'fixed' | 'last';
@@ -19,20 +25,7 @@ export type SeedMode = 'random' | 'fixed' | 'last';
  * model's size is fixed. `outputFormat` '' is the model's default. `params` holds only the values the
  * user changed from the catalog's defaults, by catalog name.
  */
-export interface FormState {
-  prompt: string;
-  model: string;
-  size: string;
-  width: string;
-  height: string;
-  numImages: number;
-  seedMode: SeedMode;
-  seed: string;
-  outputFormat: string;
-  params: Record<string, ParamValue>;
-  /** An edit model's reference images: workspace file URIs, in order. */
-  references?: string[];
-}
+export type FormState = Inferred<'form'>;
 
 /** A chosen reference image as the panel shows it. */
 export interface ReferenceView {
@@ -52,62 +45,20 @@ export interface FieldProblem {
 }
 
 /** What the gallery's "Reuse settings" (or a script) passes to `fluxStudio.openGenerator`. */
-export interface OpenArgs {
-  prompt?: string;
-  model?: string;
-  size?: string;
-  seed?: number;
-  params?: Record<string, ParamValue>;
-  outputFormat?: string;
-  numImages?: number;
-}
+export type OpenArgs = Inferred<'openArgs'>;
 
 /** The request a run was made from (the engine's GenerationRequest, as plain data). */
-export interface RunRequest {
-  model: string;
-  prompt: string;
-  size?: string;
-  numImages?: number;
-  seed?: number;
-  outputFormat?: string;
-  params?: Record<string, ParamValue>;
-}
+export type RunRequest = RunView['request'];
 
-export interface ImageView {
-  readonly index: number;
-  /** The saved file (a URI string). */
-  readonly uri: string;
-  /** The file name, for labels. */
-  readonly name: string;
-  /** The webview URI of the saved file (never a provider URL). */
-  readonly src: string;
-  readonly width: number;
-  readonly height: number;
-  readonly seed?: number;
-  /** The provider's model id (for links). */
-  readonly model: string;
-}
+/** One saved image of a run: its file (a URI string and a webview URI, never a provider URL), size, seed, model id. */
+export type ImageView = RunView['images'][number];
 
 export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled';
 export type RunAction = 'setKey' | 'retry' | 'showLog' | 'dismiss';
 export type ImageAction = 'insert' | 'copyLink' | 'open' | 'reveal' | 'vary' | 'regenerate';
 
-/** One generation in the results area. */
-export interface RunView {
-  readonly id: string;
-  readonly status: RunStatus;
-  readonly request: RunRequest;
-  readonly modelLabel: string;
-  /** e.g. `1024×768 (landscape_4_3)`. */
-  readonly sizeText: string;
-  readonly startedAt: number;
-  readonly endedAt?: number;
-  /** The phase in words ("Generating with FLUX.1 [pro] (40%)…"). */
-  readonly phase: string;
-  readonly percent?: number;
-  readonly error?: { readonly message: string; readonly actions: readonly RunAction[] };
-  readonly images: readonly ImageView[];
-}
+/** One generation in the results area (`phase`: the phase in words; `sizeText`: e.g. `1024×768 (landscape_4_3)`). */
+export type RunView = Inferred<'run'>;
 
 /** Where Insert puts links: the editor the panel was opened from. */
 export interface TargetView {
@@ -119,19 +70,8 @@ export type KeyState = Readonly<Record<ProviderId, boolean>>;
 
 // ---- Page → extension ---------------------------------------------------------------------
 
-export type ToHost =
-  | { readonly type: 'ready' }
-  /** Every change of the form; answered with `validation` carrying the same `seq`. */
-  | { readonly type: 'form'; readonly seq: number; readonly form: FormState }
-  | { readonly type: 'generate'; readonly form: FormState }
-  | { readonly type: 'copyCurl'; readonly form: FormState }
-  | { readonly type: 'cancel'; readonly runId: string }
-  | { readonly type: 'image'; readonly action: ImageAction; readonly runId: string; readonly index: number }
-  | { readonly type: 'run'; readonly action: RunAction; readonly runId: string }
-  | { readonly type: 'setKey'; readonly provider: ProviderId }
-  | { readonly type: 'clearRuns' }
-  /** "Choose Files…" of the reference area: the extension's open dialog adds to `form.references`. */
-  | { readonly type: 'chooseReferences' };
+/** `form` (every change) is answered with `validation` carrying the same `seq`; `chooseReferences` opens the extension's dialog. */
+export type ToHost = Inferred<'toHost'>;
 
 // ---- Extension → page ---------------------------------------------------------------------
 
@@ -171,12 +111,4 @@ export interface ImageRef {
 // ---- The page's saved state (getState/setState) -------------------------------------------
 
 /** What the page keeps across reloads: UI state only. The extension reads it back after a window reload. */
-export interface UiState {
-  readonly v: 1;
-  readonly form: FormState;
-  readonly advancedOpen: boolean;
-  readonly curl: { readonly text: string; readonly note: string } | null;
-  /** Finished runs, so the results come back after a window reload. */
-  readonly runs: readonly RunView[];
-  readonly lastSeed: number | null;
-}
+export type UiState = Inferred<'uiState'>;

