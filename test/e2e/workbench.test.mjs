@@ -248,7 +248,16 @@ test('gallery: an image deleted outside VS Code shows as missing, and Remove tak
   await cardOf(missing, prompt).first().getByText('File missing').waitFor();
   await cardOf(missing, prompt).first().getByRole('button', { name: 'Remove' }).click();
   await wb.page.locator('.statusbar', { hasText: `${file} removed from the gallery` }).waitFor();
-  await galleryWhere('the card is gone', async (f) => (await cardOf(f, prompt).count()) === 0);
+  await galleryWhere('the card is gone', async (f) => (await cardOf(f, prompt).count()) === 0).catch(async (e) => {
+    // Say what every gallery page in the workbench shows, to tell a stale page from a card kept.
+    const pages = [];
+    for (const f of wb.page.frames()) {
+      if (f.isDetached() || (await f.title().catch(() => '')) !== 'Flux Gallery') continue;
+      pages.push(`${f.url().slice(0, 60)}: ${JSON.stringify(await cards(f).evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')?.slice(0, 40))).catch(() => 'n/a'))}`);
+    }
+    await wb.screenshot(path.join(ROOT, 'test-results', 'remove-failed.png'));
+    throw new Error(`${e.message}; gallery pages: ${pages.join(' | ')}`);
+  });
 });
 
 test('right-click on selected text: Generate Image from Selection puts the link after it', async () => {
