@@ -20,7 +20,7 @@ const GROUPS = {
 // slow files (engine 40 s, gallery-file 40 s on 2 cores) would run for nearly every mutant, and
 // a mutant one of them would kill and these do not counts as a survivor (the score is a floor).
 const GROUP_TESTS = {
-  names: ['naming', 'properties', 'provider-text', 'request', 'catalog', 'preflight', 'generator-form', 'settings'],
+  names: ['naming', 'redact', 'sizes', 'properties', 'provider-text', 'request', 'catalog', 'preflight', 'generator-form', 'settings'],
   links: ['links', 'placement', 'preflight', 'properties'],
 };
 const group = process.env.STRYKER_GROUP;
