@@ -24,6 +24,9 @@ test('a key of 4 characters is searched for; a shorter one is not (it would blan
   assert.equal(redact('x abcd y', 'abcd'), `x ${REDACTED} y`);
   assert.equal(redact('a cab and a dab', 'ab'), 'a cab and a dab');
   assert.equal(redact('the abc of it', 'abc'), 'the abc of it');
+  // No key at all: nothing is searched for (not even the word "undefined").
+  assert.equal(redact('the value is undefined'), 'the value is undefined');
+  assert.equal(redact('the value is undefined', ''), 'the value is undefined');
 });
 
 test('a Bearer token is taken out however many spaces stand before it', () => {
