@@ -195,3 +195,7 @@ test('uniqueName: the 10,000th name is still tried; past it, an error that names
     (e: Error) => e.message.includes('x.png') && /9,999/.test(e.message),
   );
 });
+
+test('a pattern with an unknown variable throws an error named FileNamePatternError (what callers test for)', () => {
+  assert.throws(() => renderBaseName('${nope}', vars('a cat')), (e: Error) => e instanceof FileNamePatternError && e.name === 'FileNamePatternError');
+});
