@@ -112,7 +112,7 @@ test('the .vsix installs into real VS Code; Generate Image from Selection and th
     await wb.runCommand('Flux: Show Gallery');
     let gallery;
     // The gallery's cards: the items of its list of images, found by role (not by the page's classes).
-    const cards = (f) => f.getByRole('list', { name: 'Generated images, newest first' }).getByRole('listitem');
+    const cards = (f) => f.getByLabel('Generated images, newest first', { exact: true }).locator('[role="option"], [role="listitem"]');
     await wb.waitUntil('the gallery to show the image', async () => {
       gallery = await wb.webview('Flux Gallery', { timeout: 2_000 }).catch(() => undefined);
       return gallery !== undefined && (await cards(gallery).count()) === 1;

@@ -45,8 +45,11 @@ async function webviewWhere(title, what, ready) {
 const panelWhere = (what, ready) => webviewWhere('Flux Image Generator', `the generator panel: ${what}`, ready);
 const galleryWhere = (what, ready) => webviewWhere('Flux Gallery', `the gallery: ${what}`, ready);
 
-/** The gallery's cards: the items of its list of images (not of the generations under way). */
-const cards = (gallery) => gallery.getByRole('list', { name: 'Generated images, newest first' }).getByRole('listitem');
+/**
+ * The gallery's cards: the items of its list of images (not of the generations under way), found by
+ * the list's name and the items' roles (a list of list items, or a listbox of options).
+ */
+const cards = (gallery) => gallery.getByLabel('Generated images, newest first', { exact: true }).locator('[role="option"], [role="listitem"]');
 /** The card of the image whose prompt is `prompt` (its label starts with the prompt, or says the file is missing). */
 const cardOf = (gallery, prompt) => cards(gallery).and(gallery.locator(`[aria-label*="${prompt}"]`));
 
@@ -244,7 +247,7 @@ test('gallery: an image deleted outside VS Code shows as missing, and Remove tak
   assert.doesNotMatch((await cardOf(gallery, prompt).first().getAttribute('aria-label')) ?? '', /missing/i);
   fs.unlinkSync(path.join(wb.workspace, 'assets', file));
   // What the user sees: the card says the file is missing (its label for a screen reader too).
-  const missing = await galleryWhere('the card shows the file as missing', async (f) => /^File missing\./.test((await cardOf(f, prompt).first().getAttribute('aria-label')) ?? ''));
+  const missing = await galleryWhere('the card shows the file as missing', async (f) => /File missing/.test((await cardOf(f, prompt).first().getAttribute('aria-label')) ?? ''));
   await cardOf(missing, prompt).first().getByText('File missing').waitFor();
   await cardOf(missing, prompt).first().getByRole('button', { name: 'Remove' }).click();
   await wb.page.locator('.statusbar', { hasText: `${file} removed from the gallery` }).waitFor();
