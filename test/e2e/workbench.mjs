@@ -220,7 +220,13 @@ export class Workbench {
     for (let attempt = 1; ; attempt++) {
       await page.keyboard.press('F1');
       const input = page.locator('.quick-input-widget input.input');
-      await input.waitFor({ state: 'visible' });
+      // A webview that has the focus (a page just opened, just re-themed) can keep F1 to itself:
+      // then focus the workbench's title bar, outside every webview, and press it again.
+      if (!(await input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false))) {
+        await page.locator('.part.titlebar').first().click({ position: { x: 10, y: 10 } });
+        await page.keyboard.press('F1');
+        await input.waitFor({ state: 'visible' });
+      }
       await input.fill(`>${title}`);
       const shown = await row.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, (e) => {
         if (attempt >= 3) throw e;
