@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { freePort, startCodeServer } from '../test/host/code-server-host.mjs';
+import { startCodeServer } from '../test/host/code-server-host.mjs';
 import { abortOnSignals, CODE_SERVER_VERSION, ensureCodeServer, VSCODE_VERSION } from '../test/host/install-code-server.mjs';
 import { startFakeApi } from '../test/host/integration.mjs';
 import { installVsix, packageVsix } from '../test/host/package-vsix.mjs';
@@ -80,8 +80,9 @@ async function main() {
   const step = (text) => console.log(`• ${text}`);
 
   try {
-    const port = opts.port || (await freePort());
-    if (!(await portIsFree(port))) throw new Error(`port ${port} on 127.0.0.1 is taken: choose another with  npm run demo -- --port 8081`);
+    // Port 0: code-server listens on a port the system picks and says which (nothing closed and reused).
+    const port = opts.port || undefined;
+    if (port && !(await portIsFree(port))) throw new Error(`port ${port} on 127.0.0.1 is taken: choose another with  npm run demo -- --port 8081`);
 
     step(`VS Code ${VSCODE_VERSION} (code-server ${CODE_SERVER_VERSION}): the first time this installs it from the npm registry, about a minute`);
     await ensureCodeServer({ signal });
@@ -120,7 +121,7 @@ async function main() {
     };
     fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
 
-    step(`starting VS Code on 127.0.0.1:${port}`);
+    step(`starting VS Code on 127.0.0.1:${port ?? '(a free port)'}`);
     const server = await startCodeServer({
       userDataDir,
       extensionsDir,

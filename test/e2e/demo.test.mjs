@@ -6,7 +6,6 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { freePort } from '../host/code-server-host.mjs';
 import { killTree } from '../host/install-code-server.mjs';
 import { ROOT } from './workbench.mjs';
 
@@ -38,9 +37,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const LOOPBACK = ['0100007F', '0000000000000000FFFF00000100007F', '00000000000000000000000001000000'];
 
 test('npm run demo: prints an address that answers, on 127.0.0.1 only; Ctrl+C stops everything', async (t) => {
-  const port = await freePort();
   const started = Date.now();
-  demo = spawn(process.execPath, [path.join(ROOT, 'scripts', 'demo.mjs'), '--port', String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // --port 0: the system picks a free port and the demo prints the one it got.
+  demo = spawn(process.execPath, [path.join(ROOT, 'scripts', 'demo.mjs'), '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   demo.stdout.on('data', (d) => (output += d));
   demo.stderr.on('data', (d) => (output += d));
@@ -55,7 +54,8 @@ test('npm run demo: prints an address that answers, on 127.0.0.1 only; Ctrl+C st
 
   const url = /^\s*(http:\/\/127\.0\.0\.1:(\d+)\/\?folder=\S+&payload=\S+)$/m.exec(output);
   assert.ok(url, `an address to open:\n${output}`);
-  assert.equal(Number(url[2]), port, 'on the port asked for');
+  const port = Number(url[2]);
+  assert.ok(port > 0, 'a real port, not 0');
   const workspace = /Workspace:\s+(\S+)/.exec(output)?.[1];
   const apiUrl = /Fake Flux API:\s+(http:\/\/127\.0\.0\.1:(\d+))/.exec(output);
   assert.ok(workspace && apiUrl, output);

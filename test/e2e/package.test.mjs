@@ -86,8 +86,8 @@ test('the .vsix installs into real VS Code; Generate Image from Selection and th
     await wb.openFile('notes.md');
     await wb.selectText('A lighthouse at dawn');
     await wb.runCommand('Flux: Generate Image from Selection');
-    const saved = () => wb.listFiles('assets').filter((f) => !f.endsWith('.partial'));
-    for (let i = 0; i < 150 && !saved().length; i++) await wb.page.waitForTimeout(100);
+    const saved = () => wb.listFiles('assets').filter((f) => !f.startsWith('.') && !f.endsWith('.partial'));
+    await wb.waitUntil('the image to be saved', async () => saved().length > 0, { timeout: 30_000 });
     const [file] = saved();
     assert.match(file ?? '(none)', /^a-lighthouse-at-dawn-\d+\.jpg$/);
     const bytes = fs.readFileSync(path.join(wb.workspace, 'assets', file));
@@ -102,7 +102,7 @@ test('the .vsix installs into real VS Code; Generate Image from Selection and th
     assert.ok(generation.headers.authorization === `Bearer ${process.env.FLUX_TEST_KEY ?? 'e2e-key-aiml'}`, 'the request carried the key from the environment');
 
     // The link, in the saved document, right after the selected line.
-    await wb.page.waitForTimeout(300);
+    await wb.waitUntil('the link in the editor', async () => (await wb.editorText('notes.md')).includes(`assets/${file}`));
     await wb.focusEditor();
     await wb.page.keyboard.press('Control+S');
     await wb.page.locator('.tab.active[data-resource-name="notes.md"]:not(.dirty)').first().waitFor({ timeout: 10_000 });
@@ -111,13 +111,13 @@ test('the .vsix installs into real VS Code; Generate Image from Selection and th
     // The gallery shows it; its page script is served from the installed extension's folder.
     await wb.runCommand('Flux: Show Gallery');
     let gallery;
-    for (let i = 0; i < 150; i++) {
-      gallery = await wb.webview('Flux Gallery').catch(() => undefined);
-      if (gallery && (await gallery.locator('.card').count().catch(() => 0)) === 1) break;
-      await wb.page.waitForTimeout(200);
-    }
-    assert.ok(gallery, 'the gallery opened');
-    const card = gallery.locator('.card').first();
+    // The gallery's cards: the items of its list of images, found by role (not by the page's classes).
+    const cards = (f) => f.getByLabel('Generated images, newest first', { exact: true }).locator('[role="option"], [role="listitem"]');
+    await wb.waitUntil('the gallery to show the image', async () => {
+      gallery = await wb.webview('Flux Gallery', { timeout: 2_000 }).catch(() => undefined);
+      return gallery !== undefined && (await cards(gallery).count()) === 1;
+    }, { timeout: 30_000 });
+    const card = cards(gallery).first();
     assert.match((await card.getAttribute('aria-label')) ?? '', /A lighthouse at dawn/);
     assert.match(await card.innerText(), /512×384/);
     const scripts = await gallery.locator('script[src]').evaluateAll((els) => els.map((e) => e.getAttribute('src')));

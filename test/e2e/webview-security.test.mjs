@@ -81,11 +81,15 @@ async function forge(frame, message) {
   }, typeof message === 'string' && message.startsWith('{') ? message : JSON.stringify(message));
 }
 
-/** Record what the extension posts to the page from now on (message types). */
+/** Record what the extension posts to the page from now on (message types); again: start afresh. */
 async function listen(frame) {
   await frame.evaluate(() => {
     // @ts-ignore
     window.__fromHost = [];
+    // @ts-ignore
+    if (window.__listening) return;
+    // @ts-ignore
+    window.__listening = true;
     window.addEventListener('message', (e) => {
       // @ts-ignore
       window.__fromHost.push(e.data && typeof e.data === 'object' ? { type: e.data.type, seq: e.data.seq } : { type: typeof e.data });
@@ -94,6 +98,26 @@ async function listen(frame) {
 }
 // @ts-ignore
 const heard = (frame) => frame.evaluate(() => window.__fromHost);
+
+/** Wait until the page has heard an answer that `answered` recognises. */
+const answer = (frame, what, answered) => wb.waitUntil(what, async () => (await heard(frame)).some(answered));
+
+/**
+ * Send a valid message the extension answers and wait for the answer: the extension takes a page's
+ * messages in order, so every message sent before it has been dealt with by then. The positive
+ * signal a "nothing happened" check needs, instead of a pause. Then listens afresh.
+ */
+async function roundTrip(frame, kind) {
+  await listen(frame);
+  if (kind === 'panel') {
+    await forge(frame, { type: 'form', seq: 9000, form: validForm() });
+    await answer(frame, 'the panel to answer a valid form', (m) => m.type === 'validation' && m.seq === 9000);
+  } else {
+    await forge(frame, { type: 'ready' });
+    await answer(frame, 'the gallery to answer ready', (m) => m.type === 'init');
+  }
+  await listen(frame);
+}
 
 /** The things an attacker would hope for: a file, a request to the provider, a notification. */
 async function sideEffects() {
@@ -137,9 +161,9 @@ test('generator panel: malformed and unexpected messages are refused and logged,
   await wb.runCommand('Flux: Open Image Generator');
   const panel = await wb.webview('Flux Image Generator');
   await panel.getByLabel('Prompt').waitFor();
-  await wb.page.waitForTimeout(500); // the page's `ready` has been answered
   await assertSealed(panel);
-  await listen(panel);
+  // The page's own start-up exchange (ready, init, its first form) is over before listening.
+  await roundTrip(panel, 'panel');
   const before = await sideEffects();
   const refusedBefore = (await logLines(/Generator panel: refused a malformed message/, 0, 0)).length;
 
@@ -188,15 +212,14 @@ test('generator panel: malformed and unexpected messages are refused and logged,
 
   // The channel works: a valid message on the same path is answered (so the silence above was a refusal).
   await forge(panel, { type: 'form', seq: 4242, form: validForm() });
-  const deadline = Date.now() + 5000;
-  while (!(await heard(panel)).some((m) => m.type === 'validation' && m.seq === 4242) && Date.now() < deadline) await wb.page.waitForTimeout(100);
+  await answer(panel, 'the answer to a valid form', (m) => m.type === 'validation' && m.seq === 4242);
   assert.deepEqual(
     await heard(panel),
     [{ type: 'validation', seq: 3 }, { type: 'validation', seq: 4242 }],
     'nothing answered the malformed messages; the two valid forms were',
   );
 
-  await wb.page.waitForTimeout(500);
+  // Answered after every malformed message was dealt with (in order): what they did is done.
   const afterwards = await sideEffects();
   assert.deepEqual(afterwards.files, before.files, 'no file was created');
   assert.equal(afterwards.requests, before.requests, 'nothing was sent to the provider');
@@ -208,13 +231,16 @@ test('generator panel: malformed and unexpected messages are refused and logged,
 test(
   'generator panel: a message whose type cannot be turned into text is refused and logged too',
   async (t) => {
+    await wb.runCommand('Flux: Open Image Generator');
     const panel = await wb.webview('Flux Image Generator');
-    await listen(panel);
+    await panel.getByLabel('Prompt').waitFor();
+    await roundTrip(panel, 'panel');
     const before = await sideEffects();
     const refusedBefore = (await logLines(/Generator panel: refused a malformed message/, 0, 0)).length;
     await forge(panel, { type: { toString: 0 } });
     await forge(panel, { type: { toString: 0, valueOf: 0 }, form: validForm() });
-    await wb.page.waitForTimeout(1000);
+    // A valid message after them is answered once they have been dealt with.
+    await roundTrip(panel, 'panel');
     // What must hold either way: nothing happened, nothing was answered.
     const afterwards = await sideEffects();
     assert.deepEqual(afterwards.files, before.files);
@@ -233,9 +259,8 @@ test(
 test('gallery: malformed messages and attempts to run other commands are refused and logged, and change nothing', async () => {
   await wb.runCommand('Flux: Show Gallery');
   const gallery = await wb.webview('Flux Gallery');
-  await wb.page.waitForTimeout(800);
   await assertSealed(gallery);
-  await listen(gallery);
+  await roundTrip(gallery, 'gallery');
   const before = await sideEffects();
   const refusedBefore = (await logLines(/Gallery: refused a malformed message/, 0, 0)).length;
 
@@ -267,12 +292,11 @@ test('gallery: malformed messages and attempts to run other commands are refused
 
   // The same path carries a valid message: `ready` is answered with the whole picture.
   await forge(gallery, { type: 'ready' });
-  const deadline = Date.now() + 5000;
-  while (!(await heard(gallery)).some((m) => m.type === 'init') && Date.now() < deadline) await wb.page.waitForTimeout(100);
+  await answer(gallery, 'the answer to ready', (m) => m.type === 'init');
   const got = (await heard(gallery)).map((m) => m.type);
   assert.equal(got[0], 'init', `only the valid message was answered: ${got.join(', ')}`);
 
-  await wb.page.waitForTimeout(500);
+  // Answered after every malformed message was dealt with (in order): what they did is done.
   const afterwards = await sideEffects();
   assert.deepEqual(afterwards.files, before.files, 'no file was created or deleted');
   assert.equal(afterwards.requests, before.requests);
@@ -352,7 +376,13 @@ async function attack(frame, reachable) {
     frameEl.src = 'https://example.invalid/';
     document.body.appendChild(frameEl);
 
-    await new Promise((r) => setTimeout(r, 800)); // violation events are queued
+    // Violation events are queued: wait for the last kind expected (the frame's) to be reported, or
+    // a deadline (the assertions then say which is missing).
+    for (const end = Date.now() + 10_000; Date.now() < end; ) {
+      const seen = new Set(violations.map((v) => v.directive));
+      if (['script-src-elem', 'script-src-attr', 'script-src', 'connect-src', 'img-src', 'frame-src'].every((d) => seen.has(d))) break;
+      await new Promise((r) => setTimeout(r, 50)); // polling the queue, not a guessed pause
+    }
     s.remove();
     div.remove();
     for (const a of links) a.remove();
@@ -372,7 +402,7 @@ async function attack(frame, reachable) {
   }, reachable);
 }
 
-async function assertCsp(t, frame, title) {
+async function assertCsp(t, frame, title, kind) {
   const meta = await frame.evaluate(() => [...document.querySelectorAll('meta[http-equiv="Content-Security-Policy"]')].map((m) => m.getAttribute('content')));
   assert.equal(meta.length, 1, `${title}: one CSP`);
   const csp = meta[0];
@@ -408,7 +438,9 @@ async function assertCsp(t, frame, title) {
   assert.ok(by('img-src').some((v) => v.blocked.startsWith(wb.api.url)), `remote image reported\n${report}`);
   assert.ok(by('frame-src').length > 0, `frame reported\n${report}`);
   assert.equal((await wb.control('requests')).length, fakeApiRequests, 'nothing reached the server');
-  await wb.page.waitForTimeout(500);
+  // The clicks on command: links went to the workbench through the host frame before this message:
+  // once it is answered, any command they could start has started.
+  await roundTrip(frame, kind);
   assert.equal(await wb.page.locator('.terminal-outer-container, .xterm').count(), 0, `${title}: a command: link opened no terminal`);
   assert.equal(await untitled(), untitledBefore, `${title}: a command: link opened no editor`);
   const counts = {};
@@ -420,12 +452,12 @@ test('generator panel: the CSP is strict and blocks inline scripts and handlers,
   await wb.runCommand('Flux: Open Image Generator');
   const panel = await wb.webview('Flux Image Generator');
   await panel.getByLabel('Prompt').waitFor();
-  await assertCsp(t, panel, 'generator');
+  await assertCsp(t, panel, 'generator', 'panel');
   assert.equal(await panel.getByLabel('Prompt').isVisible(), true, 'the page itself still runs');
 });
 
 test('gallery: the CSP is strict and blocks inline scripts and handlers, eval, remote images, fetch and frames', async (t) => {
   await wb.runCommand('Flux: Show Gallery');
   const gallery = await wb.webview('Flux Gallery');
-  await assertCsp(t, gallery, 'gallery');
+  await assertCsp(t, gallery, 'gallery', 'gallery');
 });

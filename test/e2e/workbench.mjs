@@ -129,13 +129,17 @@ export async function startWorkbench(opts = {}) {
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     // The extension activates on start-up finished; wait until the explorer shows the folder.
     await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
-    await page.waitForTimeout(1500);
+    // The extension is up once its status bar item (fluxStudio.defaults, shown at activation) is.
+    await page.locator(STATUS_ITEM).first().waitFor({ state: 'attached', timeout: 60_000 });
     return new Workbench({ page, browser, server, api, workspace, userDataDir, settingsFile, userSettings, stop });
   } catch (e) {
     await stop();
     throw e;
   }
 }
+
+/** The extension's status bar item (its id ends in the item's own id, whatever the display language). */
+export const STATUS_ITEM = '.statusbar-item[id$="fluxStudio.defaults"]';
 
 /** Built-in theme ids (as in settings) and their labels in the theme picker. */
 export const THEME_LABELS = {
@@ -172,11 +176,23 @@ export class Workbench {
     return res.json();
   }
 
-  /** Rewrite user settings while VS Code runs; it notices the file change after a moment (for the theme, prefer setTheme). */
-  async setUserSettings(patch) {
+  /**
+   * Rewrite user settings while VS Code runs. VS Code notices the file change a moment later: pass
+   * `until`, a check of what the change shows, to wait for it (for the theme, prefer setTheme).
+   */
+  async setUserSettings(patch, until) {
     Object.assign(this.userSettings, patch);
     fs.writeFileSync(this.settingsFile, JSON.stringify(this.userSettings, null, 2));
-    await this.page.waitForTimeout(1500);
+    if (until) await this.waitUntil('the settings change to show', until);
+  }
+
+  /** Poll `check` (an async predicate) until it holds; a condition, never a guessed pause. */
+  async waitUntil(what, check, { timeout = 20_000 } = {}) {
+    const end = Date.now() + timeout;
+    while (!(await check().catch(() => false))) {
+      if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   /**
@@ -194,7 +210,10 @@ export class Workbench {
     // The picker previews the focused theme; Enter keeps it.
     await page.locator('.quick-input-widget .monaco-list-row.focused', { has: page.locator('.label-name', { hasText: exact }) }).first().waitFor({ timeout: 10_000 });
     await page.keyboard.press('Enter');
-    await page.waitForTimeout(800);
+    await page.locator('.quick-input-widget input.input').waitFor({ state: 'hidden' });
+    // The workbench carries the theme's kind as a class once the theme is applied.
+    const kind = /High Contrast Light/.test(label) ? 'hc-light' : /High Contrast/.test(label) ? 'hc-black' : /Light/.test(label) ? 'vs' : 'vs-dark';
+    await page.locator(`.monaco-workbench.${kind}`).first().waitFor({ timeout: 10_000 });
   }
 
   /** Run a command from the palette by (part of) its title, e.g. 'Flux: Open Image Generator'. */
@@ -208,7 +227,13 @@ export class Workbench {
     for (let attempt = 1; ; attempt++) {
       await page.keyboard.press('F1');
       const input = page.locator('.quick-input-widget input.input');
-      await input.waitFor({ state: 'visible' });
+      // A webview that has the focus (a page just opened, just re-themed) can keep F1 to itself:
+      // then focus the workbench's title bar, outside every webview, and press it again.
+      if (!(await input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false))) {
+        await page.locator('.part.titlebar').first().click({ position: { x: 10, y: 10 } });
+        await page.keyboard.press('F1');
+        await input.waitFor({ state: 'visible' });
+      }
       await input.fill(`>${title}`);
       const shown = await row.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, (e) => {
         if (attempt >= 3) throw e;
@@ -219,7 +244,12 @@ export class Workbench {
       await input.waitFor({ state: 'hidden' });
     }
     await row.click();
-    await page.waitForTimeout(300);
+    // The command has been taken once the palette is gone or shows something else (a command that
+    // asks a question opens its own quick pick in the same widget).
+    await page.waitForFunction((typed) => {
+      const input = document.querySelector('.quick-input-widget input.input');
+      return !input || !input.checkVisibility() || input.value !== typed;
+    }, `>${title}`, { timeout: 10_000 });
   }
 
   /** Open a workspace file with Quick Open, then put the cursor in its editor. */
@@ -234,8 +264,9 @@ export class Workbench {
     const row = page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) }) }).first();
     await row.waitFor({ state: 'visible', timeout: 10_000 });
     await row.click();
-    await page.locator(`.tab[data-resource-name="${path.basename(relativePath)}"]`).first().waitFor({ timeout: 10_000 });
-    await page.waitForTimeout(500);
+    // Open once its tab is the active one and its editor shows text.
+    await page.locator(`.editor-group-container.active .tab.active[data-resource-name="${name}"]`).first().waitFor({ timeout: 10_000 });
+    await page.locator('.editor-group-container.active .monaco-editor .view-line').first().waitFor({ timeout: 10_000 });
   }
 
   /** Select the first occurrence of `text` in the active editor (through Find, as a person would). */
@@ -246,7 +277,9 @@ export class Workbench {
     await page.keyboard.type(text);
     await page.keyboard.press('Enter');
     await page.keyboard.press('Escape'); // closes Find, keeping the match selected
-    await page.waitForTimeout(200);
+    // Selected once the editor draws a selection and Find is closed.
+    await page.locator('.editor-group-container.active .monaco-editor .selected-text').first().waitFor({ timeout: 10_000 });
+    await page.locator('.editor-group-container.active .find-widget.visible').waitFor({ state: 'hidden', timeout: 10_000 });
   }
 
   /** Focus the active text editor. */
@@ -297,7 +330,7 @@ export class Workbench {
         }
       }
       if (Date.now() > end) throw new Error(`no webview titled "${title}" within ${timeout} ms`);
-      await this.page.waitForTimeout(200);
+      await new Promise((r) => setTimeout(r, 200)); // polling the frames until the condition holds
     }
   }
 

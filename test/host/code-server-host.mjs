@@ -5,7 +5,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { CHROMIUM_PATH, ensureCodeServer, killTree, VSCODE_HOST } from './install-code-server.mjs';
 
@@ -28,7 +27,8 @@ const READY_TIMEOUT_MS = 60_000;
  * @param {object} opts
  * @param {string} opts.userDataDir   VS Code user data (settings, state); use a throwaway dir
  * @param {string} opts.extensionsDir installed extensions; use a throwaway dir
- * @param {number} [opts.port]        default: a free port
+ * @param {number} [opts.port]        default: one the system picks (code-server listens on port 0 and
+ *                                     says which port it got; nothing is closed and reused)
  * @param {boolean} [opts.trust]      keep workspace trust on (default: off, `--disable-workspace-trust`)
  * @param {Record<string,string>} [opts.env] extra environment for the server, which the extension host inherits
  * @param {string[]} [opts.args] extra command-line arguments (e.g. `--locale de`)
@@ -39,14 +39,13 @@ const READY_TIMEOUT_MS = 60_000;
 export async function startCodeServer({ userDataDir, extensionsDir, port, trust = false, env = {}, args: extraArgs = [], onOutput } = {}) {
   if (!userDataDir || !extensionsDir) throw new Error('startCodeServer: userDataDir and extensionsDir are required');
   const { entry, node } = await ensureCodeServer();
-  port ??= await freePort();
   fs.mkdirSync(userDataDir, { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
 
   const args = [
     entry,
     '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--bind-addr', `127.0.0.1:${port ?? 0}`,
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
     // Otherwise code-server creates ~/.config/code-server/config.yaml on first start.
@@ -60,7 +59,7 @@ export async function startCodeServer({ userDataDir, extensionsDir, port, trust 
 
   // Variables of a VS Code the caller may itself be running in must not leak into this one.
   const childEnv = { ...process.env };
-  for (const key of Object.keys(childEnv)) if (/^(VSCODE_|ELECTRON_RUN_AS_NODE$)/.test(key)) delete childEnv[key];
+  for (const key of Object.keys(childEnv)) if (/^(VSCODE_|ELECTRON_RUN_AS_NODE$|PORT$)/.test(key)) delete childEnv[key];
   Object.assign(childEnv, env);
 
   // Not detached, so a Ctrl-C in the terminal reaches the server too. stop() takes down the server
@@ -71,6 +70,9 @@ export async function startCodeServer({ userDataDir, extensionsDir, port, trust 
   process.on('exit', onParentExit);
 
   let recent = [];
+  /** The address code-server says it listens on (the real port, when it was given 0). */
+  let announced;
+  const listening = new Promise((resolve) => (announced = resolve));
   const collect = (stream) => {
     let partial = '';
     stream.on('data', (chunk) => {
@@ -79,6 +81,8 @@ export async function startCodeServer({ userDataDir, extensionsDir, port, trust 
       for (const line of lines) {
         recent.push(line);
         onOutput?.(line);
+        const m = /HTTP server listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(line);
+        if (m) announced(Number(m[2]));
       }
       if (recent.length > 200) recent = recent.slice(-200);
     });
@@ -120,8 +124,12 @@ export async function startCodeServer({ userDataDir, extensionsDir, port, trust 
       process.off('exit', onParentExit);
     })());
 
-  const url = `http://127.0.0.1:${port}`;
+  let url;
   try {
+    const got = await Promise.race([listening, exitPromise.then((e) => Promise.reject(new Error(`the process exited (code ${e.code}, signal ${e.signal})`)))]);
+    if (port && got !== port) throw new Error(`asked for port ${port}, listening on ${got}`);
+    port = got;
+    url = `http://127.0.0.1:${port}`;
     await waitForHttp(`${url}/healthz`, exitPromise);
   } catch (err) {
     await stop();
@@ -152,19 +160,6 @@ export async function launchChromium({ headless = true, args = [], handleSignals
     handleSIGINT: handleSignals,
     handleSIGTERM: handleSignals,
     handleSIGHUP: handleSignals,
-  });
-}
-
-/** A TCP port that was free on 127.0.0.1 a moment ago. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
   });
 }
 

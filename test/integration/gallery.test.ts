@@ -18,6 +18,30 @@ async function generateOne(prompt = 'A lighthouse at dawn'): Promise<vscode.Uri>
   return files[0]!;
 }
 
+/**
+ * Wait until file events for `folder` written up to now have been delivered: write marker files
+ * until a watcher reports one (a new watcher may miss the very first), then remove them.
+ */
+async function fileEventsDelivered(folder: vscode.Uri): Promise<void> {
+  const prefix = `.events-marker-${process.pid}-`;
+  const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, `${prefix}*`), false, true, true);
+  let seen = false;
+  watcher.onDidCreate(() => (seen = true));
+  const written: string[] = [];
+  try {
+    await waitFor('the file watcher to report a marker file', () => {
+      if (seen) return true;
+      const f = path.join(folder.fsPath, `${prefix}${written.length}`);
+      fs.writeFileSync(f, 'marker');
+      written.push(f);
+      return undefined;
+    });
+  } finally {
+    watcher.dispose();
+    for (const f of written) fs.rmSync(f, { force: true });
+  }
+}
+
 async function entryFor(uri: vscode.Uri) {
   return (await (await gallery()).entries()).find((e) => e.uri === uri.toString());
 }
@@ -85,9 +109,10 @@ suite('gallery', () => {
     const g = await gallery();
     const e = (await entryFor(file))!;
     assert.equal(g.isMissing(e.id), false);
-    // As a person would, some time after it was made (a file created and deleted within one batch
-    // of file events reports neither; the view looks for every file again when it opens).
-    await new Promise((r) => setTimeout(r, 1500));
+    // As a person would, after the image's creation has been reported (a file created and deleted
+    // within one batch of file events reports neither). File events arrive in order: once a watcher
+    // sees a marker file written after the image, the image's own event has been delivered.
+    await fileEventsDelivered(vscode.Uri.joinPath(file, '..'));
     fs.unlinkSync(file.fsPath);
     await waitFor('the entry to show as missing', () => g.isMissing(e.id) || undefined);
     await vscode.commands.executeCommand('fluxStudio.gallery.remove', { webview: 'fluxStudio.gallery', webviewSection: 'missingImage', entryId: e.id });

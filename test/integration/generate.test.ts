@@ -1,7 +1,7 @@
 /** Generating inside the real extension host, against the fake Flux API. */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { TEST_KEY, closeAll, fake, generateFromSelection, imageAt, listFiles, messageCount, messagesSince, openAndSelect, useFakeApi, waitFor, workspaceUri } from './util';
+import { TEST_KEY, closeAll, fake, generateFromSelection, imageAt, listFiles, messageCount, messagesSince, openAndSelect, useFakeApi, waitFor, waitForRequest, workspaceUri } from './util';
 
 const ASSETS = () => workspaceUri('assets');
 
@@ -101,7 +101,8 @@ suite('generate from a selection', () => {
   test('the link lands after the selection even while the user types elsewhere', async () => {
     const editor = await openAndSelect(workspaceUri('scratch.md'), 'line two');
     const pending = generateFromSelection({ prompt: 'a quiet harbour [[fault:slow-headers:1500]]' });
-    await new Promise((r) => setTimeout(r, 300));
+    // The request is out (the command has its selection) and its answer is held back: type now.
+    await waitForRequest('a quiet harbour');
     await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'typed above\n'));
     await editor.edit((b) => b.insert(editor.document.lineAt(editor.document.lineCount - 1).range.end, '\ntyped below'));
     const files = await pending;
@@ -119,7 +120,7 @@ suite('generate from a selection', () => {
   test('the link lands in its document after switching editors', async () => {
     const editor = await openAndSelect(workspaceUri('scratch.md'), 'line one');
     const pending = generateFromSelection({ prompt: 'a lantern [[fault:slow-headers:800]]' });
-    await new Promise((r) => setTimeout(r, 200));
+    await waitForRequest('a lantern');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(workspaceUri('notes.md')));
     const files = await pending;
     const lines = editor.document.getText().split('\n');

@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { closeAll, fake, listFiles, useFakeApi, workspaceUri } from './util';
+import { closeAll, fake, listFiles, useFakeApi, waitForRequest, workspaceUri } from './util';
 
 suite('load', () => {
   suiteSetup(async () => {
@@ -26,8 +26,9 @@ suite('load', () => {
       const model = i % 2 ? 'aimlapi:flux-pro/v1.1' : 'apiframe:flux-1.1-pro';
       const prompt = failing.has(i) ? `${label} [[fault:500:times=always]] [[fault:failed:boom]]` : `${label} [[fault:slow-headers:2500]]`;
       pending.push(vscode.commands.executeCommand<vscode.Uri[]>('fluxStudio.generateFromSelection', { prompt, model, size: i % 2 ? '256x256' : '1:1' }));
-      // A person selects the next line a moment later; the command has taken its selection by then.
-      await new Promise((r) => setTimeout(r, 30));
+      // The next line is selected only once this command's request reached the fake API: by then
+      // the command has taken its selection (a positive signal, not a guessed pause).
+      await waitForRequest(label);
     }
     // Type while they run: the time from an edit to the change being in the document (a round trip
     // through the workbench), and the extension host's event-loop lag (a 10 ms timer's lateness).
@@ -46,7 +47,10 @@ suite('load', () => {
         const t0 = performance.now();
         await editor.edit((b) => b.insert(end, '.'), { undoStopBefore: false, undoStopAfter: false });
         latencies.push(performance.now() - t0);
-        await new Promise((r) => setTimeout(r, 80)); // a fast typist: about 10 characters a second
+        // A person's typing rate (about 10 characters a second), not a wait for anything: each key
+        // already waits for its edit to be in the document. (Typing flat out, an edit per round
+        // trip, kept the 20 generations from ending within the test's minute on 2 loaded cores.)
+        await new Promise((r) => setTimeout(r, 80));
       }
     })();
     const results = await Promise.all(pending);

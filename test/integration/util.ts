@@ -86,6 +86,14 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
+/**
+ * Wait until the fake API has received a request whose body holds `fragment` (a prompt): the
+ * positive signal that a command got past its checks and took its selection, without a guessed pause.
+ */
+export async function waitForRequest(fragment: string) {
+  return waitFor(`the fake API to receive the request for "${fragment}"`, async () => (await fake.requests()).find((r) => JSON.stringify(r.body ?? null).includes(fragment)));
+}
+
 /** Point the extension at the fake API with a test key, in user settings. */
 export async function useFakeApi(): Promise<void> {
   assert.ok(FAKE.startsWith('http://127.0.0.1:'), 'FLUX_FAKE_API is set by the launcher');

@@ -2,10 +2,10 @@
  * The gallery index on disk (src/host/gallery/indexFile.ts, lock.ts): atomic writes, the lock
  * between windows (real processes), merging under the lock, setting a damaged file aside.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, promises as fs, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, promises as fs, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { addEntries, mergeIndexes, parseIndex, removeEntries, serializeIndex, type GalleryIndex } from '../../src/core/gallery';
@@ -14,7 +14,16 @@ import { acquireLock, LockTimeoutError } from '../../src/host/gallery/lock';
 import { entry } from './gallery-fixtures';
 
 const codec = { parse: parseIndex, serialize: serializeIndex };
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'flux-gallery-'));
+/** A throwaway folder, removed when the file's tests are done. */
+const made: string[] = [];
+const tmp = () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'flux-gallery-'));
+  made.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 const ids = (i: GalleryIndex) => i.entries.map((e) => e.id);
 const ROOT = path.join(__dirname, '..', '..');
 

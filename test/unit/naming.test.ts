@@ -155,3 +155,47 @@ test('property: any pattern and prompt give one safe file name (or a pattern err
     { numRuns: 1000 },
   );
 });
+
+// ---- Edges the mutation run found untested (npm run test:mutation) ----------------------------------
+
+test('slugify: each Latin letter NFKD keeps whole has its spelling', () => {
+  assert.equal(slugify('ß æ œ ø đ ð ł þ ı'), 'ss-ae-oe-o-d-d-l-th-i');
+  assert.equal(slugify('Straße Æsir Œuvre Øresund Łódź Þór'), 'strasse-aesir-oeuvre-oresund-lodz-thor');
+});
+
+test('slugify: a slug of exactly max characters is kept whole; a longer one is cut at a word boundary', () => {
+  const exact = `${'a'.repeat(20)}-${'b'.repeat(27)}`;
+  assert.equal(exact.length, 48);
+  assert.equal(slugify(exact), exact);
+  const long = slugify('word '.repeat(20));
+  assert.equal(long, Array(9).fill('word').join('-'), 'whole words only, no dash at the end');
+  assert.equal(slugify('a'.repeat(60)), 'a'.repeat(48), 'one long word is cut at max');
+});
+
+test('sanitizeFileName: a run of forbidden characters becomes one dash', () => {
+  assert.equal(sanitizeFileName('a<<>>b::c'), 'a-b-c');
+  assert.equal(sanitizeFileName('a\u0000\u0001\u007f\u0085b'), 'a-b');
+});
+
+test('renderBaseName: only an image extension at the very end of the pattern is dropped (.jpg, .jpeg, .png, .webp)', () => {
+  assert.equal(renderBaseName('${prompt}.jpg', vars('a cat')), 'a-cat');
+  assert.equal(renderBaseName('${prompt}.jpeg', vars('a cat')), 'a-cat');
+  assert.equal(renderBaseName('${prompt}.pngs', vars('a cat')), 'a-cat.pngs');
+  assert.equal(renderBaseName('${prompt}.png-${index}', vars('a cat')), 'a-cat.png-1');
+});
+
+test('renderBaseName: a model id with no Latin letters becomes "model"', () => {
+  assert.equal(renderBaseName('${model}', vars('a cat', { model: '模型' })), 'model');
+});
+
+test('uniqueName: the 10,000th name is still tried; past it, an error that names the file', async () => {
+  assert.equal(await uniqueName('x', 'png', (n) => n !== 'x-10000.png'), 'x-10000.png');
+  await assert.rejects(
+    uniqueName('x', 'png', () => true),
+    (e: Error) => e.message.includes('x.png') && /9,999/.test(e.message),
+  );
+});
+
+test('a pattern with an unknown variable throws an error named FileNamePatternError (what callers test for)', () => {
+  assert.throws(() => renderBaseName('${nope}', vars('a cat')), (e: Error) => e instanceof FileNamePatternError && e.name === 'FileNamePatternError');
+});

@@ -190,8 +190,12 @@ export function render(): void {
   }
   for (const [id, card] of nodes) {
     if (seen.has(id)) continue;
-    // Keep the focused card until focus moves (it is re-rendered in place when it comes back).
-    if (card.contains(document.activeElement)) continue;
+    // Keep the focused card until focus moves (it is re-rendered in place when it comes back), but
+    // not a card whose entry is gone (Remove was clicked on it): the list takes the focus instead.
+    if (card.contains(document.activeElement)) {
+      if (state.entries.get(id)) continue;
+      grid.focus();
+    }
     card.remove();
     nodes.delete(id);
   }
