@@ -134,9 +134,19 @@ async function cli() {
   copyCodicons(outdir);
   if (watch) {
     // The Node bundles are rebuilt whole on any change (the shell's module list may change with it).
-    const rebuild = () => buildNode({ outdir, production }).then(() => console.log('esbuild: rebuilt'), (e) => console.error(e.message));
+    const rebuild = () =>
+      buildNode({ outdir, production }).then(
+        () => console.log('esbuild: rebuilt'),
+        (e) => console.error(e.message),
+      );
     await rebuild();
-    const ctx = await esbuild.context({ ...node, entryPoints: ['src/main.ts', 'src/extension.ts'], outdir: path.join(ROOT, 'out', 'watch'), write: false, plugins: [{ name: 'on-end', setup: (b) => b.onEnd(rebuild) }] });
+    const ctx = await esbuild.context({
+      ...node,
+      entryPoints: ['src/main.ts', 'src/extension.ts'],
+      outdir: path.join(ROOT, 'out', 'watch'),
+      write: false,
+      plugins: [{ name: 'on-end', setup: (b) => b.onEnd(rebuild) }],
+    });
     await ctx.watch();
     await (await esbuild.context(pages(outdir, production))).watch();
     console.log('esbuild: watching src/ for changes');

@@ -16,7 +16,10 @@ export default tseslint.config(
       // Promises are either awaited or explicitly let go with `void`.
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-import-type-side-effects': 'error',
       eqeqeq: ['error', 'always', { null: 'ignore' }],
@@ -28,18 +31,40 @@ export default tseslint.config(
   // The layers: core (no vscode) ← host ← webview; the pages (ui) see the protocol types only.
   {
     files: ['src/core/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['vscode', '**/host/*', '**/webview/*', '**/ui/*', '../ids'], message: 'src/core runs under plain Node: no vscode, nothing from the host, the webviews or the pages.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['vscode', '**/host/*', '**/webview/*', '**/ui/*', '../ids'],
+              message: 'src/core runs under plain Node: no vscode, nothing from the host, the webviews or the pages.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['src/host/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/webview/*', '**/ui/*'], message: 'the host does not reach up into the webviews or the pages.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/webview/*', '**/ui/*'], message: 'the host does not reach up into the webviews or the pages.' }] },
+      ],
+    },
   },
   {
     files: ['src/ui/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['vscode', 'zod', 'zod/*', '**/host/*'], message: 'a page runs in the browser: no vscode, no zod, nothing from the host.' }, { group: ['**/webview/**/protocol'], allowTypeImports: true, message: 'the pages import only the protocol\'s types.' }] },
+        {
+          patterns: [
+            { group: ['vscode', 'zod', 'zod/*', '**/host/*'], message: 'a page runs in the browser: no vscode, no zod, nothing from the host.' },
+            { group: ['**/webview/**/protocol'], allowTypeImports: true, message: "the pages import only the protocol's types." },
+          ],
+        },
       ],
     },
   },
@@ -48,7 +73,10 @@ export default tseslint.config(
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       // node:test's test() and describe() return promises the runner itself awaits.
-      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'before', 'after', 'beforeEach', 'afterEach'] }] }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+      ],
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/restrict-template-expressions': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',

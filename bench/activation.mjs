@@ -39,7 +39,10 @@ try {
   // The floor: an empty extension.
   const empty = path.join(tmp, 'empty');
   fs.mkdirSync(empty);
-  fs.writeFileSync(path.join(empty, 'package.json'), JSON.stringify({ name: 'empty', publisher: 'bench', version: '0.0.1', engines: { vscode: '^1.90.0' }, main: './extension.js', activationEvents: [] }));
+  fs.writeFileSync(
+    path.join(empty, 'package.json'),
+    JSON.stringify({ name: 'empty', publisher: 'bench', version: '0.0.1', engines: { vscode: '^1.90.0' }, main: './extension.js', activationEvents: [] }),
+  );
   fs.writeFileSync(path.join(empty, 'extension.js'), 'exports.activate = function () {};\nexports.deactivate = function () {};\n');
   const workspace = path.join(tmp, 'ws');
   fs.mkdirSync(workspace);

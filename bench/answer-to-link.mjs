@@ -64,17 +64,23 @@ try {
   for (const n of [1, 4]) {
     const ours = median(measured.filter((r) => r.n === n).map((r) => r.ms));
     const ref = median(floor[n]);
-    console.log(`  ${n} image${n > 1 ? 's' : ' '}: command → link ${ours.toFixed(0).padStart(5)} ms   curl in parallel ${ref.toFixed(0).padStart(5)} ms   ratio ${(ours / ref).toFixed(2)}x (target ≤ 1.3x)`);
+    console.log(
+      `  ${n} image${n > 1 ? 's' : ' '}: command → link ${ours.toFixed(0).padStart(5)} ms   curl in parallel ${ref.toFixed(0).padStart(5)} ms   ratio ${(ours / ref).toFixed(2)}x (target ≤ 1.3x)`,
+    );
   }
   // What the host itself costs: the link is one workspace.applyEdit, a round trip to the workbench
   // (in code-server, through the browser), which no extension can skip.
   const edit = median(edits);
-  console.log(`  one workspace.applyEdit in this host: ${edit.toFixed(0)} ms; against curl + that edit: ${[1, 4].map((n) => `${n}: ${(median(measured.filter((r) => r.n === n).map((r) => r.ms)) / (median(floor[n]) + edit)).toFixed(2)}x`).join(', ')}`);
+  console.log(
+    `  one workspace.applyEdit in this host: ${edit.toFixed(0)} ms; against curl + that edit: ${[1, 4].map((n) => `${n}: ${(median(measured.filter((r) => r.n === n).map((r) => r.ms)) / (median(floor[n]) + edit)).toFixed(2)}x`).join(', ')}`,
+  );
   const four = measured.filter((r) => r.n === 4);
   const growth = median(four.map((r) => r.rssGrowth));
   const bytes = median(four.map((r) => r.bytes));
   const buffers = median(four.map((r) => r.buffersGrowth));
-  console.log(`  memory, 4 images (${(bytes / 1048576).toFixed(1)} MB of images): peak growth of the host's buffer memory ${(buffers / 1048576).toFixed(1)} MB: ${(buffers / bytes).toFixed(2)}x (target < 2x); of its RSS ${(growth / 1048576).toFixed(1)} MB: ${(growth / bytes).toFixed(2)}x`);
+  console.log(
+    `  memory, 4 images (${(bytes / 1048576).toFixed(1)} MB of images): peak growth of the host's buffer memory ${(buffers / 1048576).toFixed(1)} MB: ${(buffers / bytes).toFixed(2)}x (target < 2x); of its RSS ${(growth / 1048576).toFixed(1)} MB: ${(growth / bytes).toFixed(2)}x`,
+  );
 } finally {
   api.stop();
   fs.rmSync(tmp, { recursive: true, force: true });

@@ -148,7 +148,11 @@ async function galleryRun(browser, n) {
       const s0 = performance.now();
       input.value = 'lantern';
       input.dispatchEvent(new Event('input', { bubbles: true }));
-      const searched = await inDom(() => / of /.test(document.querySelector('.status')?.textContent ?? '') && [...document.querySelectorAll('.card .title')].every((p) => p.textContent.includes('lantern')));
+      const searched = await inDom(
+        () =>
+          / of /.test(document.querySelector('.status')?.textContent ?? '') &&
+          [...document.querySelectorAll('.card .title')].every((p) => p.textContent.includes('lantern')),
+      );
       const matches = document.querySelector('.status').textContent;
       input.value = '';
       input.dispatchEvent(new Event('input', { bubbles: true }));
@@ -188,7 +192,8 @@ async function staticRun(browser, n, cards) {
       const inDom = eval(domReady);
       const esc = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
       const w = Math.floor((document.body.clientWidth - 24) / 2);
-      const card = (e) => `<div class="card static-card"><div class="thumb"><img loading="lazy" alt="" src="${e.src}"></div><div class="meta"><div class="prompt">${esc(e.prompt)}</div><div class="line">${esc(e.modelLabel)} · 1024×768</div><div class="line">seed ${e.seed}</div></div></div>`;
+      const card = (e) =>
+        `<div class="card static-card"><div class="thumb"><img loading="lazy" alt="" src="${e.src}"></div><div class="meta"><div class="prompt">${esc(e.prompt)}</div><div class="line">${esc(e.modelLabel)} · 1024×768</div><div class="line">seed ${e.seed}</div></div></div>`;
       const style = document.createElement('style');
       style.textContent = `.static-card{position:relative;display:inline-block;width:${w}px;margin:4px}.static-card .thumb{height:${Math.round((w * 3) / 4)}px}`;
       document.head.append(style);
@@ -241,7 +246,9 @@ try {
   console.log(`Gallery page benchmark, median of ${RUNS} runs (${machine})`);
   console.log(`First screen: ${firstScreen} cards in the DOM. Times in ms; "ref" is the static list of the same screen (see the header).`);
   const b100 = { first: median(results[100].map((r) => r.first)), search: median(results[100].map((r) => r.search)) };
-  console.log('| Entries | First screen in DOM | ref | ratio | vs 100 entries | First frame | All pages in | Search "lantern" | ref | ratio | vs 100 | Scroll frames p95 / max | ref p95 (all cards in DOM) | Cards in DOM |');
+  console.log(
+    '| Entries | First screen in DOM | ref | ratio | vs 100 entries | First frame | All pages in | Search "lantern" | ref | ratio | vs 100 | Scroll frames p95 / max | ref p95 (all cards in DOM) | Cards in DOM |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const n of sizes) {
     const rs = results[n];
@@ -251,7 +258,10 @@ try {
     const search = m(rs, 'search');
     const frames = rs.flatMap((r) => r.frames);
     console.log(
-      `| ${n.toLocaleString('en-US')} | ${first.toFixed(1)} | ${m(ref, 'first').toFixed(1)} | ${(first / m(ref, 'first')).toFixed(2)}x | ${(first / b100.first).toFixed(2)}x | ${m(rs, 'firstFrame').toFixed(1)} | ${m(rs, 'all').toFixed(0)} | ${search.toFixed(1)} (${rs[0].matches}) | ${m(ref, 'search').toFixed(1)} | ${(search / m(ref, 'search')).toFixed(2)}x | ${(search / b100.search).toFixed(2)}x | ${pct(frames, 95).toFixed(1)} / ${Math.max(...frames).toFixed(1)} | ${pct(ref.flatMap((r) => r.frames), 95).toFixed(1)} | ${Math.max(...rs.map((r) => r.maxCards))} |`,
+      `| ${n.toLocaleString('en-US')} | ${first.toFixed(1)} | ${m(ref, 'first').toFixed(1)} | ${(first / m(ref, 'first')).toFixed(2)}x | ${(first / b100.first).toFixed(2)}x | ${m(rs, 'firstFrame').toFixed(1)} | ${m(rs, 'all').toFixed(0)} | ${search.toFixed(1)} (${rs[0].matches}) | ${m(ref, 'search').toFixed(1)} | ${(search / m(ref, 'search')).toFixed(2)}x | ${(search / b100.search).toFixed(2)}x | ${pct(frames, 95).toFixed(1)} / ${Math.max(...frames).toFixed(1)} | ${pct(
+        ref.flatMap((r) => r.frames),
+        95,
+      ).toFixed(1)} | ${Math.max(...rs.map((r) => r.maxCards))} |`,
     );
   }
 } finally {

@@ -54,7 +54,13 @@ function measure(fake: FakeApi, prompts: string[]): Measured {
 /** The reference: apiframe's SDK cadence, polling with plain fetch, then fetching the image. */
 async function sdkClient(baseUrl: string, prompt: string): Promise<void> {
   const headers = { 'x-api-key': 'bench', 'content-type': 'application/json' };
-  const sub = (await (await fetch(`${baseUrl}/v2/images/generate`, { method: 'POST', headers, body: JSON.stringify({ prompt, model: 'flux-1.1-pro', fluxParams: { aspect_ratio: '1:1', output_format: 'png' } }) })).json()) as { jobId: string };
+  const sub = (await (
+    await fetch(`${baseUrl}/v2/images/generate`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ prompt, model: 'flux-1.1-pro', fluxParams: { aspect_ratio: '1:1', output_format: 'png' } }),
+    })
+  ).json()) as { jobId: string };
   let wait = 2000;
   for (;;) {
     await new Promise((r) => setTimeout(r, wait));
@@ -77,7 +83,10 @@ async function run(kind: 'ours' | 'reference', durations: number[]): Promise<Mea
     await Promise.all(
       prompts.map((prompt) =>
         kind === 'ours'
-          ? generate({ model: 'apiframe:flux-1.1-pro', prompt, size: '1:1', outputFormat: 'png' }, { http, logger: silentLogger, baseUrl: fake.baseUrl, apiKey: 'bench' })
+          ? generate(
+              { model: 'apiframe:flux-1.1-pro', prompt, size: '1:1', outputFormat: 'png' },
+              { http, logger: silentLogger, baseUrl: fake.baseUrl, apiKey: 'bench' },
+            )
           : sdkClient(fake.baseUrl, prompt),
       ),
     );

@@ -34,10 +34,13 @@ try {
   const mb = (b) => `${(b / 1048576).toFixed(1)} MB`;
   console.log(`soak: ${values.count} generations in ${((Date.now() - started) / 1000).toFixed(0)} s (VS Code 1.96.4 via code-server)`);
   console.log('  after   heap used   rss        external');
-  for (const s of samples) console.log(`  ${String(s.i).padStart(5)}   ${mb(s.heapUsed).padStart(9)}   ${mb(s.rss).padStart(8)}   ${mb(s.external).padStart(8)}`);
+  for (const s of samples)
+    console.log(`  ${String(s.i).padStart(5)}   ${mb(s.heapUsed).padStart(9)}   ${mb(s.rss).padStart(8)}   ${mb(s.external).padStart(8)}`);
   const first = samples[0];
   const last = samples.at(-1);
-  console.log(`  heap used end / start: ${(last.heapUsed / first.heapUsed).toFixed(2)}x (${mb(last.heapUsed - first.heapUsed)} over ${values.count} generations)`);
+  console.log(
+    `  heap used end / start: ${(last.heapUsed / first.heapUsed).toFixed(2)}x (${mb(last.heapUsed - first.heapUsed)} over ${values.count} generations)`,
+  );
 } finally {
   api.stop();
   fs.rmSync(tmp, { recursive: true, force: true });

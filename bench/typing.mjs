@@ -26,7 +26,11 @@ try {
       const before = await page.evaluate(() => document.querySelector('.editor-group-container.active .view-lines .view-line')?.textContent ?? '');
       const t0 = Date.now();
       await page.keyboard.type(ch);
-      await page.waitForFunction((prev) => (document.querySelector('.editor-group-container.active .view-lines .view-line')?.textContent ?? '') !== prev, before, { polling: 'raf', timeout: 10_000 });
+      await page.waitForFunction(
+        (prev) => (document.querySelector('.editor-group-container.active .view-lines .view-line')?.textContent ?? '') !== prev,
+        before,
+        { polling: 'raf', timeout: 10_000 },
+      );
       times.push(Date.now() - t0);
       await page.waitForTimeout(60);
     }

@@ -111,7 +111,10 @@ async function main() {
     const userDataDir = path.join(tmp, 'user-data');
     fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
     fs.mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
-    fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify({ 'fluxStudio.aimlapi.baseUrl': api.url, 'fluxStudio.apiframe.baseUrl': api.url }, null, 2));
+    fs.writeFileSync(
+      path.join(userDataDir, 'Machine', 'settings.json'),
+      JSON.stringify({ 'fluxStudio.aimlapi.baseUrl': api.url, 'fluxStudio.apiframe.baseUrl': api.url }, null, 2),
+    );
     const settings = {
       'workbench.startupEditor': 'none',
       'workbench.tips.enabled': false,

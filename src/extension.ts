@@ -22,7 +22,9 @@ export interface FluxStudioApi {
   /** How many generations are under way (0 when nothing was ever started); loads nothing. */
   readonly running: () => number;
   /** The MCP server as VS Code would start it (keys included), or undefined where VS Code has no MCP definitions or no local folder. */
-  readonly mcpServer: () => Promise<{ command: string; args: readonly string[]; env: Readonly<Record<string, string | number | null>>; cwd?: string } | undefined>;
+  readonly mcpServer: () => Promise<
+    { command: string; args: readonly string[]; env: Readonly<Record<string, string | number | null>>; cwd?: string } | undefined
+  >;
 }
 
 /** Wires the shell and registers everything; nothing heavy runs here (see src/main.ts). */

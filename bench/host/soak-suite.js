@@ -30,7 +30,11 @@ exports.run = async function run() {
 
   async function one(i) {
     editor.selection = new vscode.Selection(2, 0, 2, 8);
-    const files = await vscode.commands.executeCommand('fluxStudio.generateFromSelection', { prompt: `soak ${i}`, model: 'aimlapi:flux-pro/v1.1', size: '256x256' });
+    const files = await vscode.commands.executeCommand('fluxStudio.generateFromSelection', {
+      prompt: `soak ${i}`,
+      model: 'aimlapi:flux-pro/v1.1',
+      size: '256x256',
+    });
     if (!files || files.length !== 1) throw new Error(`generation ${i} failed`);
     await vscode.workspace.fs.delete(files[0]);
     // Keep the document from growing without end: undo the link.

@@ -43,7 +43,7 @@ const V4_RANGES: readonly Range[] = [
 
 function inRange(n: number, first: number, bits: number): boolean {
   const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-  return ((n & mask) >>> 0) === first;
+  return (n & mask) >>> 0 === first;
 }
 
 function classifyV4(n: number): AddressKind | undefined {
@@ -90,7 +90,7 @@ function parseV6(s: string): number[] | undefined {
 }
 
 function classifyV6(g: readonly number[]): AddressKind | undefined {
-  const embedded = () => (((g[6]! << 16) | g[7]!) >>> 0);
+  const embedded = () => ((g[6]! << 16) | g[7]!) >>> 0;
   const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
   if (zeros(0, 8)) return 'private'; // :: unspecified (reaches this computer, as 0.0.0.0 does)
   if (zeros(0, 7) && g[7] === 1) return 'loopback'; // ::1
@@ -98,7 +98,7 @@ function classifyV6(g: readonly number[]): AddressKind | undefined {
   // no public server is named by. Never allowed, not even loopback for a loopback provider.
   if (zeros(0, 5) && (g[5] === 0xffff || g[5] === 0)) {
     const kind = classifyV4(embedded());
-    return kind === 'loopback' ? 'private' : kind ?? 'reserved';
+    return kind === 'loopback' ? 'private' : (kind ?? 'reserved');
   }
   // NAT64 (64:ff9b::a.b.c.d): a public IPv4 address is a public server; an internal one is not.
   if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) {
@@ -140,7 +140,11 @@ export function classifyAddress(address: string): AddressKind | undefined {
 
 /** A host name compared the way DNS does: case-insensitive, without a final dot or brackets. */
 export function sameHost(a: string, b: string): boolean {
-  const n = (h: string) => h.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const n = (h: string) =>
+    h
+      .replace(/^\[|\]$/g, '')
+      .replace(/\.$/, '')
+      .toLowerCase();
   return n(a) === n(b);
 }
 

@@ -38,7 +38,8 @@ export function parseGenerateInput(input: unknown): { ok: true; value: GenerateT
     const field = i.path.map(String).join('.');
     if (i.code === 'unrecognized_keys') return t('The tool does not take {0}; it takes {1}.', i.keys.map((k) => `"${clip(k)}"`).join(', '), FIELDS.join(', '));
     if (i.code === 'too_big') return t('{0} is longer than {1} characters.', field, String(i.maximum));
-    if (i.code === 'invalid_type' && field === '') return t('The input must be an object with at least a prompt, such as {0}.', '{"prompt": "a lighthouse at dawn"}');
+    if (i.code === 'invalid_type' && field === '')
+      return t('The input must be an object with at least a prompt, such as {0}.', '{"prompt": "a lighthouse at dawn"}');
     const given = input && typeof input === 'object' ? (input as Record<string, unknown>)[field] : undefined;
     if (i.code === 'invalid_type' && field === 'prompt' && given === undefined) return t('The prompt is missing: say what the image should show.');
     if (i.code === 'invalid_type') return t('{0} must be a {1}.', field, i.expected === 'number' ? t('number') : t('string'));
@@ -70,12 +71,20 @@ export function nearestModels(text: string, max = 3): string[] {
     const d = exactId ? 0 : Math.min(distance(q, m.key.toLowerCase()), distance(q, m.id.toLowerCase()) + 1);
     return { key: m.key, d: m.key.toLowerCase().includes(q) && q.length >= 3 ? Math.min(d, 1) : d };
   });
-  return scored.sort((a, b) => a.d - b.d).slice(0, max).map((s) => s.key);
+  return scored
+    .sort((a, b) => a.d - b.d)
+    .slice(0, max)
+    .map((s) => s.key);
 }
 
 /** An unknown model, answered with the nearest keys. */
 export function unknownModelMessage(text: string): string {
-  return t('"{0}" is not a model Flux Image Studio knows. Nearest: {1}. Call {2} for the full list.', clip(text), nearestModels(text).join(', '), 'fluxStudio_listModels');
+  return t(
+    '"{0}" is not a model Flux Image Studio knows. Nearest: {1}. Call {2} for the full list.',
+    clip(text),
+    nearestModels(text).join(', '),
+    'fluxStudio_listModels',
+  );
 }
 
 /** What the confirmation says before anything is paid for. The catalog has no prices: that is said too. */
@@ -102,7 +111,14 @@ export function describeCatalog(hasKey: Readonly<Record<ProviderId, boolean>>, d
     out.push(
       hasKey[p]
         ? t('- {0} ({1}): key set.', PROVIDERS[p].label, p)
-        : t('- {0} ({1}): no key set; the user sets one with the command "{2}" ({3}) or the environment variable {4}.', PROVIDERS[p].label, p, 'Flux: Set API Key…', 'fluxStudio.setApiKey', PROVIDERS[p].envKey),
+        : t(
+            '- {0} ({1}): no key set; the user sets one with the command "{2}" ({3}) or the environment variable {4}.',
+            PROVIDERS[p].label,
+            p,
+            'Flux: Set API Key…',
+            'fluxStudio.setApiKey',
+            PROVIDERS[p].envKey,
+          ),
     );
   }
   out.push('', t('Default model: {0}', defaultModel), '', t('Models (use the key as "model"):'));
@@ -141,7 +157,9 @@ export function requestFromNamed(n: Named, defaults: RequestDefaults): { ok: tru
   const model = n.model !== undefined ? findModel(n.model.trim()) : defaults.defaultModel;
   if (!model) return { ok: false, message: unknownModelMessage(n.model ?? '') };
   const size = n.size ?? (defaults.defaultSize && sizeFits(model, defaults.defaultSize) ? defaults.defaultSize : undefined);
-  const format = n.outputFormat ?? (defaults.outputFormat !== 'auto' && (model.formats as readonly string[]).includes(defaults.outputFormat) ? defaults.outputFormat : undefined);
+  const format =
+    n.outputFormat ??
+    (defaults.outputFormat !== 'auto' && (model.formats as readonly string[]).includes(defaults.outputFormat) ? defaults.outputFormat : undefined);
   return {
     ok: true,
     request: {

@@ -42,7 +42,10 @@ export interface DownloadedImage {
 
 function isLoopbackHost(host: string): boolean {
   // `localhost.` (the fully qualified spelling) resolves like `localhost`.
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
+  const h = host
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.$/, '');
   // 127/8 and ::1 as addresses only: `127.0.0.1.example.com` is a public name.
   return h === 'localhost' || h.endsWith('.localhost') || classifyAddress(h) === 'loopback';
 }
@@ -108,7 +111,13 @@ export function verifyImage(bytes: Buffer, where: string, provider: ProviderId, 
       kind: 'bad-response',
       provider,
       message: contentType
-        ? t('What the {0} sent as {1} is not an image: it looks like {2} (content type {3}). Nothing was saved; try again.', label, where, describeNonImage(bytes), contentType)
+        ? t(
+            'What the {0} sent as {1} is not an image: it looks like {2} (content type {3}). Nothing was saved; try again.',
+            label,
+            where,
+            describeNonImage(bytes),
+            contentType,
+          )
         : t('What the {0} sent as {1} is not an image: it looks like {2}. Nothing was saved; try again.', label, where, describeNonImage(bytes)),
     });
   }
@@ -120,7 +129,11 @@ export function verifyImage(bytes: Buffer, where: string, provider: ProviderId, 
     });
   }
   if (!isComplete(bytes, info.type)) {
-    throw new FluxError({ kind: 'network', provider, message: t('{0} from the {1} arrived incomplete. Nothing was saved; try again.', `${where[0]!.toUpperCase()}${where.slice(1)}`, label) });
+    throw new FluxError({
+      kind: 'network',
+      provider,
+      message: t('{0} from the {1} arrived incomplete. Nothing was saved; try again.', `${where[0]!.toUpperCase()}${where.slice(1)}`, label),
+    });
   }
   return info;
 }
@@ -132,13 +145,22 @@ export async function fetchImage(src: ImageSource, index: number, total: number,
   const label = PROVIDERS[opts.provider].label;
   const where = total > 1 ? t('image {0} of {1}', index + 1, total) : t('the image');
   const downloading = total > 1 ? t('downloading image {0} of {1}', index + 1, total) : t('downloading the image');
-  const tooBig = (size: string) => new FluxError({ kind: 'bad-response', provider: opts.provider, message: t('The {0} sent {1} of {2}, more than the {3} limit. Nothing was saved.', label, where, size, mb(max)) });
+  const tooBig = (size: string) =>
+    new FluxError({
+      kind: 'bad-response',
+      provider: opts.provider,
+      message: t('The {0} sent {1} of {2}, more than the {3} limit. Nothing was saved.', label, where, size, mb(max)),
+    });
 
   if ('b64' in src) {
     const b64 = src.b64.replace(/^data:[^,]*,/, '');
     if (Math.floor((b64.length * 3) / 4) > max) throw tooBig(mb(Math.floor((b64.length * 3) / 4)));
     if (!/^[A-Za-z0-9+/=\s_-]*$/.test(b64)) {
-      throw new FluxError({ kind: 'bad-response', provider: opts.provider, message: t('The {0} sent {1} as base64 text that is not valid base64. Nothing was saved.', label, where) });
+      throw new FluxError({
+        kind: 'bad-response',
+        provider: opts.provider,
+        message: t('The {0} sent {1} as base64 text that is not valid base64. Nothing was saved.', label, where),
+      });
     }
     const bytes = Buffer.from(b64, 'base64');
     return { bytes, info: verifyImage(bytes, where, opts.provider) };
@@ -151,7 +173,11 @@ export async function fetchImage(src: ImageSource, index: number, total: number,
     const refused = checkImageUrl(url, opts.allowLoopback, opts.ownHost);
     if (refused) {
       // The reason names the address's host or scheme: the server's words, so cleaned.
-      throw new FluxError({ kind: 'bad-response', provider: opts.provider, message: t('The {0} gave an address for {1} that was refused: {2}. Nothing was saved.', label, where, clean(refused)) });
+      throw new FluxError({
+        kind: 'bad-response',
+        provider: opts.provider,
+        message: t('The {0} gave an address for {1} that was refused: {2}. Nothing was saved.', label, where, clean(refused)),
+      });
     }
     if (opts.signal?.aborted) throw cancelled(opts.provider);
     const started = Date.now();
@@ -170,14 +196,23 @@ export async function fetchImage(src: ImageSource, index: number, total: number,
       const refusal = opts.signal?.aborted ? undefined : addressRefusal(e);
       if (refusal) {
         const reason = refusalWords(refusal.kind, refusal.address, refusal.hostname);
-        throw new FluxError({ kind: 'bad-response', provider: opts.provider, cause: e, message: t('The {0} gave an address for {1} that was refused: {2}. Nothing was saved.', label, where, clean(reason)) });
+        throw new FluxError({
+          kind: 'bad-response',
+          provider: opts.provider,
+          cause: e,
+          message: t('The {0} gave an address for {1} that was refused: {2}. Nothing was saved.', label, where, clean(reason)),
+        });
       }
       throw transportError(e, opts.provider, opts.signal, downloading);
     }
     if (res.status >= 300 && res.status < 400 && header(res, 'location')) {
       discard(res.body);
       if (hop >= MAX_REDIRECTS) {
-        throw new FluxError({ kind: 'bad-response', provider: opts.provider, message: t('The download of {0} was redirected more than {1} times and was stopped. Nothing was saved.', where, MAX_REDIRECTS) });
+        throw new FluxError({
+          kind: 'bad-response',
+          provider: opts.provider,
+          message: t('The download of {0} was redirected more than {1} times and was stopped. Nothing was saved.', where, MAX_REDIRECTS),
+        });
       }
       const location = header(res, 'location')!;
       try {
@@ -226,7 +261,11 @@ export async function fetchImage(src: ImageSource, index: number, total: number,
  * Fetch all images at once; the first failure cancels the rest. `each` turns an image into the
  * result as soon as it arrives, so its downloaded bytes can be let go before the others end.
  */
-export async function fetchAll(sources: readonly ImageSource[], opts: DownloadOptions, onDone?: (done: number, total: number) => void): Promise<DownloadedImage[]>;
+export async function fetchAll(
+  sources: readonly ImageSource[],
+  opts: DownloadOptions,
+  onDone?: (done: number, total: number) => void,
+): Promise<DownloadedImage[]>;
 export async function fetchAll<T>(
   sources: readonly ImageSource[],
   opts: DownloadOptions,

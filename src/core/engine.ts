@@ -114,7 +114,11 @@ export async function generateValid(checked: ValidRequest, opts: EngineOptions):
       ...(result.requestId ? { requestId: result.requestId } : {}),
       message:
         result.images.length > 1
-          ? t("The {0}'s safety checker flagged all {1} images and blacked them out, so nothing was saved. Rephrase the prompt and try again.", info.label, result.images.length)
+          ? t(
+              "The {0}'s safety checker flagged all {1} images and blacked them out, so nothing was saved. Rephrase the prompt and try again.",
+              info.label,
+              result.images.length,
+            )
           : t("The {0}'s safety checker flagged the image and blacked it out, so nothing was saved. Rephrase the prompt and try again.", info.label),
     });
   }
@@ -178,7 +182,9 @@ export async function generateValid(checked: ValidRequest, opts: EngineOptions):
   );
   throwIfAborted(opts.signal, provider, result.jobId);
 
-  logger.info(`${req.model.key}: ${images.length} image(s) ready in ${Date.now() - started} ms${result.creditsUsed !== undefined ? `, ${result.creditsUsed} credits` : ''}`);
+  logger.info(
+    `${req.model.key}: ${images.length} image(s) ready in ${Date.now() - started} ms${result.creditsUsed !== undefined ? `, ${result.creditsUsed} credits` : ''}`,
+  );
   opts.onProgress?.({ phase: 'done' });
   return {
     request: req,

@@ -2,17 +2,7 @@ import type { ProviderId } from './catalog';
 import { t } from './l10n';
 
 /** What went wrong, in the terms a user can act on. */
-export type FluxErrorKind =
-  | 'auth'
-  | 'credits'
-  | 'validation'
-  | 'rate-limit'
-  | 'moderation'
-  | 'timeout'
-  | 'network'
-  | 'server'
-  | 'cancelled'
-  | 'bad-response';
+export type FluxErrorKind = 'auth' | 'credits' | 'validation' | 'rate-limit' | 'moderation' | 'timeout' | 'network' | 'server' | 'cancelled' | 'bad-response';
 
 export interface FluxErrorInit {
   kind: FluxErrorKind;

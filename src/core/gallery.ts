@@ -96,7 +96,8 @@ export function parseIndex(text: string): ParsedIndex {
   }
   const index = normalize({ entries, tombstones: shape.data.tombstones });
   if (bad) {
-    const problem = bad === 1 ? t('has 1 damaged entry (of {0})', shape.data.entries.length) : t('has {0} damaged entries (of {1})', bad, shape.data.entries.length);
+    const problem =
+      bad === 1 ? t('has 1 damaged entry (of {0})', shape.data.entries.length) : t('has {0} damaged entries (of {1})', bad, shape.data.entries.length);
     return { ok: false, problem, salvaged: index };
   }
   return { ok: true, index };
@@ -124,7 +125,26 @@ export function compareNewestFirst(a: GalleryEntry, b: GalleryEntry): number {
   return created(b) - created(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-const KEYS = ['id', 'uri', 'prompt', 'provider', 'model', 'modelKey', 'width', 'height', 'seed', 'size', 'params', 'outputFormat', 'createdAt', 'creditsUsed', 'requestId', 'bytes', 'updatedAt', 'references'] as const satisfies readonly (keyof GalleryEntry)[];
+const KEYS = [
+  'id',
+  'uri',
+  'prompt',
+  'provider',
+  'model',
+  'modelKey',
+  'width',
+  'height',
+  'seed',
+  'size',
+  'params',
+  'outputFormat',
+  'createdAt',
+  'creditsUsed',
+  'requestId',
+  'bytes',
+  'updatedAt',
+  'references',
+] as const satisfies readonly (keyof GalleryEntry)[];
 
 /** An entry with its fields in one order (and its parameters sorted), so equal entries have equal text. */
 function canonical(e: GalleryEntry): GalleryEntry {
@@ -248,7 +268,10 @@ export function entryFromRecord(record: GenerationRecord, uri: string, bytes?: n
  * The request that makes an entry's image again: "Regenerate" keeps the seed, "Vary" drops it.
  * An entry without a size was made at the model's default size, so none is asked for.
  */
-export function requestFromEntry(e: GalleryEntry, keepSeed: boolean): {
+export function requestFromEntry(
+  e: GalleryEntry,
+  keepSeed: boolean,
+): {
   model: string;
   prompt: string;
   size?: string;

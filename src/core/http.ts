@@ -151,7 +151,10 @@ export class HttpClient {
    */
   async send(req: HttpRequest): Promise<HttpResponse> {
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DeadlineError(this.deadlineMs)), Math.max(0, (req.deadlineAt ?? Date.now() + this.deadlineMs) - Date.now()));
+    const timer = setTimeout(
+      () => deadline.abort(new DeadlineError(this.deadlineMs)),
+      Math.max(0, (req.deadlineAt ?? Date.now() + this.deadlineMs) - Date.now()),
+    );
     const signal = req.signal ? AbortSignal.any([req.signal, deadline.signal]) : deadline.signal;
     let res;
     try {

@@ -166,7 +166,8 @@ function sniffWebp(b: Uint8Array): ImageInfo | undefined {
     case 'VP8 ': // frame tag (3), start code 9d 01 2a, then 14-bit width and height
       if (!(b[d + 3] === 0x9d && b[d + 4] === 0x01 && b[d + 5] === 0x2a)) return undefined;
       return image('webp', le16(b, d + 6) & 0x3fff, le16(b, d + 8) & 0x3fff);
-    case 'VP8L': { // signature 0x2f, then width-1 and height-1 in 14 bits each
+    case 'VP8L': {
+      // signature 0x2f, then width-1 and height-1 in 14 bits each
       if (b[d] !== 0x2f) return undefined;
       const bits = le32(b, d + 1);
       return image('webp', (bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1);

@@ -52,8 +52,7 @@ export function rawRelativePath(fromDocumentDir: string, imagePath: string): str
 
 /** Characters that end or confuse a link target in some syntax; `%` is handled separately. */
 const UNSAFE_IN_PATH = /[\s()<>[\]#?"'`{}\\|^\p{Cc}\p{Cf}]/gu;
-const percent = (c: string): string =>
-  c.charCodeAt(0) < 0x80 ? `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : encodeURIComponent(c);
+const percent = (c: string): string => (c.charCodeAt(0) < 0x80 ? `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : encodeURIComponent(c));
 
 /** An `&` that starts a character reference, which CommonMark and HTML decode in a link target. */
 const REFERENCE_AMPERSAND = /&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)/g;
@@ -76,7 +75,9 @@ export function relativeImagePath(fromDocumentDir: string, imagePath: string): s
 
 /** One line: whitespace and control characters collapsed to single spaces, unpaired surrogates replaced. */
 export function singleLine(text: string): string {
-  return toWellFormed(text).replace(/[\s\p{Cc}]+/gu, ' ').trim();
+  return toWellFormed(text)
+    .replace(/[\s\p{Cc}]+/gu, ' ')
+    .trim();
 }
 
 /** Alt text from a prompt: one line, at most `max` characters, cut at a word with '…'; never empty. */
@@ -193,7 +194,16 @@ const asciidocText = (s: string): string =>
 const rstText = (s: string): string => s;
 
 const LATEX_SPECIALS: Readonly<Record<string, string>> = {
-  '\\': '\\textbackslash{}', '{': '\\{', '}': '\\}', $: '\\$', '&': '\\&', '#': '\\#', '%': '\\%', _: '\\_', '^': '\\^{}', '~': '\\~{}',
+  '\\': '\\textbackslash{}',
+  '{': '\\{',
+  '}': '\\}',
+  $: '\\$',
+  '&': '\\&',
+  '#': '\\#',
+  '%': '\\%',
+  _: '\\_',
+  '^': '\\^{}',
+  '~': '\\~{}',
 };
 const latexText = (s: string): string => s.replace(/[\\{}$&#%_^~]/g, (c) => LATEX_SPECIALS[c] ?? c);
 
@@ -361,11 +371,19 @@ const FORMAT_CANNOT_SHOW: Partial<Record<LinkLanguage, readonly string[]>> = {
 };
 
 const LANGUAGE_NAMES: Readonly<Record<LinkLanguage, string>> = {
-  markdown: 'Markdown', mdx: 'MDX', html: 'HTML', jsx: 'JSX', asciidoc: 'AsciiDoc', restructuredtext: 'reStructuredText', latex: 'LaTeX',
+  markdown: 'Markdown',
+  mdx: 'MDX',
+  html: 'HTML',
+  jsx: 'JSX',
+  asciidoc: 'AsciiDoc',
+  restructuredtext: 'reStructuredText',
+  latex: 'LaTeX',
 };
 
 const printable = (text: string): string =>
-  [...text].map((c) => (/[\p{Cc}\p{Cf}\s]/u.test(c) ? `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : c)).join(text.length > 1 && /\s/u.test(text) ? ' ' : '');
+  [...text]
+    .map((c) => (/[\p{Cc}\p{Cf}\s]/u.test(c) ? `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : c))
+    .join(text.length > 1 && /\s/u.test(text) ? ' ' : '');
 
 /**
  * What keeps a link from working in a document, to check before a generation is sent (so nothing
@@ -384,7 +402,12 @@ export function linkProblem(language: string, ext: string, relativePath: string)
   const name = LANGUAGE_NAMES[lang];
   const format = ext.toLowerCase().replace(/^\./, '').replace(/^jpg$/, 'jpeg');
   if (FORMAT_CANNOT_SHOW[lang]?.includes(format)) {
-    return t('{0} cannot show {1} images. Set {2} to PNG or JPEG (or choose a model that offers them) for this document.', name, format === 'webp' ? 'WebP' : format.toUpperCase(), 'fluxStudio.outputFormat');
+    return t(
+      '{0} cannot show {1} images. Set {2} to PNG or JPEG (or choose a model that offers them) for this document.',
+      name,
+      format === 'webp' ? 'WebP' : format.toUpperCase(),
+      'fluxStudio.outputFormat',
+    );
   }
   const cannot = PATH_CANNOT_CARRY[lang];
   if (!cannot) return undefined;
@@ -393,11 +416,23 @@ export function linkProblem(language: string, ext: string, relativePath: string)
   const folders = relativePath.slice(0, slash + 1);
   const inFile = cannot(file, slash < 0);
   if (inFile !== undefined) {
-    return t('{0} cannot link an image whose file name contains "{1}" ({2}). Change {3} so that file names leave it out.', name, printable(inFile), file, 'fluxStudio.fileNamePattern');
+    return t(
+      '{0} cannot link an image whose file name contains "{1}" ({2}). Change {3} so that file names leave it out.',
+      name,
+      printable(inFile),
+      file,
+      'fluxStudio.fileNamePattern',
+    );
   }
   const inFolder = cannot(folders, true);
   if (inFolder !== undefined) {
-    return t('{0} cannot link an image in a folder whose path contains "{1}" ({2}). Change {3}, or move the document.', name, printable(inFolder), folders.replace(/\/$/, ''), 'fluxStudio.assetsFolder');
+    return t(
+      '{0} cannot link an image in a folder whose path contains "{1}" ({2}). Change {3}, or move the document.',
+      name,
+      printable(inFolder),
+      folders.replace(/\/$/, ''),
+      'fluxStudio.assetsFolder',
+    );
   }
   return undefined;
 }
@@ -415,9 +450,12 @@ const NAMED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp
  */
 export function promptFromSelection(text: string, languageId: string): string {
   if (languageForId(languageId) !== 'html') return text;
-  return text.replace(/&(?:#([0-9]{1,8})|#[xX]([0-9a-fA-F]{1,8})|([A-Za-z][A-Za-z0-9]{1,31}));/g, (whole, dec: string | undefined, hex: string | undefined, named: string | undefined) => {
-    if (named !== undefined) return NAMED_ENTITIES[named] ?? whole;
-    const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex!, 16);
-    return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? '\ufffd' : String.fromCodePoint(code);
-  });
+  return text.replace(
+    /&(?:#([0-9]{1,8})|#[xX]([0-9a-fA-F]{1,8})|([A-Za-z][A-Za-z0-9]{1,31}));/g,
+    (whole, dec: string | undefined, hex: string | undefined, named: string | undefined) => {
+      if (named !== undefined) return NAMED_ENTITIES[named] ?? whole;
+      const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex!, 16);
+      return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? '\ufffd' : String.fromCodePoint(code);
+    },
+  );
 }

@@ -114,12 +114,12 @@ const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, 
 const XML_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 const unescapeXml = (s: string): string =>
   s.replace(/&(#x[0-9a-f]+|#[0-9]+|lt|gt|amp|quot|apos);/gi, (_, e: string) =>
-    e[0] === '#' ? String.fromCodePoint(Number(e[1] === 'x' || e[1] === 'X' ? `0${e.slice(1)}` : e.slice(1))) : XML_ENTITIES[e] ?? '');
+    e[0] === '#' ? String.fromCodePoint(Number(e[1] === 'x' || e[1] === 'X' ? `0${e.slice(1)}` : e.slice(1))) : (XML_ENTITIES[e] ?? ''),
+  );
 
 const xmpMeta = (description: string): string =>
   `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">${description}</rdf:RDF></x:xmpmeta>`;
-const xmpPacket = (description: string): string =>
-  `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>${xmpMeta(description)}<?xpacket end="w"?>`;
+const xmpPacket = (description: string): string => `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>${xmpMeta(description)}<?xpacket end="w"?>`;
 const DC_NS = 'http://purl.org/dc/elements/1.1/';
 
 /** The longest description written (UTF-16 units): the record keeps the whole prompt whatever its length. */
@@ -131,7 +131,10 @@ export const DESCRIPTION_MAX = 8000;
  * DESCRIPTION_MAX is cut (at a whole character) with '…'.
  */
 export function descriptionText(prompt: string): string {
-  let text = prompt.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  let text = prompt.replace(
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    '\ufffd',
+  );
   if (text.length > DESCRIPTION_MAX) {
     const end = /[\ud800-\udbff]/.test(text[DESCRIPTION_MAX - 2] ?? '') ? DESCRIPTION_MAX - 2 : DESCRIPTION_MAX - 1;
     text = `${text.slice(0, end)}…`;
@@ -197,7 +200,7 @@ const APP1_MAX = 65533;
 /** Extended XMP portion size, as Adobe's reference code uses; it fits APP1 with its 75-byte header. */
 const EXT_PORTION = 65400;
 
-const app1 = (payload: Uint8Array): Uint8Array => concat([Uint8Array.of(0xff, 0xe1, payload.length + 2 >> 8, (payload.length + 2) & 0xff), payload]);
+const app1 = (payload: Uint8Array): Uint8Array => concat([Uint8Array.of(0xff, 0xe1, (payload.length + 2) >> 8, (payload.length + 2) & 0xff), payload]);
 const isApp1 = (b: Uint8Array, s: JpegSegment, sig: string): boolean => s.marker === 0xe1 && hasAt(b, s.dataStart, sig);
 
 /**
@@ -210,7 +213,9 @@ const isApp1 = (b: Uint8Array, s: JpegSegment, sig: string): boolean => s.marker
 function xmpSegments(json: string, prompt: string): Uint8Array[] {
   const single = utf8(xmpPacket(recordDescription(json, prompt)));
   if (XMP_SIG.length + single.length <= APP1_MAX) return [app1(concat([latin1(XMP_SIG), single]))];
-  const extended = utf8(xmpMeta(`<rdf:Description rdf:about="" xmlns:fluxstudio="${XMP_RECORD_NS}"><fluxstudio:record>${escapeXml(json)}</fluxstudio:record></rdf:Description>`));
+  const extended = utf8(
+    xmpMeta(`<rdf:Description rdf:about="" xmlns:fluxstudio="${XMP_RECORD_NS}"><fluxstudio:record>${escapeXml(json)}</fluxstudio:record></rdf:Description>`),
+  );
   const guid = createHash('md5').update(extended).digest('hex').toUpperCase();
   // The standard packet: the description (what viewers show) and the note naming the extended packet.
   const note = `<rdf:Description rdf:about="" xmlns:dc="${DC_NS}" xmlns:xmpNote="http://ns.adobe.com/xmp/note/" xmpNote:HasExtendedXMP="${guid}">${dcDescription(prompt)}</rdf:Description>`;
@@ -289,11 +294,15 @@ export function embedRecordParts(bytes: Uint8Array, record: GenerationRecord): U
   const info = sniffImage(bytes);
   const json = recordJson(record);
   const out =
-    info?.type === 'png' ? embedPng(bytes, json, record.prompt)
-    : info?.type === 'jpeg' ? embedJpeg(bytes, json, record.prompt)
-    : info?.type === 'webp' ? embedWebp(bytes, json, record.prompt, info)
-    : undefined;
-  if (!out) throw new Error(`Cannot store the generation record: the file is ${info ? `a damaged ${info.type.toUpperCase()} image` : describeNonImage(bytes)}.`);
+    info?.type === 'png'
+      ? embedPng(bytes, json, record.prompt)
+      : info?.type === 'jpeg'
+        ? embedJpeg(bytes, json, record.prompt)
+        : info?.type === 'webp'
+          ? embedWebp(bytes, json, record.prompt, info)
+          : undefined;
+  if (!out)
+    throw new Error(`Cannot store the generation record: the file is ${info ? `a damaged ${info.type.toUpperCase()} image` : describeNonImage(bytes)}.`);
   return coalesce(out);
 }
 

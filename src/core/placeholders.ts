@@ -60,8 +60,10 @@ export function parseQuery(query: string): { params: PlaceholderParams; problems
   const params: PlaceholderParams = {};
   const problems: string[] = [];
   if (query === '' || query === '?') return { params, problems };
-  if (query.length > MAX_QUERY) return { params, problems: [t('The placeholder\'s query is {0} characters long; at most {1} are read.', query.length, MAX_QUERY)] };
-  if (!query.startsWith('?')) return { params, problems: [t('A placeholder is "flux:" alone or "flux:?" followed by parameters, such as {0}.', 'flux:?size=1024x768')] };
+  if (query.length > MAX_QUERY)
+    return { params, problems: [t("The placeholder's query is {0} characters long; at most {1} are read.", query.length, MAX_QUERY)] };
+  if (!query.startsWith('?'))
+    return { params, problems: [t('A placeholder is "flux:" alone or "flux:?" followed by parameters, such as {0}.', 'flux:?size=1024x768')] };
   const seen = new Set<string>();
   for (const pair of query.slice(1).split('&')) {
     if (pair === '') continue;
@@ -88,7 +90,11 @@ export function parseQuery(query: string): { params: PlaceholderParams; problems
     }
     if (k === 'seed' || k === 'numImages') {
       if (!/^\d{1,16}$/.test(value.trim())) {
-        problems.push(k === 'seed' ? t('Seed "{0}" is not a whole number.', value.slice(0, 40)) : t('The number of images "{0}" is not a whole number.', value.slice(0, 40)));
+        problems.push(
+          k === 'seed'
+            ? t('Seed "{0}" is not a whole number.', value.slice(0, 40))
+            : t('The number of images "{0}" is not a whole number.', value.slice(0, 40)),
+        );
         continue;
       }
       params[k] = Number(value.trim());
@@ -248,11 +254,14 @@ function asciidocPlaceholders(text: string, code: readonly Range[], out: Placeho
 
 const NAMED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: '\u00a0' };
 function decodeHtml(s: string): string {
-  return s.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z]{2,8}));/g, (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
-    if (name !== undefined) return NAMED[name] ?? whole;
-    const code = dec !== undefined ? Number(dec) : Number.parseInt(hex!, 16);
-    return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? '\ufffd' : String.fromCodePoint(code);
-  });
+  return s.replace(
+    /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z]{2,8}));/g,
+    (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
+      if (name !== undefined) return NAMED[name] ?? whole;
+      const code = dec !== undefined ? Number(dec) : Number.parseInt(hex!, 16);
+      return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? '\ufffd' : String.fromCodePoint(code);
+    },
+  );
 }
 
 function htmlPlaceholders(text: string, code: readonly Range[], out: Placeholder[]): void {

@@ -127,10 +127,19 @@ function markdownSpot(lines: readonly Line[], anchor: number): Spot {
   }
   // The paragraph (or table, heading) that holds the anchor: its first and last lines.
   const quote = QUOTE.exec(lines[anchor]!.text)?.[0] ?? '';
-  const body = (l: Line | undefined): string => (l ? (quote && l.text.startsWith(quote.trimEnd()) ? l.text.slice(Math.min(quote.length, l.text.length)) : l.text) : '');
+  const body = (l: Line | undefined): string =>
+    l ? (quote && l.text.startsWith(quote.trimEnd()) ? l.text.slice(Math.min(quote.length, l.text.length)) : l.text) : '';
   const isStart = (l: Line | undefined): boolean => MD_BLOCK_START.some((r) => r.test(body(l)));
   let first = anchor;
-  while (first > 0 && !blank(lines[first - 1]) && body(lines[first - 1]).trim() !== '' && !isStart(lines[first]) && !MD_SETEXT.test(body(lines[first])) && !/^ {0,3}#{1,6}(?:[ \t]|$)/.test(body(lines[first - 1]))) first--;
+  while (
+    first > 0 &&
+    !blank(lines[first - 1]) &&
+    body(lines[first - 1]).trim() !== '' &&
+    !isStart(lines[first]) &&
+    !MD_SETEXT.test(body(lines[first])) &&
+    !/^ {0,3}#{1,6}(?:[ \t]|$)/.test(body(lines[first - 1]))
+  )
+    first--;
   let last = anchor;
   const heading = /^ {0,3}#{1,6}(?:[ \t]|$)/.test(body(lines[anchor]));
   if (!heading) {
@@ -214,7 +223,8 @@ function asciidocSpot(lines: readonly Line[], anchor: number): Spot {
   }
   const isStart = (l: Line | undefined): boolean => ADOC_BLOCK_START.some((r) => r.test(l?.text ?? ''));
   let first = anchor;
-  while (first > 0 && !blank(lines[first - 1]) && !isStart(lines[first]) && !/^={1,6}[ \t]+\S/.test(lines[first - 1]!.text) && lines[first - 1]!.text !== '+') first--;
+  while (first > 0 && !blank(lines[first - 1]) && !isStart(lines[first]) && !/^={1,6}[ \t]+\S/.test(lines[first - 1]!.text) && lines[first - 1]!.text !== '+')
+    first--;
   let last = anchor;
   if (/^=[ \t]+\S/.test(lines[anchor]!.text)) {
     // The document title: its header (author, revision, attribute entries) runs to the first blank line.

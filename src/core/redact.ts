@@ -53,7 +53,10 @@ export function oneLine(text: string, max = PROVIDER_TEXT_MAX): string {
   const line = head.replace(/[\s\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, ' ').trim();
   if (line.length <= max && head.length === text.length) return line;
   const cut = Math.max(0, max - 1);
-  return `${line.slice(0, cut).replace(/[\ud800-\udbff]$/, '').trimEnd()}…`;
+  return `${line
+    .slice(0, cut)
+    .replace(/[\ud800-\udbff]$/, '')
+    .trimEnd()}…`;
 }
 
 /** A provider's text as it may appear in a message or a log line: keys out, one line, bounded. */

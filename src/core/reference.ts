@@ -45,7 +45,12 @@ function pixelLimit(max: number): string {
 export function tooLargeMessage(path: string, size: number, rule: ReferenceRule): string {
   // Just over the limit rounds to the limit ("10 MB; at most 10 MB"): then the exact bytes.
   const shown = megabytes(size) === megabytes(rule.maxBytes) ? t('{0} bytes', size.toLocaleString('en-US')) : megabytes(size);
-  return t('{0} is {1}; a reference image can be at most {2}. Make it smaller (or save it as JPEG or WebP) and try again. Nothing was sent.', path, shown, megabytes(rule.maxBytes));
+  return t(
+    '{0} is {1}; a reference image can be at most {2}. Make it smaller (or save it as JPEG or WebP) and try again. Nothing was sent.',
+    path,
+    shown,
+    megabytes(rule.maxBytes),
+  );
 }
 
 /** Whether a PNG or WebP holds an animation (APNG `acTL`, WebP `ANIM` or the VP8X animation flag). */
@@ -96,13 +101,36 @@ export function inspectReference(path: string, bytes: Uint8Array, model: ModelEn
     return { ok: false, message: t('{0} is a {1} image; {2} takes {3}.', path, FORMAT_NAMES[info.type], model.id, takes) };
   }
   if (isAnimated(bytes, info)) {
-    return { ok: false, message: t('{0} is an animated {1}; {2} edits still images only. Export one frame as a still image and use that.', path, FORMAT_NAMES[info.type], model.id) };
+    return {
+      ok: false,
+      message: t(
+        '{0} is an animated {1}; {2} edits still images only. Export one frame as a still image and use that.',
+        path,
+        FORMAT_NAMES[info.type],
+        model.id,
+      ),
+    };
   }
   if (!isWellFormed(bytes, info)) {
-    return { ok: false, message: t('{0} is a damaged {1} file (its structure is broken or cut short), so it was not sent. Save it again and retry.', path, FORMAT_NAMES[info.type]) };
+    return {
+      ok: false,
+      message: t(
+        '{0} is a damaged {1} file (its structure is broken or cut short), so it was not sent. Save it again and retry.',
+        path,
+        FORMAT_NAMES[info.type],
+      ),
+    };
   }
   if (info.width * info.height > rule.maxPixels) {
-    return { ok: false, message: t('{0} is {1} pixels; a reference image can have at most {2} pixels. Scale it down and try again. Nothing was sent.', path, `${info.width}x${info.height}`, pixelLimit(rule.maxPixels)) };
+    return {
+      ok: false,
+      message: t(
+        '{0} is {1} pixels; a reference image can have at most {2} pixels. Scale it down and try again. Nothing was sent.',
+        path,
+        `${info.width}x${info.height}`,
+        pixelLimit(rule.maxPixels),
+      ),
+    };
   }
   return {
     ok: true,
@@ -130,7 +158,11 @@ export function dataUri(ref: Pick<ReferenceImage, 'type' | 'data'>): string {
 }
 
 /** The reference field of a request body: a list, or one string for one image where the model takes that. */
-export function referenceField(rule: ReferenceRule, refs: readonly Pick<ReferenceImage, 'type' | 'data'>[], show: (r: Pick<ReferenceImage, 'type' | 'data'>) => string = dataUri): string | string[] {
+export function referenceField(
+  rule: ReferenceRule,
+  refs: readonly Pick<ReferenceImage, 'type' | 'data'>[],
+  show: (r: Pick<ReferenceImage, 'type' | 'data'>) => string = dataUri,
+): string | string[] {
   const values = refs.map(show);
   return rule.shape === 'one-or-array' && values.length === 1 ? values[0]! : values;
 }
@@ -138,9 +170,19 @@ export function referenceField(rule: ReferenceRule, refs: readonly Pick<Referenc
 /** The count rule in words: "takes 1 to 3 reference images", "takes one reference image". */
 export function countProblem(model: ModelEntry, count: number): string | undefined {
   const rule = model.reference;
-  if (!rule) return count > 0 ? t('{0} does not take reference images. To edit an image, use "{1}" with an edit model.', model.id, t('Flux: Edit Image with FLUX…')) : undefined;
+  if (!rule)
+    return count > 0
+      ? t('{0} does not take reference images. To edit an image, use "{1}" with an edit model.', model.id, t('Flux: Edit Image with FLUX…'))
+      : undefined;
   if (count >= rule.min && count <= rule.max) return undefined;
-  if (count === 0) return t('{0} edits images: it takes {1} to {2} reference images and none was given. Choose the image to edit, e.g. with "{3}".', model.id, rule.min, rule.max, t('Flux: Edit Image with FLUX…'));
+  if (count === 0)
+    return t(
+      '{0} edits images: it takes {1} to {2} reference images and none was given. Choose the image to edit, e.g. with "{3}".',
+      model.id,
+      rule.min,
+      rule.max,
+      t('Flux: Edit Image with FLUX…'),
+    );
   return t('{0} takes {1} to {2} reference images; {3} were given. Remove {4}.', model.id, rule.min, rule.max, count, count - rule.max);
 }
 

@@ -3,16 +3,7 @@
  * sentence saying what was wrong, what is allowed and what to do; an invalid request is never sent.
  */
 import * as z from 'zod/mini';
-import {
-  findModel,
-  formatSize,
-  PROVIDERS,
-  type ModelEntry,
-  type OutputFormat,
-  type ParamSpec,
-  type SizeChoice,
-  pixelsOf,
-} from './catalog';
+import { findModel, formatSize, PROVIDERS, type ModelEntry, type OutputFormat, type ParamSpec, type SizeChoice, pixelsOf } from './catalog';
 import { orList, t, tCatalog } from './l10n';
 import { countProblem, megabytes, type ReferenceImage } from './reference';
 import { checkSide, describeSizes, FORMAT_NAMES, parseSize } from './sizes';
@@ -88,13 +79,24 @@ function resolveSize(model: ModelEntry, text: string | undefined, problems: Prob
   }
   const choice = parseSize(text);
   if (!choice) {
-    problems.push({ field: 'size', message: t('{0} is not a size. Use WIDTHxHEIGHT (e.g. 1024x768), a preset name or an aspect ratio W:H. {1} offers {2}.', quote(text), model.id, describeSizes(model)) });
+    problems.push({
+      field: 'size',
+      message: t(
+        '{0} is not a size. Use WIDTHxHEIGHT (e.g. 1024x768), a preset name or an aspect ratio W:H. {1} offers {2}.',
+        quote(text),
+        model.id,
+        describeSizes(model),
+      ),
+    });
     return undefined;
   }
   if (s.fixed) {
     const ok = choice.kind === 'custom' && choice.width === s.fixed.width && choice.height === s.fixed.height;
     if (!ok) {
-      problems.push({ field: 'size', message: t('{0} makes only {1} images; leave the size empty or use that size.', model.id, `${s.fixed.width}x${s.fixed.height}`) });
+      problems.push({
+        field: 'size',
+        message: t('{0} makes only {1} images; leave the size empty or use that size.', model.id, `${s.fixed.width}x${s.fixed.height}`),
+      });
       return undefined;
     }
     return { choice, ...s.fixed };
@@ -107,7 +109,10 @@ function resolveSize(model: ModelEntry, text: string | undefined, problems: Prob
         if (r) return { choice: { kind: 'ratio', ratio: r.ratio }, width: r.width, height: r.height };
         const p = s.presets?.find((x) => x.width === choice.width && x.height === choice.height);
         if (p) return { choice: { kind: 'preset', name: p.name }, width: p.width, height: p.height };
-        problems.push({ field: 'size', message: t('{0} does not take a custom size like {1}; it offers {2}.', model.id, formatSize(choice), describeSizes(model)) });
+        problems.push({
+          field: 'size',
+          message: t('{0} does not take a custom size like {1}; it offers {2}.', model.id, formatSize(choice), describeSizes(model)),
+        });
         return undefined;
       }
       const w = checkSide(model, 'Width', choice.width);
@@ -159,19 +164,31 @@ function checkParam(model: ModelEntry, spec: ParamSpec, value: ParamValue): stri
       const n = numberOf(value);
       if (n === undefined && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) {
         // Something Number() would read, but not a plain number: "0x10", "1e3", " 12 ".
-        return t('{0} must be a number from {1} to {2} for {3}, written with digits only (such as {4}); {5} is not.', who, spec.min, spec.max, model.id, spec.default ?? spec.min, quote(value));
+        return t(
+          '{0} must be a number from {1} to {2} for {3}, written with digits only (such as {4}); {5} is not.',
+          who,
+          spec.min,
+          spec.max,
+          model.id,
+          spec.default ?? spec.min,
+          quote(value),
+        );
       }
-      if (n === undefined || !Number.isFinite(n)) return t('{0} must be a number from {1} to {2} for {3}; {4} is not.', who, spec.min, spec.max, model.id, quote(String(value)));
-      if (spec.type === 'integer' && !Number.isInteger(n)) return t('{0} must be a whole number from {1} to {2} for {3}; {4} is not.', who, spec.min, spec.max, model.id, n);
+      if (n === undefined || !Number.isFinite(n))
+        return t('{0} must be a number from {1} to {2} for {3}; {4} is not.', who, spec.min, spec.max, model.id, quote(String(value)));
+      if (spec.type === 'integer' && !Number.isInteger(n))
+        return t('{0} must be a whole number from {1} to {2} for {3}; {4} is not.', who, spec.min, spec.max, model.id, n);
       if (n < spec.min || n > spec.max) return t('{0} {1} is outside {2} for {3}.', who, n, `${spec.min}–${spec.max}`, model.id);
       return undefined;
     }
     case 'boolean':
       if (typeof value !== 'boolean') return t('{0} must be true or false for {1}; {2} is not.', who, model.id, quote(String(value)));
-      if (spec.only !== undefined && value !== spec.only) return spec.only ? t('{0} can only be on for {1} today.', who, model.id) : t('{0} can only be off for {1} today.', who, model.id);
+      if (spec.only !== undefined && value !== spec.only)
+        return spec.only ? t('{0} can only be on for {1} today.', who, model.id) : t('{0} can only be off for {1} today.', who, model.id);
       return undefined;
     case 'enum':
-      if (!spec.values.includes(String(value))) return t('{0} {1} is not offered by {2}; choose one of {3}.', who, quote(String(value)), model.id, spec.values.join(', '));
+      if (!spec.values.includes(String(value)))
+        return t('{0} {1} is not offered by {2}; choose one of {3}.', who, quote(String(value)), model.id, spec.values.join(', '));
       return undefined;
   }
 }
@@ -237,7 +254,9 @@ const expectedWords = (name: string): string => typeWords(name);
 function expectedOf(issue: z.core.$ZodIssue): string | undefined {
   if ('expected' in issue && typeof issue.expected === 'string') return expectedWords(issue.expected);
   if (issue.code !== 'invalid_union') return undefined;
-  const names = [...new Set(issue.errors.flatMap((branch) => branch.flatMap((i) => ('expected' in i && typeof i.expected === 'string' ? [expectedWords(i.expected)] : []))))];
+  const names = [
+    ...new Set(issue.errors.flatMap((branch) => branch.flatMap((i) => ('expected' in i && typeof i.expected === 'string' ? [expectedWords(i.expected)] : [])))),
+  ];
   return names.length === 0 ? undefined : names.length === 1 ? names[0] : t('{0} or {1}', names.slice(0, -1).join(', '), names[names.length - 1]!);
 }
 
@@ -250,9 +269,16 @@ export function validateRequest(input: unknown): Validation {
       problems: parsed.error.issues.map((i) => {
         const field = i.path.map(String).join('.') || 'request';
         const got = valueAt(input, i.path);
-        const what = Object.hasOwn(FIELD_LABELS, field) ? FIELD_LABELS[field]!() : field.startsWith('params.') ? t('The parameter {0}', quote(field.slice(7))) : t('The field {0}', quote(field));
+        const what = Object.hasOwn(FIELD_LABELS, field)
+          ? FIELD_LABELS[field]!()
+          : field.startsWith('params.')
+            ? t('The parameter {0}', quote(field.slice(7)))
+            : t('The field {0}', quote(field));
         const expected = expectedOf(i);
-        return { field, message: expected ? t('{0} must be {1}, not {2}.', what, expected, describeValue(got)) : t('{0} is not valid ({1}).', what, describeValue(got)) };
+        return {
+          field,
+          message: expected ? t('{0} must be {1}, not {2}.', what, expected, describeValue(got)) : t('{0} is not valid ({1}).', what, describeValue(got)),
+        };
       }),
     };
   }
@@ -262,7 +288,17 @@ export function validateRequest(input: unknown): Validation {
   if (!model) {
     return {
       ok: false,
-      problems: [{ field: 'model', message: t('{0} is not a model Flux Image Studio knows. Use a key such as {1} or {2}.', quote(req.model), 'aimlapi:flux-pro/v1.1', 'apiframe:flux-1.1-pro') }],
+      problems: [
+        {
+          field: 'model',
+          message: t(
+            '{0} is not a model Flux Image Studio knows. Use a key such as {1} or {2}.',
+            quote(req.model),
+            'aimlapi:flux-pro/v1.1',
+            'apiframe:flux-1.1-pro',
+          ),
+        },
+      ],
     };
   }
   const provider = PROVIDERS[model.provider];
@@ -274,7 +310,13 @@ export function validateRequest(input: unknown): Validation {
   else if (length > provider.promptMax) {
     problems.push({
       field: 'prompt',
-      message: t('The prompt is {0} characters; {1} accepts at most {2}. Shorten it by {3}.', fmt(length), provider.label, fmt(provider.promptMax), fmt(length - provider.promptMax)),
+      message: t(
+        'The prompt is {0} characters; {1} accepts at most {2}. Shorten it by {3}.',
+        fmt(length),
+        provider.label,
+        fmt(provider.promptMax),
+        fmt(length - provider.promptMax),
+      ),
     });
   }
 
@@ -286,16 +328,22 @@ export function validateRequest(input: unknown): Validation {
   } else if (numImages > model.maxImages) {
     problems.push({
       field: 'numImages',
-      message: model.maxImages === 1
-        ? t('{0} makes one image per request; set the number of images to 1.', model.id)
-        : t('{0} makes at most {1} images per request; {2} is too many.', model.id, model.maxImages, numImages),
+      message:
+        model.maxImages === 1
+          ? t('{0} makes one image per request; set the number of images to 1.', model.id)
+          : t('{0} makes at most {1} images per request; {2} is too many.', model.id, model.maxImages, numImages),
     });
   }
 
   if (req.seed !== undefined && (!Number.isInteger(req.seed) || req.seed < model.seed.min || req.seed > model.seed.max)) {
     problems.push({
       field: 'seed',
-      message: t('Seed {0} is not a whole number from {1} to {2}; change it, or leave it empty for a random seed.', req.seed, model.seed.min, fmt(model.seed.max)),
+      message: t(
+        'Seed {0} is not a whole number from {1} to {2}; change it, or leave it empty for a random seed.',
+        req.seed,
+        model.seed.min,
+        fmt(model.seed.max),
+      ),
     });
   }
 
@@ -307,7 +355,12 @@ export function validateRequest(input: unknown): Validation {
     if (!f || !model.formats.includes(f)) {
       problems.push({
         field: 'outputFormat',
-        message: t('{0} cannot make {1} images; choose {2}.', model.id, f ? FORMAT_NAMES[f] : quote(req.outputFormat), orList(model.formats.map((x) => FORMAT_NAMES[x]))),
+        message: t(
+          '{0} cannot make {1} images; choose {2}.',
+          model.id,
+          f ? FORMAT_NAMES[f] : quote(req.outputFormat),
+          orList(model.formats.map((x) => FORMAT_NAMES[x])),
+        ),
       });
     } else outputFormat = f;
   }
@@ -331,16 +384,47 @@ export function validateRequest(input: unknown): Validation {
   else if (model.reference) {
     const rule = model.reference;
     for (const r of references) {
-      if (!rule.types.includes(r.type)) problems.push({ field: 'references', message: t('{0} is a {1} image; {2} takes {3}.', r.path, FORMAT_NAMES[r.type], model.id, orList(rule.types.map((x) => FORMAT_NAMES[x]))) });
-      else if (r.bytes > rule.maxBytes) problems.push({ field: 'references', message: t('{0} is {1}; a reference image can be at most {2}. Make it smaller (or save it as JPEG or WebP) and try again. Nothing was sent.', r.path, megabytes(r.bytes), megabytes(rule.maxBytes)) });
-      else if (r.width * r.height > rule.maxPixels) problems.push({ field: 'references', message: t('{0} is {1} pixels; a reference image can have at most {2} pixels. Scale it down and try again. Nothing was sent.', r.path, `${r.width}x${r.height}`, `${Math.sqrt(rule.maxPixels)}x${Math.sqrt(rule.maxPixels)}`) });
+      if (!rule.types.includes(r.type))
+        problems.push({
+          field: 'references',
+          message: t('{0} is a {1} image; {2} takes {3}.', r.path, FORMAT_NAMES[r.type], model.id, orList(rule.types.map((x) => FORMAT_NAMES[x]))),
+        });
+      else if (r.bytes > rule.maxBytes)
+        problems.push({
+          field: 'references',
+          message: t(
+            '{0} is {1}; a reference image can be at most {2}. Make it smaller (or save it as JPEG or WebP) and try again. Nothing was sent.',
+            r.path,
+            megabytes(r.bytes),
+            megabytes(rule.maxBytes),
+          ),
+        });
+      else if (r.width * r.height > rule.maxPixels)
+        problems.push({
+          field: 'references',
+          message: t(
+            '{0} is {1} pixels; a reference image can have at most {2} pixels. Scale it down and try again. Nothing was sent.',
+            r.path,
+            `${r.width}x${r.height}`,
+            `${Math.sqrt(rule.maxPixels)}x${Math.sqrt(rule.maxPixels)}`,
+          ),
+        });
     }
   }
 
   if (problems.length > 0 || !size) return { ok: false, problems };
   return {
     ok: true,
-    value: { model, prompt, size, numImages, outputFormat, params, ...(req.seed === undefined ? {} : { seed: req.seed }), ...(references.length ? { references } : {}) },
+    value: {
+      model,
+      prompt,
+      size,
+      numImages,
+      outputFormat,
+      params,
+      ...(req.seed === undefined ? {} : { seed: req.seed }),
+      ...(references.length ? { references } : {}),
+    },
   };
 }
 

@@ -63,11 +63,32 @@ export function numberSetting(spec: NumberSetting, value: unknown): { value: num
 export function adjustmentMessage(a: SettingAdjustment): string {
   switch (a.reason) {
     case 'below-minimum':
-      return t('The setting {0} is {1}, below its minimum of {2}, so {3} is used. Set it to a value from {2} to {4}.', a.setting, a.given, a.min, a.used, a.max);
+      return t(
+        'The setting {0} is {1}, below its minimum of {2}, so {3} is used. Set it to a value from {2} to {4}.',
+        a.setting,
+        a.given,
+        a.min,
+        a.used,
+        a.max,
+      );
     case 'above-maximum':
-      return t('The setting {0} is {1}, above its maximum of {2}, so {3} is used. Set it to a value from {4} to {2}.', a.setting, a.given, a.max, a.used, a.min);
+      return t(
+        'The setting {0} is {1}, above its maximum of {2}, so {3} is used. Set it to a value from {4} to {2}.',
+        a.setting,
+        a.given,
+        a.max,
+        a.used,
+        a.min,
+      );
     case 'not-a-number':
-      return t('The setting {0} is {1}, which is not a number, so the default {2} is used. Set it to a number from {3} to {4}.', a.setting, a.given, a.used, a.min, a.max);
+      return t(
+        'The setting {0} is {1}, which is not a number, so the default {2} is used. Set it to a number from {3} to {4}.',
+        a.setting,
+        a.given,
+        a.used,
+        a.min,
+        a.max,
+      );
   }
 }
 

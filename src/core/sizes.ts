@@ -38,7 +38,9 @@ export function checkSide(model: ModelEntry, axis: 'Width' | 'Height', value: nu
       : t('Height must be a whole number of pixels from {0} to {1} in steps of {2} for {3}.', rule.min, rule.max, rule.step, model.id);
   }
   if (!Number.isInteger(value)) {
-    return w ? t('Width {0} is not a whole number of pixels for {1} ({2}).', value, model.id, range) : t('Height {0} is not a whole number of pixels for {1} ({2}).', value, model.id, range);
+    return w
+      ? t('Width {0} is not a whole number of pixels for {1} ({2}).', value, model.id, range)
+      : t('Height {0} is not a whole number of pixels for {1} ({2}).', value, model.id, range);
   }
   if (value < rule.min) {
     return w

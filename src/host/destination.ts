@@ -52,7 +52,13 @@ function resolveIn(wf: vscode.WorkspaceFolder, documentUri: vscode.Uri | undefin
   if (!isInside(wf.uri, target)) {
     return {
       kind: 'refused',
-      message: vscode.l10n.t('The assets folder "{0}" leads outside the workspace folder "{1}" (to {2}). Use a folder inside it, such as "assets", in {3}.', setting, wf.name, target.path, 'fluxStudio.assetsFolder'),
+      message: vscode.l10n.t(
+        'The assets folder "{0}" leads outside the workspace folder "{1}" (to {2}). Use a folder inside it, such as "assets", in {3}.',
+        setting,
+        wf.name,
+        target.path,
+        'fluxStudio.assetsFolder',
+      ),
     };
   }
   return { kind: 'folder', folder: target, workspaceFolder: wf };
@@ -67,12 +73,18 @@ export async function checkRealLocation(folder: vscode.Uri, workspaceFolder: vsc
   if (folder.scheme !== 'file' || workspaceFolder.uri.scheme !== 'file') return undefined;
   const { realpath } = await import('node:fs/promises');
   const root = await realpath(workspaceFolder.uri.fsPath).catch(() => workspaceFolder.uri.fsPath);
-  for (let p = folder.fsPath; ; ) {
+  for (let p = folder.fsPath; ;) {
     const real = await realpath(p).catch(() => undefined);
     if (real !== undefined) {
       const rel = path.relative(root, real);
       if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) return undefined;
-      return vscode.l10n.t('The assets folder "{0}" leads outside the workspace folder "{1}" through a symbolic link (to {2}). Use a folder inside the workspace in {3}.', setting, workspaceFolder.name, real, 'fluxStudio.assetsFolder');
+      return vscode.l10n.t(
+        'The assets folder "{0}" leads outside the workspace folder "{1}" through a symbolic link (to {2}). Use a folder inside the workspace in {3}.',
+        setting,
+        workspaceFolder.name,
+        real,
+        'fluxStudio.assetsFolder',
+      );
     }
     const parent = path.dirname(p);
     if (parent === p) return undefined;

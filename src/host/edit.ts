@@ -44,7 +44,8 @@ export interface EditArgs {
 /** A Uri, a URI string (`file:///…`), an absolute path or a path relative to the first workspace folder. */
 function toUri(v: unknown): vscode.Uri | undefined {
   if (v instanceof vscode.Uri) return v;
-  if (v && typeof v === 'object' && typeof (v as { scheme?: unknown }).scheme === 'string' && typeof (v as { path?: unknown }).path === 'string') return vscode.Uri.from(v as vscode.Uri);
+  if (v && typeof v === 'object' && typeof (v as { scheme?: unknown }).scheme === 'string' && typeof (v as { path?: unknown }).path === 'string')
+    return vscode.Uri.from(v as vscode.Uri);
   if (typeof v !== 'string' || v.trim() === '') return undefined;
   if (/^[a-z][a-z0-9+.-]+:\/\//i.test(v)) return vscode.Uri.parse(v);
   if (path.isAbsolute(v)) return vscode.Uri.file(v);
@@ -90,7 +91,11 @@ async function askImage(s: Services): Promise<vscode.Uri | undefined> {
     { label: `$(folder-opened) ${vscode.l10n.t('Choose a File…')}`, browse: true },
     ...found.map((uri): Item => ({ label: path.posix.basename(uri.path), description: referencePath(uri), uri })),
   ];
-  const picked = await s.ui.quickPick(items, { title: vscode.l10n.t('Flux: Edit Image with FLUX'), placeHolder: vscode.l10n.t('Which image should be edited?'), matchOnDescription: true });
+  const picked = await s.ui.quickPick(items, {
+    title: vscode.l10n.t('Flux: Edit Image with FLUX'),
+    placeHolder: vscode.l10n.t('Which image should be edited?'),
+    matchOnDescription: true,
+  });
   if (!picked) return undefined;
   if (picked.uri) return picked.uri;
   const chosen = await vscode.window.showOpenDialog({
@@ -111,7 +116,12 @@ async function askEditModel(s: Services, current: ModelEntry): Promise<ModelEntr
     model: m,
   }));
   items.sort((a, b) => (a.model.key === current.key ? -1 : b.model.key === current.key ? 1 : 0));
-  const chosen = await s.ui.quickPick(items, { title: vscode.l10n.t('Flux: Edit Image (1/2): model'), placeHolder: vscode.l10n.t('Edit model'), matchOnDescription: true, matchOnDetail: true });
+  const chosen = await s.ui.quickPick(items, {
+    title: vscode.l10n.t('Flux: Edit Image (1/2): model'),
+    placeHolder: vscode.l10n.t('Edit model'),
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
   return chosen?.model;
 }
 
@@ -167,9 +177,7 @@ async function editAt(s: Services, args: EditArgs, editor: vscode.TextEditor | u
   if (args.model !== undefined) {
     model = findModel(args.model);
     if (!model || !isEditModel(model)) {
-      void s.ui.error(
-        vscode.l10n.t('"{0}" is not an edit model. Edit with one of: {1}.', args.model, EDIT_MODELS.map((m) => m.key).join(', ')),
-      );
+      void s.ui.error(vscode.l10n.t('"{0}" is not an edit model. Edit with one of: {1}.', args.model, EDIT_MODELS.map((m) => m.key).join(', ')));
       return [];
     }
   } else if (settings.askEachTime) {
@@ -231,10 +239,20 @@ async function editAt(s: Services, args: EditArgs, editor: vscode.TextEditor | u
       const insert = vscode.l10n.t('Insert');
       const picked = await s.ui.quickPick(
         [
-          { label: replace, description: existing === 1 ? vscode.l10n.t('the link to {0} becomes a link to the edit', sourceName) : vscode.l10n.t('the {0} links to {1} become links to the edit', existing, sourceName), value: 'replace' as const },
+          {
+            label: replace,
+            description:
+              existing === 1
+                ? vscode.l10n.t('the link to {0} becomes a link to the edit', sourceName)
+                : vscode.l10n.t('the {0} links to {1} become links to the edit', existing, sourceName),
+            value: 'replace' as const,
+          },
           { label: insert, description: vscode.l10n.t('a new link to the edit, as for a generated image'), value: 'insert' as const },
         ],
-        { title: vscode.l10n.t('Flux: Edit {0}', sourceName), placeHolder: vscode.l10n.t('{0} links to {1}', path.posix.basename(document!.uri.path), sourceName) },
+        {
+          title: vscode.l10n.t('Flux: Edit {0}', sourceName),
+          placeHolder: vscode.l10n.t('{0} links to {1}', path.posix.basename(document!.uri.path), sourceName),
+        },
       );
       if (!picked) return [];
       link = picked.value;
@@ -267,7 +285,10 @@ async function editAt(s: Services, args: EditArgs, editor: vscode.TextEditor | u
       if (link === 'replace' && document && files[0]) {
         const replaced = await replaceLinks(document, image, files[0]);
         if (replaced > 0) {
-          vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Flux: the link to {0} now shows {1}', sourceName, path.posix.basename(files[0].path))}`, 5000);
+          vscode.window.setStatusBarMessage(
+            `$(check) ${vscode.l10n.t('Flux: the link to {0} now shows {1}', sourceName, path.posix.basename(files[0].path))}`,
+            5000,
+          );
           return;
         }
       }
@@ -300,7 +321,9 @@ export async function revealSource(s: Services, entry: GalleryEntry | undefined)
   if (!entry || !recorded) return;
   const found = await findReference(recorded, vscode.Uri.parse(entry.uri));
   if (!found) {
-    void s.ui.warn(vscode.l10n.t('{0}, the image {1} was edited from, is no longer in the workspace.', recorded, path.posix.basename(vscode.Uri.parse(entry.uri).path)));
+    void s.ui.warn(
+      vscode.l10n.t('{0}, the image {1} was edited from, is no longer in the workspace.', recorded, path.posix.basename(vscode.Uri.parse(entry.uri).path)),
+    );
     return;
   }
   await vscode.commands.executeCommand('revealInExplorer', found);

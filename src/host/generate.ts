@@ -74,7 +74,11 @@ export async function ensureKey(s: Services, provider: ProviderId, model: ModelE
   const setKey = vscode.l10n.t('Set API Key');
   // The first time, the message also leads to the Get Started walkthrough.
   const more = firstTimeActions(s.context.globalState);
-  const choice = await s.ui.warn(vscode.l10n.t('No {0} is set, so {1} cannot generate yet. Set the key to carry on.', keyName(provider), model.label), setKey, ...more);
+  const choice = await s.ui.warn(
+    vscode.l10n.t('No {0} is set, so {1} cannot generate yet. Set the key to carry on.', keyName(provider), model.label),
+    setKey,
+    ...more,
+  );
   if (choice !== undefined && more.includes(choice)) void openWalkthrough();
   if (choice !== setKey) return undefined;
   const set = await setApiKeyCommand(s.keys, s.ui, provider);
@@ -88,13 +92,17 @@ export async function ensureKey(s: Services, provider: ProviderId, model: ModelE
  */
 export function commandQuestions(s: Services, prompt: string, model: ModelEntry): Questions {
   return {
-    workspaceFolder: () => vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Which workspace folder should the image be saved in?'), ignoreFocusOut: true }),
+    workspaceFolder: () =>
+      vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Which workspace folder should the image be saved in?'), ignoreFocusOut: true }),
     saveLocation: async (ext) => {
       const pattern = readSettings().fileNamePattern;
       const where = await vscode.window.showSaveDialog({
         title: vscode.l10n.t('Flux: Save the generated image'),
         saveLabel: vscode.l10n.t('Save Image'),
-        defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()), `${renderBaseName(pattern, { prompt, model: model.id, date: new Date(), index: 1 })}.${ext}`),
+        defaultUri: vscode.Uri.joinPath(
+          vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()),
+          `${renderBaseName(pattern, { prompt, model: model.id, date: new Date(), index: 1 })}.${ext}`,
+        ),
         filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'webp'] },
       });
       return where && { folder: vscode.Uri.joinPath(where, '..'), baseName: path.posix.basename(where.path).replace(/\.(png|jpe?g|webp)$/i, '') };
@@ -117,7 +125,11 @@ async function acceptOwnDefault(s: Services, model: ModelEntry, defaultSize: str
   const own = formatSize(model.size.default);
   const use = vscode.l10n.t('Generate at {0}', own);
   const choose = vscode.l10n.t('Choose Default Model and Size…');
-  const c = await s.ui.warn(vscode.l10n.t('{0} cannot make your default size {1}. Generate at its own default, {2}?', model.label, defaultSize, own), use, choose);
+  const c = await s.ui.warn(
+    vscode.l10n.t('{0} cannot make your default size {1}. Generate at its own default, {2}?', model.label, defaultSize, own),
+    use,
+    choose,
+  );
   if (c === choose) void vscode.commands.executeCommand(COMMANDS.chooseDefaults);
   if (c !== use) return false;
   await s.context.globalState.update(OWN_DEFAULT_KEY, [key, ...seen].slice(0, 50));
@@ -141,7 +153,13 @@ export async function generateCommand(s: Services, mode: 'ask' | 'selection', ra
   }
 }
 
-async function generateAt(s: Services, mode: 'ask' | 'selection', rawArgs: unknown, editor: vscode.TextEditor | undefined, anchor: Anchor | undefined): Promise<vscode.Uri[]> {
+async function generateAt(
+  s: Services,
+  mode: 'ask' | 'selection',
+  rawArgs: unknown,
+  editor: vscode.TextEditor | undefined,
+  anchor: Anchor | undefined,
+): Promise<vscode.Uri[]> {
   const args = parseArgs(rawArgs);
   // The selected text as it was when the command ran (in HTML, its character references decoded).
   const selection = (anchor?.originalText && editor ? promptFromSelection(anchor.originalText, languageOf(editor.document)) : undefined) || undefined;

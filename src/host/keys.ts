@@ -5,7 +5,6 @@ import { redact } from '../core/redact';
 import { BACK, Steps, type InputStep } from './steps';
 import type { Ui } from './ui';
 
-
 const secretName = (p: ProviderId) => `fluxStudio.apiKey.${p}`;
 
 export function isProviderId(v: unknown): v is ProviderId {
@@ -25,7 +24,10 @@ export class ApiKeys implements vscode.Disposable {
   /** Every key this window has read or been given, so text shown or logged can be cleaned of them. */
   private readonly seen = new Set<string>();
 
-  constructor(private readonly secrets: vscode.SecretStorage, private readonly env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
     this.sub = secrets.onDidChange((e) => {
       const p = PROVIDER_IDS.find((id) => secretName(id) === e.key);
       if (!p) return;
@@ -116,7 +118,11 @@ function keyStep(provider: ProviderId, back: boolean): InputStep {
     password: true,
     back,
     validate: (v) =>
-      v.trim() ? (/\s/.test(v.trim()) ? vscode.l10n.t('An API key has no spaces in it; check what was pasted.') : undefined) : vscode.l10n.t('The key is empty; paste the key from your account page.'),
+      v.trim()
+        ? /\s/.test(v.trim())
+          ? vscode.l10n.t('An API key has no spaces in it; check what was pasted.')
+          : undefined
+        : vscode.l10n.t('The key is empty; paste the key from your account page.'),
   };
 }
 
@@ -137,7 +143,12 @@ export async function setApiKeyCommand(keys: ApiKeys, ui: Ui, providerArg?: unkn
       const items = given ? [] : await providerItems(keys);
       for (;;) {
         if (!given) {
-          const chosen = await steps.pick({ title: vscode.l10n.t('Flux: Set API Key'), placeholder: vscode.l10n.t('Choose the provider'), items, active: items.find((i) => i.id === provider) });
+          const chosen = await steps.pick({
+            title: vscode.l10n.t('Flux: Set API Key'),
+            placeholder: vscode.l10n.t('Choose the provider'),
+            items,
+            active: items.find((i) => i.id === provider),
+          });
           if (chosen === undefined || chosen === BACK) return undefined;
           provider = chosen.id;
         }

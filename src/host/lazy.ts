@@ -36,7 +36,11 @@ export interface Main extends vscode.Disposable {
   /** "Generate All Image Placeholders" (args: `{ uri, at }` for one placeholder). */
   generatePlaceholders(args: unknown): Promise<vscode.Uri[]>;
   /** The placeholders' diagnostics. */
-  readonly placeholders: { refresh(document: vscode.TextDocument): void; clear(uri: vscode.Uri): void; lenses(document: vscode.TextDocument): vscode.CodeLens[] };
+  readonly placeholders: {
+    refresh(document: vscode.TextDocument): void;
+    clear(uri: vscode.Uri): void;
+    lenses(document: vscode.TextDocument): vscode.CodeLens[];
+  };
   /** The gallery index (the integration tests, through the extension's API). */
   readonly gallery: GalleryApi;
 }

@@ -26,7 +26,11 @@ export class Anchor implements vscode.Disposable {
   readonly originalText: string;
   private touched = false;
 
-  constructor(readonly uri: vscode.Uri, document: vscode.TextDocument, range: vscode.Range) {
+  constructor(
+    readonly uri: vscode.Uri,
+    document: vscode.TextDocument,
+    range: vscode.Range,
+  ) {
     this.start = document.offsetAt(range.start);
     this.end = document.offsetAt(range.end);
     this.originalText = document.getText(range);
@@ -82,7 +86,12 @@ export interface LinkSource {
  * The link to an image in a document's form (the document's language, the user's template for it,
  * a path relative to the document); without a document, Markdown relative to the workspace folder.
  */
-export function linkText(file: vscode.Uri, r: LinkSource, document: vscode.TextDocument | undefined, settings: Settings = readSettings(document?.uri ?? file)): string {
+export function linkText(
+  file: vscode.Uri,
+  r: LinkSource,
+  document: vscode.TextDocument | undefined,
+  settings: Settings = readSettings(document?.uri ?? file),
+): string {
   const languageId = document ? languageOf(document) : 'markdown';
   // A document on another file system (another scheme or remote) cannot reach the image by a
   // relative path: it gets the image's full URI.
@@ -92,7 +101,15 @@ export function linkText(file: vscode.Uri, r: LinkSource, document: vscode.TextD
   const target = document && !document.isUntitled && !sameRoot ? file.toString() : relativeImagePath(baseDir, file.path);
   return buildLink(
     languageId,
-    { path: target, alt: altText(r.prompt), width: r.width, height: r.height, prompt: r.prompt, model: r.model, ...(r.seed !== undefined ? { seed: r.seed } : {}) },
+    {
+      path: target,
+      alt: altText(r.prompt),
+      width: r.width,
+      height: r.height,
+      prompt: r.prompt,
+      model: r.model,
+      ...(r.seed !== undefined ? { seed: r.seed } : {}),
+    },
     settings.linkTemplates[languageId],
   );
 }
@@ -108,7 +125,10 @@ async function oneEditAtATime<T>(uri: vscode.Uri, work: () => Promise<T>): Promi
   const key = uri.toString();
   const previous = editQueues.get(key) ?? Promise.resolve();
   const mine = previous.then(work, work);
-  const tail = mine.then(() => undefined, () => undefined);
+  const tail = mine.then(
+    () => undefined,
+    () => undefined,
+  );
   editQueues.set(key, tail);
   try {
     return await mine;
@@ -123,7 +143,7 @@ async function oneEditAtATime<T>(uri: vscode.Uri, work: () => Promise<T>): Promi
  * the typing, for a few seconds.
  */
 async function applyAtAnchor(document: vscode.TextDocument, anchor: Anchor, position: InsertPosition, links: string[]): Promise<boolean> {
-  for (const deadline = Date.now() + 5000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 5000; Date.now() < deadline;) {
     const edit = new vscode.WorkspaceEdit();
     const placed = placeLinks(document, anchor, position, links);
     const start = document.offsetAt(placed.range.start);
@@ -157,7 +177,8 @@ function linkEndIn(text: string, links: readonly string[]): number {
 function settleCursor(document: vscode.TextDocument, insertedEnd: vscode.Position, linkEnd: vscode.Position): void {
   for (const editor of vscode.window.visibleTextEditors) {
     if (editor.document !== document) continue;
-    if (editor.selections.length === 1 && !editor.selection.isEmpty && editor.selection.end.isEqual(insertedEnd)) editor.selection = new vscode.Selection(linkEnd, linkEnd);
+    if (editor.selections.length === 1 && !editor.selection.isEmpty && editor.selection.end.isEqual(insertedEnd))
+      editor.selection = new vscode.Selection(linkEnd, linkEnd);
   }
 }
 
@@ -181,11 +202,14 @@ function placeLinks(document: vscode.TextDocument, anchor: Anchor, position: Ins
 export function languageOf(document: vscode.TextDocument): string {
   if (document.languageId !== 'plaintext') return document.languageId;
   const ext = path.posix.extname(document.uri.path).toLowerCase();
-  return ({ '.mdx': 'mdx', '.adoc': 'asciidoc', '.asciidoc': 'asciidoc', '.rst': 'restructuredtext', '.tex': 'latex' } as Record<string, string>)[ext] ?? 'plaintext';
+  return (
+    ({ '.mdx': 'mdx', '.adoc': 'asciidoc', '.asciidoc': 'asciidoc', '.rst': 'restructuredtext', '.tex': 'latex' } as Record<string, string>)[ext] ?? 'plaintext'
+  );
 }
 
 /** Where links go: at an anchor (a generation), or over every selection of an editor (the gallery's Insert). */
-export type Place = { readonly kind: 'anchor'; readonly anchor: Anchor; readonly position: InsertPosition } | { readonly kind: 'selections'; readonly editor: vscode.TextEditor };
+export type Place =
+  { readonly kind: 'anchor'; readonly anchor: Anchor; readonly position: InsertPosition } | { readonly kind: 'selections'; readonly editor: vscode.TextEditor };
 
 /** How it went: put in (and where), no place to put it, or the document refused the edit. Links not put in are on the clipboard. */
 export type Inserted = { readonly ok: true; readonly document: vscode.TextDocument } | { readonly ok: false; readonly why: 'noPlace' | 'refused' | 'gone' };
@@ -203,7 +227,9 @@ async function isGone(uri: vscode.Uri): Promise<boolean> {
     return false;
   } catch {
     // Deleted on disk: only a document still shown in a tab (its unsaved text) may take the link.
-    return !open || !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString()));
+    return (
+      !open || !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString()))
+    );
   }
 }
 
@@ -237,9 +263,17 @@ export async function insertLinks(links: readonly string[], place: Place | undef
 export async function reportInserted(ui: Pick<Ui, 'info' | 'warn'>, files: readonly vscode.Uri[], outcome: Inserted, wasOpen: boolean): Promise<void> {
   const names = files.map((f) => path.posix.basename(f.path)).join(', ');
   if (!outcome.ok && outcome.why === 'gone') {
-    void ui.warn(vscode.l10n.t('Saved {0}, but the document it was for is gone (deleted, or closed without saving), so the link is on the clipboard. The image is in the gallery.', names), vscode.l10n.t('Open Image')).then((c) => {
-      if (c) void vscode.commands.executeCommand('vscode.open', files[0]);
-    });
+    void ui
+      .warn(
+        vscode.l10n.t(
+          'Saved {0}, but the document it was for is gone (deleted, or closed without saving), so the link is on the clipboard. The image is in the gallery.',
+          names,
+        ),
+        vscode.l10n.t('Open Image'),
+      )
+      .then((c) => {
+        if (c) void vscode.commands.executeCommand('vscode.open', files[0]);
+      });
     return;
   }
   if (!outcome.ok && outcome.why === 'noPlace') {

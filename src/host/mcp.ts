@@ -61,7 +61,13 @@ export function serverDefinitions(shell: Shell, Stdio: StdioConstructor | undefi
   const v = (shell.context.extension.packageJSON as { version?: unknown }).version;
   const version = typeof v === 'string' ? v : '';
   // The extension host's own runtime runs the server: Node in a remote or web host, Electron as Node on the desktop.
-  const def = new Stdio('Flux Image Studio', process.execPath, [path.join(shell.context.extensionPath, 'dist', 'mcp.js'), '--workspace', folder.uri.fsPath], { ELECTRON_RUN_AS_NODE: '1', [SETTINGS_ENV]: JSON.stringify(settings) }, version);
+  const def = new Stdio(
+    'Flux Image Studio',
+    process.execPath,
+    [path.join(shell.context.extensionPath, 'dist', 'mcp.js'), '--workspace', folder.uri.fsPath],
+    { ELECTRON_RUN_AS_NODE: '1', [SETTINGS_ENV]: JSON.stringify(settings) },
+    version,
+  );
   def.cwd = folder.uri;
   return [def];
 }

@@ -46,7 +46,15 @@ export async function pickModel(ui: Ui, current: ModelEntry, title: string): Pro
 function modelStep(steps: Steps, current: ModelEntry, title: string, back: boolean, focus: ModelEntry = current): Promise<Answer<ModelEntry>> {
   const { items, active } = modelItems(current, focus);
   return steps
-    .pick({ title, placeholder: vscode.l10n.t('Model (default: {0}, {1})', current.label, PROVIDERS[current.provider].label), items, active, matchOnDescription: true, matchOnDetail: true, back })
+    .pick({
+      title,
+      placeholder: vscode.l10n.t('Model (default: {0}, {1})', current.label, PROVIDERS[current.provider].label),
+      items,
+      active,
+      matchOnDescription: true,
+      matchOnDetail: true,
+      back,
+    })
     .then((c) => (c === BACK || c === undefined ? c : c.model));
 }
 
@@ -100,14 +108,22 @@ function sizeItems(model: ModelEntry, preferred: string | undefined): { items: S
     items.push({ label: vscode.l10n.t('Presets'), kind: vscode.QuickPickItemKind.Separator });
     for (const p of s.presets) {
       const choice: SizeChoice = { kind: 'preset', name: p.name };
-      items.push({ label: sizeLabel(p.width, p.height, p.name), description: marks(p.name, p.name === def && vscode.l10n.t('model default'), isPreferred(choice) && vscode.l10n.t('current')), choice });
+      items.push({
+        label: sizeLabel(p.width, p.height, p.name),
+        description: marks(p.name, p.name === def && vscode.l10n.t('model default'), isPreferred(choice) && vscode.l10n.t('current')),
+        choice,
+      });
     }
   }
   if (s.ratios?.length) {
     items.push({ label: vscode.l10n.t('Aspect ratios'), kind: vscode.QuickPickItemKind.Separator });
     for (const r of s.ratios) {
       const choice: SizeChoice = { kind: 'ratio', ratio: r.ratio };
-      items.push({ label: sizeLabel(r.width, r.height), description: marks(r.ratio, r.ratio === def && vscode.l10n.t('model default'), isPreferred(choice) && vscode.l10n.t('current')), choice });
+      items.push({
+        label: sizeLabel(r.width, r.height),
+        description: marks(r.ratio, r.ratio === def && vscode.l10n.t('model default'), isPreferred(choice) && vscode.l10n.t('current')),
+        choice,
+      });
     }
   }
   const typed = preferred !== undefined && parseSize(preferred)?.kind === 'custom' && checkCustomSize(model, preferred) === undefined ? preferred : undefined;
@@ -115,11 +131,17 @@ function sizeItems(model: ModelEntry, preferred: string | undefined): { items: S
     items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
     items.push({
       label: `$(edit) ${vscode.l10n.t('Custom size…')}`,
-      description: marks(vscode.l10n.t('{0}, multiples of {1}', `${s.custom.min}–${s.custom.max}`, s.custom.step), typed !== undefined && vscode.l10n.t('current: {0}', typed.replace('x', '×'))),
+      description: marks(
+        vscode.l10n.t('{0}, multiples of {1}', `${s.custom.min}–${s.custom.max}`, s.custom.step),
+        typed !== undefined && vscode.l10n.t('current: {0}', typed.replace('x', '×')),
+      ),
       custom: true,
     });
   }
-  const active = (typed !== undefined ? items.find((i) => i.custom) : undefined) ?? items.find((i) => i.choice && isPreferred(i.choice)) ?? items.find((i) => i.choice && formatSize(i.choice) === def);
+  const active =
+    (typed !== undefined ? items.find((i) => i.custom) : undefined) ??
+    items.find((i) => i.choice && isPreferred(i.choice)) ??
+    items.find((i) => i.choice && formatSize(i.choice) === def);
   return { items, active };
 }
 

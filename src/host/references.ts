@@ -12,7 +12,9 @@ import { countProblem } from '../core/reference';
 
 /** How a reference is named in messages and records: workspace-relative, else its file name. */
 export function referencePath(uri: vscode.Uri): string {
-  return vscode.workspace.getWorkspaceFolder(uri) ? vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1) : path.posix.basename(uri.path);
+  return vscode.workspace.getWorkspaceFolder(uri)
+    ? vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1)
+    : path.posix.basename(uri.path);
 }
 
 export type ReadReferences = { readonly ok: true; readonly images: ReferenceImage[] } | { readonly ok: false; readonly message: string };

@@ -62,7 +62,9 @@ const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', '
 
 /** The folder now leads elsewhere than it did when it was checked (a link planted meanwhile). */
 function escaped(): vscode.FileSystemError {
-  return vscode.FileSystemError.NoPermissions(vscode.l10n.t('the folder now leads outside the workspace folder (a symbolic link appeared while the image was generated)'));
+  return vscode.FileSystemError.NoPermissions(
+    vscode.l10n.t('the folder now leads outside the workspace folder (a symbolic link appeared while the image was generated)'),
+  );
 }
 
 /** Whether `file`'s real path (every link followed) is inside `realRoot`. */
@@ -78,7 +80,14 @@ async function realInside(realRoot: string | undefined, file: string): Promise<b
  * really are: the temporary file before it is linked, the image after, so a folder swapped for a
  * link while the provider worked cannot make us write outside.
  */
-async function place(folder: vscode.Uri, temp: vscode.Uri, final: vscode.Uri, parts: readonly Uint8Array[], isCancelled: () => boolean, realRoot: string | undefined): Promise<void> {
+async function place(
+  folder: vscode.Uri,
+  temp: vscode.Uri,
+  final: vscode.Uri,
+  parts: readonly Uint8Array[],
+  isCancelled: () => boolean,
+  realRoot: string | undefined,
+): Promise<void> {
   if (isLocal(folder)) {
     // O_EXCL: never opens an existing file or follows a link planted under this name.
     const file = await fs.open(temp.fsPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY);

@@ -49,7 +49,9 @@ export class Services implements vscode.Disposable {
       const proxy = proxySettings();
       const settings = readSettings();
       this.client = new HttpClient({ ...proxy, headersTimeoutMs: settings.requestTimeoutMs, logger: this.logger });
-      this.log.info(`HTTP client ready${proxy.proxy ? ' (with the http.proxy setting)' : ''}${proxy.strictSSL ? '' : ', certificate checks off (http.proxyStrictSSL)'}`);
+      this.log.info(
+        `HTTP client ready${proxy.proxy ? ' (with the http.proxy setting)' : ''}${proxy.strictSSL ? '' : ', certificate checks off (http.proxyStrictSSL)'}`,
+      );
     }
     return this.client;
   }

@@ -48,7 +48,9 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   };
   return {
     defaultModel: model ?? findModel(DEFAULT_MODEL_KEY)!,
-    ...(model ? {} : { defaultModelProblem: vscode.l10n.t('The default model "{0}" is not one Flux Image Studio knows; using {1}.', modelKey, DEFAULT_MODEL_KEY) }),
+    ...(model
+      ? {}
+      : { defaultModelProblem: vscode.l10n.t('The default model "{0}" is not one Flux Image Studio knows; using {1}.', modelKey, DEFAULT_MODEL_KEY) }),
     defaultSize: (c.get<string>('defaultSize', '') ?? '').trim(),
     outputFormat: FORMATS.includes(format) ? format : 'auto',
     askEachTime: c.get<boolean>('askEachTime', true) !== false,

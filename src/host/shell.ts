@@ -26,7 +26,9 @@ export class Shell implements vscode.Disposable {
     // Every line the extension logs, whoever logs it: Bearer and afk_ tokens out, one bounded line.
     this.logger = redactingLogger(channelLogger(this.log));
     // For a bug report: what runs where (seen with "Developer: Set Log Level…" at Debug).
-    this.log.debug(`Flux Image Studio ${String((context.extension.packageJSON as { version?: unknown }).version)} activated in VS Code ${vscode.version} (${vscode.env.remoteName ?? 'local'}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
+    this.log.debug(
+      `Flux Image Studio ${String((context.extension.packageJSON as { version?: unknown }).version)} activated in VS Code ${vscode.version} (${vscode.env.remoteName ?? 'local'}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`,
+    );
     this.keys = new ApiKeys(context.secrets);
     this.ui = new Ui(this.log, (text) => this.keys.clean(text));
     // A numeric setting out of range is used clamped, and said once (log and warning).

@@ -64,7 +64,13 @@ export class Steps implements vscode.Disposable {
     const back = step.back ?? false;
     qp.buttons = back ? [vscode.QuickInputButtons.Back] : [];
     if (step.active) qp.activeItems = [step.active];
-    this.ui.recordAsked({ kind: 'pick', title: step.title, items: step.items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator).map((i) => i.label), active: step.active?.label, back });
+    this.ui.recordAsked({
+      kind: 'pick',
+      title: step.title,
+      items: step.items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator).map((i) => i.label),
+      active: step.active?.label,
+      back,
+    });
     return new Promise<Answer<T>>((resolve) => {
       qp.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && resolve(BACK));
       qp.onDidAccept(() => {

@@ -52,7 +52,8 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
   } catch {
     return { ok: false, message: t('{0} is not JSON.', SETTINGS_ENV) };
   }
-  if (!parsed.success) return { ok: false, message: t('{0} has a value of the wrong type: {1}.', SETTINGS_ENV, parsed.error.issues.map((i) => i.path.join('.')).join(', ')) };
+  if (!parsed.success)
+    return { ok: false, message: t('{0} has a value of the wrong type: {1}.', SETTINGS_ENV, parsed.error.issues.map((i) => i.path.join('.')).join(', ')) };
   const s = parsed.data;
   const model = findModel(s.defaultModel ?? DEFAULT_MODEL_KEY) ?? findModel(DEFAULT_MODEL_KEY);
   if (!model) return { ok: false, message: t('The default model {0} is missing from the catalog.', DEFAULT_MODEL_KEY) };

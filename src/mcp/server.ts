@@ -50,7 +50,13 @@ export function createServer(ctx: ToolContext, io: ServerIo): { receive: (line: 
       return;
     }
     if (running.size >= MAX_RUNNING) {
-      send({ id, result: { content: [{ type: 'text', text: t('{0} generations are already running; try again when one has finished. Nothing was sent.', MAX_RUNNING) }], isError: true } });
+      send({
+        id,
+        result: {
+          content: [{ type: 'text', text: t('{0} generations are already running; try again when one has finished. Nothing was sent.', MAX_RUNNING) }],
+          isError: true,
+        },
+      });
       return;
     }
     const controller = new AbortController();
@@ -60,7 +66,10 @@ export function createServer(ctx: ToolContext, io: ServerIo): { receive: (line: 
       if (!controller.signal.aborted) send({ id, result: { content: [{ type: 'text', text: a.text }], isError: a.isError } });
     } catch (e) {
       io.log(`[error] ${clean(e instanceof Error ? (e.stack ?? e.message) : String(e))}`);
-      send({ id, result: { content: [{ type: 'text', text: t('The generation failed: {0}', clean(e instanceof Error ? e.message : String(e))) }], isError: true } });
+      send({
+        id,
+        result: { content: [{ type: 'text', text: t('The generation failed: {0}', clean(e instanceof Error ? e.message : String(e))) }], isError: true },
+      });
     } finally {
       running.delete(id);
     }
@@ -87,7 +96,11 @@ export function createServer(ctx: ToolContext, io: ServerIo): { receive: (line: 
             protocolVersion,
             capabilities: { tools: { listChanged: false } },
             serverInfo: { name: 'flux-image-studio', title: 'Flux Image Studio', version: typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0' },
-            instructions: t('Make images with FLUX: call {0} to see models and sizes, then {1}; the answer names the saved files and gives a Markdown link to place.', LIST_TOOL, GENERATE_TOOL),
+            instructions: t(
+              'Make images with FLUX: call {0} to see models and sizes, then {1}; the answer names the saved files and gives a Markdown link to place.',
+              LIST_TOOL,
+              GENERATE_TOOL,
+            ),
           },
         });
         return;

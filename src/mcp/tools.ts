@@ -30,14 +30,14 @@ export function toolList(): unknown[] {
       name: GENERATE_TOOL,
       title: t('Generate an image with FLUX'),
       description: t(
-        'Generate images with a FLUX model and save them in the workspace\'s assets folder (with the prompt, model and seed embedded). Answers with each file\'s workspace-relative path and a Markdown link to place. Call {0} first to choose a model and size.',
+        "Generate images with a FLUX model and save them in the workspace's assets folder (with the prompt, model and seed embedded). Answers with each file's workspace-relative path and a Markdown link to place. Call {0} first to choose a model and size.",
         LIST_TOOL,
       ),
       inputSchema: {
         type: 'object',
         properties: {
           prompt: { type: 'string', description: t('What the image shows.'), maxLength: 10000 },
-          model: { type: 'string', description: t('provider:model, e.g. {0} (default: the user\'s default model).', 'aimlapi:flux-pro/v1.1') },
+          model: { type: 'string', description: t("provider:model, e.g. {0} (default: the user's default model).", 'aimlapi:flux-pro/v1.1') },
           size: { type: 'string', description: t('WIDTHxHEIGHT, a preset ({0}, …) or an aspect ratio W:H, as the model allows.', 'square_hd, landscape_4_3') },
           numImages: { type: 'integer', minimum: 1 },
           seed: { type: 'integer', minimum: 0 },
@@ -50,7 +50,9 @@ export function toolList(): unknown[] {
     {
       name: LIST_TOOL,
       title: t('List FLUX models'),
-      description: t('The FLUX models Flux Image Studio can use: each model\'s provider:model key, size rule, formats and image count, and which providers have a key set (never the key).'),
+      description: t(
+        "The FLUX models Flux Image Studio can use: each model's provider:model key, size rule, formats and image count, and which providers have a key set (never the key).",
+      ),
       inputSchema: { type: 'object', properties: {}, additionalProperties: false },
     },
   ];
@@ -78,18 +80,42 @@ export function listModels(ctx: ToolContext): ToolAnswer {
 async function assetsDir(config: McpConfig): Promise<{ ok: true; dir: string } | { ok: false; message: string }> {
   const setting = config.assetsFolder.replaceAll('${workspaceFolder}', config.workspace);
   if (/\$\{/.test(setting)) {
-    return { ok: false, message: t('The assets folder "{0}" names a document, and the MCP server has none. Use a folder such as "assets" in {1}.', config.assetsFolder, 'fluxStudio.assetsFolder') };
+    return {
+      ok: false,
+      message: t(
+        'The assets folder "{0}" names a document, and the MCP server has none. Use a folder such as "assets" in {1}.',
+        config.assetsFolder,
+        'fluxStudio.assetsFolder',
+      ),
+    };
   }
   const dir = path.resolve(config.workspace, setting);
   const inside = (root: string, p: string): boolean => p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
   if (!inside(config.workspace, dir)) {
-    return { ok: false, message: t('The assets folder "{0}" leads outside the workspace folder "{1}". Use a folder inside it, such as "assets", in {2}.', config.assetsFolder, config.workspace, 'fluxStudio.assetsFolder') };
+    return {
+      ok: false,
+      message: t(
+        'The assets folder "{0}" leads outside the workspace folder "{1}". Use a folder inside it, such as "assets", in {2}.',
+        config.assetsFolder,
+        config.workspace,
+        'fluxStudio.assetsFolder',
+      ),
+    };
   }
   await fs.mkdir(dir, { recursive: true });
   // A link inside the repository may point anywhere: the real path must stay inside the real workspace.
   const [realRoot, realDir] = await Promise.all([fs.realpath(config.workspace), fs.realpath(dir)]);
   if (!inside(realRoot, realDir)) {
-    return { ok: false, message: t('The assets folder "{0}" leads outside the workspace folder "{1}" (to {2}). Use a folder inside it, such as "assets", in {3}.', config.assetsFolder, config.workspace, realDir, 'fluxStudio.assetsFolder') };
+    return {
+      ok: false,
+      message: t(
+        'The assets folder "{0}" leads outside the workspace folder "{1}" (to {2}). Use a folder inside it, such as "assets", in {3}.',
+        config.assetsFolder,
+        config.workspace,
+        realDir,
+        'fluxStudio.assetsFolder',
+      ),
+    };
   }
   return { ok: true, dir };
 }
@@ -104,7 +130,12 @@ async function saveImage(dir: string, base: string, img: GeneratedImage): Promis
   await fs.writeFile(temp, img.parts, { flag: 'wx' });
   try {
     for (let attempt = 0; attempt < 20; attempt++) {
-      const name = await uniqueName(base, img.info.ext, (n) => fs.access(path.join(dir, n)).then(() => true, () => false));
+      const name = await uniqueName(base, img.info.ext, (n) =>
+        fs.access(path.join(dir, n)).then(
+          () => true,
+          () => false,
+        ),
+      );
       try {
         await fs.link(temp, path.join(dir, name));
         return path.join(dir, name);
@@ -122,7 +153,7 @@ export async function generateImage(input: unknown, ctx: ToolContext, signal: Ab
   const parsed = parseGenerateInput(input);
   if (!parsed.ok) return answer(`${parsed.problems.join(' ')} ${t('Nothing was sent.')}`, true);
   if (parsed.value.insertInto !== undefined) {
-    return answer(t('insertInto works in VS Code\'s own tool only; here the answer gives the link for you to place. Nothing was sent.'), true);
+    return answer(t("insertInto works in VS Code's own tool only; here the answer gives the link for you to place. Nothing was sent."), true);
   }
   const named = requestFromNamed(parsed.value, ctx.config);
   if (!named.ok) return answer(`${named.message} ${t('Nothing was sent.')}`, true);
@@ -132,7 +163,15 @@ export async function generateImage(input: unknown, ctx: ToolContext, signal: Ab
   const provider = request.model.provider;
   const apiKey = ctx.config.keys[provider];
   if (!apiKey) {
-    return answer(t('No {0} is set. Set the environment variable {1} for the MCP server (in VS Code: "{2}"). Nothing was sent.', keyName(provider), PROVIDERS[provider].envKey, 'Flux: Set API Key…'), true);
+    return answer(
+      t(
+        'No {0} is set. Set the environment variable {1} for the MCP server (in VS Code: "{2}"). Nothing was sent.',
+        keyName(provider),
+        PROVIDERS[provider].envKey,
+        'Flux: Set API Key…',
+      ),
+      true,
+    );
   }
   const where = await assetsDir(ctx.config);
   if (!where.ok) return answer(`${where.message} ${t('Nothing was sent.')}`, true);
@@ -160,9 +199,19 @@ export async function generateImage(input: unknown, ctx: ToolContext, signal: Ab
         seed: result.seed,
         model: request.model.id,
       });
-      lines.push(t('Saved {0} ({1}×{2}, {3}, seed {4}). Markdown link from the workspace root: {5}', rel, img.info.width, img.info.height, request.model.key, result.seed, link));
+      lines.push(
+        t(
+          'Saved {0} ({1}×{2}, {3}, seed {4}). Markdown link from the workspace root: {5}',
+          rel,
+          img.info.width,
+          img.info.height,
+          request.model.key,
+          result.seed,
+          link,
+        ),
+      );
     }
-    if (result.moderated.length) lines.push(t('{0} image(s) were withheld by the provider\'s safety checker.', result.moderated.length));
+    if (result.moderated.length) lines.push(t("{0} image(s) were withheld by the provider's safety checker.", result.moderated.length));
     return answer(lines.join('\n'));
   } catch (e) {
     if (e instanceof FluxError) return answer(e.message, true);

@@ -56,7 +56,10 @@ export class PageChannel<ToHost extends { type: string }, ToPage> {
   async receive(raw: unknown): Promise<void> {
     const parsed = this.schema.safeParse(raw);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'message'}: ${i.message}`).join('; ').slice(0, 300);
+      const issues = parsed.error.issues
+        .map((i) => `${i.path.map(String).join('.') || 'message'}: ${i.message}`)
+        .join('; ')
+        .slice(0, 300);
       this.log.warn(
         this.naming === 'type'
           ? `${this.label}: refused a malformed message (${typeName(raw)}): ${issues}`

@@ -76,7 +76,11 @@ export function app1(payload: Buffer): Buffer {
 const GUID = '0123456789ABCDEF0123456789ABCDEF';
 /** The standard XMP packet naming an extended packet. */
 export const xmpNamingExtension = (): Buffer =>
-  app1(latin1(`http://ns.adobe.com/xap/1.0/\0<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:xmpNote="http://ns.adobe.com/xmp/note/" xmpNote:HasExtendedXMP="${GUID}"/></rdf:RDF></x:xmpmeta>`));
+  app1(
+    latin1(
+      `http://ns.adobe.com/xap/1.0/\0<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:xmpNote="http://ns.adobe.com/xmp/note/" xmpNote:HasExtendedXMP="${GUID}"/></rdf:RDF></x:xmpmeta>`,
+    ),
+  );
 /** One Extended XMP portion that claims a total of `total` bytes. */
 export const xmpExtension = (total: number, offset: number, data: Buffer): Buffer =>
   app1(Buffer.concat([latin1(`http://ns.adobe.com/xmp/extension/\0${GUID}`), u32be(total), u32be(offset), data]));

@@ -20,7 +20,9 @@ export function modelsTable(): string {
     const params = m.params.map((p) => `\`${p.name}\``).join(' ') || '—';
     return `| \`${m.key}\` | ${m.label} | ${sizes.join('; ')} (default \`${def}\`) | ${m.formats.map(formatName).join(', ')} | ${m.maxImages} | ${params} |`;
   });
-  const limits = Object.values(PROVIDERS).map((p) => `${p.label} ${p.promptMax.toLocaleString('en-US')}`).join(', ');
+  const limits = Object.values(PROVIDERS)
+    .map((p) => `${p.label} ${p.promptMax.toLocaleString('en-US')}`)
+    .join(', ');
   return [
     '| Model key | Model | Sizes | Formats | Images per request | Parameters |',
     '|---|---|---|---|---|---|',
@@ -56,10 +58,17 @@ export function manifest(): any {
   };
   return resolve(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')));
 }
-const cell = (t: string) => t.replace(/#(fluxStudio\.[\w.]+)#/g, '`$1`').replace(/\|/g, '\\|').replace(/\n+/g, ' ');
+const cell = (t: string) =>
+  t
+    .replace(/#(fluxStudio\.[\w.]+)#/g, '`$1`')
+    .replace(/\|/g, '\\|')
+    .replace(/\n+/g, ' ');
 
 export function settingsTable(): string {
-  const props = manifest().contributes.configuration.properties as Record<string, { type: string; default: unknown; enum?: string[]; markdownDescription: string; scope?: string }>;
+  const props = manifest().contributes.configuration.properties as Record<
+    string,
+    { type: string; default: unknown; enum?: string[]; markdownDescription: string; scope?: string }
+  >;
   const rows = Object.entries(props).map(([key, p]) => {
     const values = p.enum ? p.enum.map((v) => `\`${v}\``).join(', ') : p.type;
     const def = typeof p.default === 'string' ? (p.default ? `\`${p.default}\`` : '(empty)') : `\`${JSON.stringify(p.default)}\``;
@@ -70,7 +79,9 @@ export function settingsTable(): string {
 
 export function commandsTable(): string {
   const m = manifest().contributes;
-  const keys = new Map<string, string>((m.keybindings ?? []).map((k: { command: string; key: string; mac?: string }) => [k.command, `\`${k.key}\`${k.mac ? ` (macOS \`${k.mac}\`)` : ''}`]));
+  const keys = new Map<string, string>(
+    (m.keybindings ?? []).map((k: { command: string; key: string; mac?: string }) => [k.command, `\`${k.key}\`${k.mac ? ` (macOS \`${k.mac}\`)` : ''}`]),
+  );
   const places = new Map<string, string[]>();
   const where: Record<string, string> = {
     'editor/context': 'editor context menu (with a selection)',
@@ -82,7 +93,9 @@ export function commandsTable(): string {
   for (const [menu, label] of Object.entries(where)) {
     for (const x of (m.menus[menu] ?? []) as Array<{ command: string }>) places.set(x.command, [...new Set([...(places.get(x.command) ?? []), label])]);
   }
-  const hidden = new Set<string>((m.menus.commandPalette ?? []).filter((x: { when?: string }) => x.when === 'false').map((x: { command: string }) => x.command));
+  const hidden = new Set<string>(
+    (m.menus.commandPalette ?? []).filter((x: { when?: string }) => x.when === 'false').map((x: { command: string }) => x.command),
+  );
   const row = (c: { command: string; title: string; category: string }) =>
     `| ${c.category}: ${c.title} | \`${c.command}\` | ${keys.get(c.command) ?? ''} | ${(places.get(c.command) ?? []).join(', ')} |`;
   const commands = m.commands as Array<{ command: string; title: string; category: string }>;

@@ -48,7 +48,7 @@ test('npm run demo: prints an address that answers, on 127.0.0.1 only; Ctrl+C st
   let gone = false;
   exited.then(() => (gone = true));
   // Ready when it says how to stop it (the first run may install code-server).
-  for (const end = Date.now() + 180_000; !output.includes('Press Ctrl+C to stop.') && !gone && Date.now() < end; ) await sleep(100);
+  for (const end = Date.now() + 180_000; !output.includes('Press Ctrl+C to stop.') && !gone && Date.now() < end;) await sleep(100);
   assert.ok(output.includes('Press Ctrl+C to stop.'), `the demo did not get ready:\n${output}`);
   t.diagnostic(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
@@ -84,14 +84,18 @@ test('npm run demo: prints an address that answers, on 127.0.0.1 only; Ctrl+C st
   for (const p of [port, Number(apiUrl[2])]) {
     const addresses = listeners(p);
     assert.ok(addresses.length > 0, `something listens on ${p}`);
-    assert.deepEqual(addresses.filter((a) => !LOOPBACK.includes(a)), [], `port ${p} listens on loopback only`);
+    assert.deepEqual(
+      addresses.filter((a) => !LOOPBACK.includes(a)),
+      [],
+      `port ${p} listens on loopback only`,
+    );
   }
   // The extension comes from the packaged .vsix, installed next to the workspace.
   const extensions = fs.readdirSync(path.join(path.dirname(workspace), 'extensions')).filter((n) => n !== 'extensions.json');
   assert.deepEqual(extensions, [`flux-image-studio.flux-image-studio-${JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version}`]);
 
   demo.kill('SIGINT');
-  for (const end = Date.now() + 30_000; !gone && Date.now() < end; ) await sleep(100);
+  for (const end = Date.now() + 30_000; !gone && Date.now() < end;) await sleep(100);
   const exit = gone ? await exited : 'still running after 30 s';
   assert.deepEqual(exit, { code: 0, signal: null }, `a clean stop:\n${output}`);
   assert.match(output, /demo: stopped\./);

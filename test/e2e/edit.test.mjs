@@ -40,14 +40,21 @@ function png(width, height) {
   ihdr[9] = 2;
   const rows = [];
   for (let y = 0; y < height; y++) rows.push(Buffer.from([0, ...Array.from({ length: width }, (_, x) => [x * 4, y * 5, 160]).flat()]));
-  return Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Pick a row in an open quick pick by its exact label. */
 async function pickRow(label) {
-  const row = wb.page.locator('.quick-input-widget .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: new RegExp(`^\\s*${esc(label)}\\s*$`) }) }).first();
+  const row = wb.page
+    .locator('.quick-input-widget .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: new RegExp(`^\\s*${esc(label)}\\s*$`) }) })
+    .first();
   await row.waitFor({ state: 'visible', timeout: 10_000 });
   await row.click();
 }
@@ -106,12 +113,22 @@ test('Explorer: right-click a PNG, Edit Image with FLUX…, the edit is saved an
 
   // The gallery card says where it came from; clicking reveals the source in the Explorer (with
   // something else selected there first, so the reveal is seen to happen).
-  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*notes\.md\s*$/ }).first().click();
+  await page
+    .locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*notes\.md\s*$/ })
+    .first()
+    .click();
   await wb.runCommand('Flux: Show Gallery');
   let gallery;
   for (let i = 0; i < 150; i++) {
     gallery = await wb.webview('Flux Gallery').catch(() => undefined);
-    if (gallery && (await gallery.locator('.card .lineage').count().catch(() => 0)) === 1) break;
+    if (
+      gallery &&
+      (await gallery
+        .locator('.card .lineage')
+        .count()
+        .catch(() => 0)) === 1
+    )
+      break;
     await page.waitForTimeout(200);
   }
   const lineage = gallery.locator('.card .lineage').first();
@@ -120,7 +137,10 @@ test('Explorer: right-click a PNG, Edit Image with FLUX…, the edit is saved an
   assert.match(await gallery.locator('.card').first().getAttribute('aria-label'), /edited from hero\.png/);
   await wb.screenshot(path.join(SHOTS, 'gallery-edited-from-dark.png'));
   await lineage.locator('.lineage-source').click();
-  await page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: /^\s*hero\.png\s*$/ }).first().waitFor({ timeout: 10_000 });
+  await page
+    .locator('.explorer-folders-view .monaco-list-row.selected', { hasText: /^\s*hero\.png\s*$/ })
+    .first()
+    .waitFor({ timeout: 10_000 });
 });
 
 test('panel: an edit model shows the Reference images area; a chosen file is shown, then edited on Generate', async () => {
@@ -145,7 +165,13 @@ test('panel: an edit model shows the Reference images area; a chosen file is sho
   // The page reloads once to load the file's folder: ask for its frame again until the thumbnail is there.
   for (let i = 0; i < 150; i++) {
     panel = await wb.webview('Flux Image Generator');
-    if ((await panel.locator('#references .reference img').count().catch(() => 0)) === 1) break;
+    if (
+      (await panel
+        .locator('#references .reference img')
+        .count()
+        .catch(() => 0)) === 1
+    )
+      break;
     await page.waitForTimeout(200);
   }
   assert.equal(await panel.locator('#references .reference-name').innerText(), 'hero.png');
@@ -159,13 +185,18 @@ test('panel: an edit model shows the Reference images area; a chosen file is sho
   const requests = await wb.control('requests');
   const last = requests.filter((r) => r.method === 'POST' && r.path.startsWith('/v1/images/generations')).at(-1);
   assert.equal(last.body.prompt, 'add snow on the ground');
-  assert.ok(Buffer.from(last.body.image_urls[0].replace(/^data:image\/png;base64,/, ''), 'base64').equals(fs.readFileSync(path.join(wb.workspace, 'pics', 'hero.png'))));
+  assert.ok(
+    Buffer.from(last.body.image_urls[0].replace(/^data:image\/png;base64,/, ''), 'base64').equals(fs.readFileSync(path.join(wb.workspace, 'pics', 'hero.png'))),
+  );
 });
 
 // Last: once, a generation after these theme switches went to the default address instead of the
 // fake API ("address could not be found"; cause not investigated), so nothing runs after them.
 test('the edit badge in the light and high-contrast themes', async () => {
-  for (const [theme, tag] of [['Default Light Modern', 'light'], ['Default High Contrast', 'hc']]) {
+  for (const [theme, tag] of [
+    ['Default Light Modern', 'light'],
+    ['Default High Contrast', 'hc'],
+  ]) {
     await wb.setTheme(theme);
     await wb.runCommand('Flux: Show Gallery');
     const gallery = await wb.webview('Flux Gallery');

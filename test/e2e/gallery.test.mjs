@@ -40,7 +40,11 @@ function assertMinutesAgo(text, minutes) {
 }
 before(async () => {
   wb = await startWorkbench({ theme: 'Default Dark Modern', viewport: { width: 1280, height: 860 } });
-  const seeded = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'e2e', 'seed-gallery.ts'), path.join(wb.workspace, 'assets'), JSON.stringify(SEED)], { cwd: ROOT, encoding: 'utf8' });
+  const seeded = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'test', 'e2e', 'seed-gallery.ts'), path.join(wb.workspace, 'assets'), JSON.stringify(SEED)],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   assert.equal(seeded.status, 0, seeded.stderr);
   seededAt = Date.now();
 });
@@ -78,7 +82,13 @@ async function sidebarWidth(width) {
 const card = (n) => gallery.locator(`.card[aria-posinset="${n}"]`);
 const rect = (loc) => loc.evaluate((n) => n.getBoundingClientRect().toJSON());
 /** The element that has focus in the frame (its class and data-id), and whether the frame has it. */
-const focused = (f) => f.evaluate(() => ({ cls: document.activeElement?.className ?? '', id: document.activeElement?.getAttribute('data-id') ?? '', pos: document.activeElement?.getAttribute('aria-posinset') ?? '', has: document.hasFocus() }));
+const focused = (f) =>
+  f.evaluate(() => ({
+    cls: document.activeElement?.className ?? '',
+    id: document.activeElement?.getAttribute('data-id') ?? '',
+    pos: document.activeElement?.getAttribute('aria-posinset') ?? '',
+    has: document.hasFocus(),
+  }));
 
 let gallery;
 
@@ -90,7 +100,7 @@ async function shot(file, focusCard) {
   await wb.screenshot(file, { clip: { x: 0, y: 0, width: 760, height: 860 } });
 }
 
-test('images of ours in assets/ that the index lacks are added once when the gallery opens; someone else\'s is not', async () => {
+test("images of ours in assets/ that the index lacks are added once when the gallery opens; someone else's is not", async () => {
   await wb.runCommand('Flux: Show Gallery');
   assert.equal(await sidebarWidth(300), 300);
   gallery = await galleryWhere(async (f) => (await f.locator('.status').innerText()) === '13 images');
@@ -118,8 +128,14 @@ test('grid at 300 px: tiles side by side under one header per group of a prompt;
   assert.ok((await rect(header)).bottom <= a.y + 1, 'the header is above the tiles');
   assert.match(await card(1).locator('.title').innerText(), /^seed 100 · 512×384$/);
   // Its name: the prompt (the header's), then what the card shows, word for word, then the rest.
-  assert.match(await card(1).getAttribute('aria-label'), new RegExp(`^${LIGHTHOUSE}\\. seed 100 · 512×384 \\d+ min\\. ago · FLUX1\\.1 \\[pro\\]\\. .*Image 1 of 9 with this prompt\\.$`));
-  assert.match(await gallery.locator('.card', { hasText: FOX }).getAttribute('aria-label'), new RegExp(`^${FOX} \\d+ hr\\. ago · FLUX\\.1 \\[schnell\\] · 512×384\\. `));
+  assert.match(
+    await card(1).getAttribute('aria-label'),
+    new RegExp(`^${LIGHTHOUSE}\\. seed 100 · 512×384 \\d+ min\\. ago · FLUX1\\.1 \\[pro\\]\\. .*Image 1 of 9 with this prompt\\.$`),
+  );
+  assert.match(
+    await gallery.locator('.card', { hasText: FOX }).getAttribute('aria-label'),
+    new RegExp(`^${FOX} \\d+ hr\\. ago · FLUX\\.1 \\[schnell\\] · 512×384\\. `),
+  );
 });
 
 test('dates read "5 min. ago", "3 hr. ago", "yesterday" (Intl.RelativeTimeFormat in the display language)', async () => {
@@ -223,7 +239,7 @@ test('list mode from the title bar: compact rows the width of the view, remember
   assert.ok(a.width >= 240, `as wide as the view: ${a.width}`);
   const header = await rect(gallery.locator('.group-header').first());
   assert.ok(header.height <= 28 && header.bottom <= a.y + 1, 'a one-line header above the group');
-  assert.ok(a.x > header.x, 'the group\'s rows are indented under it');
+  assert.ok(a.x > header.x, "the group's rows are indented under it");
   // The whole gallery, the nine images of one prompt as one group, fits in the view.
   assert.ok((await gallery.locator('.card').count()) >= 12, 'most images on one screen');
   await wb.page.getByRole('button', { name: 'View Gallery as Grid' }).waitFor();
@@ -258,7 +274,7 @@ for (const [theme, name] of [
   });
 }
 
-test('the README\'s gallery screenshots were written', () => {
+test("the README's gallery screenshots were written", () => {
   for (const f of ['gallery-grid-dark', 'gallery-list-dark', 'gallery-grid-light', 'gallery-list-light']) {
     assert.ok(fs.statSync(path.join(SHOTS, `${f}.png`)).size > 10_000, `${f}.png was written`);
   }

@@ -27,7 +27,7 @@ try {
   assert.match(await panel.locator('#prompt-count').innerText(), /^20 \/ 4,000$/);
   await wb.screenshot(`${out}/dark-01-opened.png`);
 
-  step('FLUX.1 [pro], custom size, width 1000: the engine\'s sentence at the field, Generate disabled');
+  step("FLUX.1 [pro], custom size, width 1000: the engine's sentence at the field, Generate disabled");
   await panel.getByLabel('Model').selectOption({ label: 'FLUX.1 [pro] · AIML API' });
   await panel.getByLabel('Size').selectOption('custom');
   await panel.getByLabel('Width').fill('1000');
@@ -45,7 +45,7 @@ try {
   assert.equal(await panel.getByLabel('Width').getAttribute('aria-invalid'), null);
   assert.ok(await panel.getByRole('button', { name: 'Generate', exact: true }).isEnabled());
 
-  step('Advanced shows exactly FLUX.1 [pro]\'s parameters; an out-of-range value is marked there');
+  step("Advanced shows exactly FLUX.1 [pro]'s parameters; an out-of-range value is marked there");
   await panel.locator('summary', { hasText: 'Advanced' }).click();
   for (const label of ['Output format', 'Inference steps', 'Guidance scale', 'Safety tolerance']) await panel.getByLabel(label, { exact: true }).waitFor();
   assert.equal(await panel.getByLabel('Safety checker').count(), 0, 'flux-pro takes no safety checker');
@@ -78,7 +78,13 @@ try {
   const img = async () => {
     for (let i = 0; i < 100; i++) {
       panel = await wb.webview('Flux Image Generator');
-      if ((await panel.locator('.run.done img').count().catch(() => 0)) > 0) return panel.locator('.run.done img').first();
+      if (
+        (await panel
+          .locator('.run.done img')
+          .count()
+          .catch(() => 0)) > 0
+      )
+        return panel.locator('.run.done img').first();
       await page.waitForTimeout(200);
     }
     throw new Error('no image appeared');
@@ -97,14 +103,21 @@ try {
   await panel.locator('.image-status', { hasText: 'Inserted a link' }).first().waitFor();
   const text = await wb.editorText('notes.md');
   // Word wrap may split the link across view lines; the order of lines is what counts.
-  assert.match(text.replace(/\n/g, ''), new RegExp(`A lighthouse at dawn!\\[A lighthouse at dawn\\]\\(assets/${saved[0].replace(/[.]/g, '\\.')}\\)The end`), text);
-  assert.deepEqual(await wb.notifications(), [], 'no notification for the panel\'s own work');
+  assert.match(
+    text.replace(/\n/g, ''),
+    new RegExp(`A lighthouse at dawn!\\[A lighthouse at dawn\\]\\(assets/${saved[0].replace(/[.]/g, '\\.')}\\)The end`),
+    text,
+  );
+  assert.deepEqual(await wb.notifications(), [], "no notification for the panel's own work");
   await wb.screenshot(`${out}/dark-07-inserted.png`);
 
   step('Copy link gives the same link; Regenerate keeps the seed; Vary draws a new one');
   const firstSeed = /seed (\d+)/.exec(await panel.locator('.run.done figcaption').first().innerText())[1];
   await panel.getByRole('button', { name: 'Copy link' }).first().click();
-  await panel.locator('.image-status', { hasText: `Copied: ![A lighthouse at dawn](assets/${saved[0]})` }).first().waitFor();
+  await panel
+    .locator('.image-status', { hasText: `Copied: ![A lighthouse at dawn](assets/${saved[0]})` })
+    .first()
+    .waitFor();
   const fromMenu = async (item) => {
     await panel.getByRole('button', { name: 'More actions…' }).first().click();
     await panel.getByRole('menuitem', { name: item }).click();
@@ -161,11 +174,21 @@ try {
   assert.equal(await panel.getByLabel('Model').inputValue(), 'aimlapi:flux-pro');
   assert.equal(await panel.getByLabel('Width').inputValue(), '1024');
   assert.equal(await panel.getByLabel('Inference steps').inputValue(), '30');
-  assert.ok(await panel.locator('.run.done img').first().evaluate((el) => el.complete && el.naturalWidth > 0), 'the restored thumbnail loads');
+  assert.ok(
+    await panel
+      .locator('.run.done img')
+      .first()
+      .evaluate((el) => el.complete && el.naturalWidth > 0),
+    'the restored thumbnail loads',
+  );
   await wb.screenshot(`${out}/dark-09-after-reload.png`);
 
   step('light and high-contrast themes');
-  for (const [name, theme] of [['light', 'Default Light Modern'], ['hc', 'Default High Contrast'], ['hclight', 'Default High Contrast Light']]) {
+  for (const [name, theme] of [
+    ['light', 'Default Light Modern'],
+    ['hc', 'Default High Contrast'],
+    ['hclight', 'Default High Contrast Light'],
+  ]) {
     await wb.setTheme(theme);
     panel = await wb.webview('Flux Image Generator');
     await panel.getByLabel('Width').fill('1000');

@@ -10,7 +10,14 @@ import { startWorkbench } from './workbench.mjs';
 /** @type {import('./workbench.mjs').Workbench} */
 let wb;
 before(async () => {
-  wb = await startWorkbench({ settings: { 'fluxStudio.defaultModel': 'aimlapi:flux-pro/v1.1', 'fluxStudio.defaultSize': '256x256', 'fluxStudio.requestTimeoutSeconds': 10, 'files.autoSave': 'off' } });
+  wb = await startWorkbench({
+    settings: {
+      'fluxStudio.defaultModel': 'aimlapi:flux-pro/v1.1',
+      'fluxStudio.defaultSize': '256x256',
+      'fluxStudio.requestTimeoutSeconds': 10,
+      'files.autoSave': 'off',
+    },
+  });
   await wb.openFile('notes.md');
 });
 after(async () => {
@@ -55,7 +62,9 @@ test('the pickers: Back from the model returns to the prompt as typed; Enter thr
   await quickInput().locator('.quick-input-title', { hasText: 'Flux: "a heron at dusk" · model (1/2)' }).waitFor();
   await quickInput().locator('.monaco-list-row.focused', { hasText: 'FLUX1.1 [pro]' }).waitFor();
   await quickInput().getByRole('button', { name: 'Back' }).click();
-  await quickInput().locator('.quick-input-title', { hasText: /^Flux: Generate Image$/ }).waitFor();
+  await quickInput()
+    .locator('.quick-input-title', { hasText: /^Flux: Generate Image$/ })
+    .waitFor();
   assert.equal(await quickInput().locator('input.input').inputValue(), 'a heron at dusk', 'the prompt as typed');
   await wb.page.keyboard.press('End');
   await wb.page.keyboard.type(' in the reeds');

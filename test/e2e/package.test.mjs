@@ -29,9 +29,9 @@ after(async () => {
 
 /** Every file under dir, relative, with forward slashes. */
 function filesUnder(dir, prefix = '') {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory() ? filesUnder(path.join(dir, d.name), `${prefix}${d.name}/`) : [`${prefix}${d.name}`],
-  );
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? filesUnder(path.join(dir, d.name), `${prefix}${d.name}/`) : [`${prefix}${d.name}`]));
 }
 
 test('npm run package: only the bundles, media, license and docs; production builds; under 1 MB', (t) => {
@@ -74,7 +74,10 @@ test('the .vsix installs into real VS Code; Generate Image from Selection and th
   const extensionsDir = path.join(tmp, 'extensions');
   const installed = await installVsix(vsix.file, { extensionsDir });
   // What is installed is exactly what was packaged: no sources, tests, maps or dependencies.
-  const packaged = readZipEntries(vsix.file).map((e) => e.name).filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length));
+  const packaged = readZipEntries(vsix.file)
+    .map((e) => e.name)
+    .filter((n) => n.startsWith('extension/'))
+    .map((n) => n.slice('extension/'.length));
   const onDisk = filesUnder(installed).filter((f) => f !== '.vsixmanifest');
   assert.deepEqual(onDisk.sort(), packaged.sort());
   assert.ok(!fs.existsSync(path.join(installed, 'src')) && !fs.existsSync(path.join(installed, 'node_modules')));
@@ -113,10 +116,14 @@ test('the .vsix installs into real VS Code; Generate Image from Selection and th
     let gallery;
     // The gallery's cards: the items of its list of images, found by role (not by the page's classes).
     const cards = (f) => f.getByLabel('Generated images, newest first', { exact: true }).locator('[role="option"], [role="listitem"]');
-    await wb.waitUntil('the gallery to show the image', async () => {
-      gallery = await wb.webview('Flux Gallery', { timeout: 2_000 }).catch(() => undefined);
-      return gallery !== undefined && (await cards(gallery).count()) === 1;
-    }, { timeout: 30_000 });
+    await wb.waitUntil(
+      'the gallery to show the image',
+      async () => {
+        gallery = await wb.webview('Flux Gallery', { timeout: 2_000 }).catch(() => undefined);
+        return gallery !== undefined && (await cards(gallery).count()) === 1;
+      },
+      { timeout: 30_000 },
+    );
     const card = cards(gallery).first();
     assert.match((await card.getAttribute('aria-label')) ?? '', /A lighthouse at dawn/);
     assert.match(await card.innerText(), /512×384/);
@@ -137,9 +144,24 @@ test('the .vsix installs into real VS Code; Generate Image from Selection and th
 test('the content check refuses maps, sources, tests, dependencies, strays, missing bundles and an oversized .vsix', () => {
   const good = readZipEntries(vsix.file);
   const plus = (name) => [...good, { name, size: 1, compressedSize: 1 }];
-  for (const stray of ['extension/dist/extension.js.map', 'extension/src/extension.ts', 'extension/test/unit/x.test.ts', 'extension/node_modules/zod/index.js', 'extension/out/test/index.js', 'extension/media/screenshots/panel-dark.png', 'extension/esbuild.mjs', 'extension/tsconfig.json']) {
+  for (const stray of [
+    'extension/dist/extension.js.map',
+    'extension/src/extension.ts',
+    'extension/test/unit/x.test.ts',
+    'extension/node_modules/zod/index.js',
+    'extension/out/test/index.js',
+    'extension/media/screenshots/panel-dark.png',
+    'extension/esbuild.mjs',
+    'extension/tsconfig.json',
+  ]) {
     assert.equal(vsixProblems(plus(stray), vsix.bytes).length, 1, stray);
   }
-  assert.match(vsixProblems(good.filter((e) => e.name !== 'extension/dist/main.js'), vsix.bytes).join(), /missing: extension\/dist\/main\.js/);
+  assert.match(
+    vsixProblems(
+      good.filter((e) => e.name !== 'extension/dist/main.js'),
+      vsix.bytes,
+    ).join(),
+    /missing: extension\/dist\/main\.js/,
+  );
   assert.match(vsixProblems(good, VSIX_BUDGET_BYTES + 1).join(), /over the budget/);
 });

@@ -178,7 +178,13 @@ async function axeViolations(frame) {
   if (!(await frame.evaluate(() => typeof window.axe === 'object'))) await frame.evaluate(AXE);
   return frame.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join(' ').trim()}`).slice(0, 6).join('\n    ')}`);
+    return r.violations.map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes
+          .map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join(' ').trim()}`)
+          .slice(0, 6)
+          .join('\n    ')}`,
+    );
   });
 }
 
@@ -305,7 +311,10 @@ test('in every default theme: check boxes and radio buttons show their state, sp
       `${t.file}-checkbox`,
     );
 
-    for (const [name, frame] of [['panel', panel], ['gallery', await gallery()]]) {
+    for (const [name, frame] of [
+      ['panel', panel],
+      ['gallery', await gallery()],
+    ]) {
       // The shell: browse mode on (no application role), one top-level main with the page's h1.
       assert.deepEqual(
         await frame.evaluate(() => ({
@@ -369,11 +378,14 @@ test('at 300 px: Generate in reach, the provider in the closed model dropdown, a
   const runsBefore = await panel.locator('.run').count();
   await panel.getByRole('button', { name: 'Generate', exact: true }).click();
   panel = await panelWhere(async (f) => (await f.locator('.run').count()) > runsBefore);
-  const newRun = await panel.locator('.run').first().evaluate((card) => {
-    const r = card.getBoundingClientRect();
-    const hit = document.elementFromPoint(r.left + 12, r.top + 12);
-    return { top: r.top, innerHeight, uncovered: Boolean(hit && card.contains(hit)), hit: hit?.outerHTML.slice(0, 120), scrollY };
-  });
+  const newRun = await panel
+    .locator('.run')
+    .first()
+    .evaluate((card) => {
+      const r = card.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + 12, r.top + 12);
+      return { top: r.top, innerHeight, uncovered: Boolean(hit && card.contains(hit)), hit: hit?.outerHTML.slice(0, 120), scrollY };
+    });
   await wb.screenshot(path.join(SHOTS, 'narrow-new-run.png'));
   assert.ok(newRun.top >= 0 && newRun.top < newRun.innerHeight, `the new run is in view (top ${newRun.top} of ${newRun.innerHeight})`);
   assert.ok(newRun.uncovered, `the new run is not under the actions bar: ${JSON.stringify(newRun)}`);
@@ -422,7 +434,9 @@ test('at 300 px: Generate in reach, the provider in the closed model dropdown, a
   await wb.page.keyboard.press('End');
   const runs = await panel.locator('.run').count();
   await wb.page.keyboard.press('Enter');
-  panel = await panelWhere(async (f) => (await f.locator('.run.done').count()) >= runs + 1 && (await f.locator('.run').first().getAttribute('data-status')) === 'done');
+  panel = await panelWhere(
+    async (f) => (await f.locator('.run.done').count()) >= runs + 1 && (await f.locator('.run').first().getAttribute('data-status')) === 'done',
+  );
   const second = panel.locator('.run').first().locator('figure.image').first();
   const secondName = await second.locator('.name').getAttribute('title');
   assert.equal(secondName, firstName.replace(/(\.\w+)$/, '-2$1'), 'the same seed, so the next free name');
@@ -460,4 +474,3 @@ test('at 300 px: Generate in reach, the provider in the closed model dropdown, a
   // And the other images' lines say nothing.
   assert.equal(await panel.locator('.image-status:not(:empty)').count(), 1);
 });
-

@@ -10,7 +10,8 @@ import { after, before, test } from 'node:test';
 import { ROOT, startWorkbench } from './workbench.mjs';
 
 const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
-const DRAFT = '# Lighthouses\n\nA short post.\n\n![A lighthouse on a cliff at dawn, watercolour](flux:)\n\nMore text.\n\n![A harbour at night](flux:?size=512x320)\n';
+const DRAFT =
+  '# Lighthouses\n\nA short post.\n\n![A lighthouse on a cliff at dawn, watercolour](flux:)\n\nMore text.\n\n![A harbour at night](flux:?size=512x320)\n';
 
 /** @type {import('./workbench.mjs').Workbench} */
 let wb;
@@ -58,7 +59,11 @@ test('screenshots of the lenses in three themes (last: a theme switch rewrites t
   fs.writeFileSync(path.join(wb.workspace, 'drafts', 'again.md'), DRAFT);
   await wb.openFile('drafts/again.md');
   await waitFor('two code lenses', async () => (await lenses().count()) === 2);
-  for (const [theme, name] of [['Default Dark Modern', 'dark'], ['Default Light Modern', 'light'], ['Default High Contrast', 'hc']]) {
+  for (const [theme, name] of [
+    ['Default Dark Modern', 'dark'],
+    ['Default Light Modern', 'light'],
+    ['Default High Contrast', 'hc'],
+  ]) {
     await wb.setTheme(theme);
     await wb.screenshot(path.join(SHOTS, `placeholders-${name}.png`));
   }

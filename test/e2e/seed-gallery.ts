@@ -27,32 +27,33 @@ const [folder, json] = process.argv.slice(2);
 if (!folder || !json) throw new Error('usage: seed-gallery.ts <folder> <json>');
 const specs = JSON.parse(json) as Spec[];
 async function main(): Promise<void> {
-fs.mkdirSync(folder!, { recursive: true });
-for (const s of specs) {
-  const key = s.model ?? 'aimlapi:flux-pro/v1.1';
-  const model = findModel(key);
-  if (!model) throw new Error(`no model ${key}`);
-  const width = s.width ?? 512;
-  const height = s.height ?? 384;
-  const bytes = await renderImage({ prompt: s.prompt ?? s.name, seed: s.seed, model: key, width, height, format: 'png' });
-  const out = s.prompt === undefined
-    ? bytes
-    : embedRecord(bytes, {
-        v: 1,
-        app: 'flux-image-studio',
-        prompt: s.prompt,
-        provider: model.provider,
-        model: model.id,
-        modelKey: key,
-        width,
-        height,
-        seed: s.seed,
-        params: {},
-        outputFormat: 'png',
-        createdAt: new Date(Date.now() - s.minutesAgo * 60_000).toISOString(),
-      });
-  fs.writeFileSync(path.join(folder!, s.name), out);
-}
+  fs.mkdirSync(folder!, { recursive: true });
+  for (const s of specs) {
+    const key = s.model ?? 'aimlapi:flux-pro/v1.1';
+    const model = findModel(key);
+    if (!model) throw new Error(`no model ${key}`);
+    const width = s.width ?? 512;
+    const height = s.height ?? 384;
+    const bytes = await renderImage({ prompt: s.prompt ?? s.name, seed: s.seed, model: key, width, height, format: 'png' });
+    const out =
+      s.prompt === undefined
+        ? bytes
+        : embedRecord(bytes, {
+            v: 1,
+            app: 'flux-image-studio',
+            prompt: s.prompt,
+            provider: model.provider,
+            model: model.id,
+            modelKey: key,
+            width,
+            height,
+            seed: s.seed,
+            params: {},
+            outputFormat: 'png',
+            createdAt: new Date(Date.now() - s.minutesAgo * 60_000).toISOString(),
+          });
+    fs.writeFileSync(path.join(folder!, s.name), out);
+  }
 }
 
 main().catch((e: unknown) => {

@@ -79,10 +79,14 @@ test('the first "missing key" message offers Get Started; a key typed after the 
   await wb.page.evaluate(() => {
     const seen = (window.__fluxFocusTrail = []);
     const widget = document.querySelector('.quick-input-widget');
-    window.addEventListener('focusin', (e) => {
-      const t = /** @type {Element} */ (e.target);
-      if (!t.closest('.quick-input-widget')) seen.push(`focus left the quick input for ${t.tagName.toLowerCase()}.${[...t.classList].join('.')}`);
-    }, true);
+    window.addEventListener(
+      'focusin',
+      (e) => {
+        const t = /** @type {Element} */ (e.target);
+        if (!t.closest('.quick-input-widget')) seen.push(`focus left the quick input for ${t.tagName.toLowerCase()}.${[...t.classList].join('.')}`);
+      },
+      true,
+    );
     new MutationObserver(() => {
       if (widget && getComputedStyle(widget).display === 'none') seen.push('the quick input closed');
     }).observe(widget, { attributes: true, attributeFilter: ['style'] });
@@ -94,7 +98,11 @@ test('the first "missing key" message offers Get Started; a key typed after the 
   const key = process.env.FLUX_TEST_KEY ?? 'e2e-key-typed';
   await wb.page.keyboard.type(key);
   assert.ok((await input.inputValue()) === key, 'the typed key went into the password box (the focus stayed there)');
-  assert.deepEqual([...new Set(await wb.page.evaluate(() => window.__fluxFocusTrail))], [], 'between the provider and the key, the quick input stayed open with the focus');
+  assert.deepEqual(
+    [...new Set(await wb.page.evaluate(() => window.__fluxFocusTrail))],
+    [],
+    'between the provider and the key, the quick input stayed open with the focus',
+  );
   await wb.page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden' });
   await waitDone('setApiKey');
@@ -109,7 +117,10 @@ test('the first "missing key" message offers Get Started; a key typed after the 
   const sent = (await wb.control('requests')).filter((r) => r.method === 'POST');
   assert.ok(sent.length >= 1, 'the generation reached the fake API');
   // Compared, never printed: the key is the run's canary.
-  assert.ok(sent.every((r) => r.headers.authorization === `Bearer ${key}`), 'the generation sent the key typed in the walkthrough');
+  assert.ok(
+    sent.every((r) => r.headers.authorization === `Bearer ${key}`),
+    'the generation sent the key typed in the walkthrough',
+  );
 });
 
 test('generating from a selection completes step 2', async () => {

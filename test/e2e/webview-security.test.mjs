@@ -58,14 +58,19 @@ function extensionLog() {
 async function logLines(re, count, timeoutMs = 8000) {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const lines = extensionLog().split('\n').filter((l) => re.test(l));
+    const lines = extensionLog()
+      .split('\n')
+      .filter((l) => re.test(l));
     if (lines.length >= count || Date.now() > end) return lines;
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
 /** Every file in the workspace (relative paths), to show that nothing was written. */
-const workspaceFiles = () => walk(wb.workspace).map((f) => path.relative(wb.workspace, f)).sort();
+const workspaceFiles = () =>
+  walk(wb.workspace)
+    .map((f) => path.relative(wb.workspace, f))
+    .sort();
 
 /**
  * Deliver `message` to the extension exactly as the page's `acquireVsCodeApi().postMessage(message)`
@@ -75,10 +80,13 @@ async function forge(frame, message) {
   const host = frame.parentFrame();
   assert.ok(host, 'the content frame has a host frame (pre/index.html)');
   // As JSON text, parsed in the page: an own "__proto__" key must arrive as such (as it would from page code).
-  await host.evaluate((json) => {
-    // @ts-ignore: defined by VS Code's webview host page
-    window.__vscode_post_message__('onmessage', { message: JSON.parse(json), transfer: undefined });
-  }, typeof message === 'string' && message.startsWith('{') ? message : JSON.stringify(message));
+  await host.evaluate(
+    (json) => {
+      // @ts-ignore: defined by VS Code's webview host page
+      window.__vscode_post_message__('onmessage', { message: JSON.parse(json), transfer: undefined });
+    },
+    typeof message === 'string' && message.startsWith('{') ? message : JSON.stringify(message),
+  );
 }
 
 /** Record what the extension posts to the page from now on (message types); again: start afresh. */
@@ -193,7 +201,8 @@ test('generator panel: malformed and unexpected messages are refused and logged,
     { type: 'image', action: 'reveal', runId: 'no-such-run', index: 0 },
     { type: 'run', action: 'retry', runId: 'no-such-run' },
     { type: 'cancel', runId: 'no-such-run' },
-  ]) await forge(panel, message);
+  ])
+    await forge(panel, message);
   // An own "__proto__" key in the parameters: zod leaves it out (never assigned, so no prototype is
   // replaced or polluted), and what remains is a valid form, answered as one.
   await forge(panel, `{"type":"form","seq":3,"form":${JSON.stringify(validForm()).replace('"params":{}', '"params":{"__proto__":{"polluted":true}}')}}`);
@@ -201,7 +210,11 @@ test('generator panel: malformed and unexpected messages are refused and logged,
   const lines = (await logLines(/Generator panel: refused a malformed message/, refusedBefore + malformed.length)).slice(refusedBefore);
   assert.equal(lines.length, malformed.length, `one refusal per malformed message:\n${lines.join('\n')}`);
   const types = lines.map((l) => /refused a malformed message \((.*?)\):/.exec(l)?.[1]);
-  assert.deepEqual(types, malformed.map(([, t]) => t), 'each refusal names the message');
+  assert.deepEqual(
+    types,
+    malformed.map(([, t]) => t),
+    'each refusal names the message',
+  );
   for (const l of lines) {
     assert.match(l, /\[warning\] Generator panel: refused a malformed message \(.*\): \S.*/);
     assert.ok(l.length < 700, 'the log line is bounded (the 1 MB prompt is not copied into it)');
@@ -215,7 +228,10 @@ test('generator panel: malformed and unexpected messages are refused and logged,
   await answer(panel, 'the answer to a valid form', (m) => m.type === 'validation' && m.seq === 4242);
   assert.deepEqual(
     await heard(panel),
-    [{ type: 'validation', seq: 3 }, { type: 'validation', seq: 4242 }],
+    [
+      { type: 'validation', seq: 3 },
+      { type: 'validation', seq: 4242 },
+    ],
     'nothing answered the malformed messages; the two valid forms were',
   );
 
@@ -228,33 +244,33 @@ test('generator panel: malformed and unexpected messages are refused and logged,
   assert.equal(await panel.getByLabel('Prompt').isVisible(), true, 'the panel still works');
 });
 
-test(
-  'generator panel: a message whose type cannot be turned into text is refused and logged too',
-  async (t) => {
-    await wb.runCommand('Flux: Open Image Generator');
-    const panel = await wb.webview('Flux Image Generator');
-    await panel.getByLabel('Prompt').waitFor();
-    await roundTrip(panel, 'panel');
-    const before = await sideEffects();
-    const refusedBefore = (await logLines(/Generator panel: refused a malformed message/, 0, 0)).length;
-    await forge(panel, { type: { toString: 0 } });
-    await forge(panel, { type: { toString: 0, valueOf: 0 }, form: validForm() });
-    // A valid message after them is answered once they have been dealt with.
-    await roundTrip(panel, 'panel');
-    // What must hold either way: nothing happened, nothing was answered.
-    const afterwards = await sideEffects();
-    assert.deepEqual(afterwards.files, before.files);
-    assert.equal(afterwards.requests, before.requests);
-    assert.deepEqual(afterwards.notifications, before.notifications);
-    assert.deepEqual(await heard(panel), []);
-    const hostLog = walk(path.join(wb.userDataDir, 'logs')).filter((f) => /exthost\.log$/.test(f)).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
-    const thrown = hostLog.split('\n').filter((l) => /Cannot convert object to primitive value/.test(l));
-    if (thrown.length) t.diagnostic(`extension host: ${thrown[0].slice(0, 300)}`);
-    // What the bug breaks: the refusal is logged like any other.
-    const lines = (await logLines(/Generator panel: refused a malformed message/, refusedBefore + 2, 3000)).slice(refusedBefore);
-    assert.equal(lines.length, 2, 'both refusals are logged');
-  },
-);
+test('generator panel: a message whose type cannot be turned into text is refused and logged too', async (t) => {
+  await wb.runCommand('Flux: Open Image Generator');
+  const panel = await wb.webview('Flux Image Generator');
+  await panel.getByLabel('Prompt').waitFor();
+  await roundTrip(panel, 'panel');
+  const before = await sideEffects();
+  const refusedBefore = (await logLines(/Generator panel: refused a malformed message/, 0, 0)).length;
+  await forge(panel, { type: { toString: 0 } });
+  await forge(panel, { type: { toString: 0, valueOf: 0 }, form: validForm() });
+  // A valid message after them is answered once they have been dealt with.
+  await roundTrip(panel, 'panel');
+  // What must hold either way: nothing happened, nothing was answered.
+  const afterwards = await sideEffects();
+  assert.deepEqual(afterwards.files, before.files);
+  assert.equal(afterwards.requests, before.requests);
+  assert.deepEqual(afterwards.notifications, before.notifications);
+  assert.deepEqual(await heard(panel), []);
+  const hostLog = walk(path.join(wb.userDataDir, 'logs'))
+    .filter((f) => /exthost\.log$/.test(f))
+    .map((f) => fs.readFileSync(f, 'utf8'))
+    .join('\n');
+  const thrown = hostLog.split('\n').filter((l) => /Cannot convert object to primitive value/.test(l));
+  if (thrown.length) t.diagnostic(`extension host: ${thrown[0].slice(0, 300)}`);
+  // What the bug breaks: the refusal is logged like any other.
+  const lines = (await logLines(/Generator panel: refused a malformed message/, refusedBefore + 2, 3000)).slice(refusedBefore);
+  assert.equal(lines.length, 2, 'both refusals are logged');
+});
 
 test('gallery: malformed messages and attempts to run other commands are refused and logged, and change nothing', async () => {
   await wb.runCommand('Flux: Show Gallery');
@@ -311,7 +327,9 @@ async function attack(frame, reachable) {
   return frame.evaluate(async (url) => {
     const w = /** @type {any} */ (window);
     const violations = [];
-    document.addEventListener('securitypolicyviolation', (e) => violations.push({ directive: e.effectiveDirective || e.violatedDirective, blocked: e.blockedURI, sample: e.sample }));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      violations.push({ directive: e.effectiveDirective || e.violatedDirective, blocked: e.blockedURI, sample: e.sample }),
+    );
     w.__injected = undefined;
     w.__injected2 = undefined;
     w.__injected3 = undefined;
@@ -327,14 +345,16 @@ async function attack(frame, reachable) {
     // 3. Links the page could hope the workbench opens: javascript: and command: URIs. (VS Code's
     //    host page takes every click on a link and hands it to the workbench, which opens only
     //    http(s), mailto and vscode links, and command: links when the view enables them: neither does.)
-    const links = ['javascript:window.__injected3 = 1', 'command:workbench.action.terminal.new', 'command:workbench.action.files.newUntitledFile'].map((href) => {
-      const a = document.createElement('a');
-      a.href = href;
-      a.textContent = href;
-      document.body.appendChild(a);
-      a.click();
-      return a;
-    });
+    const links = ['javascript:window.__injected3 = 1', 'command:workbench.action.terminal.new', 'command:workbench.action.files.newUntitledFile'].map(
+      (href) => {
+        const a = document.createElement('a');
+        a.href = href;
+        a.textContent = href;
+        document.body.appendChild(a);
+        a.click();
+        return a;
+      },
+    );
     // 4. eval and new Function, from a later task: code run by the DevTools protocol itself may eval
     //    (Runtime.evaluate allows it), page code may not.
     const later = (f) => new Promise((resolve) => setTimeout(() => resolve(f()), 0));
@@ -357,7 +377,11 @@ async function attack(frame, reachable) {
     // @ts-ignore: a string handler is an eval too
     setTimeout('window.__injected3 = 3', 0);
     // 5. fetch to a server that is up (the fake API), and to a closed port.
-    const tryFetch = (u) => fetch(u).then((r) => `answered ${r.status}`, (e) => `rejected: ${e instanceof Error ? e.name : e}`);
+    const tryFetch = (u) =>
+      fetch(u).then(
+        (r) => `answered ${r.status}`,
+        (e) => `rejected: ${e instanceof Error ? e.name : e}`,
+      );
     const fetchUp = await tryFetch(`${url}/__control/faults`);
     const fetchClosed = await tryFetch('http://127.0.0.1:1/x');
     // 6. Remote images: a reachable one and an unresolvable one.
@@ -378,7 +402,7 @@ async function attack(frame, reachable) {
 
     // Violation events are queued: wait for the last kind expected (the frame's) to be reported, or
     // a deadline (the assertions then say which is missing).
-    for (const end = Date.now() + 10_000; Date.now() < end; ) {
+    for (const end = Date.now() + 10_000; Date.now() < end;) {
       const seen = new Set(violations.map((v) => v.directive));
       if (['script-src-elem', 'script-src-attr', 'script-src', 'connect-src', 'img-src', 'frame-src'].every((d) => seen.has(d))) break;
       await new Promise((r) => setTimeout(r, 50)); // polling the queue, not a guessed pause
@@ -406,9 +430,18 @@ async function assertCsp(t, frame, title, kind) {
   const meta = await frame.evaluate(() => [...document.querySelectorAll('meta[http-equiv="Content-Security-Policy"]')].map((m) => m.getAttribute('content')));
   assert.equal(meta.length, 1, `${title}: one CSP`);
   const csp = meta[0];
-  const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+  const directives = Object.fromEntries(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k, v]),
+  );
   assert.deepEqual(directives['default-src'], ["'none'"], csp);
-  assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'|'unsafe-hashes'|'strict-dynamic'|\*(?!\.vscode-cdn\.net)|https?:(?!\/\/\*\.vscode-cdn\.net)|data:|blob:/, csp);
+  assert.doesNotMatch(
+    csp,
+    /'unsafe-inline'|'unsafe-eval'|'unsafe-hashes'|'strict-dynamic'|\*(?!\.vscode-cdn\.net)|https?:(?!\/\/\*\.vscode-cdn\.net)|data:|blob:/,
+    csp,
+  );
   assert.equal(directives['script-src']?.length, 1, csp);
   assert.match(directives['script-src'][0], /^'nonce-[A-Za-z0-9+/=]{16,}'$/, csp);
   assert.deepEqual(directives['connect-src'], ["'none'"]);
@@ -431,11 +464,26 @@ async function assertCsp(t, frame, title, kind) {
   assert.notEqual(r.imageRemote, 'loaded', report);
   // Each was stopped by the policy, and reported as such.
   const by = (d) => r.violations.filter((v) => v.directive === d);
-  assert.ok(by('script-src-elem').some((v) => v.blocked === 'inline'), `inline <script> reported\n${report}`);
-  assert.ok(by('script-src-attr').some((v) => v.blocked === 'inline'), `inline handler reported\n${report}`);
-  assert.ok(by('script-src').some((v) => v.blocked === 'eval'), `eval reported\n${report}`);
-  assert.ok(by('connect-src').some((v) => v.blocked.startsWith(wb.api.url)), `fetch reported\n${report}`);
-  assert.ok(by('img-src').some((v) => v.blocked.startsWith(wb.api.url)), `remote image reported\n${report}`);
+  assert.ok(
+    by('script-src-elem').some((v) => v.blocked === 'inline'),
+    `inline <script> reported\n${report}`,
+  );
+  assert.ok(
+    by('script-src-attr').some((v) => v.blocked === 'inline'),
+    `inline handler reported\n${report}`,
+  );
+  assert.ok(
+    by('script-src').some((v) => v.blocked === 'eval'),
+    `eval reported\n${report}`,
+  );
+  assert.ok(
+    by('connect-src').some((v) => v.blocked.startsWith(wb.api.url)),
+    `fetch reported\n${report}`,
+  );
+  assert.ok(
+    by('img-src').some((v) => v.blocked.startsWith(wb.api.url)),
+    `remote image reported\n${report}`,
+  );
   assert.ok(by('frame-src').length > 0, `frame reported\n${report}`);
   assert.equal((await wb.control('requests')).length, fakeApiRequests, 'nothing reached the server');
   // The clicks on command: links went to the workbench through the host frame before this message:

@@ -48,7 +48,18 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
  * @returns {Promise<Workbench>}
  */
 export async function startWorkbench(opts = {}) {
-  const { fixture = 'workspace', theme = 'Default Dark Modern', settings = {}, keys, viewport = { width: 1400, height: 900 }, headless = true, verbose = false, extensionDevelopmentPath = ROOT, extensionsDir, locale } = opts;
+  const {
+    fixture = 'workspace',
+    theme = 'Default Dark Modern',
+    settings = {},
+    keys,
+    viewport = { width: 1400, height: 900 },
+    headless = true,
+    verbose = false,
+    extensionDevelopmentPath = ROOT,
+    extensionsDir,
+    locale,
+  } = opts;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-e2e-'));
   const workspace = path.join(tmp, 'ws');
   fs.cpSync(path.join(ROOT, 'test', 'fixtures', fixture), workspace, { recursive: true });
@@ -171,7 +182,10 @@ export class Workbench {
 
   /** POST (or GET without a body) the fake API's control endpoints: reset, fault, job-duration, requests, jobs. */
   async control(what, body) {
-    const res = await fetch(`${this.api.url}/__control/${what}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(
+      `${this.api.url}/__control/${what}`,
+      body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    );
     if (!res.ok) throw new Error(`control ${what}: HTTP ${res.status}`);
     return res.json();
   }
@@ -208,7 +222,10 @@ export class Workbench {
     await page.keyboard.type(label);
     const exact = new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`);
     // The picker previews the focused theme; Enter keeps it.
-    await page.locator('.quick-input-widget .monaco-list-row.focused', { has: page.locator('.label-name', { hasText: exact }) }).first().waitFor({ timeout: 10_000 });
+    await page
+      .locator('.quick-input-widget .monaco-list-row.focused', { has: page.locator('.label-name', { hasText: exact }) })
+      .first()
+      .waitFor({ timeout: 10_000 });
     await page.keyboard.press('Enter');
     await page.locator('.quick-input-widget input.input').waitFor({ state: 'hidden' });
     // The workbench carries the theme's kind as a class once the theme is applied.
@@ -229,16 +246,27 @@ export class Workbench {
       const input = page.locator('.quick-input-widget input.input');
       // A webview that has the focus (a page just opened, just re-themed) can keep F1 to itself:
       // then focus the workbench's title bar, outside every webview, and press it again.
-      if (!(await input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false))) {
-        await page.locator('.part.titlebar').first().click({ position: { x: 10, y: 10 } });
+      if (
+        !(await input.waitFor({ state: 'visible', timeout: 5_000 }).then(
+          () => true,
+          () => false,
+        ))
+      ) {
+        await page
+          .locator('.part.titlebar')
+          .first()
+          .click({ position: { x: 10, y: 10 } });
         await page.keyboard.press('F1');
         await input.waitFor({ state: 'visible' });
       }
       await input.fill(`>${title}`);
-      const shown = await row.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, (e) => {
-        if (attempt >= 3) throw e;
-        return false;
-      });
+      const shown = await row.waitFor({ state: 'visible', timeout: 10_000 }).then(
+        () => true,
+        (e) => {
+          if (attempt >= 3) throw e;
+          return false;
+        },
+      );
       if (shown) break;
       await page.keyboard.press('Escape');
       await input.waitFor({ state: 'hidden' });
@@ -246,10 +274,14 @@ export class Workbench {
     await row.click();
     // The command has been taken once the palette is gone or shows something else (a command that
     // asks a question opens its own quick pick in the same widget).
-    await page.waitForFunction((typed) => {
-      const input = document.querySelector('.quick-input-widget input.input');
-      return !input || !input.checkVisibility() || input.value !== typed;
-    }, `>${title}`, { timeout: 10_000 });
+    await page.waitForFunction(
+      (typed) => {
+        const input = document.querySelector('.quick-input-widget input.input');
+        return !input || !input.checkVisibility() || input.value !== typed;
+      },
+      `>${title}`,
+      { timeout: 10_000 },
+    );
   }
 
   /** Open a workspace file with Quick Open, then put the cursor in its editor. */
@@ -261,7 +293,9 @@ export class Workbench {
     await input.fill(relativePath);
     // Wait for the file's own row (recently opened files show first, before the search answers).
     const name = path.basename(relativePath);
-    const row = page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) }) }).first();
+    const row = page
+      .locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) }) })
+      .first();
     await row.waitFor({ state: 'visible', timeout: 10_000 });
     await row.click();
     // Open once its tab is the active one and its editor shows text.

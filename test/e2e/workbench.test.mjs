@@ -36,10 +36,14 @@ test('the status bar item reads as plain text to a screen reader (not its Markdo
 /** Poll until `ready(frame)` holds on the webview titled `title` (its page reloads at times). */
 async function webviewWhere(title, what, ready) {
   let frame;
-  await wb.waitUntil(what, async () => {
-    frame = await wb.webview(title, { timeout: 2_000 }).catch(() => undefined);
-    return frame !== undefined && (await ready(frame));
-  }, { timeout: 30_000 });
+  await wb.waitUntil(
+    what,
+    async () => {
+      frame = await wb.webview(title, { timeout: 2_000 }).catch(() => undefined);
+      return frame !== undefined && (await ready(frame));
+    },
+    { timeout: 30_000 },
+  );
   return frame;
 }
 const panelWhere = (what, ready) => webviewWhere('Flux Image Generator', `the generator panel: ${what}`, ready);
@@ -72,7 +76,9 @@ async function savedText(fileName) {
 
 /** Pick a row in an open quick pick by its exact label. */
 async function pickRow(label) {
-  const row = wb.page.locator('.quick-input-widget .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: new RegExp(`^\\s*${esc(label)}\\s*$`) }) }).first();
+  const row = wb.page
+    .locator('.quick-input-widget .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: new RegExp(`^\\s*${esc(label)}\\s*$`) }) })
+    .first();
   await row.waitFor({ state: 'visible', timeout: 10_000 });
   await row.click();
 }
@@ -116,10 +122,14 @@ async function colours(locator) {
 /** WCAG contrast ratio of two CSS rgb()/rgba() colours. */
 function contrast(a, b) {
   const lum = (c) => {
-    const [r, g, bl] = c.match(/[\d.]+/g).slice(0, 3).map(Number).map((v) => {
-      const s = v / 255;
-      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-    });
+    const [r, g, bl] = c
+      .match(/[\d.]+/g)
+      .slice(0, 3)
+      .map(Number)
+      .map((v) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
     return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
   };
   const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
@@ -252,7 +262,9 @@ test('gallery: an image deleted outside VS Code shows as missing, and Remove tak
   assert.doesNotMatch((await cardOf(gallery, prompt).first().getAttribute('aria-label')) ?? '', /missing/i);
   fs.unlinkSync(path.join(wb.workspace, 'assets', file));
   // What the user sees: the card says the file is missing (its label for a screen reader too).
-  const missing = await galleryWhere('the card shows the file as missing', async (f) => /File missing/.test((await cardOf(f, prompt).first().getAttribute('aria-label')) ?? ''));
+  const missing = await galleryWhere('the card shows the file as missing', async (f) =>
+    /File missing/.test((await cardOf(f, prompt).first().getAttribute('aria-label')) ?? ''),
+  );
   await cardOf(missing, prompt).first().getByText('File missing').waitFor();
   // The card's buttons are the mouse's (the keyboard has Delete on the focused card): hover, then the trash.
   await cardOf(missing, prompt).first().hover();
@@ -263,7 +275,13 @@ test('gallery: an image deleted outside VS Code shows as missing, and Remove tak
     const pages = [];
     for (const f of wb.page.frames()) {
       if (f.isDetached() || (await f.title().catch(() => '')) !== 'Flux Gallery') continue;
-      pages.push(`${f.url().slice(0, 60)}: ${JSON.stringify(await cards(f).evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')?.slice(0, 40))).catch(() => 'n/a'))}`);
+      pages.push(
+        `${f.url().slice(0, 60)}: ${JSON.stringify(
+          await cards(f)
+            .evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')?.slice(0, 40)))
+            .catch(() => 'n/a'),
+        )}`,
+      );
     }
     await wb.screenshot(path.join(ROOT, 'test-results', 'remove-failed.png'));
     throw new Error(`${e.message}; gallery pages: ${pages.join(' | ')}`);
@@ -275,7 +293,11 @@ test('right-click on selected text: Generate Image from Selection puts the link 
   await wb.openFile('scratch.md');
   await wb.selectText('line two');
   // Right-click inside the selection (Monaco keeps it), on the text itself.
-  await wb.page.locator('.editor-group-container.active .monaco-editor .view-line', { hasText: /^line\s+two$/ }).locator('span').first().click({ button: 'right' });
+  await wb.page
+    .locator('.editor-group-container.active .monaco-editor .view-line', { hasText: /^line\s+two$/ })
+    .locator('span')
+    .first()
+    .click({ button: 'right' });
   const item = wb.page.locator('.context-view .action-label', { hasText: /^Generate Image from Selection$/ });
   await item.waitFor({ state: 'visible' });
   await wb.screenshot(path.join(SHOTS, 'context-menu-dark.png'));
@@ -318,10 +340,20 @@ test('light theme: the panel, the gallery and the context menu follow the theme 
       // Rendered anew for the theme: dark text on a light ground now, light on dark before...
       assert.notDeepEqual(l, d, `${control} looks the same in both themes: ${JSON.stringify(l)}`);
       // ...and readable in both (WCAG AA for text: 4.5:1).
-      assert.ok(contrast(l.color, l.background) >= 4.5, `${control} in the light theme: ${JSON.stringify(l)} contrast ${contrast(l.color, l.background).toFixed(2)}`);
-      assert.ok(contrast(d.color, d.background) >= 4.5, `${control} in the dark theme: ${JSON.stringify(d)} contrast ${contrast(d.color, d.background).toFixed(2)}`);
+      assert.ok(
+        contrast(l.color, l.background) >= 4.5,
+        `${control} in the light theme: ${JSON.stringify(l)} contrast ${contrast(l.color, l.background).toFixed(2)}`,
+      );
+      assert.ok(
+        contrast(d.color, d.background) >= 4.5,
+        `${control} in the dark theme: ${JSON.stringify(d)} contrast ${contrast(d.color, d.background).toFixed(2)}`,
+      );
     }
-    const lum = (c) => c.match(/[\d.]+/g).slice(0, 3).reduce((a, v) => a + Number(v), 0);
+    const lum = (c) =>
+      c
+        .match(/[\d.]+/g)
+        .slice(0, 3)
+        .reduce((a, v) => a + Number(v), 0);
     assert.ok(lum(light.prompt.background) > lum(light.prompt.color), `the light theme's Prompt box is dark text on light: ${JSON.stringify(light.prompt)}`);
     assert.ok(lum(dark.prompt.background) < lum(dark.prompt.color), `the dark theme's Prompt box is light text on dark: ${JSON.stringify(dark.prompt)}`);
 
@@ -342,7 +374,11 @@ test('light theme: the panel, the gallery and the context menu follow the theme 
     // The editor's context menu on a selection, in the light theme too.
     await wb.openFile('scratch.md');
     await wb.selectText('line three');
-    await wb.page.locator('.editor-group-container.active .monaco-editor .view-line', { hasText: /^line\s+three$/ }).locator('span').first().click({ button: 'right' });
+    await wb.page
+      .locator('.editor-group-container.active .monaco-editor .view-line', { hasText: /^line\s+three$/ })
+      .locator('span')
+      .first()
+      .click({ button: 'right' });
     await wb.page.locator('.context-view .action-label', { hasText: /^Generate Image from Selection$/ }).waitFor({ state: 'visible' });
     await wb.screenshot(path.join(SHOTS, 'context-menu-light.png'));
     await wb.page.keyboard.press('Escape');

@@ -123,7 +123,9 @@ export async function aimlGenerate(input: AimlInput): Promise<Reply> {
     );
   }
   const credits = Math.round(((req.width * req.height) / 1_000_000) * 60_000) * files.length;
-  const data = files.map((f, i) => (shaping?.b64 ? { url: null, b64_json: (bytes[i] ?? Buffer.alloc(0)).toString('base64') } : { url: input.fileUrl(f), b64_json: null }));
+  const data = files.map((f, i) =>
+    shaping?.b64 ? { url: null, b64_json: (bytes[i] ?? Buffer.alloc(0)).toString('base64') } : { url: input.fileUrl(f), b64_json: null },
+  );
   const answer: Record<string, unknown> = { data, meta: { usage: { [shaping?.usageField ?? 'credits_used']: credits } } };
   if (nsfw) answer.has_nsfw_concepts = files.map(() => true);
   return jsonReply(status, answer, headers);

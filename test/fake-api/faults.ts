@@ -52,38 +52,72 @@ export interface StatusFault {
   echoKey?: boolean;
 }
 /** Wait before answering at all (default 2000 ms), then answer normally. */
-export interface SlowHeadersFault { kind: 'slow-headers'; ms?: number }
+export interface SlowHeadersFault {
+  kind: 'slow-headers';
+  ms?: number;
+}
 /** Headers at once, then the body in `chunks` pieces (default 10) spread over `ms` (default 2000); chunks 1 = a stall. */
-export interface SlowBodyFault { kind: 'slow-body'; ms?: number; chunks?: number }
+export interface SlowBodyFault {
+  kind: 'slow-body';
+  ms?: number;
+  chunks?: number;
+}
 /**
  * A body that never ends: headers at once (no Content-Length), then one byte every `everyMs`
  * (default 1000): the answer's own bytes, then spaces, until the client goes away. Never silent
  * long enough for a silence time-out; only an overall deadline ends it.
  */
-export interface TrickleFault { kind: 'trickle'; everyMs?: number }
+export interface TrickleFault {
+  kind: 'trickle';
+  everyMs?: number;
+}
 /** Headers with the true Content-Length, `afterBytes` (default half) of the body, then a TCP reset. */
-export interface ResetFault { kind: 'reset'; afterBytes?: number }
+export interface ResetFault {
+  kind: 'reset';
+  afterBytes?: number;
+}
 /** Headers with the true Content-Length, `sendBytes` (default half) of the body, then a clean close. */
-export interface TruncateFault { kind: 'truncate'; sendBytes?: number }
+export interface TruncateFault {
+  kind: 'truncate';
+  sendBytes?: number;
+}
 /**
  * `html-as-image` (default): an HTML error page with the normal Content-Type (image/png for a PNG);
  * `image-as-html`: the normal body labelled text/html. `contentType` overrides the label.
  */
-export interface WrongTypeFault { kind: 'wrong-type'; variant?: 'html-as-image' | 'image-as-html'; contentType?: string }
+export interface WrongTypeFault {
+  kind: 'wrong-type';
+  variant?: 'html-as-image' | 'image-as-html';
+  contentType?: string;
+}
 /**
  * A body too large to accept: declares `declareBytes` (default 2 GiB; null = chunked, no length),
  * then streams the real bytes followed by filler until `streamBytes` (default 256 MiB) or until the
  * client goes away. Memory stays bounded (one 64 KiB filler chunk).
  */
-export interface OversizedFault { kind: 'oversized'; declareBytes?: number | null; streamBytes?: number }
+export interface OversizedFault {
+  kind: 'oversized';
+  declareBytes?: number | null;
+  streamBytes?: number;
+}
 /**
  * `count` (default 1) redirects before the real answer. `to` picks where the last one points:
  * `self` (default, the real resource), `http` (plain http, non-loopback host), `file` (file:///etc/passwd),
  * `data` (a data: URL). `url` overrides the last target. Status 302 for GET, 307 for POST by default.
  */
-export interface RedirectFault { kind: 'redirect'; count?: number; to?: 'self' | 'http' | 'file' | 'data'; url?: string; status?: 301 | 302 | 303 | 307 | 308 }
+export interface RedirectFault {
+  kind: 'redirect';
+  count?: number;
+  to?: 'self' | 'http' | 'file' | 'data';
+  url?: string;
+  status?: 301 | 302 | 303 | 307 | 308;
+}
 /** A broken success: invalid JSON, a JSON error body, or an HTML page — with status 200 by default. */
-export interface BadAnswerFault { kind: 'bad-answer'; variant?: 'invalid-json' | 'json-error' | 'html'; status?: number }
+export interface BadAnswerFault {
+  kind: 'bad-answer';
+  variant?: 'invalid-json' | 'json-error' | 'html';
+  status?: number;
+}
 /**
  * How an AIML success looks. Shape A (default) `{data, meta}`; shape B is fal's `{images, seed, ...}`.
  * `b64` answers `data[].b64_json` with `url: null` (shape A). `nsfw` sets `has_nsfw_concepts: [true]`
@@ -114,16 +148,7 @@ export interface JobFault {
 }
 
 export type TransportFault =
-  | StatusFault
-  | SlowHeadersFault
-  | SlowBodyFault
-  | TrickleFault
-  | ResetFault
-  | TruncateFault
-  | WrongTypeFault
-  | OversizedFault
-  | RedirectFault
-  | BadAnswerFault;
+  StatusFault | SlowHeadersFault | SlowBodyFault | TrickleFault | ResetFault | TruncateFault | WrongTypeFault | OversizedFault | RedirectFault | BadAnswerFault;
 export type ShapingFault = AimlResponseFault | JobFault;
 export type FaultKind = (TransportFault | ShapingFault)['kind'];
 export type FaultSpec = FaultTarget & (TransportFault | ShapingFault);
@@ -165,7 +190,10 @@ const isNum: Check = (v) => typeof v === 'number' && Number.isFinite(v);
 const isNonNeg: Check = (v) => isNum(v) && (v as number) >= 0;
 const isBool: Check = (v) => typeof v === 'boolean';
 const isStr: Check = (v) => typeof v === 'string';
-const oneOf = (...xs: unknown[]): Check => (v) => xs.includes(v);
+const oneOf =
+  (...xs: unknown[]): Check =>
+  (v) =>
+    xs.includes(v);
 
 const FIELDS: Readonly<Record<FaultKind, Readonly<Record<string, Check>>>> = {
   status: {

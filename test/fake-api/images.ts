@@ -98,7 +98,9 @@ export function clearImageCache(): void {
 type Rgb = readonly [number, number, number];
 
 function palette(spec: ImageSpec): [Rgb, Rgb, Rgb] {
-  const h = createHash('sha256').update(keyOf({ ...spec, blackout: false })).digest();
+  const h = createHash('sha256')
+    .update(keyOf({ ...spec, blackout: false }))
+    .digest();
   const c = (i: number): Rgb => [h[i] ?? 0, h[i + 1] ?? 0, h[i + 2] ?? 0];
   return [c(0), c(3), c(6)];
 }

@@ -195,7 +195,16 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
   async function send(ex: Exchange, reply: Reply, fault?: FaultSpec): Promise<void> {
     ex.rec.status = reply.status;
     if (fault) ex.rec.fault = fault.kind;
-    const bodyFault = fault && (fault.kind === 'slow-body' || fault.kind === 'trickle' || fault.kind === 'reset' || fault.kind === 'truncate' || fault.kind === 'wrong-type' || fault.kind === 'oversized') ? fault : undefined;
+    const bodyFault =
+      fault &&
+      (fault.kind === 'slow-body' ||
+        fault.kind === 'trickle' ||
+        fault.kind === 'reset' ||
+        fault.kind === 'truncate' ||
+        fault.kind === 'wrong-type' ||
+        fault.kind === 'oversized')
+        ? fault
+        : undefined;
     const socket = ex.res.socket;
     const before = socket?.bytesWritten ?? 0;
     await deliver(ex.res, reply, bodyFault, closing.signal);
@@ -226,14 +235,24 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
    * Answer one API request: pick its transport fault, then either answer with the fault (status,
    * redirect, broken 200) or produce the normal reply and deliver it with the fault applied.
    */
-  async function withFaults(ex: Exchange, ctx: FaultContext, onStatus: (f: StatusFault) => Reply, jsonError: () => Reply, produce: () => Promise<Reply> | Reply): Promise<void> {
+  async function withFaults(
+    ex: Exchange,
+    ctx: FaultContext,
+    onStatus: (f: StatusFault) => Reply,
+    jsonError: () => Reply,
+    produce: () => Promise<Reply> | Reply,
+  ): Promise<void> {
     const fault = ex.faultsOff ? undefined : faults.takeTransport(ctx);
     if (fault?.kind === 'slow-headers') await sleep(fault.ms ?? 2000, closing.signal);
     if (fault?.kind === 'status') return send(ex, onStatus(fault), fault);
     if (fault?.kind === 'bad-answer') return send(ex, badAnswerReply(fault, jsonError()), fault);
     if (fault?.kind === 'redirect') {
       const method = ex.req.method ?? 'GET';
-      const plan: HopPlan = { to: fault.to ?? 'self', status: fault.status ?? (method === 'GET' || method === 'HEAD' ? 302 : 307), ...(fault.url ? { url: fault.url } : {}) };
+      const plan: HopPlan = {
+        to: fault.to ?? 'self',
+        status: fault.status ?? (method === 'GET' || method === 'HEAD' ? 302 : 307),
+        ...(fault.url ? { url: fault.url } : {}),
+      };
       return send(ex, redirectReply(hopUrl((fault.count ?? 1) - 1, plan, ex.target), plan.status), fault);
     }
     return send(ex, await produce(), fault);
@@ -242,7 +261,10 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
   // ---- routes ----
 
   /** A submission's body, its prompt's fault markers and its fault context, or what is wrong with the markers. */
-  function submitted(ex: Exchange, provider: 'aimlapi' | 'apiframe'): { body: Record<string, unknown> | null; markers: FaultSpec[]; ctx: FaultContext } | { problem: string } {
+  function submitted(
+    ex: Exchange,
+    provider: 'aimlapi' | 'apiframe',
+  ): { body: Record<string, unknown> | null; markers: FaultSpec[]; ctx: FaultContext } | { problem: string } {
     const body = ex.body as Record<string, unknown> | null;
     const prompt = typeof body?.prompt === 'string' ? body.prompt : '';
     let markers: FaultSpec[];
@@ -298,16 +320,21 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     if ('problem' in submit) return send(ex, apiframeError(400, 'Validation failed', { details: { prompt: [submit.problem] } }));
     const { markers, ctx } = submit;
     const key = headerValue(ex.req, 'idempotency-key');
-    await withFaults(ex, ctx, (f) => apiframeFaultReply(f, headerValue(ex.req, 'x-api-key')), () => apiframeError(500), () =>
-      apiframeSubmit({
-        store,
-        body: ex.body,
-        badJson: ex.badJson,
-        idempotencyKey: key === undefined || key === '' ? null : key,
-        markers,
-        jobDuration,
-        shaping: () => faults.takeShaping('job', ctx),
-      }),
+    await withFaults(
+      ex,
+      ctx,
+      (f) => apiframeFaultReply(f, headerValue(ex.req, 'x-api-key')),
+      () => apiframeError(500),
+      () =>
+        apiframeSubmit({
+          store,
+          body: ex.body,
+          badJson: ex.badJson,
+          idempotencyKey: key === undefined || key === '' ? null : key,
+          markers,
+          jobDuration,
+          shaping: () => faults.takeShaping('job', ctx),
+        }),
     );
   }
 
@@ -319,7 +346,13 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     if (!job) return send(ex, apiframeError(404, 'Job not found'));
     job.polls++;
     const ctx: FaultContext = { phase: 'poll', provider: 'apiframe', markers: job.markers, scope: `job:${id}` };
-    await withFaults(ex, ctx, (f) => apiframeFaultReply(f, headerValue(ex.req, 'x-api-key')), () => apiframeError(500), () => apiframePoll(job, now(), fileUrl));
+    await withFaults(
+      ex,
+      ctx,
+      (f) => apiframeFaultReply(f, headerValue(ex.req, 'x-api-key')),
+      () => apiframeError(500),
+      () => apiframePoll(job, now(), fileUrl),
+    );
   }
 
   async function download(ex: Exchange, name: string): Promise<void> {
@@ -331,12 +364,18 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     const job = file.jobId === null ? undefined : store.job(file.jobId);
     if (job?.expired) return send(ex, cdnError(404));
     const ctx: FaultContext = { phase: 'download', provider: file.provider, markers: file.markers, scope: `file:${name}` };
-    await withFaults(ex, ctx, (f) => cdnError(f.status, f.retryAfter), () => cdnError(500), async () => ({
-      status: 200,
-      contentType: contentTypeOf(file.image.format),
-      body: await renderImage(file.image),
-      headers: { 'cache-control': 'public, max-age=86400' },
-    }));
+    await withFaults(
+      ex,
+      ctx,
+      (f) => cdnError(f.status, f.retryAfter),
+      () => cdnError(500),
+      async () => ({
+        status: 200,
+        contentType: contentTypeOf(file.image.format),
+        body: await renderImage(file.image),
+        headers: { 'cache-control': 'public, max-age=86400' },
+      }),
+    );
   }
 
   // ---- control API ----
@@ -371,7 +410,10 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
           return reply(200, { ok: true });
         case 'GET /__control/requests': {
           const since = Number(query.get('since') ?? 0);
-          return reply(200, requests.filter((r) => r.seq > since));
+          return reply(
+            200,
+            requests.filter((r) => r.seq > since),
+          );
         }
         case 'GET /__control/jobs':
           return reply(200, api.jobs);
@@ -399,7 +441,20 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     const method = req.method ?? 'GET';
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    const rec: RecordedRequest = { seq: ++seq, method, path: url.pathname + url.search, headers, body: null, time, phase: 'other', provider: null, status: null, fault: null, bytesSent: null, closedEarly: false };
+    const rec: RecordedRequest = {
+      seq: ++seq,
+      method,
+      path: url.pathname + url.search,
+      headers,
+      body: null,
+      time,
+      phase: 'other',
+      provider: null,
+      status: null,
+      fault: null,
+      bytesSent: null,
+      closedEarly: false,
+    };
     requests.push(rec);
     res.once('close', () => {
       if (!res.writableFinished) rec.closedEarly = true;
@@ -478,7 +533,7 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     });
   });
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port ?? 0;
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   baseUrl = `http://${shownHost}:${port}`;
 

@@ -5,16 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { be32, jpegSegments, pngChunks, sniffImage, webpChunks } from '../../src/core/image';
-import {
-  findModel,
-  modelsOf,
-  pixelsOf,
-  PROVIDERS,
-  type ModelEntry,
-  type OutputFormat,
-  type ParamSpec,
-  type ProviderId,
-} from '../../src/core/catalog';
+import { findModel, modelsOf, pixelsOf, PROVIDERS, type ModelEntry, type OutputFormat, type ParamSpec, type ProviderId } from '../../src/core/catalog';
 
 /** A request that passed, resolved to what the fake must produce. */
 export interface Resolved {
@@ -45,7 +36,7 @@ export type Checked = { ok: true; value: Resolved } | { ok: false; issues: Issue
 type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v));
+const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : (JSON.stringify(v) ?? String(v)));
 const typeName = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
 /** One parameter value against its catalog spec; the message, or undefined when fine. */
@@ -97,7 +88,9 @@ function checkPrompt(provider: ProviderId, value: unknown): string | undefined {
 }
 
 function lookupModel(provider: ProviderId, value: unknown): ModelEntry | string {
-  const ids = modelsOf(provider).map((m) => `'${m.id}'`).join(' | ');
+  const ids = modelsOf(provider)
+    .map((m) => `'${m.id}'`)
+    .join(' | ');
   if (value === undefined) return 'Required';
   const model = typeof value === 'string' ? findModel(`${provider}:${value}`) : undefined;
   return model ?? `Invalid enum value. Expected ${ids}, received ${show(value)}`;
@@ -126,7 +119,8 @@ function crc32(b: Uint8Array): number {
 function structureProblem(b: Buffer, type: OutputFormat): string | undefined {
   if (type === 'png') {
     const chunks = pngChunks(b);
-    if (!chunks || chunks[0]?.type !== 'IHDR' || !chunks.some((c) => c.type === 'IDAT') || chunks.at(-1)?.end !== b.length) return 'is not a whole PNG (chunks do not run from IHDR through IDAT to IEND)';
+    if (!chunks || chunks[0]?.type !== 'IHDR' || !chunks.some((c) => c.type === 'IDAT') || chunks.at(-1)?.end !== b.length)
+      return 'is not a whole PNG (chunks do not run from IHDR through IDAT to IEND)';
     for (const c of chunks) if (crc32(b.subarray(c.start + 4, c.dataEnd)) !== be32(b, c.dataEnd)) return `has a PNG chunk ${c.type} with a wrong CRC`;
     if (chunks.some((c) => c.type === 'acTL')) return 'is an animated PNG';
     return undefined;
@@ -136,7 +130,8 @@ function structureProblem(b: Buffer, type: OutputFormat): string | undefined {
     return undefined;
   }
   const chunks = webpChunks(b);
-  if (!chunks || b.readUInt32LE(4) + 8 !== b.length || !chunks.some((c) => c.fourcc === 'VP8 ' || c.fourcc === 'VP8L')) return 'is not a whole WebP (RIFF size or image chunk wrong)';
+  if (!chunks || b.readUInt32LE(4) + 8 !== b.length || !chunks.some((c) => c.fourcc === 'VP8 ' || c.fourcc === 'VP8L'))
+    return 'is not a whole WebP (RIFF size or image chunk wrong)';
   if (chunks.some((c) => c.fourcc === 'ANIM' || c.fourcc === 'ANMF')) return 'is an animated WebP';
   return undefined;
 }
@@ -216,7 +211,8 @@ export function validateAiml(body: unknown): Checked {
         } else if (isObject(value)) {
           for (const k of Object.keys(value)) if (k !== 'width' && k !== 'height') add(`${key}.${k}`, `Unrecognized key: '${k}'`);
           if (size.fixed) {
-            if (value.width !== size.fixed.width || value.height !== size.fixed.height) add(key, `${model.id} makes only ${size.fixed.width}x${size.fixed.height}`);
+            if (value.width !== size.fixed.width || value.height !== size.fixed.height)
+              add(key, `${model.id} makes only ${size.fixed.width}x${size.fixed.height}`);
           } else {
             const w = value.width === undefined ? 'Required' : checkSide(model, value.width);
             const h = value.height === undefined ? 'Required' : checkSide(model, value.height);
@@ -318,7 +314,9 @@ export function validateApiframe(body: unknown): Checked {
           break;
         case 'output_format': {
           const f = typeof value === 'string' ? APIFRAME_FORMATS[value] : undefined;
-          const allowed = Object.entries(APIFRAME_FORMATS).filter(([, v]) => model.formats.includes(v)).map(([k]) => k);
+          const allowed = Object.entries(APIFRAME_FORMATS)
+            .filter(([, v]) => model.formats.includes(v))
+            .map(([k]) => k);
           if (f && model.formats.includes(f)) format = f;
           else add(at(key), `must be one of ${allowed.join(', ')}, received ${show(value)}`);
           break;

@@ -63,7 +63,10 @@ async function main() {
   const logDir = path.join(work, 'logs');
   fs.mkdirSync(logDir);
   const leaks = [];
-  const child = spawn(command, args, { stdio: ['inherit', 'pipe', 'pipe'], env: { ...process.env, FLUX_TEST_KEY: canary, FLUX_CANARY_REPORT: report, FLUX_LOG_DIR: logDir } });
+  const child = spawn(command, args, {
+    stdio: ['inherit', 'pipe', 'pipe'],
+    env: { ...process.env, FLUX_TEST_KEY: canary, FLUX_CANARY_REPORT: report, FLUX_LOG_DIR: logDir },
+  });
   // Each stream is searched across chunk boundaries: the tail of the previous chunk is kept.
   const watch = (from, to, name) => {
     let tail = '';
@@ -74,7 +77,12 @@ async function main() {
       while (at >= 0) {
         const lineStart = text.lastIndexOf('\n', at) + 1;
         const lineEnd = text.indexOf('\n', at);
-        leaks.push(`${name}: ${text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd).replaceAll(canary, '<canary>').slice(0, 200)}`);
+        leaks.push(
+          `${name}: ${text
+            .slice(lineStart, lineEnd < 0 ? undefined : lineEnd)
+            .replaceAll(canary, '<canary>')
+            .slice(0, 200)}`,
+        );
         at = text.indexOf(canary, at + canary.length);
       }
       tail = text.slice(-(canary.length - 1));

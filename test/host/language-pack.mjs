@@ -38,7 +38,9 @@ function writePack(dir, locale) {
     engines: { vscode: '^1.90.0' },
     categories: ['Language Packs'],
     contributes: {
-      localizations: [{ languageId: locale, languageName: locale, localizedLanguageName: locale, translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] }],
+      localizations: [
+        { languageId: locale, languageName: locale, localizedLanguageName: locale, translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] },
+      ],
     },
   };
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));

@@ -74,7 +74,17 @@ export async function installVsix(vsix, { extensionsDir, signal } = {}) {
   try {
     const output = await run(
       node,
-      [entry, '--install-extension', vsix, '--extensions-dir', extensionsDir, '--user-data-dir', path.join(state, 'user-data'), '--config', path.join(state, 'config.yaml')],
+      [
+        entry,
+        '--install-extension',
+        vsix,
+        '--extensions-dir',
+        extensionsDir,
+        '--user-data-dir',
+        path.join(state, 'user-data'),
+        '--config',
+        path.join(state, 'config.yaml'),
+      ],
       { cwd: state, signal },
     );
     if (!/successfully installed/i.test(output)) throw new Error(`code-server did not report the install:\n${output}`);

@@ -106,9 +106,7 @@ export async function runVSCodeTests({
           onOutput: (line) => debug(`[code-server] ${line}`),
         });
         const server = await serverStart;
-        server.exited.then(({ code, signal: sig }) =>
-          reject(new Error(`code-server exited during the run (code ${code}, signal ${sig})\n${server.output()}`)),
-        );
+        server.exited.then(({ code, signal: sig }) => reject(new Error(`code-server exited during the run (code ${code}, signal ${sig})\n${server.output()}`)));
         if (settled) return;
 
         browserStart = launchChromium({ handleSignals: false }); // signals: see `signal`
@@ -140,8 +138,18 @@ export async function runVSCodeTests({
     clearTimeout(timer);
     if (onAbort) signal?.removeEventListener('abort', onAbort);
     // Let the workbench's last messages go and everything shut down, whatever happened.
-    await browserStart?.then((b) => b.close(), () => {}).catch(() => {});
-    await serverStart?.then((s) => s.stop(), () => {}).catch(() => {});
+    await browserStart
+      ?.then(
+        (b) => b.close(),
+        () => {},
+      )
+      .catch(() => {});
+    await serverStart
+      ?.then(
+        (s) => s.stop(),
+        () => {},
+      )
+      .catch(() => {});
     try {
       beforeCleanup?.({ userDataDir: path.join(tmp, 'user-data') });
     } finally {

@@ -52,7 +52,13 @@ suite('language model tools', () => {
 
   test('a generation end to end: the file, the request the API saw, and the answer naming the file and its link', async () => {
     const before = await listFiles(ASSETS());
-    const answer = await invoke(GENERATE, { prompt: 'A lighthouse at dawn, watercolour', model: 'aimlapi:flux-pro', size: '320x256', seed: 4242, outputFormat: 'png' });
+    const answer = await invoke(GENERATE, {
+      prompt: 'A lighthouse at dawn, watercolour',
+      model: 'aimlapi:flux-pro',
+      size: '320x256',
+      seed: 4242,
+      outputFormat: 'png',
+    });
     const posts = (await fake.requests()).filter((r) => r.method === 'POST');
     assert.equal(posts.length, 1, 'one request sent');
     const body = posts[0]!.body as Record<string, unknown>;
@@ -75,7 +81,10 @@ suite('language model tools', () => {
     assert.ok(!answer.includes(TEST_KEY), 'the key is never in an answer');
     // And it is in the gallery, as a command's image is.
     const entries = await (await api()).gallery.entries();
-    assert.ok(entries.some((e) => e.uri === vscode.Uri.joinPath(ASSETS(), name).toString()), 'in the gallery');
+    assert.ok(
+      entries.some((e) => e.uri === vscode.Uri.joinPath(ASSETS(), name).toString()),
+      'in the gallery',
+    );
   });
 
   test('an invalid size is answered with the nearest valid values, and nothing is sent', async () => {
@@ -109,7 +118,7 @@ suite('language model tools', () => {
     }
   });
 
-  test('cancelled through the tool\'s token mid-download: nothing saved, nothing in the gallery', async () => {
+  test("cancelled through the tool's token mid-download: nothing saved, nothing in the gallery", async () => {
     const before = await listFiles(ASSETS());
     const entriesBefore = (await (await api()).gallery.entries()).length;
     const cts = new vscode.CancellationTokenSource();
@@ -138,7 +147,10 @@ suite('language model tools', () => {
     const two = await invoke(GENERATE, { prompt: 'Two boats', numImages: 2, insertInto: open.toString() });
     const names = [...two.matchAll(/File: assets\/(\S+)/g)].map((m) => m[1]!);
     assert.equal(names.length, 2, two);
-    assert.equal(editor.document.getText(), `# Trip\n\nFirst paragraph.\n\n![Two boats](../assets/${names[0]!})\n\n![Two boats](../assets/${names[1]!})\n\nLast paragraph.\n`);
+    assert.equal(
+      editor.document.getText(),
+      `# Trip\n\nFirst paragraph.\n\n![Two boats](../assets/${names[0]!})\n\n![Two boats](../assets/${names[1]!})\n\nLast paragraph.\n`,
+    );
     // One edit: one undo takes both links out.
     await vscode.commands.executeCommand('undo');
     assert.equal(editor.document.getText(), '# Trip\n\nFirst paragraph.\n\nLast paragraph.\n');

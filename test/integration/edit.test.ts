@@ -57,17 +57,22 @@ suite('edit workspace images', () => {
   }
 
   test('too many references: refused with the rule, nothing sent, nothing saved', async () => {
-    const four = await Promise.all(['a', 'b', 'c', 'd'].map(async (n) => {
-      const uri = vscode.Uri.joinPath(PICS(), `many-${n}.png`);
-      await vscode.workspace.fs.writeFile(uri, SOURCE_PNG);
-      return uri;
-    }));
+    const four = await Promise.all(
+      ['a', 'b', 'c', 'd'].map(async (n) => {
+        const uri = vscode.Uri.joinPath(PICS(), `many-${n}.png`);
+        await vscode.workspace.fs.writeFile(uri, SOURCE_PNG);
+        return uri;
+      }),
+    );
     const before = await listFiles(PICS());
     const since = await messageCount();
     const files = await edit({ image: four[0], images: four, prompt: 'combine them', model: 'aimlapi:blackforestlabs/flux-2-pro-edit' });
     assert.deepEqual(files, []);
     const shown = await messagesSince(since);
-    assert.ok(shown.some((m) => m.level === 'error' && /flux-2-pro-edit takes 1 to 3 reference images; 4 were given/.test(m.message)), JSON.stringify(shown));
+    assert.ok(
+      shown.some((m) => m.level === 'error' && /flux-2-pro-edit takes 1 to 3 reference images; 4 were given/.test(m.message)),
+      JSON.stringify(shown),
+    );
     assert.deepEqual(await fake.requests(), []);
     assert.deepEqual(await listFiles(PICS()), before);
   });
@@ -79,7 +84,10 @@ suite('edit workspace images', () => {
     const files = await edit({ image: big, prompt: 'make it winter', model: 'aimlapi:flux/kontext-pro/image-to-image' });
     assert.deepEqual(files, []);
     const shown = await messagesSince(since);
-    assert.ok(shown.some((m) => m.level === 'error' && /^pics\/big\.png is 12 MB; a reference image can be at most 10 MB\./.test(m.message)), JSON.stringify(shown));
+    assert.ok(
+      shown.some((m) => m.level === 'error' && /^pics\/big\.png is 12 MB; a reference image can be at most 10 MB\./.test(m.message)),
+      JSON.stringify(shown),
+    );
     assert.deepEqual(await fake.requests(), []);
   });
 
@@ -89,7 +97,10 @@ suite('edit workspace images', () => {
     const since = await messageCount();
     assert.deepEqual(await edit({ image: gif, prompt: 'x', model: 'aimlapi:blackforestlabs/flux-2-pro-edit' }), []);
     const shown = await messagesSince(since);
-    assert.ok(shown.some((m) => /pics\/fake\.png is not an image .* it looks like a GIF image/.test(m.message)), JSON.stringify(shown));
+    assert.ok(
+      shown.some((m) => /pics\/fake\.png is not an image .* it looks like a GIF image/.test(m.message)),
+      JSON.stringify(shown),
+    );
     assert.deepEqual(await fake.requests(), []);
   });
 
@@ -127,7 +138,13 @@ suite('edit workspace images', () => {
     const since = await messageCount();
     assert.deepEqual(await edit({ image: 'pics/hero.png', prompt: 'x', model: 'aimlapi:flux-pro/v1.1' }), []);
     const shown = await messagesSince(since);
-    assert.ok(shown.some((m) => m.level === 'error' && /"aimlapi:flux-pro\/v1\.1" is not an edit model\. Edit with one of: aimlapi:blackforestlabs\/flux-2-pro-edit/.test(m.message)), JSON.stringify(shown));
+    assert.ok(
+      shown.some(
+        (m) =>
+          m.level === 'error' && /"aimlapi:flux-pro\/v1\.1" is not an edit model\. Edit with one of: aimlapi:blackforestlabs\/flux-2-pro-edit/.test(m.message),
+      ),
+      JSON.stringify(shown),
+    );
     assert.deepEqual(await fake.requests(), []);
   });
 });

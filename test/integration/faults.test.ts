@@ -44,11 +44,26 @@ const CASES: readonly Case[] = [
   { name: 'AIML HTML page with 200', marker: 'html-200', says: /not JSON/ },
   { name: 'AIML empty image list', marker: 'empty', says: /without any image/ },
   // A refusal for the content: change the prompt (here, or in the panel), or the model's tolerance.
-  { name: 'AIML moderation (has_nsfw_concepts)', marker: 'nsfw:shape-b', says: /safety checker flagged the image/, actions: ['Edit Prompt', 'Open in Generator', 'Safety Tolerance…'] },
-  { name: 'AIML moderation, a model without a safety tolerance', marker: 'nsfw:shape-b', model: 'aimlapi:flux/schnell', says: /safety checker flagged the image/, actions: ['Edit Prompt', 'Open in Generator'] },
+  {
+    name: 'AIML moderation (has_nsfw_concepts)',
+    marker: 'nsfw:shape-b',
+    says: /safety checker flagged the image/,
+    actions: ['Edit Prompt', 'Open in Generator', 'Safety Tolerance…'],
+  },
+  {
+    name: 'AIML moderation, a model without a safety tolerance',
+    marker: 'nsfw:shape-b',
+    model: 'aimlapi:flux/schnell',
+    says: /safety checker flagged the image/,
+    actions: ['Edit Prompt', 'Open in Generator'],
+  },
   // download
   { name: 'download reset mid-body', marker: 'reset:times=always', says: /was closed while downloading the image, before the answer was complete/ },
-  { name: 'download truncated', marker: 'truncate', says: /was closed while downloading the image, before the answer was complete|ended early|arrived incomplete/ },
+  {
+    name: 'download truncated',
+    marker: 'truncate',
+    says: /was closed while downloading the image, before the answer was complete|ended early|arrived incomplete/,
+  },
   { name: 'download HTML served as an image', marker: 'html-as-image', says: /not an image: it looks like an HTML page/ },
   { name: 'download oversized', marker: 'oversized', says: /more than the 50 MB limit/ },
   { name: 'download redirected 4 times', marker: 'redirect:4', says: /redirected more than 3 times/ },
@@ -59,7 +74,13 @@ const CASES: readonly Case[] = [
   { name: 'apiframe 401', marker: '401', model: FRAME, says: /rejected the API key/, notSays: /Set API Key/, actions: ['Set API Key', 'Show Log'] },
   { name: 'apiframe 402', marker: '402', model: FRAME, says: /run out of credits \(HTTP 402/, actions: ['Add Credits at apiframe', 'Show Log'] },
   { name: 'apiframe FAILED', marker: 'failed:GPU fell over', model: FRAME, says: /could not generate the image \(GPU fell over\).*refunded/ },
-  { name: 'apiframe FAILED by moderation', marker: 'failed:Content moderated', model: FRAME, says: /content policy/, actions: ['Edit Prompt', 'Open in Generator'] },
+  {
+    name: 'apiframe FAILED by moderation',
+    marker: 'failed:Content moderated',
+    model: FRAME,
+    says: /content policy/,
+    actions: ['Edit Prompt', 'Open in Generator'],
+  },
   { name: 'apiframe CANCELLED', marker: 'cancelled', model: FRAME, says: /cancelled job .* on its side/ },
   { name: 'apiframe expired', marker: 'expired', model: FRAME, says: /have expired/ },
   { name: 'apiframe poll answers 404', marker: '404:phase=poll', model: FRAME, says: /404 Not Found/ },
@@ -141,7 +162,12 @@ suite('faults in every phase', () => {
     // The notification's primary button, as Ctrl+Shift+A presses it.
     const requestsBefore = (await fake.requests()).length;
     await vscode.commands.executeCommand('notification.acceptPrimaryAction');
-    const box = await waitFor('the prompt box', async () => (await api()).asked().slice(asked).find((q) => q.title === 'Flux: Edit Prompt'));
+    const box = await waitFor('the prompt box', async () =>
+      (await api())
+        .asked()
+        .slice(asked)
+        .find((q) => q.title === 'Flux: Edit Prompt'),
+    );
     assert.equal(box.kind, 'input');
     // The marker hits its prompt once: the same prompt, accepted, now goes through.
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
@@ -171,7 +197,15 @@ suite('faults in every phase', () => {
 
 suite("the panel's card for a failure (present.ts decides its words, as for every surface)", () => {
   test('checks that failed before sending read "Not sent"; a failure after sending "Failed", with the card\'s own actions', () => {
-    const invalid = failureCard({ status: 'failed', message: 'Width 1000 is not a multiple of 32.', actions: [], problems: [{ field: 'width', message: 'Width 1000 is not a multiple of 32.' }] }, false);
+    const invalid = failureCard(
+      {
+        status: 'failed',
+        message: 'Width 1000 is not a multiple of 32.',
+        actions: [],
+        problems: [{ field: 'width', message: 'Width 1000 is not a multiple of 32.' }],
+      },
+      false,
+    );
     assert.deepEqual(invalid, { status: 'failed', phase: 'Not sent', error: { message: 'Width 1000 is not a multiple of 32.', actions: ['dismiss'] } });
     const auth = failureCard({ status: 'failed', message: 'rejected', actions: ['setKey', 'showLog'], provider: 'aimlapi' }, true);
     assert.deepEqual(auth.error?.actions, ['setKey', 'showLog', 'dismiss']);
@@ -181,7 +215,13 @@ suite("the panel's card for a failure (present.ts decides its words, as for ever
     assert.deepEqual(refused.error?.actions, ['showLog', 'dismiss']);
     const credits = failureCard({ status: 'failed', message: 'no credits', actions: ['billing', 'showLog'], provider: 'aimlapi' }, true);
     assert.deepEqual(credits.error?.actions, ['showLog', 'dismiss']);
-    assert.deepEqual(failureCard({ status: 'cancelled', message: 'Generation cancelled. Nothing was saved.', actions: [] }, false), { status: 'cancelled', phase: 'Cancelled before anything was sent.' });
-    assert.deepEqual(failureCard({ status: 'cancelled', message: 'Generation cancelled. Nothing was saved.', actions: [] }, true), { status: 'cancelled', phase: 'Generation cancelled. Nothing was saved.' });
+    assert.deepEqual(failureCard({ status: 'cancelled', message: 'Generation cancelled. Nothing was saved.', actions: [] }, false), {
+      status: 'cancelled',
+      phase: 'Cancelled before anything was sent.',
+    });
+    assert.deepEqual(failureCard({ status: 'cancelled', message: 'Generation cancelled. Nothing was saved.', actions: [] }, true), {
+      status: 'cancelled',
+      phase: 'Generation cancelled. Nothing was saved.',
+    });
   });
 });

@@ -80,7 +80,10 @@ suite('gallery', () => {
     const onDisk = JSON.parse(fs.readFileSync(g.indexFile, 'utf8'));
     assert.equal(onDisk.format, 'flux-image-studio/gallery');
     assert.equal(onDisk.version, 1);
-    assert.deepEqual(onDisk.entries.find((x: { id: string }) => x.id === e.id), JSON.parse(JSON.stringify(e)));
+    assert.deepEqual(
+      onDisk.entries.find((x: { id: string }) => x.id === e.id),
+      JSON.parse(JSON.stringify(e)),
+    );
   });
 
   test('deleting through the store removes the file and the entry (to the trash, or permanently where there is none)', async () => {
@@ -119,9 +122,9 @@ suite('gallery', () => {
     assert.equal(await entryFor(file), undefined);
   });
 
-  test('another window\'s entry, written to the index file, shows up here (the file is watched)', async () => {
+  test("another window's entry, written to the index file, shows up here (the file is watched)", async () => {
     const g = await gallery();
-    const original = await generateOne('a lighthouse keeper\'s cat');
+    const original = await generateOne("a lighthouse keeper's cat");
     const copy = vscode.Uri.joinPath(original, '..', 'from-another-window.png');
     await vscode.workspace.fs.copy(original, copy, { overwrite: true });
     const o = (await entryFor(original))!;
@@ -131,11 +134,11 @@ suite('gallery', () => {
     const temp = `${g.indexFile}.other-window.tmp`;
     fs.writeFileSync(temp, JSON.stringify(index));
     fs.renameSync(temp, g.indexFile!);
-    await waitFor('the other window\'s entry', async () => (await g.entries()).find((e) => e.id === 'other-window-1'));
-    assert.ok(await entryFor(original), 'and this window\'s entries are still there');
+    await waitFor("the other window's entry", async () => (await g.entries()).find((e) => e.id === 'other-window-1'));
+    assert.ok(await entryFor(original), "and this window's entries are still there");
   });
 
-  test('a damaged index is set aside as a backup and rebuilt from the images\' records, with a message', async () => {
+  test("a damaged index is set aside as a backup and rebuilt from the images' records, with a message", async () => {
     const g = await gallery();
     const first = await generateOne('a red barn in snow');
     // An image copied in meanwhile: only its embedded record can bring it into the gallery.
@@ -146,7 +149,9 @@ suite('gallery', () => {
     const garbage = '{"format":"flux-image-studio/gallery","version":1,"entries":[{"id":';
     fs.writeFileSync(g.indexFile!, garbage);
     await g.reload();
-    const message = await waitFor('the message about the damaged index', async () => (await messagesSince(since)).find((m) => /gallery index is not valid JSON/.test(m.message)));
+    const message = await waitFor('the message about the damaged index', async () =>
+      (await messagesSince(since)).find((m) => /gallery index is not valid JSON/.test(m.message)),
+    );
     assert.equal(message.level, 'warning');
     assert.match(message.message, /set aside as gallery\.corrupt-[\dT-]+Z\.json .*rebuilt from the images' embedded records/);
     const backup = /gallery\.corrupt-[\dT-]+Z\.json/.exec(message.message)![0];
@@ -155,7 +160,10 @@ suite('gallery', () => {
     const after = (await g.entries()).map((e) => e.uri);
     for (const uri of before) assert.ok(after.includes(uri), `${uri} is still in the gallery`);
     const onDisk = JSON.parse(fs.readFileSync(g.indexFile!, 'utf8'));
-    assert.ok(onDisk.entries.some((e: { uri: string }) => e.uri === copy.toString()), 'the rebuilt index is on disk');
+    assert.ok(
+      onDisk.entries.some((e: { uri: string }) => e.uri === copy.toString()),
+      'the rebuilt index is on disk',
+    );
   });
 
   test('"Rebuild Gallery from Files" adds an image copied in from elsewhere, once', async () => {
@@ -194,7 +202,9 @@ suite('gallery', () => {
     const since = await messageCount();
     fs.writeFileSync(g.indexFile!, '{"format":');
     await g.reload();
-    await waitFor('the message about the damaged index', async () => (await messagesSince(since)).find((m) => /gallery index is not valid JSON/.test(m.message)));
+    await waitFor('the message about the damaged index', async () =>
+      (await messagesSince(since)).find((m) => /gallery index is not valid JSON/.test(m.message)),
+    );
     await waitFor('the copy to be found again', async () => (await entryFor(copy)) ?? undefined);
     assert.equal(await entryFor(bomb), undefined);
     // Still the same extension host, answering.

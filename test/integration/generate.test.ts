@@ -1,7 +1,21 @@
 /** Generating inside the real extension host, against the fake Flux API. */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { TEST_KEY, closeAll, fake, generateFromSelection, imageAt, listFiles, messageCount, messagesSince, openAndSelect, useFakeApi, waitFor, waitForRequest, workspaceUri } from './util';
+import {
+  TEST_KEY,
+  closeAll,
+  fake,
+  generateFromSelection,
+  imageAt,
+  listFiles,
+  messageCount,
+  messagesSince,
+  openAndSelect,
+  useFakeApi,
+  waitFor,
+  waitForRequest,
+  workspaceUri,
+} from './util';
 
 const ASSETS = () => workspaceUri('assets');
 
@@ -67,14 +81,20 @@ suite('generate from a selection', () => {
     const files = await generateFromSelection({ size: '320x256' });
     assert.equal(files.length, 1);
     const name = files[0]!.path.split('/').pop()!;
-    assert.match(editor.document.getText(), new RegExp(`<p>A red fox in the snow</p>\\n<img src="assets/${name}" alt="A red fox in the snow" width="320" height="256">`));
+    assert.match(
+      editor.document.getText(),
+      new RegExp(`<p>A red fox in the snow</p>\\n<img src="assets/${name}" alt="A red fox in the snow" width="320" height="256">`),
+    );
   });
 
   test('MDX gets a Markdown image', async () => {
     const editor = await openAndSelect(workspaceUri('post.mdx'), 'A paper boat on a pond');
     const files = await generateFromSelection();
     const name = files[0]!.path.split('/').pop()!;
-    assert.ok(editor.document.getText().includes(`A paper boat on a pond\n\n![A paper boat on a pond](assets/${name})\n\n<Chart />`), editor.document.getText());
+    assert.ok(
+      editor.document.getText().includes(`A paper boat on a pond\n\n![A paper boat on a pond](assets/${name})\n\n<Chart />`),
+      editor.document.getText(),
+    );
   });
 
   test('a document in a nested folder links with ../', async () => {
@@ -141,7 +161,10 @@ suite('generate from a selection', () => {
     assert.deepEqual(await listFiles(ASSETS()), assetsBefore);
     assert.equal(editor.document.getText(), before);
     // The user clicked Cancel and knows: the status bar says it, no notification pops up.
-    assert.deepEqual((await messagesSince(since)).map((m) => m.message), []);
+    assert.deepEqual(
+      (await messagesSince(since)).map((m) => m.message),
+      [],
+    );
   });
 
   test('a rejected key (401) says so and offers "Set API Key"', async () => {
@@ -188,7 +211,10 @@ suite('generate from a selection', () => {
       assert.match(warning.message, /No apiframe API key is set/);
       // The first missing-key message of an installation also leads to the walkthrough.
       assert.equal(warning.actions[0], 'Set API Key');
-      assert.ok(warning.actions.every((a) => a === 'Set API Key' || a === 'Get Started'), warning.actions.join(', '));
+      assert.ok(
+        warning.actions.every((a) => a === 'Set API Key' || a === 'Get Started'),
+        warning.actions.join(', '),
+      );
       await vscode.commands.executeCommand('notifications.clearAll');
       assert.deepEqual(await pending, []);
       // Later ones only offer the key.
@@ -240,7 +266,10 @@ suite('generate from a selection', () => {
     const lines = editor.document.getText().split('\n');
     const i = lines.indexOf('line three');
     // Each image a paragraph of its own, in order.
-    assert.deepEqual(lines.slice(i + 1, i + 9), names.flatMap((n) => ['', `![line three](assets/${n})`]));
+    assert.deepEqual(
+      lines.slice(i + 1, i + 9),
+      names.flatMap((n) => ['', `![line three](assets/${n})`]),
+    );
   });
 
   test('an apiframe job is polled to completion', async () => {
@@ -335,7 +364,11 @@ suite('generate from a selection', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.env.clipboard.writeText('');
     const since = await messageCount();
-    const files = await vscode.commands.executeCommand<vscode.Uri[]>('fluxStudio.generate', { prompt: 'a compass rose', model: 'aimlapi:flux-pro/v1.1', size: '256x256' });
+    const files = await vscode.commands.executeCommand<vscode.Uri[]>('fluxStudio.generate', {
+      prompt: 'a compass rose',
+      model: 'aimlapi:flux-pro/v1.1',
+      size: '256x256',
+    });
     assert.equal(files?.length, 1);
     const name = files[0]!.path.split('/').pop()!;
     assert.ok(files[0]!.path.startsWith(`${ASSETS().path}/`));

@@ -10,7 +10,9 @@ function generatorTabs(): vscode.Tab[] {
 }
 
 function openGenerator(args?: unknown): Thenable<boolean | undefined> {
-  return args === undefined ? vscode.commands.executeCommand<boolean>('fluxStudio.openGenerator') : vscode.commands.executeCommand<boolean>('fluxStudio.openGenerator', args);
+  return args === undefined
+    ? vscode.commands.executeCommand<boolean>('fluxStudio.openGenerator')
+    : vscode.commands.executeCommand<boolean>('fluxStudio.openGenerator', args);
 }
 
 suite('generator panel', () => {
@@ -31,11 +33,22 @@ suite('generator panel', () => {
     assert.deepEqual(await messagesSince(before), [], 'no notification');
   });
 
-  test('running it again (with the gallery\'s arguments) reveals and fills the same panel', async () => {
+  test("running it again (with the gallery's arguments) reveals and fills the same panel", async () => {
     assert.equal(await openGenerator(), true);
     await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
     const before = await messageCount();
-    assert.equal(await openGenerator({ prompt: 'A red fox in the snow', model: 'aimlapi:flux-pro', size: '1024x768', seed: 42, params: { steps: 30 }, outputFormat: 'png', numImages: 2 }), true);
+    assert.equal(
+      await openGenerator({
+        prompt: 'A red fox in the snow',
+        model: 'aimlapi:flux-pro',
+        size: '1024x768',
+        seed: 42,
+        params: { steps: 30 },
+        outputFormat: 'png',
+        numImages: 2,
+      }),
+      true,
+    );
     assert.equal(generatorTabs().length, 1, 'still one panel');
     assert.ok(generatorTabs()[0]!.isActive, 'revealed');
     // Arguments that do not fit are said in the panel, not in a notification; malformed ones are ignored.

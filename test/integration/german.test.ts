@@ -39,7 +39,11 @@ suite('German', () => {
 
   test("the engine's sentences are German too (its translator is vscode.l10n.t)", async () => {
     const before = await messageCount();
-    const files = await vscode.commands.executeCommand<vscode.Uri[]>('fluxStudio.generate', { prompt: 'A lighthouse at dawn', model: 'aimlapi:flux-pro', size: '1000x768' });
+    const files = await vscode.commands.executeCommand<vscode.Uri[]>('fluxStudio.generate', {
+      prompt: 'A lighthouse at dawn',
+      model: 'aimlapi:flux-pro',
+      size: '1000x768',
+    });
     assert.deepEqual(files, [], 'an invalid size is refused before anything is sent');
     const shown = await waitFor('the error', async () => (await messagesSince(before)).find((m) => m.level === 'error'));
     assert.equal(shown.message, 'Die Breite 1000 ist für flux-pro kein Vielfaches von 32 (256–1440). Nächstgelegen: 992 oder 1024.');
@@ -49,10 +53,20 @@ suite('German', () => {
     const since = (await api()).asked().length;
     const pending = vscode.commands.executeCommand('fluxStudio.generate', { prompt: 'Ein Leuchtturm' });
     try {
-      const model = await waitFor('the model step', async () => (await api()).asked().slice(since).find((q) => /Modell/.test(q.title)));
+      const model = await waitFor('the model step', async () =>
+        (await api())
+          .asked()
+          .slice(since)
+          .find((q) => /Modell/.test(q.title)),
+      );
       assert.equal(model.title, 'Flux: „Ein Leuchtturm“ · Modell (1/2)');
       await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-      const size = await waitFor('the size step', async () => (await api()).asked().slice(since).find((q) => /Größe/.test(q.title)));
+      const size = await waitFor('the size step', async () =>
+        (await api())
+          .asked()
+          .slice(since)
+          .find((q) => /Größe/.test(q.title)),
+      );
       assert.ok(size.items.includes('Querformat 4:3 · 1024×768'), size.items.join(' | '));
       assert.ok(size.items.includes('Quadratisch HD · 1024×1024'), size.items.join(' | '));
       assert.ok(size.items.includes('Hochformat 3:4 · 768×1024'), size.items.join(' | '));

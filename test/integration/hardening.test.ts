@@ -13,7 +13,9 @@ import { TEST_KEY, api, closeAll, fake, generateFromSelection, messageCount, mes
 
 /** Resolves once the fake API has received the generation request for `marker`. */
 const requestArrived = (marker: string) =>
-  waitFor(`the request for "${marker}" at the fake API`, async () => (await fake.requests()).find((r) => r.method === 'POST' && JSON.stringify(r.body ?? '').includes(marker)));
+  waitFor(`the request for "${marker}" at the fake API`, async () =>
+    (await fake.requests()).find((r) => r.method === 'POST' && JSON.stringify(r.body ?? '').includes(marker)),
+  );
 
 suite('hardening', () => {
   suiteSetup(async () => {
@@ -92,9 +94,14 @@ suite('hardening', () => {
     const name = files[0]!.path.split('/').pop()!;
     assert.equal(fs.existsSync(file.fsPath), false, 'the deleted document is not brought back');
     assert.match(await vscode.env.clipboard.readText(), new RegExp(`\\(assets/${name.replace(/[.]/g, '\\.')}\\)`));
-    const said = await waitFor('the message about the document', async () => (await messagesSince(since)).find((m) => /the document it was for is gone/.test(m.message)));
+    const said = await waitFor('the message about the document', async () =>
+      (await messagesSince(since)).find((m) => /the document it was for is gone/.test(m.message)),
+    );
     assert.equal(said.level, 'warning');
-    assert.ok((await (await api()).gallery.entries()).some((e) => e.uri === files[0]!.toString()), 'the image is in the gallery');
+    assert.ok(
+      (await (await api()).gallery.entries()).some((e) => e.uri === files[0]!.toString()),
+      'the image is in the gallery',
+    );
   });
 
   for (const model of ['aimlapi:flux-pro/v1.1', 'apiframe:flux-1.1-pro']) {
@@ -140,4 +147,3 @@ suite('hardening', () => {
     assert.match(err.message, /Generation failed 2099-01-01 00:00:00\.000 \[error\] FORGED A+…/);
   });
 });
-

@@ -6,7 +6,19 @@ import * as path from 'node:path';
 import Mocha from 'mocha';
 
 const SUITES: Record<string, string[]> = {
-  main: ['manifest.test.js', 'generate.test.js', 'pickers.test.js', 'generator.test.js', 'gallery.test.js', 'save.test.js', 'hardening.test.js', 'agent.test.js', 'placeholders.test.js', 'mcp.test.js', 'edit.test.js'],
+  main: [
+    'manifest.test.js',
+    'generate.test.js',
+    'pickers.test.js',
+    'generator.test.js',
+    'gallery.test.js',
+    'save.test.js',
+    'hardening.test.js',
+    'agent.test.js',
+    'placeholders.test.js',
+    'mcp.test.js',
+    'edit.test.js',
+  ],
   multiroot: ['multiroot.test.js'],
   untrusted: ['untrusted.test.js'],
   faults: ['faults.test.js', 'load.test.js'],

@@ -79,7 +79,11 @@ suite('load', () => {
         assert.equal(files.length, 1, `${label} made one image`);
         const name = files[0]!.path.split('/').pop()!;
         // A paragraph of its own right after the item's paragraph.
-        assert.deepEqual(lines.slice(at + 1, at + 3), ['', `![${label} [[fault:slow-headers:2500]]](assets/${name})`], `${label}'s link is right after it:\n${doc.getText()}`);
+        assert.deepEqual(
+          lines.slice(at + 1, at + 3),
+          ['', `![${label} [[fault:slow-headers:2500]]](assets/${name})`],
+          `${label}'s link is right after it:\n${doc.getText()}`,
+        );
       }
     }
     assert.equal((await listFiles(workspaceUri('assets'))).length, assetsBefore + 16, 'sixteen new files, no partial ones');

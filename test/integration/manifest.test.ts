@@ -8,11 +8,20 @@ suite('manifest and registration', () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     const declared = (ext.packageJSON.contributes.commands as Array<{ command: string; category: string }>).map((c) => c.command).sort();
     // VS Code itself registers `<view id>.focus`, `.removeView`, … for each contributed view.
-    const views = Object.values<Array<{ id: string }>>(ext.packageJSON.contributes.views ?? {}).flat().map((v) => `${v.id}.`);
+    const views = Object.values<Array<{ id: string }>>(ext.packageJSON.contributes.views ?? {})
+      .flat()
+      .map((v) => `${v.id}.`);
     const viewCommand = (c: string) => views.some((v) => c.startsWith(v) && /^(focus|removeView|resetViewLocation|toggleVisibility)$/.test(c.slice(v.length)));
     const registered = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('fluxStudio.') && !viewCommand(c)).sort();
     assert.deepEqual(registered, declared);
-    for (const id of ['fluxStudio.generate', 'fluxStudio.generateFromSelection', 'fluxStudio.setApiKey', 'fluxStudio.clearApiKey', 'fluxStudio.chooseDefaults', 'fluxStudio.showLog']) {
+    for (const id of [
+      'fluxStudio.generate',
+      'fluxStudio.generateFromSelection',
+      'fluxStudio.setApiKey',
+      'fluxStudio.clearApiKey',
+      'fluxStudio.chooseDefaults',
+      'fluxStudio.showLog',
+    ]) {
       assert.ok(declared.includes(id), id);
     }
     for (const c of ext.packageJSON.contributes.commands as Array<{ category: string }>) assert.equal(c.category, 'Flux');

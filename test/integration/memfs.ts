@@ -36,7 +36,9 @@ export class MemFs implements vscode.FileSystemProvider {
   readDirectory(uri: vscode.Uri): [string, vscode.FileType][] {
     if (this.get(uri).type !== vscode.FileType.Directory) throw vscode.FileSystemError.FileNotADirectory(uri);
     const prefix = uri.path === '/' ? '/' : `${uri.path}/`;
-    return [...this.nodes.entries()].filter(([p]) => p !== uri.path && p.startsWith(prefix) && !p.slice(prefix.length).includes('/')).map(([p, n]) => [p.slice(prefix.length), n.type]);
+    return [...this.nodes.entries()]
+      .filter(([p]) => p !== uri.path && p.startsWith(prefix) && !p.slice(prefix.length).includes('/'))
+      .map(([p, n]) => [p.slice(prefix.length), n.type]);
   }
   createDirectory(uri: vscode.Uri): void {
     this.parentOf(uri);

@@ -7,7 +7,7 @@ suite('multi-root workspace', () => {
   suiteSetup(useFakeApi);
   teardown(closeAll);
 
-  test('images are saved in the document\'s own workspace folder', async () => {
+  test("images are saved in the document's own workspace folder", async () => {
     const folders = vscode.workspace.workspaceFolders ?? [];
     assert.equal(folders.length, 2);
     const beta = folders.find((f) => f.name === 'beta')!;

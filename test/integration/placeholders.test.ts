@@ -45,7 +45,10 @@ suite('image placeholders', () => {
     );
     const doc = editor.document;
     const diags = await waitFor('three placeholder diagnostics', () => (ours(doc.uri).length === 3 ? ours(doc.uri) : undefined));
-    assert.deepEqual(diags.map((d) => d.severity), [vscode.DiagnosticSeverity.Information, vscode.DiagnosticSeverity.Information, vscode.DiagnosticSeverity.Warning]);
+    assert.deepEqual(
+      diags.map((d) => d.severity),
+      [vscode.DiagnosticSeverity.Information, vscode.DiagnosticSeverity.Information, vscode.DiagnosticSeverity.Warning],
+    );
     assert.match(diags[2]!.message, /Width 1000 is not a multiple of 32 for flux-pro \(256–1440\)\. Nearest: 992 or 1024\./);
 
     const since = await messageCount();
@@ -71,14 +74,17 @@ suite('image placeholders', () => {
     assert.match(warned?.message ?? '', /Generated 2 image\(s\); 1 placeholder\(s\) cannot be generated/);
   });
 
-  test('MDX, AsciiDoc and HTML placeholders get their own language\'s link', async () => {
+  test("MDX, AsciiDoc and HTML placeholders get their own language's link", async () => {
     const mdx = await openDoc('page.mdx', 'import X from "./x"\n\n![A paper boat](flux:)\n\n<X />\n');
     const [boat] = await vscode.commands.executeCommand<vscode.Uri[]>(COMMAND);
     assert.equal(mdx.document.getText(), `import X from "./x"\n\n![A paper boat](../assets/${nameOf(boat!)})\n\n<X />\n`);
 
     const adoc = await openDoc('guide.adoc', '= Guide\n\nimage::flux:?size=320x256[A compass rose]\n\nText.\n');
     const [rose] = await vscode.commands.executeCommand<vscode.Uri[]>(COMMAND);
-    assert.match(adoc.document.getText(), new RegExp(`^= Guide\\n\\nimage::\\.\\./assets/${nameOf(rose!).replace(/[.()]/g, '\\$&')}\\["A compass rose",320,256\\]\\n\\nText\\.\\n$`));
+    assert.match(
+      adoc.document.getText(),
+      new RegExp(`^= Guide\\n\\nimage::\\.\\./assets/${nameOf(rose!).replace(/[.()]/g, '\\$&')}\\["A compass rose",320,256\\]\\n\\nText\\.\\n$`),
+    );
 
     const html = await openDoc('index.html', '<p>Hi</p>\n<img src="flux:?size=320x256" alt="A &quot;tiny&quot; robot">\n');
     const [robot] = await vscode.commands.executeCommand<vscode.Uri[]>(COMMAND);
@@ -104,7 +110,12 @@ suite('image placeholders', () => {
     });
     assert.equal(diag.severity, vscode.DiagnosticSeverity.Information);
     assert.equal(diag.range.start.line, 2);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      diag.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const fix = actions.find((a) => a.command?.command === COMMAND);
     assert.ok(fix, JSON.stringify(actions.map((a) => a.title)));
     assert.equal(fix.title, 'Generate this image');

@@ -38,7 +38,11 @@ function smallestSize(model: ModelEntry): string {
   throw new Error(`${model.key}: no size to ask for`);
 }
 
-const slug = (s: string): string => s.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+const slug = (s: string): string =>
+  s
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
 const relative = (uri: vscode.Uri): string => vscode.workspace.asRelativePath(uri, false);
 
 /** The sequence number of the newest request the fake API has seen. */
@@ -56,7 +60,9 @@ async function submitsSince(): Promise<number> {
 /** Close the document's tabs, unless it has unsaved changes (closing would ask, and the question would stop the run). */
 async function closeTabsOf(uri: vscode.Uri): Promise<void> {
   if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty)) return;
-  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString());
+  const tabs = vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString());
   if (tabs.length) await vscode.window.tabGroups.close(tabs);
 }
 
@@ -147,7 +153,18 @@ suite('render: through the command in the real host, every language × placement
         const cases: RenderCase[] = CATALOG.flatMap((model) =>
           model.formats.map((format) => {
             const id = `${language}/${placement}/${slug(model.key)}-${format}`;
-            return { id, language, placement, model: model.key, format, size: smallestSize(model), document: `render/${language}/${placement}/${slug(model.key)}-${format}.${EXTENSIONS[language]}`, before, prompt: PROMPT, files: [] };
+            return {
+              id,
+              language,
+              placement,
+              model: model.key,
+              format,
+              size: smallestSize(model),
+              document: `render/${language}/${placement}/${slug(model.key)}-${format}.${EXTENSIONS[language]}`,
+              before,
+              prompt: PROMPT,
+              files: [],
+            };
           }),
         );
         manifest.cases.push(...cases);
@@ -230,7 +247,11 @@ suite("render: VS Code's own Markdown link validation", () => {
       const target = new vscode.Range(line, text.indexOf('](') + 2, line, text.lastIndexOf(')'));
       const on = diagnostics.filter((d) => d.range.start.line <= line && d.range.end.line >= line);
       const say = (d: vscode.Diagnostic) => `${d.message} (at ${d.range.start.character}-${d.range.end.character})`;
-      assert.deepEqual(on.filter((d) => d.range.intersection(target)).map(say), [], `VS Code's Markdown validation on the target of the inserted link ${JSON.stringify(text)}`);
+      assert.deepEqual(
+        on.filter((d) => d.range.intersection(target)).map(say),
+        [],
+        `VS Code's Markdown validation on the target of the inserted link ${JSON.stringify(text)}`,
+      );
       // VS Code 1.96 reads an image's alt text as a link's text: a bracketed word of the prompt is
       // reported as a reference without a definition. Escaping it would cost the bracket in
       // markdown-it (VS Code's own preview drops escapes from alt text), so the prompt stays as

@@ -72,4 +72,3 @@ suite('saving on another file system (workspace.fs)', () => {
     assert.deepEqual(memfs.list(folder.path), [`${folder.path}/same-name-2.png`, `${folder.path}/same-name-3.png`, `${folder.path}/same-name.png`]);
   });
 });
-

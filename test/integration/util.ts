@@ -10,7 +10,9 @@ export const FAKE = process.env.FLUX_FAKE_API ?? '';
 export const EXTENSION_ID = 'flux-image-studio.flux-image-studio';
 /** The key the suite runs with: a canary the launcher then looks for everywhere it must not be. */
 // Read from a file, not the environment: VS Code at trace level logs its environment to disk.
-export const TEST_KEY = process.env.FLUX_TEST_KEY_FILE ? fs.readFileSync(process.env.FLUX_TEST_KEY_FILE, 'utf8').trim() : process.env.FLUX_TEST_KEY || 'test-key';
+export const TEST_KEY = process.env.FLUX_TEST_KEY_FILE
+  ? fs.readFileSync(process.env.FLUX_TEST_KEY_FILE, 'utf8').trim()
+  : process.env.FLUX_TEST_KEY || 'test-key';
 
 export async function api(): Promise<FluxStudioApi> {
   const ext = vscode.extensions.getExtension<FluxStudioApi>(EXTENSION_ID);
@@ -21,7 +23,10 @@ export async function api(): Promise<FluxStudioApi> {
 /** Drive the fake Flux API through its control endpoints. */
 export const fake = {
   async control(path: string, body?: unknown): Promise<unknown> {
-    const res = await fetch(`${FAKE}/__control/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(
+      `${FAKE}/__control/${path}`,
+      body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    );
     assert.ok(res.ok, `control ${path}: HTTP ${res.status}`);
     return res.json();
   },
@@ -91,7 +96,9 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
  * positive signal that a command got past its checks and took its selection, without a guessed pause.
  */
 export async function waitForRequest(fragment: string) {
-  return waitFor(`the fake API to receive the request for "${fragment}"`, async () => (await fake.requests()).find((r) => JSON.stringify(r.body ?? null).includes(fragment)));
+  return waitFor(`the fake API to receive the request for "${fragment}"`, async () =>
+    (await fake.requests()).find((r) => JSON.stringify(r.body ?? null).includes(fragment)),
+  );
 }
 
 /** Point the extension at the fake API with a test key, in user settings. */

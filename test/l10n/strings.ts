@@ -72,13 +72,53 @@ const SINK_ARGS: Readonly<Record<string, readonly (number | `${number}+`)[]>> = 
 const LOGGERS = /(^|\.)(log|logger|console|channel)$/i;
 
 /** Object properties whose value is shown. */
-const SINK_PROPS = new Set(['label', 'description', 'detail', 'placeholder', 'placeHolder', 'prompt', 'title', 'tooltip', 'message', 'saveLabel', 'openLabel', 'note', 'phase', 'aria-label', 'alt', 'problem', 'defaultModelProblem']);
+const SINK_PROPS = new Set([
+  'label',
+  'description',
+  'detail',
+  'placeholder',
+  'placeHolder',
+  'prompt',
+  'title',
+  'tooltip',
+  'message',
+  'saveLabel',
+  'openLabel',
+  'note',
+  'phase',
+  'aria-label',
+  'alt',
+  'problem',
+  'defaultModelProblem',
+]);
 /** Element or item properties whose assigned value is shown. */
 const SINK_ASSIGN = new Set(['title', 'placeholder', 'textContent', 'innerText', 'text', 'tooltip', 'description', 'label', 'phase', 'alt', 'ariaLabel']);
 /** Attributes whose value is shown (setAttribute). */
 const SINK_ATTRS = new Set(['aria-label', 'title', 'placeholder', 'alt', 'aria-description', 'aria-roledescription']);
 /** Properties that never hold words for a person (even with spaces in them). */
-const NOT_TEXT_PROPS = new Set(['class', 'className', 'id', 'type', 'role', 'kind', 'command', 'when', 'group', 'icon', 'for', 'inputmode', 'method', 'url', 'accept', 'value', 'key', 'field', 'status', 'level', 'action']);
+const NOT_TEXT_PROPS = new Set([
+  'class',
+  'className',
+  'id',
+  'type',
+  'role',
+  'kind',
+  'command',
+  'when',
+  'group',
+  'icon',
+  'for',
+  'inputmode',
+  'method',
+  'url',
+  'accept',
+  'value',
+  'key',
+  'field',
+  'status',
+  'level',
+  'action',
+]);
 
 function calleeName(e: ts.Expression): string {
   if (ts.isIdentifier(e)) return e.text;
@@ -100,14 +140,23 @@ function literalText(n: ts.Node): string | undefined {
 const NAMES = /\b(Flux Image Studio|FLUX[\d.]*|Flux|AIML API|apiframe|VS Code)\b/g;
 
 /** Words a person reads: letters, at least two of them, besides names, codicons and placeholders. */
-const hasWords = (s: string) => /[A-Za-z]{2,}/.test(s.replace(NAMES, '').replace(/\$\([a-z-]+\)/g, '').replace(/\{\}/g, ''));
+const hasWords = (s: string) =>
+  /[A-Za-z]{2,}/.test(
+    s
+      .replace(NAMES, '')
+      .replace(/\$\([a-z-]+\)/g, '')
+      .replace(/\{\}/g, ''),
+  );
 
 /** An identifier, id, key or type name (`downloading`, `square_hd`, `seed-mode`, `LinkError`), not words. */
 const isIdentifier = (s: string) => /^[a-z][A-Za-z0-9_.:/-]*$/.test(s) || /^[A-Z][A-Za-z]*Error$/.test(s);
 
 /** A sentence, not an identifier, class list, path or format: three words or more, at least one in lower case. */
 function isProse(s: string): boolean {
-  const text = s.replace(/\$\([a-z-]+\)/g, '').replace(/\{\}/g, 'X').trim();
+  const text = s
+    .replace(/\$\([a-z-]+\)/g, '')
+    .replace(/\{\}/g, 'X')
+    .trim();
   const words = text.split(/\s+/).filter((w) => /^["'“(]?[A-Za-z][a-z']*[,.;:!?…)"”]*$/.test(w));
   if (words.length < 3 || !words.some((w) => /^["'“(]?[a-z]{2,}/.test(w))) return false;
   return /^["'“(]?[A-Z]/.test(text) || /[.!?…:]["”)]?$/.test(text) || words.length >= 5;
@@ -182,7 +231,11 @@ function isNotText(lit: ts.Node): boolean {
   if ((ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p) || ts.isPropertySignature(p) || ts.isMethodDeclaration(p)) && p.name === lit) return true;
   if (ts.isElementAccessExpression(p) && p.argumentExpression === lit) return true;
   if (ts.isCaseClause(p)) return true;
-  if (ts.isBinaryExpression(p) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.InKeyword].includes(p.operatorToken.kind)) return true;
+  if (
+    ts.isBinaryExpression(p) &&
+    [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.InKeyword].includes(p.operatorToken.kind)
+  )
+    return true;
   const { node: d, child } = destination(lit);
   if (d && ts.isPropertyAssignment(d) && child === d.initializer) {
     const key = ts.isIdentifier(d.name) || ts.isStringLiteral(d.name) ? d.name.text : '';
@@ -194,7 +247,30 @@ function isNotText(lit: ts.Node): boolean {
     // el(tag, class, text) and h(tag, attrs…): the tag and the class are not text.
     if ((name === 'el' || name === 'h' || name === 'button') && index === (name === 'button' ? 1 : 0)) return true;
     if (name === 'el' && index === 1) return true;
-    if (['add', 'remove', 'toggle', 'contains', 'querySelector', 'querySelectorAll', 'getElementById', 'byId', 'closest', 'executeCommand', 'registerCommand', 'getConfiguration', 'get', 'update', 'inspect', 'icon', 'require', 'createElement', 'setContext'].includes(name)) return true;
+    if (
+      [
+        'add',
+        'remove',
+        'toggle',
+        'contains',
+        'querySelector',
+        'querySelectorAll',
+        'getElementById',
+        'byId',
+        'closest',
+        'executeCommand',
+        'registerCommand',
+        'getConfiguration',
+        'get',
+        'update',
+        'inspect',
+        'icon',
+        'require',
+        'createElement',
+        'setContext',
+      ].includes(name)
+    )
+      return true;
   }
   return false;
 }
@@ -256,7 +332,8 @@ export function scanSource(file: string, text: string, into: Scan = { keys: new 
       const message = first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first)) ? first.text : undefined;
       if (message === undefined && FORWARDERS.has(file) && first && ts.isIdentifier(first)) {
         // The translator passing a message on.
-      } else if (message === undefined) into.badCalls.push({ ...at(n), text: n.getText(sf).slice(0, 120), why: 'the message must be a string literal (no ${…}: use {0})' });
+      } else if (message === undefined)
+        into.badCalls.push({ ...at(n), text: n.getText(sf).slice(0, 120), why: 'the message must be a string literal (no ${…}: use {0})' });
       else {
         const want = placeholders(message);
         const ok = want.length === args.length && want.every((k, i) => k === i);
@@ -273,7 +350,15 @@ export function scanSource(file: string, text: string, into: Scan = { keys: new 
       return;
     }
     const text = literalText(n);
-    if (text !== undefined && !inT && hasWords(text) && !isIdentifier(text) && !isNotText(n) && !isCatalogText(file, n) && !LET_BE.some((x) => x.file === file && x.text === text)) {
+    if (
+      text !== undefined &&
+      !inT &&
+      hasWords(text) &&
+      !isIdentifier(text) &&
+      !isNotText(n) &&
+      !isCatalogText(file, n) &&
+      !LET_BE.some((x) => x.file === file && x.text === text)
+    ) {
       const sink = sinkOf(n);
       if (sink) into.untranslated.push({ ...at(n), text, why: `shown as ${sink}` });
       else if (isProse(text) && !inLogOrError(n)) into.untranslated.push({ ...at(n), text, why: 'a sentence outside t()' });

@@ -16,7 +16,12 @@ export type Files = Readonly<Record<string, Uint8Array>>;
  * files are given: the image must be found and embedded), reST by docutils (embedding the image
  * likewise), LaTeX by pdflatex with the image present.
  */
-export async function renderDocument(language: DocLanguage, text: string, files: Files = {}, documentPath = `docs/doc.${EXTENSIONS[language]}`): Promise<Record<string, Judgement>> {
+export async function renderDocument(
+  language: DocLanguage,
+  text: string,
+  files: Files = {},
+  documentPath = `docs/doc.${EXTENSIONS[language]}`,
+): Promise<Record<string, Judgement>> {
   const embed = Object.keys(files).length > 0;
   switch (language) {
     case 'markdown': {

@@ -63,7 +63,9 @@ before(async () => {
 
 after(() => {
   const judged = (Date.now() - started) / 1000;
-  process.stderr.write(`render layer in the real host: generations ${manifest.hostSeconds.toFixed(1)} s (in the host), everything ${judged.toFixed(1)} s (host start, generations, judging)\n`);
+  process.stderr.write(
+    `render layer in the real host: generations ${manifest.hostSeconds.toFixed(1)} s (in the host), everything ${judged.toFixed(1)} s (host start, generations, judging)\n`,
+  );
   if (ownFolder && !process.env.FLUX_RENDER_KEEP) rmSync(out, { recursive: true, force: true });
   else process.stderr.write(`render layer: the documents and images are in ${out}\n`);
 });
@@ -112,7 +114,8 @@ async function judgeDocument(c: RenderCase, before: Record<string, Judgement>): 
   if (c.files.length !== 1) return [`${c.id}: ${c.files.length} saved files`];
   const file = c.files[0]!;
   const bytes = await readFile(path.join(out, file));
-  if (c.placement === 'crlf' ? /[^\r]\n|\r(?!\n)/.test(text) : text.includes('\r')) say(c.placement === 'crlf' ? 'a CRLF document has a line end that is not CRLF' : 'an LF document got a CR');
+  if (c.placement === 'crlf' ? /[^\r]\n|\r(?!\n)/.test(text) : text.includes('\r'))
+    say(c.placement === 'crlf' ? 'a CRLF document has a line end that is not CRLF' : 'an LF document got a CR');
   const judged = await renderDocument(c.language, text, { [file]: bytes }, c.document);
   for (const [tool, j] of Object.entries(judged)) {
     const ctx = (what: string) => say(`${tool}: ${what}\n--- the document ---\n${text}\n---`);
@@ -129,11 +132,13 @@ async function judgeDocument(c: RenderCase, before: Record<string, Judgement>): 
       continue;
     }
     const t = target(image.src, c.document);
-    if (t.bytes ? !t.bytes.equals(bytes) : t.file !== file) ctx(t.bytes ? 'the embedded image is not the saved file' : `src ${JSON.stringify(image.src)} leads to ${t.file}, not ${file}`);
+    if (t.bytes ? !t.bytes.equals(bytes) : t.file !== file)
+      ctx(t.bytes ? 'the embedded image is not the saved file' : `src ${JSON.stringify(image.src)} leads to ${t.file}, not ${file}`);
     if (image.alt !== c.prompt) ctx(`alt ${JSON.stringify(image.alt)}, not the prompt`);
     if (j.text !== before[tool]?.text) ctx(`the text around the image changed:\n  before: ${before[tool]?.text}\n  after:  ${j.text}`);
     if (c.language !== 'html' && !image.alone) ctx(`the image is not a block of its own (in ${image.ancestors.join(' < ')})`);
-    if (c.placement === 'list' && c.language !== 'html' && !image.ancestors.includes('li')) ctx(`the image does not continue the list item (in ${image.ancestors.join(' < ')})`);
+    if (c.placement === 'list' && c.language !== 'html' && !image.ancestors.includes('li'))
+      ctx(`the image does not continue the list item (in ${image.ancestors.join(' < ')})`);
   }
   return problems;
 }

@@ -16,7 +16,20 @@ const EXT: Readonly<Record<OutputFormat, string>> = { png: 'png', jpeg: 'jpg', w
 
 function record(prompt: string, modelKey: string, format: OutputFormat, width: number, height: number): GenerationRecord {
   const [provider, model] = modelKey.split(/:(.*)/s) as ['aimlapi' | 'apiframe', string];
-  return { v: 1, app: 'flux-image-studio', prompt, provider, model, modelKey, width, height, seed: 42, params: { steps: 28 }, outputFormat: format, createdAt: '2026-11-21T10:00:00.000Z' };
+  return {
+    v: 1,
+    app: 'flux-image-studio',
+    prompt,
+    provider,
+    model,
+    modelKey,
+    width,
+    height,
+    seed: 42,
+    params: { steps: 28 },
+    outputFormat: format,
+    createdAt: '2026-11-21T10:00:00.000Z',
+  };
 }
 
 async function saved(prompt: string, modelKey: string, format: OutputFormat, width = 96, height = 64) {
@@ -38,7 +51,8 @@ for (const model of CATALOG) {
       assert.deepEqual(readRecord(out), r, `${context}: and so does readRecord`);
       assert.equal(decoded.description, prompt, `${context}: exiftool shows the description`);
       // ImageMagick 6.9.11 (Debian 12) cannot read a WebP's XMP at all (see IM6_WEBP_XMP in judges.ts).
-      if (format !== 'webp' || decoded.knownToolIssues.length === 0) assert.equal(decoded.magickDescription, prompt, `${context}: ImageMagick shows the description`);
+      if (format !== 'webp' || decoded.knownToolIssues.length === 0)
+        assert.equal(decoded.magickDescription, prompt, `${context}: ImageMagick shows the description`);
     }
   });
 }
@@ -69,11 +83,18 @@ for (const [name, prompt] of HARD_PROMPTS) {
 
 test('embedding again replaces the description too: one Description, the new prompt', async () => {
   for (const format of ['png', 'jpeg', 'webp'] as const) {
-    const first = embedRecord(await renderImage({ prompt: 'first', seed: 1, model: 'aimlapi:blackforestlabs/flux-2-pro', width: 32, height: 32, format }), record('first', 'aimlapi:blackforestlabs/flux-2-pro', format, 32, 32));
+    const first = embedRecord(
+      await renderImage({ prompt: 'first', seed: 1, model: 'aimlapi:blackforestlabs/flux-2-pro', width: 32, height: 32, format }),
+      record('first', 'aimlapi:blackforestlabs/flux-2-pro', format, 32, 32),
+    );
     const again = embedRecord(first, record('second one', 'aimlapi:blackforestlabs/flux-2-pro', format, 32, 32));
     const d = await decodeBytes(again, EXT[format]);
     assert.deepEqual(d.warnings, [], format);
     const descriptions = Object.entries(d.tags).filter(([k]) => /(^|:)Description(-x-default)?$/.test(k));
-    assert.deepEqual(descriptions.map(([, v]) => v), ['second one'], `${format}: ${JSON.stringify(descriptions)}`);
+    assert.deepEqual(
+      descriptions.map(([, v]) => v),
+      ['second one'],
+      `${format}: ${JSON.stringify(descriptions)}`,
+    );
   }
 });

@@ -6,7 +6,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { decodeBytes, renderAsciidoc, renderCmark, renderHtml, renderLatex, renderMarkdownIt, renderMdx, renderRst, toolVersions, ToolMissingError } from './judges';
+import {
+  decodeBytes,
+  renderAsciidoc,
+  renderCmark,
+  renderHtml,
+  renderLatex,
+  renderMarkdownIt,
+  renderMdx,
+  renderRst,
+  toolVersions,
+  ToolMissingError,
+} from './judges';
 import { TINY_PNG } from './fixtures';
 
 test('every render tool is installed (bash .ci/tools installs them)', async () => {
@@ -30,10 +41,16 @@ test('a missing tool is an error that says how to install it, not a skip', async
 test('Markdown judges: an image in its own paragraph stands alone; one glued to text does not', async () => {
   for (const render of [renderCmark, renderMarkdownIt, renderMdx]) {
     const alone = await render('Text.\n\n![a fox](x.png)\n');
-    assert.deepEqual(alone.images.map((i) => [i.src, i.alt, i.alone]), [['x.png', 'a fox', true]]);
+    assert.deepEqual(
+      alone.images.map((i) => [i.src, i.alt, i.alone]),
+      [['x.png', 'a fox', true]],
+    );
     assert.equal(alone.text, 'Text.');
     const glued = await render('Text.\n![a fox](x.png)\n');
-    assert.deepEqual(glued.images.map((i) => i.alone), [false]);
+    assert.deepEqual(
+      glued.images.map((i) => i.alone),
+      [false],
+    );
   }
 });
 
@@ -50,7 +67,10 @@ test('asciidoctor judge: a block macro after a text line is text; after a blank 
   assert.equal(glued.images.length, 0);
   assert.match(glued.text ?? '', /image::x\.png/);
   const block = await renderAsciidoc('Text.\n\nimage::x.png["a fox",1,1]\n');
-  assert.deepEqual(block.images.map((i) => [i.src, i.alt, i.alone]), [['x.png', 'a fox', true]]);
+  assert.deepEqual(
+    block.images.map((i) => [i.src, i.alt, i.alone]),
+    [['x.png', 'a fox', true]],
+  );
   const missing = await renderAsciidoc('image::x.png["a fox",1,1]\n', { files: { 'y.png': TINY_PNG }, dataUri: true });
   assert.match(missing.warnings.join('\n'), /image to embed not found/);
   const found = await renderAsciidoc('image::y.png["a fox",1,1]\n', { files: { 'y.png': TINY_PNG }, dataUri: true });
@@ -63,7 +83,10 @@ test('docutils judge: a directive glued to a paragraph is an error; after a blan
   assert.match(glued.warnings.join('\n'), /Unexpected indentation/);
   const block = await renderRst('Text.\n\n.. image:: x.png\n   :alt: a fox\n');
   assert.deepEqual(block.warnings, []);
-  assert.deepEqual(block.images.map((i) => [i.src, i.alt, i.alone]), [['x.png', 'a fox', true]]);
+  assert.deepEqual(
+    block.images.map((i) => [i.src, i.alt, i.alone]),
+    [['x.png', 'a fox', true]],
+  );
 });
 
 test('pdflatex judge: the file read, a WebP refused, a missing file reported', async () => {

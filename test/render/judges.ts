@@ -56,7 +56,11 @@ interface Ran {
   readonly stderr: string;
 }
 
-function run(cmd: string, args: readonly string[], opts: { input?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv; hint?: string; encoding?: BufferEncoding } = {}): Promise<Ran> {
+function run(
+  cmd: string,
+  args: readonly string[],
+  opts: { input?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv; hint?: string; encoding?: BufferEncoding } = {},
+): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       cmd,
@@ -83,7 +87,11 @@ async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
-const lines = (s: string): string[] => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+const lines = (s: string): string[] =>
+  s
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 // ---- HTML: parse5 -----------------------------------------------------------------------------------
 
@@ -101,7 +109,30 @@ interface P5Node {
 const parse5 = import('parse5') as Promise<{ parse(html: string): P5Node; parseFragment(html: string): P5Node }>;
 
 /** Elements whose content is one block of the flow (where an image must stand alone). */
-const BLOCKS = new Set(['p', 'div', 'li', 'td', 'th', 'dd', 'dt', 'figure', 'body', 'blockquote', 'section', 'main', 'article', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'pre', 'caption', 'figcaption']);
+const BLOCKS = new Set([
+  'p',
+  'div',
+  'li',
+  'td',
+  'th',
+  'dd',
+  'dt',
+  'figure',
+  'body',
+  'blockquote',
+  'section',
+  'main',
+  'article',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'pre',
+  'caption',
+  'figcaption',
+]);
 const INVISIBLE = new Set(['script', 'style', 'template', 'head', 'title']);
 
 const attr = (n: P5Node, name: string): string | undefined => n.attrs?.find((a) => a.name === name)?.value;
@@ -188,7 +219,10 @@ function markdownIt(): Promise<MarkdownIt> {
 
 /** cmark-gfm with GitHub's extensions (tables, strikethrough, autolinks, tag filter). */
 export async function renderCmark(markdown: string): Promise<Judgement> {
-  const r = await run('cmark-gfm', ['--unsafe', '-e', 'table', '-e', 'strikethrough', '-e', 'autolink', '-e', 'tagfilter'], { input: markdown, hint: 'Debian package cmark-gfm' });
+  const r = await run('cmark-gfm', ['--unsafe', '-e', 'table', '-e', 'strikethrough', '-e', 'autolink', '-e', 'tagfilter'], {
+    input: markdown,
+    hint: 'Debian package cmark-gfm',
+  });
   const warnings = [...lines(r.stderr), ...(r.code ? [`cmark-gfm exited with ${r.code}`] : [])];
   return { ...(await judgeHtmlOutput(r.stdout, { fragment: true })), warnings };
 }
@@ -282,7 +316,19 @@ export async function renderAsciidoc(adoc: string, opts: AsciidocOptions = {}): 
     const doc = path.join(dir, opts.documentPath ?? 'doc.adoc');
     await mkdir(path.dirname(doc), { recursive: true });
     await writeFile(doc, adoc);
-    const args = ['--failure-level=WARN', '-a', 'attribute-missing=warn', '-a', 'nofooter', '--safe-mode', 'unsafe', '-o', '-', ...(opts.dataUri ? ['-a', 'data-uri'] : []), doc];
+    const args = [
+      '--failure-level=WARN',
+      '-a',
+      'attribute-missing=warn',
+      '-a',
+      'nofooter',
+      '--safe-mode',
+      'unsafe',
+      '-o',
+      '-',
+      ...(opts.dataUri ? ['-a', 'data-uri'] : []),
+      doc,
+    ];
     const r = await run('asciidoctor', args, { cwd: path.dirname(doc), hint: 'Debian package asciidoctor' });
     const warnings = [...lines(r.stderr), ...(r.code ? [`asciidoctor exited with ${r.code}`] : [])];
     return { ...(await judgeHtmlOutput(r.stdout)), warnings };
@@ -304,14 +350,26 @@ async function rst2html5(): Promise<{ cmd: string; pre: string[] }> {
  * docutils' HTML5 writer with `--report=2 --halt=2`: every warning is printed (and returned), an
  * error stops the run. With `files`, `--image-loading=embed` makes docutils read each image.
  */
-export async function renderRst(rst: string, opts: { files?: Readonly<Record<string, Uint8Array>>; documentPath?: string; embed?: boolean } = {}): Promise<Judgement> {
+export async function renderRst(
+  rst: string,
+  opts: { files?: Readonly<Record<string, Uint8Array>>; documentPath?: string; embed?: boolean } = {},
+): Promise<Judgement> {
   const tool = await rst2html5();
   return inTempDir(async (dir) => {
     await placeFiles(dir, opts.files);
     const doc = path.join(dir, opts.documentPath ?? 'doc.rst');
     await mkdir(path.dirname(doc), { recursive: true });
     await writeFile(doc, rst);
-    const args = [...tool.pre, '--report=2', '--halt=2', '--no-datestamp', '--input-encoding=utf-8', '--output-encoding=utf-8', ...(opts.embed ? ['--image-loading=embed'] : []), doc];
+    const args = [
+      ...tool.pre,
+      '--report=2',
+      '--halt=2',
+      '--no-datestamp',
+      '--input-encoding=utf-8',
+      '--output-encoding=utf-8',
+      ...(opts.embed ? ['--image-loading=embed'] : []),
+      doc,
+    ];
     const r = await run(tool.cmd, args, { cwd: path.dirname(doc), env: { ...process.env, PYTHONIOENCODING: 'utf-8', LC_ALL: 'C.UTF-8' } });
     const warnings = [...lines(r.stderr), ...(r.code ? [`docutils exited with ${r.code}`] : [])];
     return { ...(await judgeHtmlOutput(r.stdout)), warnings };
@@ -339,10 +397,18 @@ export async function renderLatex(tex: string, opts: { files?: Readonly<Record<s
       env: { ...process.env, max_print_line: '100000', error_line: '254', half_error_line: '238' },
       hint: 'Debian package texlive-latex-base',
     });
-    const log = await readFile(doc.replace(/\.tex$/, '.log'), 'latin1').then((b) => Buffer.from(b, 'latin1').toString('utf8')).catch(() => '');
+    const log = await readFile(doc.replace(/\.tex$/, '.log'), 'latin1')
+      .then((b) => Buffer.from(b, 'latin1').toString('utf8'))
+      .catch(() => '');
     const warnings = [
-      ...log.split('\n').filter((l) => /warning/i.test(l) && !/^Package: /.test(l)).map((l) => l.trim()),
-      ...log.split('\n').filter((l) => l.startsWith('!')).map((l) => l.trim()),
+      ...log
+        .split('\n')
+        .filter((l) => /warning/i.test(l) && !/^Package: /.test(l))
+        .map((l) => l.trim()),
+      ...log
+        .split('\n')
+        .filter((l) => l.startsWith('!'))
+        .map((l) => l.trim()),
       ...(r.code ? [`pdflatex exited with ${r.code}`] : []),
     ];
     const images = [...log.matchAll(/^File: (.+) Graphic file \(type [a-z]+\)$/gm)].map((m) => ({ src: m[1]!, alt: '', ancestors: [], alone: true }));
@@ -397,7 +463,10 @@ const versionBefore = (v: number[], w: number[]): boolean => {
 const xmpDescription = (xmp: string): string | undefined => {
   const m = /<dc:description>\s*<rdf:Alt>\s*<rdf:li[^>]*>([\s\S]*?)<\/rdf:li>/.exec(xmp);
   return m?.[1]?.replace(/&(lt|gt|amp|quot|apos|#x[0-9a-f]+|#[0-9]+);/gi, (_, e: string) =>
-    e[0] === '#' ? String.fromCodePoint(Number(e[1] === 'x' || e[1] === 'X' ? `0${e.slice(1)}` : e.slice(1))) : ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" } as Record<string, string>)[e.toLowerCase()]!);
+    e[0] === '#'
+      ? String.fromCodePoint(Number(e[1] === 'x' || e[1] === 'X' ? `0${e.slice(1)}` : e.slice(1)))
+      : ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" } as Record<string, string>)[e.toLowerCase()]!,
+  );
 };
 
 /**
@@ -451,7 +520,9 @@ export async function decodeImage(file: string, opts: DecodeOptions = {}): Promi
     complain('dwebp', await run('dwebp', ['-quiet', file, '-ppm', '-o', '/dev/null'], { hint: 'Debian package webp' }));
   } else warnings.push('not a PNG, JPEG or WebP file');
 
-  magickVersion ??= run('identify', ['-version'], { hint: 'Debian package imagemagick' }).then((r) => (/ImageMagick (\d+)\.(\d+)\.(\d+)-(\d+)/.exec(r.stdout) ?? []).slice(1).map(Number));
+  magickVersion ??= run('identify', ['-version'], { hint: 'Debian package imagemagick' }).then((r) =>
+    (/ImageMagick (\d+)\.(\d+)\.(\d+)-(\d+)/.exec(r.stdout) ?? []).slice(1).map(Number),
+  );
   const imOld = versionBefore(await magickVersion, [6, 9, 12, 14]) || (await magickVersion).length === 0;
   const id = await run('identify', ['-regard-warnings', '-format', '%m %w %h %#\\n', file], { hint: 'Debian package imagemagick' });
   const idSaid = lines(id.stderr);

@@ -14,7 +14,15 @@ const DOC_DIR = '/w/docs';
 
 /** A document holding only the link for `prompt` and the image at `/w/<file>`, rendered with the image present. */
 async function judgeLink(language: DocLanguage, prompt: string, file: string, opts: { embed?: boolean } = {}) {
-  const link = buildLink(language, { path: relativeImagePath(DOC_DIR, `/w/${file}`), alt: altText(prompt), width: 1, height: 1, prompt, seed: 1, model: 'flux-pro' });
+  const link = buildLink(language, {
+    path: relativeImagePath(DOC_DIR, `/w/${file}`),
+    alt: altText(prompt),
+    width: 1,
+    height: 1,
+    prompt,
+    seed: 1,
+    model: 'flux-pro',
+  });
   const doc = 'Intro.\n';
   const text = applyPlacement(doc, placeLink(doc, doc.length - 1, language, link));
   const judged = await renderDocument(language, text, opts.embed === false ? {} : { [file]: TINY_PNG }, `docs/doc.${EXTENSIONS[language]}`);
@@ -47,7 +55,15 @@ test('AsciiDoc: # and % (and spaces, brackets, braces) in the path still resolve
 });
 
 test('AsciiDoc: alt text as image:: reads it: ] keeps no backslash, quotes and attribute references come out as written', async () => {
-  for (const prompt of ['A [bracket] and a lone ] here', 'say "hi" {author} {set:x:y} \\{escaped}', 'ends with a backslash \\', 'ends with two \\\\', 'a,b=c "d", e]', 'two backslashes before a bracket \\\\] (the property test found it)', 'one \\] and three \\\\\\]']) {
+  for (const prompt of [
+    'A [bracket] and a lone ] here',
+    'say "hi" {author} {set:x:y} \\{escaped}',
+    'ends with a backslash \\',
+    'ends with two \\\\',
+    'a,b=c "d", e]',
+    'two backslashes before a bracket \\\\] (the property test found it)',
+    'one \\] and three \\\\\\]',
+  ]) {
     const { link, judged } = await judgeLink('asciidoc', prompt, 'assets/fox.png');
     const r = judged.asciidoctor!;
     assert.deepEqual(r.warnings, [], link);
@@ -89,7 +105,11 @@ test('reST: #, %, ? and backslashes in the path resolve (docutils reads the URI 
 });
 
 test('LaTeX: pdflatex cannot show WebP; linkProblem says so before anything is sent, naming fluxStudio.outputFormat', async () => {
-  const judged = await renderDocument('latex', '\\documentclass{article}\n\\usepackage{graphicx}\n\\begin{document}\n\\includegraphics{fox.webp}\n\\end{document}\n', { 'fox.webp': TINY_PNG });
+  const judged = await renderDocument(
+    'latex',
+    '\\documentclass{article}\n\\usepackage{graphicx}\n\\begin{document}\n\\includegraphics{fox.webp}\n\\end{document}\n',
+    { 'fox.webp': TINY_PNG },
+  );
   assert.match(judged.pdflatex!.warnings.join('\n'), /Unknown graphics extension: \.webp/);
   assert.match(linkProblem('latex', 'webp', '../assets/fox.webp') ?? '', /fluxStudio\.outputFormat/);
   for (const ext of ['png', 'jpg', 'jpeg']) assert.equal(linkProblem('latex', ext, '../assets/fox.' + ext), undefined);
@@ -98,7 +118,11 @@ test('LaTeX: pdflatex cannot show WebP; linkProblem says so before anything is s
 test('LaTeX: a file name pattern giving # or % is refused before anything is sent, naming fluxStudio.fileNamePattern; pdflatex agrees', async () => {
   const rel = rawRelativePath(DOC_DIR, '/w/assets/a fox #42 100%.png');
   assert.match(linkProblem('latex', 'png', rel) ?? '', /fluxStudio\.fileNamePattern/);
-  const judged = await renderDocument('latex', '\\documentclass{article}\n\\usepackage{graphicx}\n\\begin{document}\n\\includegraphics{a fox #42 100%.png}\n\\end{document}\n', { 'a fox #42 100%.png': TINY_PNG });
+  const judged = await renderDocument(
+    'latex',
+    '\\documentclass{article}\n\\usepackage{graphicx}\n\\begin{document}\n\\includegraphics{a fox #42 100%.png}\n\\end{document}\n',
+    { 'a fox #42 100%.png': TINY_PNG },
+  );
   assert.notDeepEqual(judged.pdflatex!.warnings, []);
 });
 

@@ -16,7 +16,15 @@ const DOC_DIR = '/w/docs';
 const IMAGE = '/w/assets/a-red-fox-asleep-in-fresh-snow-42.png';
 
 function link(language: DocLanguage): string {
-  return buildLink(language, { path: relativeImagePath(DOC_DIR, IMAGE), alt: altText(PROMPT), width: 512, height: 384, prompt: PROMPT, seed: 42, model: 'flux-pro/v1.1' });
+  return buildLink(language, {
+    path: relativeImagePath(DOC_DIR, IMAGE),
+    alt: altText(PROMPT),
+    width: 512,
+    height: 384,
+    prompt: PROMPT,
+    seed: 42,
+    model: 'flux-pro/v1.1',
+  });
 }
 
 /** Where the rendered src must lead: the image's path relative to the document. */

@@ -22,17 +22,96 @@ const BATCH = 30;
 
 /** Characters that break links somewhere: syntax of every language, URL specials, spaces, scripts, emoji. */
 const NAME_CHARS = [
-  '"', "'", '`', '<', '>', '&', '#', '%', '?', '[', ']', '{', '}', '(', ')', '\\', '!', '$', '^', '~', '|', ';', ':', ',', '=', '+', '@', '*', '_', '-', '.',
-  ' ', '  ', '\u00a0', 'é', '猫', '🦊', 'ق', 'a', 'B', '7', '%20', '%41', '%zz', '{startsb}', '{empty}', '{author}', '&amp;', '&#35;', '](x)', '![', '--', '...', '(C)',
+  '"',
+  "'",
+  '`',
+  '<',
+  '>',
+  '&',
+  '#',
+  '%',
+  '?',
+  '[',
+  ']',
+  '{',
+  '}',
+  '(',
+  ')',
+  '\\',
+  '!',
+  '$',
+  '^',
+  '~',
+  '|',
+  ';',
+  ':',
+  ',',
+  '=',
+  '+',
+  '@',
+  '*',
+  '_',
+  '-',
+  '.',
+  ' ',
+  '  ',
+  '\u00a0',
+  'é',
+  '猫',
+  '🦊',
+  'ق',
+  'a',
+  'B',
+  '7',
+  '%20',
+  '%41',
+  '%zz',
+  '{startsb}',
+  '{empty}',
+  '{author}',
+  '&amp;',
+  '&#35;',
+  '](x)',
+  '![',
+  '--',
+  '...',
+  '(C)',
 ];
-const PROMPT_CHARS = [...NAME_CHARS, '\n', '\t', '<b>', '</b>', '<svg onload=alert(1)>', '*em*', '_u_', '~~s~~', '`c`', '\\]', '\\"', '{set:x:y}', '${alt}', ' -- ', '->', "it's", 'www.example.com', 'a@b.co', 'http://x.y/'];
+const PROMPT_CHARS = [
+  ...NAME_CHARS,
+  '\n',
+  '\t',
+  '<b>',
+  '</b>',
+  '<svg onload=alert(1)>',
+  '*em*',
+  '_u_',
+  '~~s~~',
+  '`c`',
+  '\\]',
+  '\\"',
+  '{set:x:y}',
+  '${alt}',
+  ' -- ',
+  '->',
+  "it's",
+  'www.example.com',
+  'a@b.co',
+  'http://x.y/',
+];
 
 const nameArb = fc.array(fc.constantFrom(...NAME_CHARS), { minLength: 1, maxLength: 6 }).map((a) => a.join(''));
 const caseArb = fc.record({
   // (`.` and `..` name no folder of their own.)
-  folder: fc.oneof(fc.constant('assets'), nameArb.filter((n) => n !== '.' && n !== '..').map((n) => `assets/${n}`)),
+  folder: fc.oneof(
+    fc.constant('assets'),
+    nameArb.filter((n) => n !== '.' && n !== '..').map((n) => `assets/${n}`),
+  ),
   name: nameArb,
-  prompt: fc.oneof(fc.array(fc.constantFrom(...PROMPT_CHARS), { maxLength: 10 }).map((a) => a.join('')), fc.string({ unit: 'grapheme', maxLength: 20 })),
+  prompt: fc.oneof(
+    fc.array(fc.constantFrom(...PROMPT_CHARS), { maxLength: 10 }).map((a) => a.join('')),
+    fc.string({ unit: 'grapheme', maxLength: 20 }),
+  ),
 });
 type Case = { folder: string; name: string; prompt: string };
 
@@ -48,7 +127,11 @@ function build(language: string, cases: readonly Case[]): Built[] {
   return cases.map((c, i) => {
     const file = `${c.folder}/${i}-${c.name}.png`;
     const alt = altText(c.prompt);
-    return { file, alt, link: buildLink(language, { path: relativeImagePath(DOC_DIR, `/w/${file}`), alt, width: 1, height: 1, prompt: c.prompt, seed: 1, model: 'flux-pro' }) };
+    return {
+      file,
+      alt,
+      link: buildLink(language, { path: relativeImagePath(DOC_DIR, `/w/${file}`), alt, width: 1, height: 1, prompt: c.prompt, seed: 1, model: 'flux-pro' }),
+    };
   });
 }
 
@@ -74,7 +157,8 @@ function browserPath(src: string): string {
 
 /** The src leads to the file: a data: URI holding its bytes (the renderer found it), or a URL to it. */
 function assertResolves(src: string, b: Built, context: string): void {
-  if (src.startsWith('data:')) assert.equal(Buffer.from(src.slice(src.indexOf(',') + 1), 'base64').toString('hex'), Buffer.from(TINY_PNG).toString('hex'), context);
+  if (src.startsWith('data:'))
+    assert.equal(Buffer.from(src.slice(src.indexOf(',') + 1), 'base64').toString('hex'), Buffer.from(TINY_PNG).toString('hex'), context);
   else assert.equal(browserPath(src), realPath(b), context);
 }
 
@@ -114,7 +198,11 @@ async function asciidoctorAlt(alt: string): Promise<string> {
       text = text.replace(re, (...m: unknown[]) => {
         const whole = m[0] as string;
         if (whole.includes('\\')) return whole.replace('\\', '');
-        return restore === 'none' ? replacement : restore === 'bounding' ? `${m[1] as string}${replacement}${m[2] as string}` : `${m[1] as string}${replacement}`;
+        return restore === 'none'
+          ? replacement
+          : restore === 'bounding'
+            ? `${m[1] as string}${replacement}${m[2] as string}`
+            : `${m[1] as string}${replacement}`;
       });
     }
   }
@@ -132,7 +220,10 @@ test('property, Markdown: cmark-gfm and markdown-it read every hostile link as o
       const built = build('markdown', cases);
       const doc = documentOf('markdown', built, (i) => `Case ${i}.`);
       const [cmark, mdIt] = await Promise.all([renderCmark(doc), renderMarkdownIt(doc)]);
-      for (const [tool, j] of [['cmark-gfm', cmark], ['markdown-it', mdIt]] as const) {
+      for (const [tool, j] of [
+        ['cmark-gfm', cmark],
+        ['markdown-it', mdIt],
+      ] as const) {
         assert.deepEqual(j.warnings, [], tool);
         assertNoInjection(j, built.length, tool);
         built.forEach((b, i) => {
@@ -170,7 +261,10 @@ test('property, HTML: parse5 reads every hostile link as one <img>, to the file,
   await fc.assert(
     fc.asyncProperty(batch, async (cases) => {
       const built = build('html', cases);
-      const j = await renderHtml(documentOf('html', built, (i) => `<p>Case ${i}.</p>`), { fragment: true });
+      const j = await renderHtml(
+        documentOf('html', built, (i) => `<p>Case ${i}.</p>`),
+        { fragment: true },
+      );
       assertNoInjection(j, built.length, 'html');
       built.forEach((b, i) => {
         assertResolves(j.images[i]!.src, b, b.link);
@@ -192,7 +286,10 @@ test('property, AsciiDoc: asciidoctor finds and embeds every file linkProblem ac
         renderAsciidoc(documentOf('asciidoc', accepted, para), { files: filesOf(accepted), documentPath: 'docs/doc.adoc', dataUri: true }),
         renderAsciidoc(documentOf('asciidoc', refused, para), { documentPath: 'docs/doc.adoc' }),
       ]);
-      for (const [j, list, label] of [[embedded, accepted, 'data-uri'], [plain, refused, 'web']] as const) {
+      for (const [j, list, label] of [
+        [embedded, accepted, 'data-uri'],
+        [plain, refused, 'web'],
+      ] as const) {
         assert.deepEqual(j.warnings, [], label);
         assertNoInjection(j, list.length, label);
         for (const [i, b] of list.entries()) {
@@ -215,7 +312,10 @@ test('property, reST: docutils embeds every hostile file (the URI decodes to it)
   await fc.assert(
     fc.asyncProperty(batch, async (cases) => {
       const built = build('restructuredtext', cases);
-      const j = await renderRst(documentOf('restructuredtext', built, (i) => `Case ${i}.`), { files: filesOf(built), documentPath: 'docs/doc.rst', embed: true });
+      const j = await renderRst(
+        documentOf('restructuredtext', built, (i) => `Case ${i}.`),
+        { files: filesOf(built), documentPath: 'docs/doc.rst', embed: true },
+      );
       assert.deepEqual(j.warnings, []);
       assertNoInjection(j, built.length, 'rst');
       built.forEach((b, i) => {
@@ -241,9 +341,15 @@ test('property, LaTeX: pdflatex includes every file linkProblem accepts; for the
       });
       if (accepted.length === 0) return;
       const body = accepted.map((b, i) => `Case ${i}.\n${b.link}\n`).join('\n');
-      const j = await renderLatex(`\\documentclass{article}\n\\usepackage{graphicx}\n\\begin{document}\n${body}\\end{document}\n`, { files: filesOf(accepted), documentPath: 'docs/doc.tex' });
+      const j = await renderLatex(`\\documentclass{article}\n\\usepackage{graphicx}\n\\begin{document}\n${body}\\end{document}\n`, {
+        files: filesOf(accepted),
+        documentPath: 'docs/doc.tex',
+      });
       assert.deepEqual(j.warnings, [], body);
-      assert.deepEqual(j.images.map((i) => i.src), accepted.map((b) => rawRelativePath(DOC_DIR, realPath(b))));
+      assert.deepEqual(
+        j.images.map((i) => i.src),
+        accepted.map((b) => rawRelativePath(DOC_DIR, realPath(b))),
+      );
     }),
     { numRuns: RUNS },
   );

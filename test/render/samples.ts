@@ -12,7 +12,14 @@ export const DOC_LANGUAGES: readonly DocLanguage[] = ['markdown', 'mdx', 'html',
 export type PlacementCase = 'paragraph' | 'list' | 'beforeHeading' | 'endOfFile' | 'crlf' | 'noFinalNewline';
 export const PLACEMENTS: readonly PlacementCase[] = ['paragraph', 'list', 'beforeHeading', 'endOfFile', 'crlf', 'noFinalNewline'];
 
-export const EXTENSIONS: Readonly<Record<DocLanguage, string>> = { markdown: 'md', mdx: 'mdx', html: 'html', asciidoc: 'adoc', restructuredtext: 'rst', latex: 'tex' };
+export const EXTENSIONS: Readonly<Record<DocLanguage, string>> = {
+  markdown: 'md',
+  mdx: 'mdx',
+  html: 'html',
+  asciidoc: 'adoc',
+  restructuredtext: 'rst',
+  latex: 'tex',
+};
 
 /** `{P}` marks the prompt's line. */
 const TEMPLATES: Readonly<Record<DocLanguage, Record<'paragraph' | 'list' | 'beforeHeading' | 'endOfFile', string>>> = {

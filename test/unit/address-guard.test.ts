@@ -128,7 +128,15 @@ describe('IP literals in the URL', () => {
   });
 
   test('public addresses, and public IPv4 through NAT64, stay allowed', () => {
-    for (const url of ['https://8.8.8.8/a.png', 'https://198.20.0.1/a.png', 'https://100.128.0.1/a.png', 'https://223.255.255.255/a.png', 'https://172.32.0.1/a.png', 'https://[2606:4700::1111]/a.png', 'https://[64:ff9b::808:808]/a.png']) {
+    for (const url of [
+      'https://8.8.8.8/a.png',
+      'https://198.20.0.1/a.png',
+      'https://100.128.0.1/a.png',
+      'https://223.255.255.255/a.png',
+      'https://172.32.0.1/a.png',
+      'https://[2606:4700::1111]/a.png',
+      'https://[64:ff9b::808:808]/a.png',
+    ]) {
       assert.equal(checkImageUrl(url, false), undefined, url);
     }
   });
@@ -140,14 +148,32 @@ describe('IP literals in the URL', () => {
 
   test('classifyAddress reads every spelling of an address', () => {
     const cases: [string, string | undefined][] = [
-      ['127.0.0.1', 'loopback'], ['::1', 'loopback'], ['0:0:0:0:0:0:0:1', 'loopback'],
-      ['::ffff:7f00:1', 'private'], ['::ffff:127.0.0.1', 'private'], ['::7f00:1', 'private'],
-      ['::ffff:8.8.8.8', 'reserved'], ['::', 'private'], ['0.0.0.0', 'private'],
-      ['10.255.255.255', 'private'], ['11.0.0.0', undefined], ['172.15.255.255', undefined], ['172.31.0.1', 'private'],
-      ['198.17.255.255', undefined], ['198.18.0.0', 'reserved'], ['198.20.0.0', undefined],
-      ['FEC0::1', 'private'], ['febf::1', 'private'], ['fe7f::1', undefined], ['fd00::', 'private'],
-      ['ff00::', 'reserved'], ['2001:db8::1', 'reserved'], ['fe80::1%eth0', 'private'],
-      ['2606:4700::1111', undefined], ['example.com', undefined], ['[::1]', 'loopback'],
+      ['127.0.0.1', 'loopback'],
+      ['::1', 'loopback'],
+      ['0:0:0:0:0:0:0:1', 'loopback'],
+      ['::ffff:7f00:1', 'private'],
+      ['::ffff:127.0.0.1', 'private'],
+      ['::7f00:1', 'private'],
+      ['::ffff:8.8.8.8', 'reserved'],
+      ['::', 'private'],
+      ['0.0.0.0', 'private'],
+      ['10.255.255.255', 'private'],
+      ['11.0.0.0', undefined],
+      ['172.15.255.255', undefined],
+      ['172.31.0.1', 'private'],
+      ['198.17.255.255', undefined],
+      ['198.18.0.0', 'reserved'],
+      ['198.20.0.0', undefined],
+      ['FEC0::1', 'private'],
+      ['febf::1', 'private'],
+      ['fe7f::1', undefined],
+      ['fd00::', 'private'],
+      ['ff00::', 'reserved'],
+      ['2001:db8::1', 'reserved'],
+      ['fe80::1%eth0', 'private'],
+      ['2606:4700::1111', undefined],
+      ['example.com', undefined],
+      ['[::1]', 'loopback'],
     ];
     for (const [address, kind] of cases) assert.equal(classifyAddress(address), kind, address);
   });
@@ -161,8 +187,19 @@ describe('IP literals in the URL', () => {
   });
 
   test('guardedLookup refuses a name if any of its addresses is refused, and answers both call shapes', async () => {
-    const lookup = guardedLookup({ allowLoopback: false }, (host: string, _o: unknown, cb: (e: Error | null, a: { address: string; family: number }[]) => void) =>
-      cb(null, host === 'mixed.test' ? [{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.1', family: 4 }] : [{ address: '93.184.216.34', family: 4 }]));
+    const lookup = guardedLookup(
+      { allowLoopback: false },
+      (host: string, _o: unknown, cb: (e: Error | null, a: { address: string; family: number }[]) => void) =>
+        cb(
+          null,
+          host === 'mixed.test'
+            ? [
+                { address: '93.184.216.34', family: 4 },
+                { address: '10.0.0.1', family: 4 },
+              ]
+            : [{ address: '93.184.216.34', family: 4 }],
+        ),
+    );
     const ask = (host: string, all: boolean) =>
       new Promise<{ err: NodeJS.ErrnoException | null; result: unknown }>((resolve) => lookup(host, { all }, (err, result) => resolve({ err, result })));
     assert.equal((await ask('mixed.test', true)).err?.code, 'FLUX_ADDRESS_REFUSED');
@@ -175,7 +212,14 @@ describe('host names, at connect time', () => {
   test('a name that resolves to this computer is refused before connecting; the internal server sees nothing', async () => {
     const asked: string[] = [];
     const http = clientWith(mapLookup({ 'internal.test': '127.0.0.1' }, asked));
-    const e = await rejects(fetchImage({ url: `https://internal.test:${internalPort}/latest/meta-data` }, 0, 1, { http, provider: 'aimlapi', logger: testLogger().logger, allowLoopback: false }));
+    const e = await rejects(
+      fetchImage({ url: `https://internal.test:${internalPort}/latest/meta-data` }, 0, 1, {
+        http,
+        provider: 'aimlapi',
+        logger: testLogger().logger,
+        allowLoopback: false,
+      }),
+    );
     assert.equal(e.kind, 'bad-response', e.message);
     assert.match(e.message, /that was refused: its host internal\.test resolves to this computer \(127\.0\.0\.1\)\. Nothing was saved\./);
     assert.deepEqual(asked, ['internal.test'], 'the check is on the address the name resolved to');
@@ -190,7 +234,12 @@ describe('host names, at connect time', () => {
     ] as const) {
       fake.reset();
       fake.queueFaults({ kind: 'redirect', count, url: `https://${host}/latest/meta-data` });
-      const e = await rejects(generate({ model: 'aimlapi:flux-pro/v1.1', prompt: `redirected ${count}` }, { http, logger: testLogger().logger, baseUrl: fake.baseUrl, apiKey: KEY, retry: FAST }));
+      const e = await rejects(
+        generate(
+          { model: 'aimlapi:flux-pro/v1.1', prompt: `redirected ${count}` },
+          { http, logger: testLogger().logger, baseUrl: fake.baseUrl, apiKey: KEY, retry: FAST },
+        ),
+      );
       assert.equal(e.kind, 'bad-response', e.message);
       assert.match(e.message, why);
       const hops = fake.requests.filter((r) => r.phase === 'download' || r.phase === 'redirect');
@@ -205,7 +254,13 @@ describe('host names, at connect time', () => {
     assert.equal(made.images.length, 1);
     const file = fake.requests.find((r) => r.phase === 'download')!.path;
     const port = new URL(fake.baseUrl).port;
-    const again = await fetchImage({ url: `http://images.localhost:${port}${file}` }, 0, 1, { http, provider: 'aimlapi', logger, allowLoopback: true, ownHost: '127.0.0.1' });
+    const again = await fetchImage({ url: `http://images.localhost:${port}${file}` }, 0, 1, {
+      http,
+      provider: 'aimlapi',
+      logger,
+      allowLoopback: true,
+      ownHost: '127.0.0.1',
+    });
     assert.equal(again.info.type, made.images[0]!.info.type);
   });
 });

@@ -23,7 +23,9 @@ test('wrong shapes are answered in words naming the field', () => {
   assert.match(problems('a fox')[0]!, /must be an object/);
   assert.deepEqual(problems({ prompt: 'x', seed: '7' }), ['seed must be a number.']);
   assert.deepEqual(problems({ prompt: 'x', size: 1024 }), ['size must be a string.']);
-  assert.deepEqual(problems({ prompt: 'x', colour: 'red', style: 1 }), ['The tool does not take "colour", "style"; it takes prompt, model, size, numImages, seed, outputFormat, insertInto.']);
+  assert.deepEqual(problems({ prompt: 'x', colour: 'red', style: 1 }), [
+    'The tool does not take "colour", "style"; it takes prompt, model, size, numImages, seed, outputFormat, insertInto.',
+  ]);
 });
 
 test('every string is bounded before anything else looks at it', () => {
@@ -48,7 +50,10 @@ test('nearest models: the id without its provider, a typo, a substring', () => {
 test('the nearest sizes come from the catalog check itself', () => {
   const v = validateRequest({ model: 'aimlapi:flux-pro', prompt: 'x', size: '1000x768' });
   assert.ok(!v.ok);
-  assert.deepEqual(v.problems.map((p) => p.message), ['Width 1000 is not a multiple of 32 for flux-pro (256–1440). Nearest: 992 or 1024.']);
+  assert.deepEqual(
+    v.problems.map((p) => p.message),
+    ['Width 1000 is not a multiple of 32 for flux-pro (256–1440). Nearest: 992 or 1024.'],
+  );
 });
 
 test('the confirmation names model, size, count, format and says the price is not known', () => {

@@ -38,7 +38,9 @@ test('the key in the output fails the run, and the report hides it', async () =>
 });
 
 test('the key split across two writes, or on stderr, is found', async () => {
-  const split = await run('const k = process.env.FLUX_TEST_KEY; process.stdout.write(k.slice(0, 9)); setTimeout(() => process.stdout.write(k.slice(9) + "\\n"), 50)');
+  const split = await run(
+    'const k = process.env.FLUX_TEST_KEY; process.stdout.write(k.slice(0, 9)); setTimeout(() => process.stdout.write(k.slice(9) + "\\n"), 50)',
+  );
   assert.equal(split.code, 1);
   assert.equal((await run('console.error(process.env.FLUX_TEST_KEY)')).code, 1);
 });
@@ -80,7 +82,10 @@ test('reportCanaryIn finds the key in a kept file, reports it by name, and refus
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const saved = { key: process.env.FLUX_TEST_KEY, report: process.env.FLUX_CANARY_REPORT };
   t.after(() => {
-    for (const [k, v] of [['FLUX_TEST_KEY', saved.key], ['FLUX_CANARY_REPORT', saved.report]] as const) {
+    for (const [k, v] of [
+      ['FLUX_TEST_KEY', saved.key],
+      ['FLUX_CANARY_REPORT', saved.report],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }

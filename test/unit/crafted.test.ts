@@ -73,7 +73,8 @@ test('an uncompressed record, and the same in JPEG Extended XMP and in a WebP XM
   const under = Buffer.from(crafted.recordJsonOfSize(200_000));
   assert.ok((await both(crafted.png([crafted.recordItxt(under, false)]))).record);
   assert.equal((await both(crafted.png([crafted.recordItxt(over, false)]))).record, undefined);
-  const xmp = (json: Buffer) => Buffer.from(`<x:xmpmeta xmlns:x="adobe:ns:meta/"><fluxstudio:record>${json.toString('latin1')}</fluxstudio:record></x:xmpmeta>`, 'latin1');
+  const xmp = (json: Buffer) =>
+    Buffer.from(`<x:xmpmeta xmlns:x="adobe:ns:meta/"><fluxstudio:record>${json.toString('latin1')}</fluxstudio:record></x:xmpmeta>`, 'latin1');
   assert.ok((await both(crafted.webp([crafted.riff('XMP ', xmp(under))]))).record);
   assert.equal((await both(crafted.webp([crafted.riff('XMP ', xmp(over))]))).record, undefined);
   // JPEG: the extended packet in 64 KB portions, each claiming the whole length.
@@ -104,7 +105,10 @@ test('lying lengths, truncated chunks and bogus headers: undefined, within the r
     ['PNG chunk before the record claiming 3 GB', crafted.png([crafted.pngChunk('tEXt', Buffer.from('a\0b'), 0xc0000000), crafted.recordItxt(json, false)])],
     ['PNG cut inside the record', good.subarray(0, good.indexOf('flux-image-studio') + 100)],
     ['PNG with a zero-size IHDR', Buffer.concat([good.subarray(0, 16), Buffer.alloc(8), good.subarray(24)])],
-    ['JPEG with a SOF of zero size', crafted.jpeg([crafted.app1(Buffer.from(`http://ns.adobe.com/xap/1.0/\0<fluxstudio:record>${json}</fluxstudio:record>`))], 0, 0)],
+    [
+      'JPEG with a SOF of zero size',
+      crafted.jpeg([crafted.app1(Buffer.from(`http://ns.adobe.com/xap/1.0/\0<fluxstudio:record>${json}</fluxstudio:record>`))], 0, 0),
+    ],
     ['JPEG segment length 1', Buffer.from([0xff, 0xd8, 0xff, 0xe1, 0x00, 0x01, 0xff, 0xd9])],
     ['JPEG of fill bytes only', Buffer.concat([Buffer.from([0xff, 0xd8]), Buffer.alloc(1_000_000, 0xff)])],
     ['WebP claiming a RIFF size past the end', crafted.webp([crafted.riff('XMP ', json)], 0x7ffffff0)],
@@ -135,12 +139,17 @@ test('property: any damage to a crafted file is answered within the budget, by b
     crafted.pngBomb(8),
   ];
   await fc.assert(
-    fc.asyncProperty(fc.nat(files.length - 1), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 12 }), fc.nat(), async (which, edits, cut) => {
-      const b = Buffer.from(files[which]!);
-      // Damage where it matters most: the first 200 bytes hold every header and length.
-      for (const [at, value] of edits) b[at % Math.min(200, b.length)] = value;
-      await both(b.subarray(0, b.length - (cut % 64)));
-    }),
+    fc.asyncProperty(
+      fc.nat(files.length - 1),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 12 }),
+      fc.nat(),
+      async (which, edits, cut) => {
+        const b = Buffer.from(files[which]!);
+        // Damage where it matters most: the first 200 bytes hold every header and length.
+        for (const [at, value] of edits) b[at % Math.min(200, b.length)] = value;
+        await both(b.subarray(0, b.length - (cut % 64)));
+      },
+    ),
     { numRuns: 400 },
   );
 });
@@ -152,7 +161,10 @@ test('openFileSource: a workspace file is read in pieces; a FIFO or a folder und
   fs.writeFileSync(bombFile, crafted.pngBomb(2100));
   const good = crafted.png([crafted.recordItxt(Buffer.from(crafted.recordJsonOfSize(700)), false)]);
   fs.writeFileSync(path.join(dir, 'good.png'), good);
-  for (const [name, expected] of [['bomb.png', undefined], ['good.png', readRecord(good)]] as const) {
+  for (const [name, expected] of [
+    ['bomb.png', undefined],
+    ['good.png', readRecord(good)],
+  ] as const) {
     const source = await openFileSource(path.join(dir, name));
     try {
       assert.deepEqual(await readRecordFrom(source), expected, name);

@@ -15,7 +15,8 @@ const die = (): never => {
 };
 
 /** Half of what a write would have written: a string or bytes. */
-const half = (data: unknown): unknown => (typeof data === 'string' ? data.slice(0, data.length >> 1) : data instanceof Uint8Array ? data.subarray(0, data.length >> 1) : data);
+const half = (data: unknown): unknown =>
+  typeof data === 'string' ? data.slice(0, data.length >> 1) : data instanceof Uint8Array ? data.subarray(0, data.length >> 1) : data;
 
 export function armCrash(at: number): void {
   let n = 0;

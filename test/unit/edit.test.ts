@@ -47,7 +47,10 @@ function valid(input: unknown): ValidRequest {
 
 describe('edit models in the catalog', () => {
   test('the three edit models are found by key, carry a reference rule and are not generation choices', () => {
-    assert.deepEqual(EDIT_MODELS.map((m) => m.key), ['aimlapi:blackforestlabs/flux-2-pro-edit', 'aimlapi:flux/kontext-pro/image-to-image', 'aimlapi:flux/kontext-max/image-to-image']);
+    assert.deepEqual(
+      EDIT_MODELS.map((m) => m.key),
+      ['aimlapi:blackforestlabs/flux-2-pro-edit', 'aimlapi:flux/kontext-pro/image-to-image', 'aimlapi:flux/kontext-max/image-to-image'],
+    );
     for (const m of EDIT_MODELS) {
       assert.ok(isEditModel(m), m.key);
       assert.equal(CATALOG.includes(m), false, `${m.key} must not be a generation choice`);
@@ -61,7 +64,10 @@ describe('edit models in the catalog', () => {
     assert.equal(KONTEXT_PRO.reference?.shape, 'one-or-array');
     assert.equal(KONTEXT_PRO.reference?.max, 4);
     assert.deepEqual(PRO_EDIT.size.custom, { min: 512, max: 2048, step: 32 });
-    assert.deepEqual(KONTEXT_MAX.size.ratios?.map((r) => r.ratio), ['21:9', '16:9', '4:3', '3:2', '1:1', '2:3', '3:4', '9:16', '9:21']);
+    assert.deepEqual(
+      KONTEXT_MAX.size.ratios?.map((r) => r.ratio),
+      ['21:9', '16:9', '4:3', '3:2', '1:1', '2:3', '3:4', '9:16', '9:21'],
+    );
     assert.deepEqual(KONTEXT_PRO.formats, ['jpeg', 'png']);
     assert.equal(KONTEXT_PRO.maxImages, 4);
     assert.equal(PRO_EDIT.maxImages, 1);
@@ -102,7 +108,14 @@ describe('a reference image is checked from its bytes', () => {
     assert.equal(a.ok, false);
     assert.match(a.ok ? '' : a.message, /^anim\.png is an animated PNG; blackforestlabs\/flux-2-pro-edit edits still images only/);
     const vp8x = riff('VP8X', Buffer.from([0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
-    const animWebp = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WEBP'), vp8x, riff('ANIM', Buffer.alloc(6)), riff('ANMF', Buffer.alloc(24))]);
+    const animWebp = Buffer.concat([
+      Buffer.from('RIFF'),
+      Buffer.alloc(4),
+      Buffer.from('WEBP'),
+      vp8x,
+      riff('ANIM', Buffer.alloc(6)),
+      riff('ANMF', Buffer.alloc(24)),
+    ]);
     animWebp.writeUInt32LE(animWebp.length - 8, 4);
     const w = inspectReference('anim.webp', animWebp, KONTEXT_PRO);
     assert.equal(w.ok, false);
@@ -114,7 +127,10 @@ describe('a reference image is checked from its bytes', () => {
 
   test('GIF, text and a cut-short PNG are refused, naming the file and what is allowed', async () => {
     const gif = inspectReference('x.gif', Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'), PRO_EDIT);
-    assert.match(gif.ok ? '' : gif.message, /^x\.gif is not an image blackforestlabs\/flux-2-pro-edit can edit: it looks like a GIF image\. Use a PNG or JPEG or WebP file\.$/);
+    assert.match(
+      gif.ok ? '' : gif.message,
+      /^x\.gif is not an image blackforestlabs\/flux-2-pro-edit can edit: it looks like a GIF image\. Use a PNG or JPEG or WebP file\.$/,
+    );
     const text = inspectReference('notes.png', Buffer.from('hello'), PRO_EDIT);
     assert.match(text.ok ? '' : text.message, /looks like plain text/);
     const full = await image('png');
@@ -127,10 +143,14 @@ describe('a reference image is checked from its bytes', () => {
     const b = inspectReference('big.png', big, PRO_EDIT);
     assert.match(b.ok ? '' : b.message, /^big\.png is 10,4\d\d,\d\d\d bytes; a reference image can be at most 10 MB\. .*Nothing was sent\.$/);
     // 4097 x 4096: one column over 4096 x 4096.
-    const wide = await sharp({ create: { width: 4097, height: 4096, channels: 3, background: '#000' } }).png({ compressionLevel: 9 }).toBuffer();
+    const wide = await sharp({ create: { width: 4097, height: 4096, channels: 3, background: '#000' } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
     const p = inspectReference('wide.png', wide, PRO_EDIT);
     assert.match(p.ok ? '' : p.message, /^wide\.png is 4097x4096 pixels; a reference image can have at most 4096x4096 pixels\./);
-    const edge = await sharp({ create: { width: 4096, height: 4096, channels: 3, background: '#000' } }).png({ compressionLevel: 9 }).toBuffer();
+    const edge = await sharp({ create: { width: 4096, height: 4096, channels: 3, background: '#000' } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
     assert.equal(inspectReference('edge.png', edge, PRO_EDIT).ok, true);
   });
 });
@@ -154,7 +174,15 @@ describe('edit requests', () => {
   test('flux-2-pro-edit: image_urls is a list of data URIs holding exactly the bytes, with image_size', async () => {
     const a = await image('png', 64, 64, 1);
     const b = await image('jpeg', 64, 64, 2);
-    const req = valid({ model: PRO_EDIT.key, prompt: 'put the logo on the mug', size: '1024x768', seed: 7, outputFormat: 'webp', params: { safetyTolerance: '3' }, references: [ref(PRO_EDIT, a), ref(PRO_EDIT, b, 'b.jpg')] });
+    const req = valid({
+      model: PRO_EDIT.key,
+      prompt: 'put the logo on the mug',
+      size: '1024x768',
+      seed: 7,
+      outputFormat: 'webp',
+      params: { safetyTolerance: '3' },
+      references: [ref(PRO_EDIT, a), ref(PRO_EDIT, b, 'b.jpg')],
+    });
     const body = aimlBody(req);
     assert.deepEqual(body, {
       model: 'blackforestlabs/flux-2-pro-edit',
@@ -173,7 +201,9 @@ describe('edit requests', () => {
 
   test('Kontext: one reference goes as a string, several as a list; aspect_ratio, num_images, guidance_scale', async () => {
     const a = await image('webp');
-    const one = aimlBody(valid({ model: KONTEXT_PRO.key, prompt: 'add a bird', size: '1:1', numImages: 2, params: { guidance: 4 }, references: [ref(KONTEXT_PRO, a, 'a.webp')] }));
+    const one = aimlBody(
+      valid({ model: KONTEXT_PRO.key, prompt: 'add a bird', size: '1:1', numImages: 2, params: { guidance: 4 }, references: [ref(KONTEXT_PRO, a, 'a.webp')] }),
+    );
     assert.equal(one.image_url, `data:image/webp;base64,${a.toString('base64')}`);
     assert.equal(one.aspect_ratio, '1:1');
     assert.equal(one.num_images, 2);
@@ -233,11 +263,16 @@ describe('the engine edits against the fake API', () => {
       fake.reset();
       const source = await image('png', 96, 64, 3);
       const r = ref(model, source, 'assets/hero.png');
-      const result = await generate({ model: model.key, prompt: 'make it winter', references: [r] }, { http, logger: testLogger().logger, baseUrl: fake.baseUrl, apiKey: KEY });
+      const result = await generate(
+        { model: model.key, prompt: 'make it winter', references: [r] },
+        { http, logger: testLogger().logger, baseUrl: fake.baseUrl, apiKey: KEY },
+      );
       const submits = fake.requests.filter((q) => q.phase === 'submit');
       assert.equal(submits.length, 1);
       const received = submits[0]!.references;
-      assert.deepEqual(received, [{ kind: 'inline', type: 'png', width: 96, height: 64, bytes: source.length, sha256: createHash('sha256').update(source).digest('hex') }]);
+      assert.deepEqual(received, [
+        { kind: 'inline', type: 'png', width: 96, height: 64, bytes: source.length, sha256: createHash('sha256').update(source).digest('hex') },
+      ]);
       assert.equal(submits[0]!.status, model.reference?.wire === 'image_url' ? 201 : 200);
       const record = readRecord(result.images[0]!.bytes);
       assert.deepEqual(record?.references, [{ path: 'assets/hero.png', sha256: r.sha256 }]);
@@ -248,12 +283,18 @@ describe('the engine edits against the fake API', () => {
   test('fault markers work for edits: a 503 marker is retried, a 400 marker is one validation error', async () => {
     fake.reset();
     const r = ref(PRO_EDIT, await image('jpeg'), 'a.jpg');
-    const res = await generate({ model: PRO_EDIT.key, prompt: 'winter [[fault:503]]', references: [r] }, { http, logger: testLogger().logger, baseUrl: fake.baseUrl, apiKey: KEY, retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 10, maxRetryAfterS: 1 } });
+    const res = await generate(
+      { model: PRO_EDIT.key, prompt: 'winter [[fault:503]]', references: [r] },
+      { http, logger: testLogger().logger, baseUrl: fake.baseUrl, apiKey: KEY, retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 10, maxRetryAfterS: 1 } },
+    );
     assert.equal(res.images.length, 1);
     assert.equal(fake.requests.filter((q) => q.phase === 'submit').length, 2);
     fake.reset();
     await assert.rejects(
-      generate({ model: PRO_EDIT.key, prompt: 'winter [[fault:401]]', references: [r] }, { http, logger: testLogger().logger, baseUrl: fake.baseUrl, apiKey: KEY }),
+      generate(
+        { model: PRO_EDIT.key, prompt: 'winter [[fault:401]]', references: [r] },
+        { http, logger: testLogger().logger, baseUrl: fake.baseUrl, apiKey: KEY },
+      ),
       (e: unknown) => e instanceof FluxError && e.kind === 'auth',
     );
   });
@@ -262,7 +303,8 @@ describe('the engine edits against the fake API', () => {
     fake.reset();
     const r = ref(PRO_EDIT, await image('png'));
     await assert.rejects(
-      async () => generate({ model: PRO_EDIT.key, prompt: 'x', references: [r, r, r, r] }, { http, logger: testLogger().logger, baseUrl: fake.baseUrl, apiKey: KEY }),
+      async () =>
+        generate({ model: PRO_EDIT.key, prompt: 'x', references: [r, r, r, r] }, { http, logger: testLogger().logger, baseUrl: fake.baseUrl, apiKey: KEY }),
       (e: unknown) => e instanceof FluxError && e.kind === 'validation' && /takes 1 to 3 reference images; 4 were given/.test(e.message),
     );
     assert.equal(fake.requests.length, 0);
@@ -270,10 +312,29 @@ describe('the engine edits against the fake API', () => {
 });
 
 test('a gallery index without references still loads, and one with them keeps them', () => {
-  const entry = { id: 'a', uri: 'file:///w/a.png', prompt: 'p', provider: 'aimlapi', model: 'm', modelKey: 'aimlapi:m', width: 1, height: 1, params: {}, outputFormat: 'png', createdAt: '2026-01-01T00:00:00.000Z' };
+  const entry = {
+    id: 'a',
+    uri: 'file:///w/a.png',
+    prompt: 'p',
+    provider: 'aimlapi',
+    model: 'm',
+    modelKey: 'aimlapi:m',
+    width: 1,
+    height: 1,
+    params: {},
+    outputFormat: 'png',
+    createdAt: '2026-01-01T00:00:00.000Z',
+  };
   const old = parseIndex(JSON.stringify({ format: GALLERY_FORMAT, version: GALLERY_VERSION, entries: [entry], tombstones: {} }));
   assert.ok(old.ok && old.index.entries.length === 1 && old.index.entries[0]!.references === undefined);
-  const withRefs = parseIndex(JSON.stringify({ format: GALLERY_FORMAT, version: GALLERY_VERSION, entries: [{ ...entry, references: [{ path: 'src.png', sha256: 'ab' }] }], tombstones: {} }));
+  const withRefs = parseIndex(
+    JSON.stringify({
+      format: GALLERY_FORMAT,
+      version: GALLERY_VERSION,
+      entries: [{ ...entry, references: [{ path: 'src.png', sha256: 'ab' }] }],
+      tombstones: {},
+    }),
+  );
   assert.ok(withRefs.ok);
   assert.deepEqual(withRefs.index.entries[0]!.references, [{ path: 'src.png', sha256: 'ab' }]);
 });
@@ -284,10 +345,20 @@ describe('an edit keeps the source shape by default', () => {
     assert.equal(sizeForSource(PRO_EDIT, 4000, 3000), '2048x1536');
     assert.equal(sizeForSource(PRO_EDIT, 300, 200), '768x512');
     assert.equal(sizeForSource(PRO_EDIT, 5000, 100), '2048x512');
-    for (const [w, h] of [[1234, 777], [17, 4099], [2048, 2048], [513, 511]] as const) {
+    for (const [w, h] of [
+      [1234, 777],
+      [17, 4099],
+      [2048, 2048],
+      [513, 511],
+    ] as const) {
       const size = sizeForSource(PRO_EDIT, w, h)!;
       assert.equal(validateRequest({ model: PRO_EDIT.key, prompt: 'x', size }).ok, false);
-      const v = validateRequest({ model: PRO_EDIT.key, prompt: 'x', size, references: [{ path: 'a.png', sha256: '0', type: 'png', width: w, height: h, bytes: 10, data: '' }] });
+      const v = validateRequest({
+        model: PRO_EDIT.key,
+        prompt: 'x',
+        size,
+        references: [{ path: 'a.png', sha256: '0', type: 'png', width: w, height: h, bytes: 10, data: '' }],
+      });
       assert.ok(v.ok, `${w}x${h} -> ${size}`);
     }
   });
@@ -313,6 +384,13 @@ describe('Replace Link finds the links to the source', () => {
       '[ref]: img/hero%20shot.png',
     ].join('\n');
     const found = findImageTargets(doc, forms).map((r) => doc.slice(r.start, r.end));
-    assert.deepEqual(found, ['img/hero%20shot.png', './img/hero shot.png', 'img/hero%20shot.png', 'img/hero%20shot.png', 'img/hero shot.png', 'img/hero%20shot.png']);
+    assert.deepEqual(found, [
+      'img/hero%20shot.png',
+      './img/hero shot.png',
+      'img/hero%20shot.png',
+      'img/hero%20shot.png',
+      'img/hero shot.png',
+      'img/hero%20shot.png',
+    ]);
   });
 });

@@ -145,10 +145,11 @@ async function startStub(handler: (req: http.IncomingMessage, res: http.ServerRe
   return {
     baseUrl,
     hits,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -173,47 +174,177 @@ interface SizeCase {
 
 const AIML_CASES: SizeCase[] = [
   // flux-pro: custom 256-1440 (step 32), presets; steps, guidance, safety_tolerance (a string on the wire).
-  { model: 'aimlapi:flux-pro', size: '256x256', width: 256, height: 256, format: 'jpeg', params: { steps: 20, guidance: 4.5, safetyTolerance: 3 },
-    body: { model: 'flux-pro', image_size: { width: 256, height: 256 }, num_images: 1, output_format: 'jpeg', num_inference_steps: 20, guidance_scale: 4.5, safety_tolerance: '3' } },
-  { model: 'aimlapi:flux-pro', size: '1440x1440', outputFormat: 'png', width: 1440, height: 1440, format: 'png',
-    body: { model: 'flux-pro', image_size: { width: 1440, height: 1440 }, num_images: 1, output_format: 'png' } },
-  { model: 'aimlapi:flux-pro', size: '256x1440', width: 256, height: 1440, format: 'jpeg',
-    body: { model: 'flux-pro', image_size: { width: 256, height: 1440 }, num_images: 1, output_format: 'jpeg' } },
-  { model: 'aimlapi:flux-pro', size: 'portrait_16_9', width: 576, height: 1024, format: 'jpeg',
-    body: { model: 'flux-pro', image_size: 'portrait_16_9', num_images: 1, output_format: 'jpeg' } },
+  {
+    model: 'aimlapi:flux-pro',
+    size: '256x256',
+    width: 256,
+    height: 256,
+    format: 'jpeg',
+    params: { steps: 20, guidance: 4.5, safetyTolerance: 3 },
+    body: {
+      model: 'flux-pro',
+      image_size: { width: 256, height: 256 },
+      num_images: 1,
+      output_format: 'jpeg',
+      num_inference_steps: 20,
+      guidance_scale: 4.5,
+      safety_tolerance: '3',
+    },
+  },
+  {
+    model: 'aimlapi:flux-pro',
+    size: '1440x1440',
+    outputFormat: 'png',
+    width: 1440,
+    height: 1440,
+    format: 'png',
+    body: { model: 'flux-pro', image_size: { width: 1440, height: 1440 }, num_images: 1, output_format: 'png' },
+  },
+  {
+    model: 'aimlapi:flux-pro',
+    size: '256x1440',
+    width: 256,
+    height: 1440,
+    format: 'jpeg',
+    body: { model: 'flux-pro', image_size: { width: 256, height: 1440 }, num_images: 1, output_format: 'jpeg' },
+  },
+  {
+    model: 'aimlapi:flux-pro',
+    size: 'portrait_16_9',
+    width: 576,
+    height: 1024,
+    format: 'jpeg',
+    body: { model: 'flux-pro', image_size: 'portrait_16_9', num_images: 1, output_format: 'jpeg' },
+  },
   // flux-pro/v1.1: same size rule; safety_tolerance and enable_safety_checker.
-  { model: 'aimlapi:flux-pro/v1.1', size: '256x256', width: 256, height: 256, format: 'jpeg', params: { safetyTolerance: '6', safetyChecker: false },
-    body: { model: 'flux-pro/v1.1', image_size: { width: 256, height: 256 }, num_images: 1, output_format: 'jpeg', safety_tolerance: '6', enable_safety_checker: false } },
-  { model: 'aimlapi:flux-pro/v1.1', size: '1440x1440', outputFormat: 'png', width: 1440, height: 1440, format: 'png',
-    body: { model: 'flux-pro/v1.1', image_size: { width: 1440, height: 1440 }, num_images: 1, output_format: 'png' } },
-  { model: 'aimlapi:flux-pro/v1.1', size: 'square_hd', width: 1024, height: 1024, format: 'jpeg',
-    body: { model: 'flux-pro/v1.1', image_size: 'square_hd', num_images: 1, output_format: 'jpeg' } },
+  {
+    model: 'aimlapi:flux-pro/v1.1',
+    size: '256x256',
+    width: 256,
+    height: 256,
+    format: 'jpeg',
+    params: { safetyTolerance: '6', safetyChecker: false },
+    body: {
+      model: 'flux-pro/v1.1',
+      image_size: { width: 256, height: 256 },
+      num_images: 1,
+      output_format: 'jpeg',
+      safety_tolerance: '6',
+      enable_safety_checker: false,
+    },
+  },
+  {
+    model: 'aimlapi:flux-pro/v1.1',
+    size: '1440x1440',
+    outputFormat: 'png',
+    width: 1440,
+    height: 1440,
+    format: 'png',
+    body: { model: 'flux-pro/v1.1', image_size: { width: 1440, height: 1440 }, num_images: 1, output_format: 'png' },
+  },
+  {
+    model: 'aimlapi:flux-pro/v1.1',
+    size: 'square_hd',
+    width: 1024,
+    height: 1024,
+    format: 'jpeg',
+    body: { model: 'flux-pro/v1.1', image_size: 'square_hd', num_images: 1, output_format: 'jpeg' },
+  },
   // ultra: aspect_ratio only, never image_size; its widest and tallest ratios, and a size that names a ratio.
-  { model: 'aimlapi:flux-pro/v1.1-ultra', size: '21:9', width: 3136, height: 1344, format: 'jpeg', params: { safetyTolerance: 1, raw: false },
-    body: { model: 'flux-pro/v1.1-ultra', aspect_ratio: '21:9', num_images: 1, output_format: 'jpeg', safety_tolerance: '1', raw: false } },
-  { model: 'aimlapi:flux-pro/v1.1-ultra', size: '9:21', outputFormat: 'png', width: 1344, height: 3136, format: 'png',
-    body: { model: 'flux-pro/v1.1-ultra', aspect_ratio: '9:21', num_images: 1, output_format: 'png' } },
-  { model: 'aimlapi:flux-pro/v1.1-ultra', size: '2752x1536', width: 2752, height: 1536, format: 'jpeg',
-    body: { model: 'flux-pro/v1.1-ultra', aspect_ratio: '16:9', num_images: 1, output_format: 'jpeg' } },
+  {
+    model: 'aimlapi:flux-pro/v1.1-ultra',
+    size: '21:9',
+    width: 3136,
+    height: 1344,
+    format: 'jpeg',
+    params: { safetyTolerance: 1, raw: false },
+    body: { model: 'flux-pro/v1.1-ultra', aspect_ratio: '21:9', num_images: 1, output_format: 'jpeg', safety_tolerance: '1', raw: false },
+  },
+  {
+    model: 'aimlapi:flux-pro/v1.1-ultra',
+    size: '9:21',
+    outputFormat: 'png',
+    width: 1344,
+    height: 3136,
+    format: 'png',
+    body: { model: 'flux-pro/v1.1-ultra', aspect_ratio: '9:21', num_images: 1, output_format: 'png' },
+  },
+  {
+    model: 'aimlapi:flux-pro/v1.1-ultra',
+    size: '2752x1536',
+    width: 2752,
+    height: 1536,
+    format: 'jpeg',
+    body: { model: 'flux-pro/v1.1-ultra', aspect_ratio: '16:9', num_images: 1, output_format: 'jpeg' },
+  },
   // flux-2-pro: custom 512-2048, presets of at least 512; no num_images; PNG by default, WebP offered.
-  { model: 'aimlapi:blackforestlabs/flux-2-pro', size: '512x512', width: 512, height: 512, format: 'png', params: { safetyTolerance: 5 },
-    body: { model: 'blackforestlabs/flux-2-pro', image_size: { width: 512, height: 512 }, output_format: 'png', safety_tolerance: '5' } },
-  { model: 'aimlapi:blackforestlabs/flux-2-pro', size: '2048x2048', outputFormat: 'jpeg', width: 2048, height: 2048, format: 'jpeg',
-    body: { model: 'blackforestlabs/flux-2-pro', image_size: { width: 2048, height: 2048 }, output_format: 'jpeg' } },
-  { model: 'aimlapi:blackforestlabs/flux-2-pro', size: 'landscape_16_9', outputFormat: 'webp', width: 1024, height: 576, format: 'webp',
-    body: { model: 'blackforestlabs/flux-2-pro', image_size: 'landscape_16_9', output_format: 'webp' } },
+  {
+    model: 'aimlapi:blackforestlabs/flux-2-pro',
+    size: '512x512',
+    width: 512,
+    height: 512,
+    format: 'png',
+    params: { safetyTolerance: 5 },
+    body: { model: 'blackforestlabs/flux-2-pro', image_size: { width: 512, height: 512 }, output_format: 'png', safety_tolerance: '5' },
+  },
+  {
+    model: 'aimlapi:blackforestlabs/flux-2-pro',
+    size: '2048x2048',
+    outputFormat: 'jpeg',
+    width: 2048,
+    height: 2048,
+    format: 'jpeg',
+    body: { model: 'blackforestlabs/flux-2-pro', image_size: { width: 2048, height: 2048 }, output_format: 'jpeg' },
+  },
+  {
+    model: 'aimlapi:blackforestlabs/flux-2-pro',
+    size: 'landscape_16_9',
+    outputFormat: 'webp',
+    width: 1024,
+    height: 576,
+    format: 'webp',
+    body: { model: 'blackforestlabs/flux-2-pro', image_size: 'landscape_16_9', output_format: 'webp' },
+  },
 ];
 
 const APIFRAME_CASES: SizeCase[] = [
   // flux-1.1-pro: width/height 256-1440 without aspect_ratio, or aspect_ratio alone; output_format jpg.
-  { model: 'apiframe:flux-1.1-pro', size: '256x256', outputFormat: 'jpeg', width: 256, height: 256, format: 'jpeg', params: { outputQuality: 80, promptUpsampling: false },
-    body: { model: 'flux-1.1-pro', fluxParams: { width: 256, height: 256, output_format: 'jpg', output_quality: 80, prompt_upsampling: false } } },
-  { model: 'apiframe:flux-1.1-pro', size: '1440x1440', width: 1440, height: 1440, format: 'png',
-    body: { model: 'flux-1.1-pro', fluxParams: { width: 1440, height: 1440, output_format: 'png' } } },
-  { model: 'apiframe:flux-1.1-pro', size: '16:9', outputFormat: 'jpg', width: 1344, height: 768, format: 'jpeg',
-    body: { model: 'flux-1.1-pro', fluxParams: { aspect_ratio: '16:9', output_format: 'jpg' } } },
-  { model: 'apiframe:flux-1.1-pro', size: '9:16', outputFormat: 'webp', width: 768, height: 1344, format: 'webp',
-    body: { model: 'flux-1.1-pro', fluxParams: { aspect_ratio: '9:16', output_format: 'webp' } } },
+  {
+    model: 'apiframe:flux-1.1-pro',
+    size: '256x256',
+    outputFormat: 'jpeg',
+    width: 256,
+    height: 256,
+    format: 'jpeg',
+    params: { outputQuality: 80, promptUpsampling: false },
+    body: { model: 'flux-1.1-pro', fluxParams: { width: 256, height: 256, output_format: 'jpg', output_quality: 80, prompt_upsampling: false } },
+  },
+  {
+    model: 'apiframe:flux-1.1-pro',
+    size: '1440x1440',
+    width: 1440,
+    height: 1440,
+    format: 'png',
+    body: { model: 'flux-1.1-pro', fluxParams: { width: 1440, height: 1440, output_format: 'png' } },
+  },
+  {
+    model: 'apiframe:flux-1.1-pro',
+    size: '16:9',
+    outputFormat: 'jpg',
+    width: 1344,
+    height: 768,
+    format: 'jpeg',
+    body: { model: 'flux-1.1-pro', fluxParams: { aspect_ratio: '16:9', output_format: 'jpg' } },
+  },
+  {
+    model: 'apiframe:flux-1.1-pro',
+    size: '9:16',
+    outputFormat: 'webp',
+    width: 768,
+    height: 1344,
+    format: 'webp',
+    body: { model: 'flux-1.1-pro', fluxParams: { aspect_ratio: '9:16', output_format: 'webp' } },
+  },
 ];
 
 describe('every seed model makes the exact size asked for, and sends the contract body', () => {
@@ -224,7 +355,14 @@ describe('every seed model makes the exact size asked for, and sends the contrac
       const s = ++seed;
       const progress: Progress[] = [];
       const r = await run(
-        { model: c.model, prompt, size: c.size, seed: s, ...(c.outputFormat ? { outputFormat: c.outputFormat } : {}), ...(c.params ? { params: c.params } : {}) },
+        {
+          model: c.model,
+          prompt,
+          size: c.size,
+          seed: s,
+          ...(c.outputFormat ? { outputFormat: c.outputFormat } : {}),
+          ...(c.params ? { params: c.params } : {}),
+        },
         { onProgress: (p) => progress.push(p) },
       );
       assert.equal(r.images.length, 1);
@@ -286,7 +424,10 @@ describe('every seed model makes the exact size asked for, and sends the contrac
     const prompt = 'four cats';
     const r = await run({ model: 'aimlapi:flux-pro', prompt, size: '512x256', numImages: 4, seed: 7 });
     assert.equal(r.images.length, 4);
-    assert.deepEqual(r.images.map((i) => i.index), [0, 1, 2, 3]);
+    assert.deepEqual(
+      r.images.map((i) => i.index),
+      [0, 1, 2, 3],
+    );
     for (const img of r.images) {
       assert.equal(img.info.width, 512);
       assert.equal(img.info.height, 256);
@@ -301,7 +442,14 @@ describe('every seed model makes the exact size asked for, and sends the contrac
   });
 
   test('a size outside the rule is refused before anything is sent', async () => {
-    for (const [model, size] of [['aimlapi:flux-pro', '224x256'], ['aimlapi:flux-pro', '1472x256'], ['aimlapi:blackforestlabs/flux-2-pro', '480x512'], ['aimlapi:flux-pro/v1.1-ultra', '1024x1024'], ['apiframe:flux-1.1-pro', '1440x1472'], ['apiframe:flux-1.1-pro', '2:1']] as const) {
+    for (const [model, size] of [
+      ['aimlapi:flux-pro', '224x256'],
+      ['aimlapi:flux-pro', '1472x256'],
+      ['aimlapi:blackforestlabs/flux-2-pro', '480x512'],
+      ['aimlapi:flux-pro/v1.1-ultra', '1024x1024'],
+      ['apiframe:flux-1.1-pro', '1440x1472'],
+      ['apiframe:flux-1.1-pro', '2:1'],
+    ] as const) {
       const e = await failure({ model, prompt: 'too big', size });
       expectError(e, 'validation', false, [/size|width|height|ratio/i]);
     }
@@ -337,12 +485,21 @@ describe('AIML answers: both shapes and their variants', () => {
   });
 
   test('shape B: the seed the provider reports wins over the one sent', async () => {
-    const png = await sharp({ create: { width: 64, height: 32, channels: 3, background: '#336699' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 64, height: 32, channels: 3, background: '#336699' } })
+      .png()
+      .toBuffer();
     const stub = await startStub((req, res, base) => {
       if (req.url === '/img.png') {
         res.writeHead(200, { 'content-type': 'image/png' });
         res.end(png);
-      } else json(res, 200, { images: [{ url: `${base}/img.png`, width: 64, height: 32, content_type: 'image/png' }], timings: {}, seed: 987654, has_nsfw_concepts: [false], prompt: 'x' });
+      } else
+        json(res, 200, {
+          images: [{ url: `${base}/img.png`, width: 64, height: 32, content_type: 'image/png' }],
+          timings: {},
+          seed: 987654,
+          has_nsfw_concepts: [false],
+          prompt: 'x',
+        });
     });
     try {
       const r = await run({ model: 'aimlapi:flux-pro', prompt: 'stub seed', seed: 5 }, { baseUrl: stub.baseUrl });
@@ -376,19 +533,30 @@ describe('AIML answers: both shapes and their variants', () => {
   });
 
   test('nsfw with some images flagged: the others are kept, with their position in the answer', async () => {
-    const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#00ff00' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#00ff00' } })
+      .png()
+      .toBuffer();
     const stub = await startStub((req, res, base) => {
       if (req.url?.startsWith('/img')) {
         res.writeHead(200, { 'content-type': 'image/png' });
         res.end(png);
-      } else json(res, 200, { images: [{ url: `${base}/img0.png` }, { url: `${base}/img1.png` }, { url: `${base}/img2.png` }], seed: 3, has_nsfw_concepts: [true, false, true] });
+      } else
+        json(res, 200, {
+          images: [{ url: `${base}/img0.png` }, { url: `${base}/img1.png` }, { url: `${base}/img2.png` }],
+          seed: 3,
+          has_nsfw_concepts: [true, false, true],
+        });
     });
     try {
       const r = await run({ model: 'aimlapi:flux-pro', prompt: 'partly flagged', numImages: 3 }, { baseUrl: stub.baseUrl });
       assert.deepEqual(r.moderated, [0, 2]);
       assert.equal(r.images.length, 1);
       assert.equal(r.images[0]!.index, 1, 'index is the position in the provider answer');
-      assert.deepEqual(stub.hits.filter((h) => h.startsWith('GET')), ['GET /img1.png'], 'flagged images are not downloaded');
+      assert.deepEqual(
+        stub.hits.filter((h) => h.startsWith('GET')),
+        ['GET /img1.png'],
+        'flagged images are not downloaded',
+      );
     } finally {
       await stub.close();
     }
@@ -528,7 +696,9 @@ describe('faults become one typed FluxError with a useful message', () => {
   });
 
   test('a truncated body that ends cleanly (no length to check) is still caught as incomplete', async () => {
-    const full = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#abcdef' } }).png().toBuffer();
+    const full = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#abcdef' } })
+      .png()
+      .toBuffer();
     const stub = await startStub((req, res, base) => {
       if (req.url === '/img.png') {
         res.writeHead(200, { 'content-type': 'image/png' }); // chunked: no Content-Length
@@ -553,7 +723,10 @@ describe('faults become one typed FluxError with a useful message', () => {
     const r = await run({ ...aiml('[[fault:image-as-html]]'), outputFormat: 'png' }, { logger });
     assert.equal(r.images[0]!.info.type, 'png');
     assert.equal(magic(r.images[0]!.bytes), 'png');
-    assert.ok(lines.some((l) => /served as text\/html/.test(l)), 'the mismatch is logged');
+    assert.ok(
+      lines.some((l) => /served as text\/html/.test(l)),
+      'the mismatch is logged',
+    );
   });
 
   test('an oversized image (declared 2 GB) is refused at once without reading it', async () => {
@@ -712,8 +885,15 @@ describe('retries never double-charge', () => {
     const r = await run({ model: 'aimlapi:flux-pro', prompt, size: '256x256' }, { logger });
     assert.equal(r.images.length, 1);
     const subs = submitsOf(prompt);
-    assert.deepEqual(subs.map((s) => s.status), [429, 200]);
-    assert.deepEqual(lines.filter((l) => /retry \d+ of/.test(l)).map((l) => /in (\d+) ms$/.exec(l)?.[1]), ['1000'], 'one retry, after the 1 s the server asked for');
+    assert.deepEqual(
+      subs.map((s) => s.status),
+      [429, 200],
+    );
+    assert.deepEqual(
+      lines.filter((l) => /retry \d+ of/.test(l)).map((l) => /in (\d+) ms$/.exec(l)?.[1]),
+      ['1000'],
+      'one retry, after the 1 s the server asked for',
+    );
   });
 
   test('a Retry-After beyond maxRetryAfterS is reported, not waited for', async () => {
@@ -723,14 +903,21 @@ describe('retries never double-charge', () => {
     expectError(e, 'rate-limit', true, [/asks to wait 30 s/]);
     assert.equal(e.retryAfter, 30);
     assert.equal(submitsOf(prompt).length, 1);
-    assert.deepEqual(lines.filter((l) => /retry \d+ of/.test(l)), [], 'no wait was scheduled');
+    assert.deepEqual(
+      lines.filter((l) => /retry \d+ of/.test(l)),
+      [],
+      'no wait was scheduled',
+    );
   });
 
   test('AIML 503 is retried', async () => {
     const prompt = 'unavailable [[fault:503]]';
     const r = await run({ model: 'aimlapi:flux-pro', prompt });
     assert.equal(r.images.length, 1);
-    assert.deepEqual(submitsOf(prompt).map((s) => s.status), [503, 200]);
+    assert.deepEqual(
+      submitsOf(prompt).map((s) => s.status),
+      [503, 200],
+    );
   });
 
   test('AIML connection refused: retried, then a network error', async () => {
@@ -750,7 +937,10 @@ describe('retries never double-charge', () => {
     const r = await run({ model: 'apiframe:flux-1.1-pro', prompt, size: '256x256' });
     assert.equal(r.images.length, 1);
     const subs = submitsOf(prompt);
-    assert.deepEqual(subs.map((s) => s.status), [503, 202]);
+    assert.deepEqual(
+      subs.map((s) => s.status),
+      [503, 202],
+    );
     const key = subs[0]!.headers['idempotency-key'];
     assert.ok(key && key.length > 0 && key.length <= 255);
     assert.equal(subs[1]!.headers['idempotency-key'], key);
@@ -788,7 +978,6 @@ describe('retries never double-charge', () => {
 // ---- 5. cancellation ------------------------------------------------------------------------------
 
 describe('cancellation ends at once in every phase', () => {
-
   test('already aborted: nothing is sent', async () => {
     const e = await failure({ model: 'aimlapi:flux-pro', prompt: 'never' }, { signal: AbortSignal.abort() });
     expectError(e, 'cancelled', false, [/cancelled/]);
@@ -828,7 +1017,10 @@ describe('cancellation ends at once in every phase', () => {
   test('during an apiframe poll request in flight', async () => {
     fake.setJobDuration(600_000);
     // The first poll's answer is held back until the fake closes: aborted once the fake has it.
-    const e = await abortedWhen({ model: 'apiframe:flux-1.1-pro', prompt: 'stuck poll [[fault:slow-headers:600000:phase=poll]]' }, () => pollsRecorded().length === 1);
+    const e = await abortedWhen(
+      { model: 'apiframe:flux-1.1-pro', prompt: 'stuck poll [[fault:slow-headers:600000:phase=poll]]' },
+      () => pollsRecorded().length === 1,
+    );
     const jobId = fake.jobs[0]!.id;
     expectError(e, 'cancelled', false, [/may still finish/, new RegExp(jobId)]);
     const [poll] = pollsRecorded();
@@ -858,21 +1050,33 @@ describe('apiframe polling', () => {
     assert.ok(percents.length >= 1, `progress reported: ${JSON.stringify(progress)}`);
     for (let i = 1; i < percents.length; i++) assert.ok(percents[i]! >= percents[i - 1]!, `never falls: ${percents.join(',')}`);
     assert.ok(percents.every((p) => p >= 0 && p <= 100));
-    assert.ok(progress.every((p) => p.phase !== 'generating' || p.jobId === r.jobId), 'every generating event names the job');
+    assert.ok(
+      progress.every((p) => p.phase !== 'generating' || p.jobId === r.jobId),
+      'every generating event names the job',
+    );
     const job = fake.jobs[0]!;
     assert.ok(job.polls >= 2 && job.polls <= 5, `${job.polls} polls for a 3 s job`);
     assert.notEqual(job.firstCompletedPollAt, null, 'a poll saw the job completed');
-    assert.ok(pollsRecorded().every((p) => p.time <= job.firstCompletedPollAt!), 'and polling stopped there');
+    assert.ok(
+      pollsRecorded().every((p) => p.time <= job.firstCompletedPollAt!),
+      'and polling stopped there',
+    );
   });
 
   test('progress steps are reported rising', async () => {
     fake.setJobDuration(2500);
     const progress: number[] = [];
-    await run({ model: 'apiframe:flux-1.1-pro', prompt: 'steps [[fault:progress:10,50,90]]', size: '256x256' }, {
-      onProgress: (p) => p.phase === 'generating' && p.percent !== undefined && progress.push(p.percent),
-    });
+    await run(
+      { model: 'apiframe:flux-1.1-pro', prompt: 'steps [[fault:progress:10,50,90]]', size: '256x256' },
+      {
+        onProgress: (p) => p.phase === 'generating' && p.percent !== undefined && progress.push(p.percent),
+      },
+    );
     assert.ok(progress.length >= 1);
-    assert.ok(progress.every((p) => [0, 10, 50, 90].includes(p)), progress.join(','));
+    assert.ok(
+      progress.every((p) => [0, 10, 50, 90].includes(p)),
+      progress.join(','),
+    );
     for (let i = 1; i < progress.length; i++) assert.ok(progress[i]! >= progress[i - 1]!);
   });
 
@@ -940,10 +1144,11 @@ async function startProxy(): Promise<Proxy> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
-    close: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -969,7 +1174,10 @@ describe('proxies', () => {
     assert.equal(r.images[0]!.info.width, 256);
     const mine = proxy.seen.slice(before);
     assert.ok(mine.length >= 1, 'proxied');
-    assert.ok(mine.every((s) => s.endsWith(fakeHost())), `every hop went to the fake: ${mine.join(', ')}`);
+    assert.ok(
+      mine.every((s) => s.endsWith(fakeHost())),
+      `every hop went to the fake: ${mine.join(', ')}`,
+    );
     assert.equal(submitsOf('through the proxy').length, 1);
     assert.equal(downloadsRecorded().length, 1);
   });

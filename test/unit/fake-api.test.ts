@@ -41,7 +41,17 @@ function pngSize(bytes: Uint8Array): { width: number; height: number } {
 
 type AimlA = { data: { url: string | null; b64_json: string | null }[]; meta: { usage: Record<string, number> } };
 type AimlB = { images: { url: string; width: number; height: number; content_type: string }[]; seed: number; has_nsfw_concepts: boolean[]; prompt: string };
-type Job = { id: string; status: string; progress: number | null; result: unknown; error: string | null; creditCost: number; expired: boolean; createdAt: string; completedAt: string | null };
+type Job = {
+  id: string;
+  status: string;
+  progress: number | null;
+  result: unknown;
+  error: string | null;
+  creditCost: number;
+  expired: boolean;
+  createdAt: string;
+  completedAt: string | null;
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(cond: () => boolean): Promise<void> {
@@ -100,7 +110,9 @@ test('AIML: a valid request returns shape A and an image of exactly the requeste
   assert.deepEqual(pngSize(bytes), { width: 1024, height: 320 });
 
   // Deterministic: same prompt, seed, model, size and format give the same bytes.
-  const again = (await (await aiml({ model: 'flux-pro', prompt: 'A T-Rex on a beach', image_size: { width: 1024, height: 320 }, output_format: 'png', seed: 7 })).json()) as AimlA;
+  const again = (await (
+    await aiml({ model: 'flux-pro', prompt: 'A T-Rex on a beach', image_size: { width: 1024, height: 320 }, output_format: 'png', seed: 7 })
+  ).json()) as AimlA;
   const bytes2 = new Uint8Array(await (await fetch(again.data[0]?.url ?? '')).arrayBuffer());
   assert.deepEqual(bytes2, bytes);
 });
@@ -184,7 +196,10 @@ test('AIML: 201, moderation, empty list, statusCode as a string, maintenance, br
   const nsfw = (await (await aiml({ model: 'flux-pro', prompt: 'x [[fault:nsfw]]', output_format: 'png' })).json()) as AimlB;
   assert.deepEqual(nsfw.has_nsfw_concepts, [true]);
   const black = await sharp(Buffer.from(await (await fetch(nsfw.images[0]?.url ?? '')).arrayBuffer())).stats();
-  assert.ok(black.channels.every((c) => c.max === 0), 'moderated image is black');
+  assert.ok(
+    black.channels.every((c) => c.max === 0),
+    'moderated image is black',
+  );
 
   const empty = (await (await aiml({ model: 'flux-pro', prompt: 'x [[fault:empty]]' })).json()) as AimlA;
   assert.deepEqual(empty.data, []);
@@ -228,7 +243,11 @@ test('apiframe: job lifecycle QUEUED → PROCESSING (rising progress) → COMPLE
   const progress = seen.filter((j) => j.status === 'PROCESSING').map((j) => j.progress ?? -1);
   assert.ok(new Set(progress).size >= 3, `progress steps: ${progress.join(',')}`);
   assert.ok(progress.every((p) => p >= 0 && p < 100));
-  assert.deepEqual(progress, [...progress].sort((a, b) => a - b), 'progress never goes back');
+  assert.deepEqual(
+    progress,
+    [...progress].sort((a, b) => a - b),
+    'progress never goes back',
+  );
   assert.equal(last.progress, 100);
   assert.equal(last.error, null);
   assert.equal(last.expired, false);
@@ -278,7 +297,20 @@ test('apiframe: validation from the catalog, errors with details by JSON path', 
     assert.equal(typeof body.error, 'string');
     assert.ok(body.details[path]?.length, `${JSON.stringify(req)} → ${JSON.stringify(body.details)}`);
   }
-  const ok = await submit({ model: 'flux-2-pro', prompt: 'x', fluxParams: { width: 2048, height: 512, steps: 20, guidance: 3, output_format: 'webp', output_quality: 80, prompt_upsampling: true, image_prompt: 'https://example.com/a.png' } });
+  const ok = await submit({
+    model: 'flux-2-pro',
+    prompt: 'x',
+    fluxParams: {
+      width: 2048,
+      height: 512,
+      steps: 20,
+      guidance: 3,
+      output_format: 'webp',
+      output_quality: 80,
+      prompt_upsampling: true,
+      image_prompt: 'https://example.com/a.png',
+    },
+  });
   assert.equal(ok.status, 202);
   assert.equal(api.jobs.length, 1);
 });
@@ -323,11 +355,12 @@ test('apiframe: FAILED, CANCELLED, expired, result shapes, custom progress steps
   const array = (await run('x [[fault:result:array]]')).last.result as string[];
   assert.equal((await fetch(array[0] ?? '')).status, 200);
 
-  const steps = (await run('x [[fault:progress:7,42]][[fault:duration:400]]')).seen
-    .filter((j) => j.status === 'PROCESSING')
-    .map((j) => j.progress);
+  const steps = (await run('x [[fault:progress:7,42]][[fault:duration:400]]')).seen.filter((j) => j.status === 'PROCESSING').map((j) => j.progress);
   assert.ok(steps.length > 0 && steps.every((p) => p === 7 || p === 42), `progress: ${steps.join(',')}`);
-  assert.deepEqual(steps, [...steps].sort((a, b) => (a ?? 0) - (b ?? 0)));
+  assert.deepEqual(
+    steps,
+    [...steps].sort((a, b) => (a ?? 0) - (b ?? 0)),
+  );
 
   const poor = await submit({ model: 'flux-1.1-pro', prompt: 'x [[fault:402]]' });
   assert.equal(poor.status, 402);
@@ -378,7 +411,9 @@ test('fault by control API: standing 503 on polls until cleared; setFault applie
 });
 
 test('fault: a redirect chain of N hops before the image', async () => {
-  const body = (await (await aiml({ model: 'flux-pro', prompt: 'x [[fault:redirect:3:times=2]]', output_format: 'png', image_size: 'square' })).json()) as AimlA;
+  const body = (await (
+    await aiml({ model: 'flux-pro', prompt: 'x [[fault:redirect:3:times=2]]', output_format: 'png', image_size: 'square' })
+  ).json()) as AimlA;
   const url = body.data[0]?.url ?? '';
   let next = url;
   const hops: number[] = [];
@@ -432,7 +467,9 @@ test('fault: wrong content types, oversized bodies and a slow body', async () =>
   ac.abort();
   await assert.rejects(big.arrayBuffer());
 
-  const slow = (await (await aiml({ model: 'flux-pro', prompt: 'x [[fault:slow-body:300:chunks=3]]', output_format: 'png', image_size: 'square' })).json()) as AimlA;
+  const slow = (await (
+    await aiml({ model: 'flux-pro', prompt: 'x [[fault:slow-body:300:chunks=3]]', output_format: 'png', image_size: 'square' })
+  ).json()) as AimlA;
   const res = await fetch(slow.data[0]?.url ?? '');
   const rec = api.requests.at(-1)!;
   assert.equal(rec.bytesSent, null, 'the headers came before the body was done');
@@ -446,7 +483,11 @@ test('close() does not hang on keep-alive sockets or a stalled response', async 
   const other = await startFakeApi();
   await (await fetch(`${other.baseUrl}/__control/jobs`)).json();
   other.setFault({ kind: 'slow-headers', ms: 60_000 });
-  const hanging = fetch(`${other.baseUrl}/v1/images/generations`, { method: 'POST', headers: AIML_AUTH, body: JSON.stringify({ model: 'flux-pro', prompt: 'x' }) }).catch(() => 'failed');
+  const hanging = fetch(`${other.baseUrl}/v1/images/generations`, {
+    method: 'POST',
+    headers: AIML_AUTH,
+    body: JSON.stringify({ model: 'flux-pro', prompt: 'x' }),
+  }).catch(() => 'failed');
   await until(() => other.requests.length === 1); // the stalled request has arrived
   await other.close(); // a hang here is caught by node:test's time-out
   assert.equal(other.requests[0]!.status, null, 'closed while the 60 s stall was still pending');

@@ -73,7 +73,7 @@ await file.writeAtomic(g.serializeIndex(next), { beforeRename: () => { process.k
   assert.equal(read.kind, 'ok');
   assert.deepEqual(read.kind === 'ok' && ids(read.index), ['kept']);
 
-  assert.deepEqual(await file.cleanTemps(), [], 'a fresh temporary file may still be another window\'s: kept');
+  assert.deepEqual(await file.cleanTemps(), [], "a fresh temporary file may still be another window's: kept");
   assert.deepEqual(await file.cleanTemps(0), temps);
   assert.deepEqual(readdirSync(dir).sort(), [INDEX_NAME]);
 });
@@ -133,7 +133,7 @@ test('update re-reads under the lock: two windows with stale copies both keep th
   const now = Date.now();
   memA = (await windowA.update((disk) => addEntries(mergeIndexes(disk, memA, now), [entry('a1', 1)]))).index;
   memB = (await windowB.update((disk) => addEntries(mergeIndexes(disk, memB, now), [entry('b1', 2)]))).index;
-  assert.deepEqual(ids(memB), ['b1', 'a1'], 'B picked up A\'s entry from the file');
+  assert.deepEqual(ids(memB), ['b1', 'a1'], "B picked up A's entry from the file");
   // A, not having re-read, deletes a1 and adds a2; B, not having re-read, still holds a1.
   memA = (await windowA.update((disk) => addEntries(removeEntries(mergeIndexes(disk, memA, now), ['a1'], now), [entry('a2', 3)]))).index;
   memB = (await windowB.update((disk) => addEntries(mergeIndexes(disk, memB, now), [entry('b2', 4)]))).index;
@@ -236,7 +236,7 @@ test('the lock: a stale lock (older than 10 s, or its process gone) is broken; a
   assert.equal(JSON.parse(readFileSync(lock, 'utf8')).token, 'z', 'the live lock is untouched');
 });
 
-test('the lock: a holder whose lock was broken as stale does not remove the new holder\'s lock', async () => {
+test("the lock: a holder whose lock was broken as stale does not remove the new holder's lock", async () => {
   const lock = path.join(tmp(), LOCK_NAME);
   const releaseA = await acquireLock(lock);
   // A stalls; its lock ages past 10 s and B breaks it.
@@ -322,7 +322,7 @@ test('the lock: two waiters (real processes) that both find the same lock stale 
   b.go();
   const bThen = await b.next();
   assert.notEqual(bThen, 'holding', `B holds the lock while A does (B went ${bMeanwhile} → ${bThen}): both broke the same stale lock`);
-  assert.deepEqual([bMeanwhile, bThen], ['stale', 'kept'], 'B was kept out while A broke the lock, then found A\'s lock, not the stale one');
+  assert.deepEqual([bMeanwhile, bThen], ['stale', 'kept'], "B was kept out while A broke the lock, then found A's lock, not the stale one");
   b.go(); // B now waits for A's lock like any waiter
   a.go(); // A releases
   assert.equal(await a.next(), 'released');
@@ -356,7 +356,11 @@ test('the lock: a break marker left by a waiter that died while breaking goes st
   const steps: string[] = [];
   const release = await acquireLock(lock, { onBreak: (step) => void steps.push(step) });
   assert.deepEqual(steps, ['stale', 'removing']);
-  assert.deepEqual(readdirSync(dir).filter((n) => n.includes('.break-')), [], 'the markers are cleaned up');
+  assert.deepEqual(
+    readdirSync(dir).filter((n) => n.includes('.break-')),
+    [],
+    'the markers are cleaned up',
+  );
   await release();
   assert.deepEqual(readdirSync(dir), []);
 });

@@ -21,4 +21,3 @@ export function entry(id: string, minutes: number, extra: Partial<GalleryEntry> 
     ...extra,
   };
 }
-

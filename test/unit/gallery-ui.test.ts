@@ -24,14 +24,26 @@ test('entries stay newest first through pages, upserts and removals', () => {
   e.append([view('c', 30), view('b', 20)]);
   e.append([view('a', 10)]);
   e.upsert([view('d', 40), view('bb', 20)]);
-  assert.deepEqual(e.all.map((x) => x.id), ['d', 'c', 'b', 'bb', 'a']);
+  assert.deepEqual(
+    e.all.map((x) => x.id),
+    ['d', 'c', 'b', 'bb', 'a'],
+  );
   e.upsert([view('a', 50, { prompt: 'changed' })]);
-  assert.deepEqual(e.all.map((x) => x.id), ['a', 'd', 'c', 'b', 'bb']);
+  assert.deepEqual(
+    e.all.map((x) => x.id),
+    ['a', 'd', 'c', 'b', 'bb'],
+  );
   assert.equal(e.get('a')?.prompt, 'changed');
   e.remove(['d', 'nope']);
-  assert.deepEqual(e.all.map((x) => x.id), ['a', 'c', 'b', 'bb']);
+  assert.deepEqual(
+    e.all.map((x) => x.id),
+    ['a', 'c', 'b', 'bb'],
+  );
   e.append([view('old', 1), view('c', 30)]); // a duplicate in a page replaces, out-of-order is placed
-  assert.deepEqual(e.all.map((x) => x.id), ['a', 'c', 'b', 'bb', 'old']);
+  assert.deepEqual(
+    e.all.map((x) => x.id),
+    ['a', 'c', 'b', 'bb', 'old'],
+  );
   assert.equal(e.size, 5);
 });
 
@@ -71,13 +83,16 @@ test('consecutive images of one prompt make a group; the same prompt later is an
 
 test('list mode: one row per image, a header over each group of two or more, its rows indented', () => {
   const l = layout(prompts('a', 'a', 'a', 'b', 'c'), 'list', 300);
-  assert.deepEqual(l.rows.map((r) => r.kind), ['header', 'items', 'items', 'items', 'items', 'items']);
+  assert.deepEqual(
+    l.rows.map((r) => r.kind),
+    ['header', 'items', 'items', 'items', 'items', 'items'],
+  );
   assert.equal(l.cols, 1);
   const first = itemBox(l, 0);
   const single = itemBox(l, 3);
-  assert.equal(first.x, GEOMETRY.pad + GEOMETRY.indent, 'a group\'s row is indented');
+  assert.equal(first.x, GEOMETRY.pad + GEOMETRY.indent, "a group's row is indented");
   assert.equal(single.x, GEOMETRY.pad);
-  assert.equal(single.w, 300 - 2 * GEOMETRY.pad, 'a single image\'s row is as wide as the view');
+  assert.equal(single.w, 300 - 2 * GEOMETRY.pad, "a single image's row is as wide as the view");
   assert.ok(first.y >= GEOMETRY.pad + GEOMETRY.listHeader, 'under its header');
   assert.deepEqual([...l.grouped], [1, 1, 1, 0, 0]);
   assert.equal(l.height, itemBox(l, 4).y + GEOMETRY.listRow + GEOMETRY.pad);
@@ -88,7 +103,10 @@ test('grid mode: tiles as many across as fit, a header over each group, single i
   assert.equal(l.cols, 2);
   assert.ok(l.cellWidth * 2 + GEOMETRY.gap + 2 * GEOMETRY.pad <= 300);
   // header(a), [a a], [a], [b c], [d]
-  assert.deepEqual(l.rows.map((r) => (r.kind === 'header' ? 'h' : `${r.first}+${r.count}`)), ['h', '0+2', '2+1', '3+2', '5+1']);
+  assert.deepEqual(
+    l.rows.map((r) => (r.kind === 'header' ? 'h' : `${r.first}+${r.count}`)),
+    ['h', '0+2', '2+1', '3+2', '5+1'],
+  );
   assert.equal(itemBox(l, 1).y, itemBox(l, 0).y, 'side by side');
   assert.ok(itemBox(l, 1).x > itemBox(l, 0).x);
   assert.equal(itemBox(l, 4).y, itemBox(l, 3).y, 'two single images share a row');
@@ -127,8 +145,12 @@ test('keys move between images across groups and headers; scrolling shows the im
   assert.equal(moveInLayout(layout([], 'grid', 300), 'ArrowDown', 0, 400), undefined);
   const list = layout(prompts('a', 'a', 'b', 'c', 'c'), 'list', 300);
   assert.equal(moveInLayout(list, 'ArrowDown', 1, 400), 2, 'list: down is the next image');
-  assert.equal(moveInLayout(list, 'ArrowDown', 2, 400), 3, 'over the next group\'s header');
-  const long = layout(Array.from({ length: 200 }, (_, i) => ({ prompt: String(i) })), 'list', 300);
+  assert.equal(moveInLayout(list, 'ArrowDown', 2, 400), 3, "over the next group's header");
+  const long = layout(
+    Array.from({ length: 200 }, (_, i) => ({ prompt: String(i) })),
+    'list',
+    300,
+  );
   const pd = moveInLayout(long, 'PageDown', 0, 400)!;
   assert.ok(pd > 3 && itemBox(long, pd).y <= 400 + GEOMETRY.listRow, `Page Down moves about a screen: ${pd}`);
   assert.equal(moveInLayout(long, 'PageUp', pd, 400), 0);

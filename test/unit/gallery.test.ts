@@ -112,7 +112,11 @@ test('property: merging is commutative, associative and idempotent; nothing adde
 });
 
 test('the file round-trips: serialize then parse gives the same index', () => {
-  const index = removeEntries(addEntries(empty, [entry('a', 1), entry('b', 2, { creditsUsed: 0.05, size: '16:9', requestId: 'req-1', bytes: 1234 })]), ['z'], T0);
+  const index = removeEntries(
+    addEntries(empty, [entry('a', 1), entry('b', 2, { creditsUsed: 0.05, size: '16:9', requestId: 'req-1', bytes: 1234 })]),
+    ['z'],
+    T0,
+  );
   const text = serializeIndex(index);
   const parsed = parseIndex(text);
   assert.ok(parsed.ok);
@@ -137,7 +141,9 @@ test('a corrupt file is refused with a sentence: not JSON, wrong shape, damaged 
   assert.ok(!parseIndex(JSON.stringify({ format: 'flux-image-studio/gallery', version: 2, entries: [], tombstones: {} })).ok);
 
   const good = entry('good', 1);
-  const damaged = parseIndex(JSON.stringify({ format: 'flux-image-studio/gallery', version: 1, tombstones: {}, entries: [good, { ...entry('bad', 2), width: 'wide' }, { id: 'x' }] }));
+  const damaged = parseIndex(
+    JSON.stringify({ format: 'flux-image-studio/gallery', version: 1, tombstones: {}, entries: [good, { ...entry('bad', 2), width: 'wide' }, { id: 'x' }] }),
+  );
   assert.ok(!damaged.ok);
   assert.equal(damaged.problem, 'has 2 damaged entries (of 3)');
   assert.deepEqual(ids(damaged.salvaged), ['good']);
@@ -165,22 +171,67 @@ test('an entry from an embedded record: deterministic id (two windows agree), ev
   assert.equal(a.id, b.id);
   assert.notEqual(a.id, entryFromRecord(record, 'file:///ws/assets/other.jpg').id);
   assert.ok(GalleryEntrySchema.safeParse(a).success);
-  assert.deepEqual({ ...a, id: 'x' }, { id: 'x', uri: 'file:///ws/assets/copy.jpg', prompt: 'A lighthouse', provider: 'aimlapi', model: 'flux-pro/v1.1', modelKey: 'aimlapi:flux-pro/v1.1', width: 1024, height: 768, seed: 42, params: { safetyTolerance: 2 }, outputFormat: 'jpeg', createdAt: '2026-03-01T12:00:00.000Z', creditsUsed: 0.04, requestId: 'r-9', bytes: 99 });
+  assert.deepEqual(
+    { ...a, id: 'x' },
+    {
+      id: 'x',
+      uri: 'file:///ws/assets/copy.jpg',
+      prompt: 'A lighthouse',
+      provider: 'aimlapi',
+      model: 'flux-pro/v1.1',
+      modelKey: 'aimlapi:flux-pro/v1.1',
+      width: 1024,
+      height: 768,
+      seed: 42,
+      params: { safetyTolerance: 2 },
+      outputFormat: 'jpeg',
+      createdAt: '2026-03-01T12:00:00.000Z',
+      creditsUsed: 0.04,
+      requestId: 'r-9',
+      bytes: 99,
+    },
+  );
 });
 
 test('regenerate keeps the seed and the asked size; vary drops the seed; no size asked means the default', () => {
   const e = entry('a', 1, { size: '16:9', seed: 99, params: { raw: true }, outputFormat: 'jpeg' });
-  assert.deepEqual(requestFromEntry(e, true), { model: 'aimlapi:flux-pro/v1.1', prompt: 'prompt a', size: '16:9', numImages: 1, seed: 99, outputFormat: 'jpeg', params: { raw: true } });
+  assert.deepEqual(requestFromEntry(e, true), {
+    model: 'aimlapi:flux-pro/v1.1',
+    prompt: 'prompt a',
+    size: '16:9',
+    numImages: 1,
+    seed: 99,
+    outputFormat: 'jpeg',
+    params: { raw: true },
+  });
   assert.equal(requestFromEntry(e, false).seed, undefined);
   assert.equal('size' in requestFromEntry(entry('b', 1), true), false);
 });
 
-test('the page\'s messages: well-formed ones pass, malformed ones are refused', () => {
+test("the page's messages: well-formed ones pass, malformed ones are refused", () => {
   const { toHost, itemContext } = gallerySchemas;
-  for (const m of [{ type: 'ready' }, { type: 'action', action: 'insert', id: 'abc' }, { type: 'more', id: 'abc' }, { type: 'cancel', generationId: 'g1' }, { type: 'command', command: 'rebuild' }, { type: 'imageError', id: 'abc' }]) {
+  for (const m of [
+    { type: 'ready' },
+    { type: 'action', action: 'insert', id: 'abc' },
+    { type: 'more', id: 'abc' },
+    { type: 'cancel', generationId: 'g1' },
+    { type: 'command', command: 'rebuild' },
+    { type: 'imageError', id: 'abc' },
+  ]) {
     assert.ok(toHost.safeParse(m).success, JSON.stringify(m));
   }
-  for (const m of [null, 'ready', {}, { type: 'nope' }, { type: 'action', action: 'format-disk', id: 'a' }, { type: 'action', action: 'open' }, { type: 'action', action: 'open', id: '' }, { type: 'action', action: 'open', id: 'x'.repeat(201) }, { type: 'command', command: 'rm -rf' }, { type: 'cancel', generationId: 5 }]) {
+  for (const m of [
+    null,
+    'ready',
+    {},
+    { type: 'nope' },
+    { type: 'action', action: 'format-disk', id: 'a' },
+    { type: 'action', action: 'open' },
+    { type: 'action', action: 'open', id: '' },
+    { type: 'action', action: 'open', id: 'x'.repeat(201) },
+    { type: 'command', command: 'rm -rf' },
+    { type: 'cancel', generationId: 5 },
+  ]) {
     assert.ok(!toHost.safeParse(m).success, JSON.stringify(m));
   }
   assert.equal(itemContext.safeParse({ webview: 'fluxStudio.gallery', webviewSection: 'image', entryId: 'abc' }).success, true);
@@ -196,6 +247,15 @@ test('entriesGone: an entry whose file or a folder above it was deleted; entries
   assert.deepEqual(entriesGone(es, new Set(['file:///w/assets'])), ['a', 'b'], 'a folder takes what is under it, not a sibling with the same prefix');
   assert.deepEqual(entriesGone(es, new Set(['file:///w/assets/a.png'])), ['a']);
   const moved = entriesMoved(es, [{ from: 'file:///w/assets', to: 'file:///w/img' }]);
-  assert.deepEqual(moved.map((e) => [e.id, e.uri]), [['a', 'file:///w/img/a.png'], ['b', 'file:///w/img/sub/b.png']]);
-  assert.deepEqual(entriesMoved(es, [{ from: 'file:///w/assetsx/c.png', to: 'file:///w/c.png' }]).map((e) => e.uri), ['file:///w/c.png']);
+  assert.deepEqual(
+    moved.map((e) => [e.id, e.uri]),
+    [
+      ['a', 'file:///w/img/a.png'],
+      ['b', 'file:///w/img/sub/b.png'],
+    ],
+  );
+  assert.deepEqual(
+    entriesMoved(es, [{ from: 'file:///w/assetsx/c.png', to: 'file:///w/c.png' }]).map((e) => e.uri),
+    ['file:///w/c.png'],
+  );
 });

@@ -41,7 +41,14 @@ test('a new form: the default model and its default size, or the settings where 
   assert.deepEqual([f.width, f.height], ['1024', '768']);
   assert.equal(f.seedMode, 'random');
   assert.deepEqual(f.params, {});
-  assert.deepEqual(initialForm({ model: 'aimlapi:flux-pro', size: '256x256', outputFormat: 'png' }), { ...f, model: 'aimlapi:flux-pro', size: CUSTOM, width: '256', height: '256', outputFormat: 'png' });
+  assert.deepEqual(initialForm({ model: 'aimlapi:flux-pro', size: '256x256', outputFormat: 'png' }), {
+    ...f,
+    model: 'aimlapi:flux-pro',
+    size: CUSTOM,
+    width: '256',
+    height: '256',
+    outputFormat: 'png',
+  });
   // A size or format the model does not offer falls back to its own.
   const ultra = initialForm({ model: 'aimlapi:flux-pro/v1.1-ultra', size: '1000x1000', outputFormat: 'webp' });
   assert.deepEqual([ultra.size, ultra.outputFormat], ['16:9', '']);
@@ -52,23 +59,40 @@ test('a new form: the default model and its default size, or the settings where 
 test('the size control comes from the catalog: presets, ratios, custom, with the range in words', () => {
   const pro = findModel('aimlapi:flux-pro')!;
   const groups = sizeGroups(pro);
-  assert.deepEqual(groups.map((g) => g.label), ['Presets', 'Custom']);
+  assert.deepEqual(
+    groups.map((g) => g.label),
+    ['Presets', 'Custom'],
+  );
   assert.equal(groups[0]!.options.find((o) => o.value === 'landscape_4_3')!.label, 'landscape_4_3: 1024×768 (default)');
   assert.equal(sizeNote(pro), 'Width and height from 256 to 1440 pixels, in steps of 32.');
   const ultra = findModel('aimlapi:flux-pro/v1.1-ultra')!;
-  assert.deepEqual(sizeGroups(ultra).map((g) => g.label), ['Aspect ratios']);
+  assert.deepEqual(
+    sizeGroups(ultra).map((g) => g.label),
+    ['Aspect ratios'],
+  );
   assert.match(sizeNote(ultra), /aspect ratios only/);
   const af = findModel('apiframe:flux-2-pro')!;
-  assert.deepEqual(sizeGroups(af).map((g) => g.label), ['Aspect ratios', 'Custom']);
-  assert.equal(sizeNote({ ...pro, size: { fixed: { width: 512, height: 512 }, default: { kind: 'custom', width: 512, height: 512 } } }), 'FLUX.1 [pro] makes only 512×512 images.');
+  assert.deepEqual(
+    sizeGroups(af).map((g) => g.label),
+    ['Aspect ratios', 'Custom'],
+  );
+  assert.equal(
+    sizeNote({ ...pro, size: { fixed: { width: 512, height: 512 }, default: { kind: 'custom', width: 512, height: 512 } } }),
+    'FLUX.1 [pro] makes only 512×512 images.',
+  );
   for (const m of CATALOG) assert.ok(sizeGroups(m).flatMap((g) => g.options).length > 0, m.key);
 });
 
-test('choosing Custom starts from the current size; the sides are checked with the engine\'s sentences', () => {
+test("choosing Custom starts from the current size; the sides are checked with the engine's sentences", () => {
   const f = withSize(form({ size: 'portrait_16_9' }), CUSTOM);
   assert.deepEqual([f.size, f.width, f.height], [CUSTOM, '576', '1024']);
-  assert.deepEqual(localProblems({ ...f, width: '1000' }, null), [{ field: 'width', message: 'Width 1000 is not a multiple of 32 for flux-pro (256–1440). Nearest: 992 or 1024.' }]);
-  assert.deepEqual(localProblems({ ...f, width: '2000', height: '100' }, null).map((p) => p.field), ['width', 'height']);
+  assert.deepEqual(localProblems({ ...f, width: '1000' }, null), [
+    { field: 'width', message: 'Width 1000 is not a multiple of 32 for flux-pro (256–1440). Nearest: 992 or 1024.' },
+  ]);
+  assert.deepEqual(
+    localProblems({ ...f, width: '2000', height: '100' }, null).map((p) => p.field),
+    ['width', 'height'],
+  );
   assert.match(localProblems({ ...f, height: ' ' }, null)[0]!.message, /^Enter a height from 256 to 1440 in steps of 32 for flux-pro\.$/);
   assert.deepEqual(localProblems({ ...f, width: '992' }, null), []);
   // The same sentence the engine gives for the same request.
@@ -79,15 +103,30 @@ test('choosing Custom starts from the current size; the sides are checked with t
 
 test('the request a form makes: only what differs from the defaults', () => {
   assert.deepEqual(toRequest(form(), null), { model: 'aimlapi:flux-pro', prompt: 'a lighthouse at dawn', size: 'landscape_4_3' });
-  assert.deepEqual(toRequest(form({ size: CUSTOM, width: '1024', height: '576', numImages: 3, seedMode: 'fixed', seed: '42', outputFormat: 'png', params: { steps: '30', guidance: 3.5 } }), null), {
-    model: 'aimlapi:flux-pro',
-    prompt: 'a lighthouse at dawn',
-    size: '1024x576',
-    numImages: 3,
-    seed: 42,
-    outputFormat: 'png',
-    params: { steps: '30' },
-  });
+  assert.deepEqual(
+    toRequest(
+      form({
+        size: CUSTOM,
+        width: '1024',
+        height: '576',
+        numImages: 3,
+        seedMode: 'fixed',
+        seed: '42',
+        outputFormat: 'png',
+        params: { steps: '30', guidance: 3.5 },
+      }),
+      null,
+    ),
+    {
+      model: 'aimlapi:flux-pro',
+      prompt: 'a lighthouse at dawn',
+      size: '1024x576',
+      numImages: 3,
+      seed: 42,
+      outputFormat: 'png',
+      params: { steps: '30' },
+    },
+  );
   assert.deepEqual(toRequest(form({ seedMode: 'last' }), 77)?.seed, 77);
   assert.equal(toRequest(form({ seedMode: 'last' }), null), undefined, 'no last seed yet');
   assert.equal(toRequest(form({ size: CUSTOM, width: '1000', height: '768' }), null), undefined);
@@ -99,7 +138,7 @@ test('the request a form makes: only what differs from the defaults', () => {
   }
 });
 
-test('checkForm: local problems first, then the engine\'s, one per field; a clean form gives its request', () => {
+test("checkForm: local problems first, then the engine's, one per field; a clean form gives its request", () => {
   const ok = checkForm(form(), null, engine);
   assert.deepEqual(ok.problems, []);
   assert.ok(ok.request);
@@ -121,13 +160,22 @@ test('checkForm: local problems first, then the engine\'s, one per field; a clea
   assert.equal(checkForm({ ...form(), model: 'x:y' }, null, engine).problems[0]!.field, 'model');
 });
 
-test('the prompt count follows the provider\'s limit, counting code points', () => {
+test("the prompt count follows the provider's limit, counting code points", () => {
   assert.deepEqual(promptCount({ prompt: ' 🐱 cat ', model: 'aimlapi:flux-pro' }), { count: 5, max: 4000, over: false });
   assert.deepEqual(promptCount({ prompt: 'x'.repeat(2001), model: 'apiframe:flux-2-pro' }), { count: 2001, max: 2000, over: true });
 });
 
 test('switching models keeps what fits and resets what does not', () => {
-  const start = form({ size: CUSTOM, width: '1440', height: '256', numImages: 4, outputFormat: 'jpeg', seedMode: 'fixed', seed: '7', params: { steps: '40', guidance: '5', safetyTolerance: '5' } });
+  const start = form({
+    size: CUSTOM,
+    width: '1440',
+    height: '256',
+    numImages: 4,
+    outputFormat: 'jpeg',
+    seedMode: 'fixed',
+    seed: '7',
+    params: { steps: '40', guidance: '5', safetyTolerance: '5' },
+  });
   const schnell = withModel(start, 'aimlapi:flux/schnell');
   assert.deepEqual([schnell.size, schnell.width, schnell.height], [CUSTOM, '1440', '256']);
   assert.equal(schnell.numImages, 4);
@@ -161,15 +209,31 @@ test('parameters: the hint gives range and default; setting the default removes 
   assert.deepEqual(setParam(pro, {}, 'unknown', 3), {});
 });
 
-test('command arguments fill the form (the gallery\'s Reuse settings), saying what did not fit', () => {
-  const { form: f, notes } = applyArgs(form(), { prompt: 'a red fox', model: 'aimlapi:flux/dev', size: '768x1024', seed: 99, numImages: 9, outputFormat: 'png', params: { steps: 20, num_inference_steps: 21, guidance_scale: 4 } });
+test("command arguments fill the form (the gallery's Reuse settings), saying what did not fit", () => {
+  const { form: f, notes } = applyArgs(form(), {
+    prompt: 'a red fox',
+    model: 'aimlapi:flux/dev',
+    size: '768x1024',
+    seed: 99,
+    numImages: 9,
+    outputFormat: 'png',
+    params: { steps: 20, num_inference_steps: 21, guidance_scale: 4 },
+  });
   assert.deepEqual(notes, []);
   assert.equal(f.prompt, 'a red fox');
   assert.equal(f.model, 'aimlapi:flux/dev');
   assert.deepEqual([f.size, f.width, f.height], [CUSTOM, '768', '1024']);
   assert.deepEqual([f.seedMode, f.seed, f.numImages, f.outputFormat], ['fixed', '99', 4, 'png']);
   assert.deepEqual(f.params, { steps: 21, guidance: 4 });
-  assert.deepEqual(toRequest(f, null), { model: 'aimlapi:flux/dev', prompt: 'a red fox', size: '768x1024', numImages: 4, seed: 99, outputFormat: 'png', params: { guidance: 4, steps: 21 } });
+  assert.deepEqual(toRequest(f, null), {
+    model: 'aimlapi:flux/dev',
+    prompt: 'a red fox',
+    size: '768x1024',
+    numImages: 4,
+    seed: 99,
+    outputFormat: 'png',
+    params: { guidance: 4, steps: 21 },
+  });
 
   const ratio = applyArgs(form(), { model: 'aimlapi:flux-pro/v1.1-ultra', size: '2752x1536' }).form;
   assert.equal(ratio.size, '16:9', 'the pixels of a ratio mean that ratio');
@@ -190,7 +254,7 @@ test('command arguments fill the form (the gallery\'s Reuse settings), saying wh
   assert.equal(applyArgs(form(), { outputFormat: 'jpg' }).form.outputFormat, 'jpeg');
 });
 
-test('Copy as cURL: the provider\'s exact request, the key a placeholder, safely quoted', () => {
+test("Copy as cURL: the provider's exact request, the key a placeholder, safely quoted", () => {
   const v = validateRequest({ model: 'aimlapi:flux-pro', prompt: "it's a cat", size: '1024x768', seed: 5 });
   assert.ok(v.ok);
   const text = curlText(CLIENTS.aimlapi.describe(v.value, 'https://proxy.example/'));
@@ -232,7 +296,10 @@ test('a missing key is named without "API API"', () => {
 test('a seed that is not a whole number is refused at the field, in words', () => {
   const form = { ...initialForm(), seedMode: 'fixed' as const, seed: 'abc' };
   const problems = localProblems(form, null);
-  assert.deepEqual(problems.map((p) => p.field), ['seed']);
+  assert.deepEqual(
+    problems.map((p) => p.field),
+    ['seed'],
+  );
   assert.match(problems[0]!.message, /^"abc" is not a seed: enter a whole number from 1 to 4,294,967,295, or choose Random\.$/);
   assert.equal(toRequest(form, null), undefined, 'nothing is sent');
 });

@@ -74,23 +74,57 @@ test('the saved page state and the command argument parse; unknown fields are dr
         startedAt: 1,
         endedAt: 2,
         phase: 'Saved a-cat-1.png',
-        images: [{ index: 0, uri: 'file:///w/assets/a-cat-1.png', name: 'a-cat-1.png', src: 'https://x/a-cat-1.png', width: 256, height: 256, seed: 1, model: 'flux-pro' }],
+        images: [
+          {
+            index: 0,
+            uri: 'file:///w/assets/a-cat-1.png',
+            name: 'a-cat-1.png',
+            src: 'https://x/a-cat-1.png',
+            width: 256,
+            height: 256,
+            seed: 1,
+            model: 'flux-pro',
+          },
+        ],
       },
     ],
   };
   assert.deepEqual(s.uiState.safeParse(state).data, state);
   assert.equal(s.uiState.safeParse({ ...state, v: 2 }).success, false);
   assert.equal(s.uiState.safeParse(undefined).success, false);
-  const args = s.openArgs.safeParse({ prompt: 'p', model: 'aimlapi:flux-pro', size: '16:9', seed: 3, params: { steps: 4 }, outputFormat: 'png', numImages: 2, extra: 'dropped' });
+  const args = s.openArgs.safeParse({
+    prompt: 'p',
+    model: 'aimlapi:flux-pro',
+    size: '16:9',
+    seed: 3,
+    params: { steps: 4 },
+    outputFormat: 'png',
+    numImages: 2,
+    extra: 'dropped',
+  });
   assert.deepEqual(args.data, { prompt: 'p', model: 'aimlapi:flux-pro', size: '16:9', seed: 3, params: { steps: 4 }, outputFormat: 'png', numImages: 2 });
   assert.equal(s.openArgs.safeParse({ seed: '3' }).success, false);
 });
 
 test('the page bundle carries neither zod nor vscode, and imports only types from the protocol', async () => {
-  const result = await esbuild.build({ entryPoints: [join(ROOT, 'src/ui/generator/main.ts')], bundle: true, write: false, metafile: true, format: 'iife', platform: 'browser', logLevel: 'silent' });
+  const result = await esbuild.build({
+    entryPoints: [join(ROOT, 'src/ui/generator/main.ts')],
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: 'iife',
+    platform: 'browser',
+    logLevel: 'silent',
+  });
   const inputs = Object.keys(result.metafile.inputs);
-  assert.deepEqual(inputs.filter((f) => /node_modules|zod|vscode|request\.ts|webview\/generator\/(protocol|schema|panel|provider)\.ts/.test(f)), []);
-  assert.ok(inputs.some((f) => f.endsWith('src/core/sizes.ts')), 'live checks use the core\'s sizes');
+  assert.deepEqual(
+    inputs.filter((f) => /node_modules|zod|vscode|request\.ts|webview\/generator\/(protocol|schema|panel|provider)\.ts/.test(f)),
+    [],
+  );
+  assert.ok(
+    inputs.some((f) => f.endsWith('src/core/sizes.ts')),
+    "live checks use the core's sizes",
+  );
   for (const f of ['src/webview/generator/form.ts', 'src/webview/generator/protocol.ts', 'src/webview/generator/schema.ts']) {
     const text = readFileSync(join(ROOT, f), 'utf8');
     assert.ok(!/from ['"]vscode['"]/.test(text), `${f} does not import vscode`);
@@ -103,7 +137,8 @@ test('the page makes no inline styles, no inline handlers, no HTML from strings'
   const files = readdirSync(join(ROOT, 'src/ui'), { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts'))
     .map((f) => `src/ui/${f.split(sep).join('/')}`);
-  for (const must of ['src/ui/bridge.ts', 'src/ui/dom.ts', 'src/ui/generator/main.ts', 'src/ui/gallery/main.ts']) assert.ok(files.includes(must), `${must} is checked`);
+  for (const must of ['src/ui/bridge.ts', 'src/ui/dom.ts', 'src/ui/generator/main.ts', 'src/ui/gallery/main.ts'])
+    assert.ok(files.includes(must), `${must} is checked`);
   for (const f of files) {
     const text = readFileSync(join(ROOT, f), 'utf8');
     assert.ok(!/innerHTML|outerHTML|insertAdjacentHTML|document\.write/.test(text), `${f}: no HTML strings`);

@@ -103,7 +103,14 @@ function provider(answer: unknown, images: Handler = (_req, res) => res.writeHea
 
 const capture = testLogger;
 
-const options = (extra: Partial<EngineOptions> = {}): EngineOptions => ({ http: client, logger: capture().logger, baseUrl: base, apiKey: KEY, retry: FAST, ...extra });
+const options = (extra: Partial<EngineOptions> = {}): EngineOptions => ({
+  http: client,
+  logger: capture().logger,
+  baseUrl: base,
+  apiKey: KEY,
+  retry: FAST,
+  ...extra,
+});
 
 /** `generate` must reject with a FluxError (and resolve to nothing): that error. */
 async function refused(input: unknown = AIML, extra: Partial<EngineOptions> = {}): Promise<FluxError> {
@@ -159,7 +166,12 @@ function png(width: number, height: number, rowWidth = Math.min(width, 4)): Buff
   ihdr[9] = 2; // RGB
   const row = Buffer.alloc(1 + rowWidth * 3, 0x7f);
   row[0] = 0; // filter: none
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(row)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(row)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 const REAL_PNG = png(2, 1, 2); // a whole, honest 2x1 image
 
@@ -169,7 +181,7 @@ test('the hand-built PNGs are what they claim (signature, IHDR, CRCs)', () => {
   assert.equal(bomb.readUInt32BE(20), 100000);
   assert.ok(bomb.length < 100, `tiny on the wire (${bomb.length} bytes)`);
   // Every chunk's CRC checks, as a decoder would verify it.
-  for (let pos = 8; pos < bomb.length; ) {
+  for (let pos = 8; pos < bomb.length;) {
     const len = bomb.readUInt32BE(pos);
     assert.equal(bomb.readUInt32BE(pos + 8 + len), crc32(bomb.subarray(pos + 4, pos + 8 + len)));
     pos += 12 + len;
@@ -195,7 +207,11 @@ describe('image addresses that are refused before anything is fetched', () => {
       provider({ data: [{ url }] });
       const e = await refused();
       says(e, 'bad-response', [/gave an address for the image that was refused/, why, /Nothing was saved\./]);
-      assert.deepEqual(seen.map((s) => s.method), ['POST'], `${url}: nothing was fetched`);
+      assert.deepEqual(
+        seen.map((s) => s.method),
+        ['POST'],
+        `${url}: nothing was fetched`,
+      );
     }
   });
 
@@ -219,17 +235,32 @@ describe('image addresses that are refused before anything is fetched', () => {
       provider({ data: [{ url }] });
       const e = await refused();
       says(e, 'bad-response', [/that was refused/, why, /Nothing was saved\./]);
-      assert.deepEqual(seen.map((s) => s.method), ['POST'], url);
+      assert.deepEqual(
+        seen.map((s) => s.method),
+        ['POST'],
+        url,
+      );
     }
     // No connection was tried: each refusal names the address check (`why`), which runs before any connect.
   });
 
   test('checkImageUrl with a non-loopback provider: 127.x and [::1] in every spelling are this computer', () => {
     const loopback = [
-      'https://127.0.0.1/a.png', 'https://127.255.255.254/a.png', 'https://127.1/a.png', 'https://2130706433/a.png', 'https://0x7f000001/a.png',
-      'https://0177.0.0.01/a.png', 'https://user:secret@127.0.0.1:8443/a.png', 'https://[::1]/a.png', 'https://[0::1]/a.png',
-      'https://[0000:0000:0000:0000:0000:0000:0000:0001]:443/a.png', 'https://localhost/a.png', 'https://LOCALHOST/a.png',
-      'https://localhost./a.png', 'https://img.localhost/a.png', 'https://img.localhost./a.png',
+      'https://127.0.0.1/a.png',
+      'https://127.255.255.254/a.png',
+      'https://127.1/a.png',
+      'https://2130706433/a.png',
+      'https://0x7f000001/a.png',
+      'https://0177.0.0.01/a.png',
+      'https://user:secret@127.0.0.1:8443/a.png',
+      'https://[::1]/a.png',
+      'https://[0::1]/a.png',
+      'https://[0000:0000:0000:0000:0000:0000:0000:0001]:443/a.png',
+      'https://localhost/a.png',
+      'https://LOCALHOST/a.png',
+      'https://localhost./a.png',
+      'https://img.localhost/a.png',
+      'https://img.localhost./a.png',
     ];
     for (const url of loopback) {
       assert.match(checkImageUrl(url, false) ?? 'allowed', /^it points at this computer \(/, url);
@@ -246,7 +277,8 @@ describe('image addresses that are refused before anything is fetched', () => {
     // IPv4-mapped loopback is an internal address either way.
     assert.match(checkImageUrl('https://[::ffff:127.0.0.1]/a.png', true) ?? '', /private network address/);
     // Names that merely look alike are public.
-    for (const url of ['https://localhost.example.com/a.png', 'https://127.0.0.1.example.com/a.png', 'https://my-localhost/a.png']) assert.equal(checkImageUrl(url, false), undefined, url);
+    for (const url of ['https://localhost.example.com/a.png', 'https://127.0.0.1.example.com/a.png', 'https://my-localhost/a.png'])
+      assert.equal(checkImageUrl(url, false), undefined, url);
   });
 
   test('a redirect to plain http, to a private address, to file: or data: is not followed', async () => {
@@ -263,7 +295,11 @@ describe('image addresses that are refused before anything is fetched', () => {
       provider({ data: [{ url: `${base}/cdn/a.png` }] }, (_req, res) => res.writeHead(302, { location }).end());
       const e = await refused();
       says(e, 'bad-response', [/that was refused/, why]);
-      assert.deepEqual(seen.map((s) => `${s.method} ${s.url}`), [`POST ${AIML_PATH}`, 'GET /cdn/a.png'], `${location}: the hop was not taken`);
+      assert.deepEqual(
+        seen.map((s) => `${s.method} ${s.url}`),
+        [`POST ${AIML_PATH}`, 'GET /cdn/a.png'],
+        `${location}: the hop was not taken`,
+      );
     }
   });
 });
@@ -293,7 +329,9 @@ async function until(cond: () => boolean): Promise<void> {
 describe('sizes that are refused before reading, memory that stays bounded', () => {
   test('an image declaring 2 GB is refused at once, without reading it', async () => {
     const stats = { written: 0, closed: false };
-    provider({ data: [{ url: `${base}/cdn/huge.png` }] }, (_req, res) => trickle(res, { 'content-type': 'image/png', 'content-length': String(2 * 1024 * MB) }, stats));
+    provider({ data: [{ url: `${base}/cdn/huge.png` }] }, (_req, res) =>
+      trickle(res, { 'content-type': 'image/png', 'content-length': String(2 * 1024 * MB) }, stats),
+    );
     const e = await refused();
     says(e, 'bad-response', [/sent the image of 2048 MB, more than the 50 MB limit/, /Nothing was saved\./]);
     await until(() => stats.closed); // the connection was closed on the server
@@ -368,7 +406,12 @@ describe('answers nested 10,000 deep', () => {
 
   test('an error answer nested 10,000 deep in its details: the status is reported, not a RangeError', async () => {
     for (const [status, body, kind, words] of [
-      [400, `{"message":"Body validation error!","errors":[${nested(10_000)}]}`, 'validation', /refused the request \(HTTP 400: Body validation error! \(\(unreadable\)\)\)\./],
+      [
+        400,
+        `{"message":"Body validation error!","errors":[${nested(10_000)}]}`,
+        'validation',
+        /refused the request \(HTTP 400: Body validation error! \(\(unreadable\)\)\)\./,
+      ],
       [422, `{"message":"Invalid","details":{"prompt":${nested(10_000)}}}`, 'validation', /HTTP 422: Invalid \(prompt: \(unreadable\)\)/],
       [400, `{"message":"flagged by moderation","details":{"x":${nested(10_000, '{"a":1}')}}}`, 'moderation', /refused the prompt by its content policy/],
       [500, `{"error":"boom","errors":[${nested(50_000, '"deep"')}]}`, 'server', /server problem \(HTTP 500: boom/],
@@ -413,7 +456,10 @@ describe('content types that lie, headers that lie, bytes that are not an image'
     const r = await generate(AIML, options({ logger }));
     assert.equal(r.images.length, 1);
     assert.deepEqual([r.images[0]!.info.type, r.images[0]!.info.width, r.images[0]!.info.height, r.seed], ['png', 2, 1, 7]);
-    assert.ok(lines.some((l) => /^warn .*served as text\/html.* but the bytes are image\/png; using the bytes/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /^warn .*served as text\/html.* but the bytes are image\/png; using the bytes/.test(l)),
+      lines.join('\n'),
+    );
     const get = downloads();
     assert.equal(get.length, 1);
     assert.equal(get[0]!.authorization, undefined, 'no Authorization header on the download');
@@ -431,7 +477,10 @@ describe('content types that lie, headers that lie, bytes that are not an image'
     const r = await generate(AIML, options({ logger }));
     assert.equal(r.images.length, 1, 'one image was asked for');
     assert.equal(downloads().length, 1, 'one download, not 500');
-    assert.ok(lines.some((l) => /answered with 500 images for 1 asked/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /answered with 500 images for 1 asked/.test(l)),
+      lines.join('\n'),
+    );
   });
 
   test('HTML labelled image/png is refused, naming what it is', async () => {
@@ -441,12 +490,18 @@ describe('content types that lie, headers that lie, bytes that are not an image'
       res.end(page);
     });
     const e = await refused();
-    says(e, 'bad-response', [/What the AIML API sent as the image is not an image: it looks like an HTML page \(content type image\/png\)\. Nothing was saved; try again\./]);
+    says(e, 'bad-response', [
+      /What the AIML API sent as the image is not an image: it looks like an HTML page \(content type image\/png\)\. Nothing was saved; try again\./,
+    ]);
   });
 
   test('a PNG whose header claims 100000x100000 pixels is refused, by URL or as b64_json', async () => {
     const bomb = png(100000, 100000);
-    for (const answer of [{ data: [{ url: `${base}/cdn/bomb.png` }] }, { data: [{ b64_json: bomb.toString('base64') }] }, { data: [{ b64_json: `data:image/png;base64,${bomb.toString('base64')}` }] }]) {
+    for (const answer of [
+      { data: [{ url: `${base}/cdn/bomb.png` }] },
+      { data: [{ b64_json: bomb.toString('base64') }] },
+      { data: [{ b64_json: `data:image/png;base64,${bomb.toString('base64')}` }] },
+    ]) {
       provider(answer, (_req, res) => {
         res.writeHead(200, { 'content-type': 'image/png', 'content-length': bomb.length });
         res.end(bomb);
@@ -455,7 +510,12 @@ describe('content types that lie, headers that lie, bytes that are not an image'
       says(e, 'bad-response', [/What the AIML API sent as the image claims 100000x100000 pixels, which is not a usable image\. Nothing was saved\./]);
     }
     // Zero pixels and absurd widths are no better.
-    for (const [w, h] of [[0, 10], [10, 0], [0x7fffffff, 1], [1, 0xffffffff]] as const) {
+    for (const [w, h] of [
+      [0, 10],
+      [10, 0],
+      [0x7fffffff, 1],
+      [1, 0xffffffff],
+    ] as const) {
       provider({ data: [{ b64_json: png(w, h, 1).toString('base64') }] });
       const e = await refused();
       says(e, 'bad-response', [/not (?:a usable image|an image)/, /Nothing was saved/]);

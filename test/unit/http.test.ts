@@ -72,11 +72,26 @@ describe('backoffMs', () => {
   const policy: RetryPolicy = { attempts: 10, baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterS: 60 };
 
   test('full jitter between half and all of the exponential ceiling', () => {
-    assert.equal(backoffMs(policy, 1, () => 0), 50);
-    assert.equal(backoffMs(policy, 1, () => 0.999999), 100);
-    assert.equal(backoffMs(policy, 2, () => 0), 100);
-    assert.equal(backoffMs(policy, 2, () => 0.999999), 200);
-    assert.equal(backoffMs(policy, 3, () => 0.5), 300);
+    assert.equal(
+      backoffMs(policy, 1, () => 0),
+      50,
+    );
+    assert.equal(
+      backoffMs(policy, 1, () => 0.999999),
+      100,
+    );
+    assert.equal(
+      backoffMs(policy, 2, () => 0),
+      100,
+    );
+    assert.equal(
+      backoffMs(policy, 2, () => 0.999999),
+      200,
+    );
+    assert.equal(
+      backoffMs(policy, 3, () => 0.5),
+      300,
+    );
   });
 
   test('bounded for every retry and random value, capped at maxDelayMs', () => {
@@ -89,7 +104,11 @@ describe('backoffMs', () => {
         assert.ok(Number.isInteger(d));
       }
     }
-    assert.equal(backoffMs(policy, 50, () => 0.999999), policy.maxDelayMs, 'a large retry number does not overflow the cap');
+    assert.equal(
+      backoffMs(policy, 50, () => 0.999999),
+      policy.maxDelayMs,
+      'a large retry number does not overflow the cap',
+    );
   });
 
   test('jittered: different random draws give different delays', () => {
@@ -110,21 +129,29 @@ describe('backoffMs', () => {
 describe('withRetry', () => {
   test('returns the first success without retrying', async () => {
     let calls = 0;
-    const v = await withRetry(async (n) => {
-      calls++;
-      return n * 10;
-    }, always, { policy: FAST, label: 't' });
+    const v = await withRetry(
+      async (n) => {
+        calls++;
+        return n * 10;
+      },
+      always,
+      { policy: FAST, label: 't' },
+    );
     assert.equal(v, 10);
     assert.equal(calls, 1);
   });
 
   test('retries a retryable error and passes the attempt number', async () => {
     const seen: number[] = [];
-    const v = await withRetry(async (n) => {
-      seen.push(n);
-      if (n < 3) throw err('server', { status: 503 });
-      return 'ok';
-    }, (e) => e.kind === 'server', { policy: FAST, label: 't' });
+    const v = await withRetry(
+      async (n) => {
+        seen.push(n);
+        if (n < 3) throw err('server', { status: 503 });
+        return 'ok';
+      },
+      (e) => e.kind === 'server',
+      { policy: FAST, label: 't' },
+    );
     assert.equal(v, 'ok');
     assert.deepEqual(seen, [1, 2, 3]);
   });
@@ -132,25 +159,46 @@ describe('withRetry', () => {
   test('stops at once on an error shouldRetry refuses', async () => {
     let calls = 0;
     const e = err('auth', { status: 401 });
-    await assert.rejects(withRetry(async () => {
-      calls++;
-      throw e;
-    }, (x) => x.kind !== 'auth', { policy: FAST, label: 't' }), (x) => x === e);
+    await assert.rejects(
+      withRetry(
+        async () => {
+          calls++;
+          throw e;
+        },
+        (x) => x.kind !== 'auth',
+        { policy: FAST, label: 't' },
+      ),
+      (x) => x === e,
+    );
     assert.equal(calls, 1);
   });
 
   test('never retries cancellation, nor an error that is not a FluxError', async () => {
     let calls = 0;
-    await assert.rejects(withRetry(async () => {
-      calls++;
-      throw cancelled('aimlapi');
-    }, always, { policy: FAST, label: 't' }), (x: unknown) => x instanceof FluxError && x.kind === 'cancelled');
+    await assert.rejects(
+      withRetry(
+        async () => {
+          calls++;
+          throw cancelled('aimlapi');
+        },
+        always,
+        { policy: FAST, label: 't' },
+      ),
+      (x: unknown) => x instanceof FluxError && x.kind === 'cancelled',
+    );
     assert.equal(calls, 1);
     calls = 0;
-    await assert.rejects(withRetry(async () => {
-      calls++;
-      throw new TypeError('bug');
-    }, always, { policy: FAST, label: 't' }), TypeError);
+    await assert.rejects(
+      withRetry(
+        async () => {
+          calls++;
+          throw new TypeError('bug');
+        },
+        always,
+        { policy: FAST, label: 't' },
+      ),
+      TypeError,
+    );
     assert.equal(calls, 1);
   });
 
@@ -158,11 +206,24 @@ describe('withRetry', () => {
     let calls = 0;
     const warnings: string[] = [];
     const { logger: all } = testLogger();
-    const logger = { ...all, warn: (m: string) => { all.warn(m); warnings.push(m); } };
-    await assert.rejects(withRetry(async () => {
-      calls++;
-      throw err('rate-limit', { status: 429 });
-    }, always, { policy: FAST, label: 'unit', logger }), (x: unknown) => x instanceof FluxError && x.kind === 'rate-limit');
+    const logger = {
+      ...all,
+      warn: (m: string) => {
+        all.warn(m);
+        warnings.push(m);
+      },
+    };
+    await assert.rejects(
+      withRetry(
+        async () => {
+          calls++;
+          throw err('rate-limit', { status: 429 });
+        },
+        always,
+        { policy: FAST, label: 'unit', logger },
+      ),
+      (x: unknown) => x instanceof FluxError && x.kind === 'rate-limit',
+    );
     assert.equal(calls, FAST.attempts);
     assert.equal(warnings.length, FAST.attempts - 1);
     assert.match(warnings[0]!, /^unit: rate-limit \(HTTP 429\); retry 1 of 3 in \d+ ms$/);
@@ -170,19 +231,31 @@ describe('withRetry', () => {
 
   test('attempts: 1 means no retry', async () => {
     let calls = 0;
-    await assert.rejects(withRetry(async () => {
-      calls++;
-      throw err('server');
-    }, always, { policy: { ...FAST, attempts: 1 }, label: 't' }));
+    await assert.rejects(
+      withRetry(
+        async () => {
+          calls++;
+          throw err('server');
+        },
+        always,
+        { policy: { ...FAST, attempts: 1 }, label: 't' },
+      ),
+    );
     assert.equal(calls, 1);
   });
 
   test('the delay is jittered backoff within the policy', async () => {
     const { logger, lines } = testLogger();
     const policy = { attempts: 3, baseDelayMs: 40, maxDelayMs: 60, maxRetryAfterS: 5 };
-    await assert.rejects(withRetry(async () => {
-      throw err('server');
-    }, always, { policy, label: 't', logger }));
+    await assert.rejects(
+      withRetry(
+        async () => {
+          throw err('server');
+        },
+        always,
+        { policy, label: 't', logger },
+      ),
+    );
     const delays = lines.filter((l) => l.startsWith('warn ')).map((l) => Number(/in (\d+) ms$/.exec(l)![1]));
     assert.equal(delays.length, 2);
     assert.ok(delays[0]! >= 20 && delays[0]! <= 40, `first delay ${delays[0]}`); // ceiling 40: 20..40
@@ -197,13 +270,20 @@ describe('withRetry', () => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const { logger, lines } = testLogger();
     let calls = 0;
-    const run = withRetry(async (n) => {
-      calls++;
-      if (n === 1) throw err('rate-limit', { status: 429, retryAfter: 0.3 });
-      return 'ok';
-    }, always, { policy: FAST, label: 't', logger });
+    const run = withRetry(
+      async (n) => {
+        calls++;
+        if (n === 1) throw err('rate-limit', { status: 429, retryAfter: 0.3 });
+        return 'ok';
+      },
+      always,
+      { policy: FAST, label: 't', logger },
+    );
     await until(() => lines.some((l) => l.startsWith('warn ')));
-    assert.match(lines.find((l) => l.startsWith('warn '))!, /in 300 ms$/);
+    assert.match(
+      lines.find((l) => l.startsWith('warn '))!,
+      /in 300 ms$/,
+    );
     t.mock.timers.tick(299);
     await settle();
     assert.equal(calls, 1, 'not retried before the 300 ms Retry-After');
@@ -216,21 +296,36 @@ describe('withRetry', () => {
     let calls = 0;
     const { logger, lines } = testLogger();
     const e = err('rate-limit', { status: 429, retryAfter: 6 });
-    await assert.rejects(withRetry(async () => {
-      calls++;
-      throw e;
-    }, always, { policy: FAST, label: 't', logger }), (x) => x === e);
+    await assert.rejects(
+      withRetry(
+        async () => {
+          calls++;
+          throw e;
+        },
+        always,
+        { policy: FAST, label: 't', logger },
+      ),
+      (x) => x === e,
+    );
     assert.equal(calls, 1);
-    assert.deepEqual(lines.filter((l) => l.startsWith('warn ')), [], 'no retry was scheduled');
+    assert.deepEqual(
+      lines.filter((l) => l.startsWith('warn ')),
+      [],
+      'no retry was scheduled',
+    );
   });
 
   test('Retry-After equal to maxRetryAfterS is still waited for', async () => {
     let calls = 0;
-    await withRetry(async (n) => {
-      calls++;
-      if (n === 1) throw err('rate-limit', { retryAfter: 0.05 });
-      return 1;
-    }, always, { policy: { ...FAST, maxRetryAfterS: 0.05 }, label: 't' });
+    await withRetry(
+      async (n) => {
+        calls++;
+        if (n === 1) throw err('rate-limit', { retryAfter: 0.05 });
+        return 1;
+      },
+      always,
+      { policy: { ...FAST, maxRetryAfterS: 0.05 }, label: 't' },
+    );
     assert.equal(calls, 2);
   });
 
@@ -240,10 +335,14 @@ describe('withRetry', () => {
     const ac = new AbortController();
     const { logger, lines } = testLogger();
     let calls = 0;
-    const run = withRetry(async () => {
-      calls++;
-      throw err('rate-limit', { retryAfter: 4 });
-    }, always, { policy: FAST, signal: ac.signal, provider: 'apiframe', label: 't', logger });
+    const run = withRetry(
+      async () => {
+        calls++;
+        throw err('rate-limit', { retryAfter: 4 });
+      },
+      always,
+      { policy: FAST, signal: ac.signal, provider: 'apiframe', label: 't', logger },
+    );
     await until(() => lines.some((l) => l.startsWith('warn ')));
     await settle(); // the wait has begun
     ac.abort();
@@ -265,7 +364,10 @@ describe('sleep and transport error codes', () => {
     t.mock.timers.tick(1);
     await s;
     assert.equal(done, true);
-    await assert.rejects(sleep(10, AbortSignal.abort(), 'apiframe', 'job-1'), (e: unknown) => e instanceof FluxError && e.kind === 'cancelled' && e.jobId === 'job-1' && /job-1 may still finish/.test(e.message));
+    await assert.rejects(
+      sleep(10, AbortSignal.abort(), 'apiframe', 'job-1'),
+      (e: unknown) => e instanceof FluxError && e.kind === 'cancelled' && e.jobId === 'job-1' && /job-1 may still finish/.test(e.message),
+    );
     const ac = new AbortController();
     const long = sleep(5000, ac.signal); // never ticked: only the abort can end it
     await settle();
@@ -341,7 +443,17 @@ describe('checkImageUrl', () => {
   });
 
   test('loopback over https is refused unless allowed, in every spelling', () => {
-    for (const url of ['https://127.0.0.1/a.png', 'https://127.8.9.10/a.png', 'https://localhost/a.png', 'https://img.localhost/a.png', 'https://[::1]/a.png', 'https://2130706433/a.png', 'https://0x7f.0.0.1/a.png', 'https://0177.0.0.1/a.png', 'https://[0:0:0:0:0:0:0:1]/a.png']) {
+    for (const url of [
+      'https://127.0.0.1/a.png',
+      'https://127.8.9.10/a.png',
+      'https://localhost/a.png',
+      'https://img.localhost/a.png',
+      'https://[::1]/a.png',
+      'https://2130706433/a.png',
+      'https://0x7f.0.0.1/a.png',
+      'https://0177.0.0.1/a.png',
+      'https://[0:0:0:0:0:0:0:1]/a.png',
+    ]) {
       no(url, false, /this computer/);
       ok(url, true);
     }
@@ -376,7 +488,12 @@ describe('isComplete', () => {
   });
 
   test('a cut anywhere makes them incomplete', () => {
-    for (const [name, bytes, type] of [['png', png, 'png'], ['jpeg', jpeg, 'jpeg'], ['webp', webp, 'webp'], ['webp lossless', webpLossless, 'webp']] as const) {
+    for (const [name, bytes, type] of [
+      ['png', png, 'png'],
+      ['jpeg', jpeg, 'jpeg'],
+      ['webp', webp, 'webp'],
+      ['webp lossless', webpLossless, 'webp'],
+    ] as const) {
       for (const cut of [1, 2, 4, 8, 13, Math.floor(bytes.length / 2), bytes.length - 12]) {
         assert.equal(isComplete(bytes.subarray(0, bytes.length - cut), type), false, `${name} minus ${cut} bytes`);
       }

@@ -9,7 +9,12 @@ type Img = ReturnType<typeof sharp>;
 const pixels = (width: number, height: number, channels: 3 | 4 = 3) =>
   sharp({ create: { width, height, channels, background: { r: 200, g: 40, b: 90, alpha: 0.5 } } });
 
-const SIZES = [[1, 1], [17, 9], [640, 480], [4000, 3]] as const;
+const SIZES = [
+  [1, 1],
+  [17, 9],
+  [640, 480],
+  [4000, 3],
+] as const;
 
 test('sniffImage reads the real type and size of PNG, JPEG and WebP', async () => {
   for (const [w, h] of SIZES) {

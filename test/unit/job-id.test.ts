@@ -50,13 +50,19 @@ test('job ids that are not job ids are refused; only the submit was sent, the ke
     fake.queueFaults({ kind: 'job', jobId });
     let e: unknown;
     try {
-      await generate({ model: 'apiframe:flux-1.1-pro', prompt: 'a crafted job id' }, { http: client, logger: testLogger().logger, baseUrl: fake.baseUrl, apiKey: KEY, retry: FAST });
+      await generate(
+        { model: 'apiframe:flux-1.1-pro', prompt: 'a crafted job id' },
+        { http: client, logger: testLogger().logger, baseUrl: fake.baseUrl, apiKey: KEY, retry: FAST },
+      );
     } catch (err) {
       e = err;
     }
     assert.ok(e instanceof FluxError, `${JSON.stringify(jobId.slice(0, 40))}: expected a FluxError, got ${e instanceof Error ? e.message : String(e)}`);
     assert.equal(e.kind, 'bad-response', e.message);
-    assert.match(e.message, /^apiframe answered with a job id that is not one \(.*\): a job id is 1 to 128 letters, digits, "-" or "_"\. The job was not checked on/);
+    assert.match(
+      e.message,
+      /^apiframe answered with a job id that is not one \(.*\): a job id is 1 to 128 letters, digits, "-" or "_"\. The job was not checked on/,
+    );
     assert.ok(!e.message.includes(KEY), 'the key is in the message');
     assert.deepEqual(
       fake.requests.map((r) => `${r.method} ${r.path}`),
@@ -75,7 +81,10 @@ test('a good job id is one path segment under /v2/jobs/ of the base URL, with or
 });
 
 test('a normal job is still polled at its own path', async () => {
-  const r = await generate({ model: 'apiframe:flux-1.1-pro', prompt: 'a normal job' }, { http: client, logger: testLogger().logger, baseUrl: fake.baseUrl, apiKey: KEY, retry: FAST });
+  const r = await generate(
+    { model: 'apiframe:flux-1.1-pro', prompt: 'a normal job' },
+    { http: client, logger: testLogger().logger, baseUrl: fake.baseUrl, apiKey: KEY, retry: FAST },
+  );
   assert.equal(r.images.length, 1);
   const polls = fake.requests.filter((x) => x.phase === 'poll');
   assert.ok(polls.length >= 1);

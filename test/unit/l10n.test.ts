@@ -15,7 +15,8 @@ import { findModel } from '../../src/core/catalog';
 import { catalogKeys, englishBundle, L10N_DIR, LET_BE, placeholders, readJson, ROOT, scanAll, scanSource } from '../l10n/strings';
 
 const scan = scanAll();
-const where = (list: readonly { file: string; line: number; text: string; why: string }[]) => list.map((u) => `  ${u.file}:${u.line} ${JSON.stringify(u.text)} (${u.why})`).join('\n');
+const where = (list: readonly { file: string; line: number; text: string; why: string }[]) =>
+  list.map((u) => `  ${u.file}:${u.line} ${JSON.stringify(u.text)} (${u.why})`).join('\n');
 
 const en = readJson(join(L10N_DIR, 'bundle.l10n.json')) as Record<string, string>;
 const de = readJson(join(L10N_DIR, 'bundle.l10n.de.json')) as Record<string, string>;
@@ -24,7 +25,13 @@ const de = readJson(join(L10N_DIR, 'bundle.l10n.de.json')) as Record<string, str
 const SAME_IN_GERMAN = new Set(['Prompt', 'Seed']);
 
 /** What is left of a text without placeholders, names that stay, codicons and punctuation. */
-const words = (s: string) => s.replace(/\{\d+\}/g, '').replace(/\b(Flux Image Studio|FLUX[\d.]*|Flux|AIML API|apiframe|VS Code)\b/g, '').replace(/\$\([a-z-]+\)/g, '').replace(/[^\p{L}]+/gu, ' ').trim();
+const words = (s: string) =>
+  s
+    .replace(/\{\d+\}/g, '')
+    .replace(/\b(Flux Image Studio|FLUX[\d.]*|Flux|AIML API|apiframe|VS Code)\b/g, '')
+    .replace(/\$\([a-z-]+\)/g, '')
+    .replace(/[^\p{L}]+/gu, ' ')
+    .trim();
 
 test('every user-facing text in the sources goes through t() or vscode.l10n.t()', () => {
   assert.equal(scan.untranslated.length, 0, `untranslated text (wrap it in t() / vscode.l10n.t(), then npm run l10n):\n${where(scan.untranslated)}`);
@@ -62,18 +69,25 @@ test('the check finds untranslated text and broken calls (it can fail)', () => {
     [
       "import * as vscode from 'vscode';",
       "void vscode.window.showInformationMessage('The image was saved.');",
-      "void s.ui.warn(`Saved ${name} in the assets folder.`);",
+      'void s.ui.warn(`Saved ${name} in the assets folder.`);',
       "const item = { label: 'Open the gallery', command: 'fluxStudio.showGallery' };",
       "el.textContent = 'No images yet';",
       "el.setAttribute('aria-label', 'Close the panel');",
       "const why = 'The provider refused the request, try again later.';",
-      "vscode.l10n.t(`Saved ${name}`);",
+      'vscode.l10n.t(`Saved ${name}`);',
       "vscode.l10n.t('Saved {0} of {1}', done);",
     ].join('\n'),
   );
   assert.deepEqual(
     bad.untranslated.map((u) => u.text),
-    ['The image was saved.', 'Saved {} in the assets folder.', 'Open the gallery', 'No images yet', 'Close the panel', 'The provider refused the request, try again later.'],
+    [
+      'The image was saved.',
+      'Saved {} in the assets folder.',
+      'Open the gallery',
+      'No images yet',
+      'Close the panel',
+      'The provider refused the request, try again later.',
+    ],
   );
   assert.equal(bad.badCalls.length, 2);
   const good = scanSource(
@@ -82,7 +96,7 @@ test('the check finds untranslated text and broken calls (it can fail)', () => {
       "import * as vscode from 'vscode';",
       "void vscode.window.showInformationMessage(vscode.l10n.t('The image was saved.'));",
       "void s.ui.warn(vscode.l10n.t('Saved {0} in the assets folder.', name));",
-      "s.log.info(`Saved ${name} in the assets folder in ${ms} ms.`);",
+      's.log.info(`Saved ${name} in the assets folder in ${ms} ms.`);',
       "const item = { label: vscode.l10n.t('Open the gallery'), command: 'fluxStudio.showGallery', class: 'secondary small icon' };",
       "throw new Error('the queue was closed while a write was pending');",
     ].join('\n'),
@@ -100,7 +114,22 @@ test('each text the check lets be is still there (the list stays honest)', () =>
 function manifestTexts(): { path: string; value: string }[] {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const out: { path: string; value: string }[] = [];
-  const TEXT = new Set(['title', 'category', 'description', 'displayName', 'userDescription', 'markdownDescription', 'patternErrorMessage', 'markdownDeprecationMessage', 'deprecationMessage', 'name', 'contextualTitle', 'altText', 'label', 'shortTitle']);
+  const TEXT = new Set([
+    'title',
+    'category',
+    'description',
+    'displayName',
+    'userDescription',
+    'markdownDescription',
+    'patternErrorMessage',
+    'markdownDeprecationMessage',
+    'deprecationMessage',
+    'name',
+    'contextualTitle',
+    'altText',
+    'label',
+    'shortTitle',
+  ]);
   const walk = (v: unknown, path: string, key: string): void => {
     if (typeof v === 'string') {
       if (TEXT.has(key) || key === 'enumDescriptions' || key === 'markdownEnumDescriptions') out.push({ path, value: v });
@@ -111,7 +140,9 @@ function manifestTexts(): { path: string; value: string }[] {
   // The workspace-trust and virtual-workspace explanations VS Code shows.
   walk(pkg.capabilities, 'capabilities', 'capabilities');
   // Ids and file paths under those names are not text.
-  return out.filter((x) => !/\.(views\.[\w.]+\[\d+\]\.id|icon|languageModelTools\[\d+\]\.name)$/.test(x.path) && !/\.steps\[\d+\]\.media\.(svg|image|markdown)$/.test(x.path));
+  return out.filter(
+    (x) => !/\.(views\.[\w.]+\[\d+\]\.id|icon|languageModelTools\[\d+\]\.name)$/.test(x.path) && !/\.steps\[\d+\]\.media\.(svg|image|markdown)$/.test(x.path),
+  );
 }
 
 test('package.json: every text of contributes is a %key% of package.nls.json, in English and German', () => {
@@ -126,8 +157,16 @@ test('package.json: every text of contributes is a %key% of package.nls.json, in
     assert.ok(Object.hasOwn(nls, k), `package.nls.json lacks ${k}`);
     assert.ok(Object.hasOwn(nlsDe, k), `package.nls.de.json lacks ${k}`);
   }
-  assert.deepEqual(Object.keys(nls).filter((k) => !used.has(k)), [], 'left-over keys in package.nls.json');
-  assert.deepEqual(Object.keys(nlsDe).filter((k) => !Object.hasOwn(nls, k)), [], 'left-over keys in package.nls.de.json');
+  assert.deepEqual(
+    Object.keys(nls).filter((k) => !used.has(k)),
+    [],
+    'left-over keys in package.nls.json',
+  );
+  assert.deepEqual(
+    Object.keys(nlsDe).filter((k) => !Object.hasOwn(nls, k)),
+    [],
+    'left-over keys in package.nls.de.json',
+  );
   for (const [k, v] of Object.entries(nls)) {
     const g = nlsDe[k]!;
     assert.ok(g.trim(), k);
@@ -155,7 +194,10 @@ test('the core translator hook: English by default, the translator once set, pla
     assert.equal(v.ok, false);
     const messages = v.ok ? [] : v.problems.map((p) => p.message);
     assert.ok(messages.includes('Der Prompt ist leer. Beschreiben, was das Bild zeigen soll.'), messages.join('\n'));
-    assert.ok(messages.some((m) => m.startsWith('"huge!" ist keine Größe.')), messages.join('\n'));
+    assert.ok(
+      messages.some((m) => m.startsWith('"huge!" ist keine Größe.')),
+      messages.join('\n'),
+    );
     // Every German message of the engine comes from the bundle, none is left in English.
     for (const m of messages) assert.ok(!/ is not | offers /.test(m), m);
   } finally {

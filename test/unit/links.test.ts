@@ -35,7 +35,11 @@ const AWKWARD = [
   'new\nlines\r\nand\ttabs\u2028and separators',
   '`code` *em* _em_ ~~strike~~ $math$ | pipe',
   '{author} {set:x:y} \\{escaped} ]]> --> ${path}',
-  '- list', '1. enum', '.. comment', ':role:`x`', 'ends with::',
+  '- list',
+  '1. enum',
+  '.. comment',
+  ':role:`x`',
+  'ends with::',
   'word '.repeat(800), // 4,000 characters
   '',
 ];
@@ -44,7 +48,9 @@ const link = (lang: string, prompt: string, p = 'img/a.png', template?: string) 
   buildLink(lang, { path: p, alt: altText(prompt), width: 1024, height: 768, prompt, seed: 42, model: 'flux-pro/v1.1' }, template);
 
 const decodeEntities = (s: string): string =>
-  s.replace(/&(#\d+|amp|lt|gt|quot);/g, (_, e: string) => (e[0] === '#' ? String.fromCodePoint(Number(e.slice(1))) : { amp: '&', lt: '<', gt: '>', quot: '"' }[e] ?? ''));
+  s.replace(/&(#\d+|amp|lt|gt|quot);/g, (_, e: string) =>
+    e[0] === '#' ? String.fromCodePoint(Number(e.slice(1))) : ({ amp: '&', lt: '<', gt: '>', quot: '"' }[e] ?? ''),
+  );
 
 interface MdToken {
   type: string;
@@ -76,7 +82,7 @@ test('relativeImagePath: nested folders, no ./ prefix', () => {
 test('relativeImagePath: spaces, parentheses and link-breaking characters are percent-encoded; letters stay', () => {
   assert.equal(relativeImagePath('/w/My Notes (2024)', '/w/My Pics (old)/a b.png'), '../My%20Pics%20%28old%29/a%20b.png');
   assert.equal(relativeImagePath('/w', '/w/100% [draft] #1?<x>.png'), '100%25%20%5Bdraft%5D%20%231%3F%3Cx%3E.png');
-  assert.equal(relativeImagePath('/w', "/w/a\tb\u0001c\"d'e`f{g}h|i^j\\k.png"), 'a%09b%01c%22d%27e%60f%7Bg%7Dh%7Ci%5Ej%5Ck.png');
+  assert.equal(relativeImagePath('/w', '/w/a\tb\u0001c"d\'e`f{g}h|i^j\\k.png'), 'a%09b%01c%22d%27e%60f%7Bg%7Dh%7Ci%5Ej%5Ck.png');
   assert.equal(relativeImagePath('/w', '/w/Ünïcödé/猫 🐱/قطة.png'), 'Ünïcödé/猫%20🐱/قطة.png');
   assert.equal(rawRelativePath('/w/My Notes', '/w/My Pics/a b.png'), '../My Pics/a b.png');
 });
@@ -103,9 +109,22 @@ test('altText: one line, shortened at a word with …, never empty', () => {
 
 test('languageForId maps VS Code language ids', () => {
   const expected: Record<string, LinkLanguage> = {
-    markdown: 'markdown', mdx: 'mdx', html: 'html', vue: 'html', svelte: 'html', astro: 'html', php: 'html',
-    javascriptreact: 'jsx', typescriptreact: 'jsx', asciidoc: 'asciidoc', restructuredtext: 'restructuredtext',
-    latex: 'latex', tex: 'latex', plaintext: 'markdown', python: 'markdown', '': 'markdown',
+    markdown: 'markdown',
+    mdx: 'mdx',
+    html: 'html',
+    vue: 'html',
+    svelte: 'html',
+    astro: 'html',
+    php: 'html',
+    javascriptreact: 'jsx',
+    typescriptreact: 'jsx',
+    asciidoc: 'asciidoc',
+    restructuredtext: 'restructuredtext',
+    latex: 'latex',
+    tex: 'latex',
+    plaintext: 'markdown',
+    python: 'markdown',
+    '': 'markdown',
   };
   for (const [id, lang] of Object.entries(expected)) assert.equal(languageForId(id), lang, id);
 });
@@ -132,8 +151,14 @@ test('buildLink: paths per syntax (nested folders, spaces, parentheses)', () => 
   // AsciiDoc: the real path (asciidoctor reads it as a file); reST: a URL (docutils percent-decodes it).
   assert.equal(buildLink('asciidoc', v), 'image::../assets/Pics (old) #1/a b.png["x",1,2]');
   assert.equal(buildLink('restructuredtext', v).split('\n')[0], '.. image:: ../assets/Pics\\ (old)\\ %231/a\\ b.png');
-  assert.throws(() => buildLink('latex', v), (e: unknown) => e instanceof LinkError && /contains "#"/.test(e.message));
-  assert.equal(buildLink('latex', { ...v, path: relativeImagePath('/w/d', '/w/Pics (old)/a b.png') }), '\\includegraphics[width=\\linewidth]{../Pics (old)/a b.png}');
+  assert.throws(
+    () => buildLink('latex', v),
+    (e: unknown) => e instanceof LinkError && /contains "#"/.test(e.message),
+  );
+  assert.equal(
+    buildLink('latex', { ...v, path: relativeImagePath('/w/d', '/w/Pics (old)/a b.png') }),
+    '\\includegraphics[width=\\linewidth]{../Pics (old)/a b.png}',
+  );
   // A path that did not come from relativeImagePath is hardened, and encoding is not doubled.
   assert.equal(buildLink('markdown', { ...v, path: 'a b(c).png' }), '![x](a%20b%28c%29.png)');
   assert.equal(buildLink('markdown', { ...v, path: 'a%20b.png' }), '![x](a%20b.png)');
@@ -166,7 +191,13 @@ test('HTML: the attribute values hold no raw quote or angle bracket; a parser re
       const m = /^<img src="([^"<>]*)" alt="([^"<>]*)" width="1024" height="768">$/.exec(text);
       assert.ok(m, text);
       assert.doesNotMatch(text, /[{}]/);
-      assert.equal(decodeEntities(m[2] ?? '').replace(/&#39;/g, "'").replace(/&#123;/g, '{').replace(/&#125;/g, '}'), altText(prompt));
+      assert.equal(
+        decodeEntities(m[2] ?? '')
+          .replace(/&#39;/g, "'")
+          .replace(/&#123;/g, '{')
+          .replace(/&#125;/g, '}'),
+        altText(prompt),
+      );
       if (p5) {
         const nodes = p5.parseFragment(text).childNodes;
         assert.equal(nodes.length, 1);
@@ -188,7 +219,11 @@ test('JSX: TypeScript parses one self-closing <img />, and React gets the exact 
       reportDiagnostics: true,
       fileName: 'x.tsx',
     });
-    assert.deepEqual(out.diagnostics?.map((d) => d.messageText), [], text);
+    assert.deepEqual(
+      out.diagnostics?.map((d) => d.messageText),
+      [],
+      text,
+    );
     const exports: { default?: { type: string; props: Record<string, unknown> } } = {};
     const React = { createElement: (type: string, props: Record<string, unknown>, ...children: unknown[]) => ({ type, props, children }) };
     // The compiled MDX is run as the site would run it (our own test input, not user data).
@@ -209,7 +244,11 @@ test('AsciiDoc: one block macro line; the quoted alt cannot end early', () => {
     const value = /^"(.*?[^\\])"(.*)$/.exec(attrs);
     assert.ok(value, attrs);
     assert.equal(value[2], ',1024,768');
-    const alt = (value[1] ?? '').replace(/\\"/g, '"').replace(/\\\{/g, '{').replace(/\{\{empty\}/g, '{').replace(/&#92;$/, '\\');
+    const alt = (value[1] ?? '')
+      .replace(/\\"/g, '"')
+      .replace(/\\\{/g, '{')
+      .replace(/\{\{empty\}/g, '{')
+      .replace(/&#92;$/, '\\');
     assert.equal(alt, altText(prompt));
     assert.doesNotMatch(value[1] ?? '', /(?<!\\)\{(?!empty\})[\w-]+\}/); // no live attribute reference
   }
@@ -274,7 +313,10 @@ test('user templates: variables escaped for the language; unknown variables refu
     checkLinkTemplate('![${alt}](${url})'),
     'The link template uses an unknown variable: ${url}. Use only ${path}, ${alt}, ${width}, ${height}, ${prompt}, ${seed}, ${model}.',
   );
-  assert.throws(() => buildLink('markdown', v, '${title}'), (e: unknown) => e instanceof LinkError && /\$\{title\}/.test(e.message));
+  assert.throws(
+    () => buildLink('markdown', v, '${title}'),
+    (e: unknown) => e instanceof LinkError && /\$\{title\}/.test(e.message),
+  );
   // A value that looks like a variable is not expanded again.
   assert.equal(buildLink('restructuredtext', { ...v, prompt: '${path}' }, '${prompt}'), '${path}');
 });
@@ -314,7 +356,11 @@ test('found by the render properties: a path holding &amp; stays encoded (Common
   assert.equal(buildLink('markdown', { path: 'x.png', alt: '^ up', width: 1, height: 1, prompt: '', model: '' }), '![\\^ up](x.png)');
   assert.equal(buildLink('markdown', { path: 'x.png', alt: 'a ^ b', width: 1, height: 1, prompt: '', model: '' }), '![a ^ b](x.png)');
   for (const bad of ['a"b.png', 'a  b.png', ' lead/x.png']) {
-    assert.throws(() => buildLink('latex', { path: relativeImagePath('/w', `/w/${bad}`), alt: 'x', width: 1, height: 1, prompt: 'x', model: 'm' }), LinkError, bad);
+    assert.throws(
+      () => buildLink('latex', { path: relativeImagePath('/w', `/w/${bad}`), alt: 'x', width: 1, height: 1, prompt: 'x', model: 'm' }),
+      LinkError,
+      bad,
+    );
   }
   assert.doesNotThrow(() => buildLink('latex', { path: relativeImagePath('/w', '/w/a b/ c.png'), alt: 'x', width: 1, height: 1, prompt: 'x', model: 'm' }));
 });
@@ -324,5 +370,8 @@ test('AsciiDoc target: a backslash before [ is written {backslash}, so {startsb}
   assert.equal(buildLink('asciidoc', { ...v, path: relativeImagePath('/w', '/w/a\\[b.png') }), 'image::a{backslash}{startsb}b.png["x",1,1]');
   assert.equal(buildLink('asciidoc', { ...v, path: relativeImagePath('/w', '/w/a\\\\[b.png') }), 'image::a{backslash}{backslash}{startsb}b.png["x",1,1]');
   // A file whose name holds reference-like text: each { gets {empty} after it, no backslash added.
-  assert.equal(buildLink('asciidoc', { ...v, path: relativeImagePath('/w', '/w/{startsb}*{set:a[b}.png') }), 'image::./{{empty}startsb}*{{empty}set:a{startsb}b}.png["x",1,1]');
+  assert.equal(
+    buildLink('asciidoc', { ...v, path: relativeImagePath('/w', '/w/{startsb}*{set:a[b}.png') }),
+    'image::./{{empty}startsb}*{{empty}set:a{startsb}b}.png["x",1,1]',
+  );
 });

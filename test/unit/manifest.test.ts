@@ -8,14 +8,28 @@ import { VSCODE_HOSTS } from '../host/install-code-server.mjs';
 const pkg = manifest();
 const props = pkg.contributes.configuration.properties;
 
-test('the default-model setting offers exactly the catalog\'s models', () => {
-  assert.deepEqual(props['fluxStudio.defaultModel'].enum, CATALOG.map((m) => m.key));
+test("the default-model setting offers exactly the catalog's models", () => {
+  assert.deepEqual(
+    props['fluxStudio.defaultModel'].enum,
+    CATALOG.map((m) => m.key),
+  );
   assert.equal(props['fluxStudio.defaultModel'].enumDescriptions.length, CATALOG.length);
   assert.equal(props['fluxStudio.defaultModel'].default, 'aimlapi:flux-pro/v1.1');
 });
 
 test('the public settings exist, each described; base URLs are machine scoped and restricted', () => {
-  for (const key of ['defaultModel', 'defaultSize', 'outputFormat', 'askEachTime', 'assetsFolder', 'fileNamePattern', 'insertPosition', 'linkTemplates', 'aimlapi.baseUrl', 'apiframe.baseUrl']) {
+  for (const key of [
+    'defaultModel',
+    'defaultSize',
+    'outputFormat',
+    'askEachTime',
+    'assetsFolder',
+    'fileNamePattern',
+    'insertPosition',
+    'linkTemplates',
+    'aimlapi.baseUrl',
+    'apiframe.baseUrl',
+  ]) {
     const p = props[`fluxStudio.${key}`];
     assert.ok(p, key);
     assert.ok(p.markdownDescription?.length > 20, `${key} has a markdownDescription`);

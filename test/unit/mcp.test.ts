@@ -48,7 +48,10 @@ interface Client {
 
 function start(opts: { key?: boolean; settings?: object; workspace?: string } = {}): Client {
   const workspace = opts.workspace ?? mkdtempSync(join(tmpdir(), 'flux-mcp-ws-'));
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, FLUX_STUDIO_MCP_SETTINGS: JSON.stringify({ baseUrls: { aimlapi: fake.baseUrl, apiframe: fake.baseUrl }, ...opts.settings }) };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    FLUX_STUDIO_MCP_SETTINGS: JSON.stringify({ baseUrls: { aimlapi: fake.baseUrl, apiframe: fake.baseUrl }, ...opts.settings }),
+  };
   if (opts.key !== false) env.AIMLAPI_API_KEY = KEY;
   const child = spawn(process.execPath, [join(dist, 'mcp.js'), '--workspace', workspace], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
@@ -109,7 +112,10 @@ test('initialize answers with the tools capability and the asked protocol versio
     c.notify('notifications/initialized');
     const list = await c.request('tools/list');
     const tools = list.result?.tools as Array<{ name: string; inputSchema: { required?: string[] } }>;
-    assert.deepEqual(tools.map((t) => t.name), ['fluxStudio_generateImage', 'fluxStudio_listModels']);
+    assert.deepEqual(
+      tools.map((t) => t.name),
+      ['fluxStudio_generateImage', 'fluxStudio_listModels'],
+    );
     assert.deepEqual(tools[0]?.inputSchema.required, ['prompt']);
     const models = await c.request('tools/call', { name: 'fluxStudio_listModels', arguments: {} });
     assert.match(text(models), /aimlapi:flux-pro\/v1\.1/);
@@ -125,7 +131,10 @@ test('generateImage saves a whole image with its record in the assets folder and
   const c = start();
   try {
     await c.request('initialize', { protocolVersion: '2025-06-18' });
-    const r = await c.request('tools/call', { name: 'fluxStudio_generateImage', arguments: { prompt: 'a lighthouse at dawn', model: 'aimlapi:flux-pro', size: '512x512', seed: 7, outputFormat: 'png' } });
+    const r = await c.request('tools/call', {
+      name: 'fluxStudio_generateImage',
+      arguments: { prompt: 'a lighthouse at dawn', model: 'aimlapi:flux-pro', size: '512x512', seed: 7, outputFormat: 'png' },
+    });
     assert.equal(r.result?.isError, false, text(r));
     const files = readdirSync(join(c.workspace, 'assets'));
     assert.deepEqual(files, ['a-lighthouse-at-dawn-7.png'], 'one file, no temporary left');
@@ -139,7 +148,10 @@ test('generateImage saves a whole image with its record in the assets folder and
     const sent = fake.requests.find((q) => q.phase === 'submit');
     assert.equal(sent?.headers.authorization, `Bearer ${KEY}`);
     // The same seed again: a new name, the first image untouched.
-    const again = await c.request('tools/call', { name: 'fluxStudio_generateImage', arguments: { prompt: 'a lighthouse at dawn', model: 'aimlapi:flux-pro', size: '512x512', seed: 7, outputFormat: 'png' } });
+    const again = await c.request('tools/call', {
+      name: 'fluxStudio_generateImage',
+      arguments: { prompt: 'a lighthouse at dawn', model: 'aimlapi:flux-pro', size: '512x512', seed: 7, outputFormat: 'png' },
+    });
     assert.equal(again.result?.isError, false, text(again));
     assert.deepEqual(readdirSync(join(c.workspace, 'assets')).sort(), ['a-lighthouse-at-dawn-7-2.png', 'a-lighthouse-at-dawn-7.png']);
     assert.deepEqual(readFileSync(join(c.workspace, 'assets', 'a-lighthouse-at-dawn-7.png')), bytes);
@@ -207,7 +219,11 @@ test('a cancelled call sends no answer and leaves no file; unknown methods, bad 
 test('lineReader splits lines across chunks and drops an overlong one whole', () => {
   const lines: string[] = [];
   let overlong = 0;
-  const read = lineReader((l) => lines.push(l), () => overlong++, 10);
+  const read = lineReader(
+    (l) => lines.push(l),
+    () => overlong++,
+    10,
+  );
   read(Buffer.from('ab'));
   read(Buffer.from('c\r\nde'));
   read(Buffer.from('f\n0123456789'));
@@ -216,7 +232,7 @@ test('lineReader splits lines across chunks and drops an overlong one whole', ()
   assert.equal(overlong, 1);
 });
 
-test('answers in VS Code\'s display language when the extension passes it', async () => {
+test("answers in VS Code's display language when the extension passes it", async () => {
   const c = start({ settings: { language: 'de' } });
   try {
     const models = await c.request('tools/call', { name: 'fluxStudio_listModels', arguments: {} });

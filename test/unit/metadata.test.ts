@@ -32,14 +32,23 @@ const pixels = (width: number, height: number, channels: 3 | 4 = 3) =>
 /** Real images of every layout the module handles, in a few sizes. */
 async function samples(): Promise<{ name: string; bytes: Buffer; width: number; height: number }[]> {
   const out = [];
-  for (const [width, height] of [[1, 1], [64, 48], [333, 777]] as const) {
+  for (const [width, height] of [
+    [1, 1],
+    [64, 48],
+    [333, 777],
+  ] as const) {
     const make = (name: string, img: Img) => img.toBuffer().then((bytes) => ({ name: `${name} ${width}x${height}`, bytes, width, height }));
     out.push(
       await make('png', pixels(width, height).png()),
       await make('png+alpha', pixels(width, height, 4).png()),
       await make('jpeg', pixels(width, height).jpeg()),
       await make('jpeg progressive', pixels(width, height).jpeg({ progressive: true })),
-      await make('jpeg + exif', pixels(width, height).jpeg().withExif({ IFD0: { Copyright: 'me' } })),
+      await make(
+        'jpeg + exif',
+        pixels(width, height)
+          .jpeg()
+          .withExif({ IFD0: { Copyright: 'me' } }),
+      ),
       await make('webp lossy (VP8)', pixels(width, height).webp()),
       await make('webp lossless (VP8L)', pixels(width, height).webp({ lossless: true })),
       await make('webp lossless + alpha (VP8L)', pixels(width, height, 4).webp({ lossless: true })),
@@ -148,18 +157,27 @@ test('JPEG: a 4,000-emoji prompt fits one APP1 segment; a longer record becomes 
 
 test('JPEG: the record goes after JFIF and Exif, and Exif survives', async () => {
   const kinds = (b: Uint8Array) =>
-    jpegSegments(b).segments.slice(0, 2).map((s) => `${s.marker.toString(16)} ${Buffer.from(b.subarray(s.dataStart, s.dataStart + 4)).toString('latin1')}`);
+    jpegSegments(b)
+      .segments.slice(0, 2)
+      .map((s) => `${s.marker.toString(16)} ${Buffer.from(b.subarray(s.dataStart, s.dataStart + 4)).toString('latin1')}`);
   const bare = await pixels(20, 20).jpeg().toBuffer();
   const app0 = Buffer.from('ffe00010' + Buffer.from('JFIF\0').toString('hex') + '010100000100010000', 'hex');
   const plain = embedRecord(Buffer.concat([bare.subarray(0, 2), app0, bare.subarray(2)]), record('x'));
   assert.deepEqual(kinds(plain), ['e0 JFIF', 'e1 http']);
-  const exif = embedRecord(await pixels(20, 20).jpeg().withExif({ IFD0: { Copyright: 'Ada' } }).toBuffer(), record('x'));
+  const exif = embedRecord(
+    await pixels(20, 20)
+      .jpeg()
+      .withExif({ IFD0: { Copyright: 'Ada' } })
+      .toBuffer(),
+    record('x'),
+  );
   assert.deepEqual(kinds(exif), ['e1 Exif', 'e1 http']);
   assert.equal((await sharp(exif).metadata()).exif?.includes('Ada'), true);
 });
 
 test('an XMP packet from another tool is replaced, not duplicated', async () => {
-  const xmp = '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about=""/></rdf:RDF></x:xmpmeta>';
+  const xmp =
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about=""/></rdf:RDF></x:xmpmeta>';
   for (const img of [pixels(9, 9).jpeg().withXmp(xmp), pixels(9, 9).webp().withXmp(xmp), pixels(9, 9, 4).webp().withXmp(xmp)]) {
     const bytes = await img.toBuffer();
     const out = embedRecord(bytes, record('y'));
@@ -170,7 +188,11 @@ test('an XMP packet from another tool is replaced, not duplicated', async () => 
 });
 
 test('WebP: a simple file is converted to VP8X with the XMP flag, canvas size and RIFF size', async () => {
-  for (const [channels, lossless, alpha] of [[3, false, 0], [3, true, 0], [4, true, 0x10]] as const) {
+  for (const [channels, lossless, alpha] of [
+    [3, false, 0],
+    [3, true, 0],
+    [4, true, 0x10],
+  ] as const) {
     const bytes = await pixels(300, 5, channels).webp({ lossless }).toBuffer();
     const out = Buffer.from(embedRecord(bytes, record('z')));
     assert.equal(out.subarray(12, 16).toString('latin1'), 'VP8X');
@@ -178,7 +200,10 @@ test('WebP: a simple file is converted to VP8X with the XMP flag, canvas size an
     assert.equal(out.readUIntLE(24, 3) + 1, 300);
     assert.equal(out.readUIntLE(27, 3) + 1, 5);
     assert.equal(out.readUInt32LE(4), out.length - 8);
-    assert.deepEqual((webpChunks(out) ?? []).map((c) => c.fourcc), ['VP8X', lossless ? 'VP8L' : 'VP8 ', 'XMP ']);
+    assert.deepEqual(
+      (webpChunks(out) ?? []).map((c) => c.fourcc),
+      ['VP8X', lossless ? 'VP8L' : 'VP8 ', 'XMP '],
+    );
     assert.equal((await sharp(out).metadata()).hasAlpha, alpha !== 0);
   }
 });
@@ -250,8 +275,17 @@ test('embedRecordParts: the same file as embedRecord, in a few pieces that are v
 test('the prompt is written as the description: PNG tEXt for Latin-1, iTXt otherwise; XMP dc:description in JPEG and WebP', async () => {
   const textOf = (b: Uint8Array, keyword: string): { type: string; text: string }[] =>
     (pngChunks(b) ?? [])
-      .filter((c) => ['tEXt', 'iTXt'].includes(c.type) && Buffer.from(b.subarray(c.dataStart, c.dataStart + keyword.length + 1)).toString('latin1') === `${keyword}\0`)
-      .map((c) => ({ type: c.type, text: c.type === 'tEXt' ? Buffer.from(b.subarray(c.dataStart + keyword.length + 1, c.end - 4)).toString('latin1') : Buffer.from(b.subarray(c.dataStart + keyword.length + 5, c.end - 4)).toString('utf8') }));
+      .filter(
+        (c) =>
+          ['tEXt', 'iTXt'].includes(c.type) && Buffer.from(b.subarray(c.dataStart, c.dataStart + keyword.length + 1)).toString('latin1') === `${keyword}\0`,
+      )
+      .map((c) => ({
+        type: c.type,
+        text:
+          c.type === 'tEXt'
+            ? Buffer.from(b.subarray(c.dataStart + keyword.length + 1, c.end - 4)).toString('latin1')
+            : Buffer.from(b.subarray(c.dataStart + keyword.length + 5, c.end - 4)).toString('utf8'),
+      }));
   const png = await pixels(8, 8).png().toBuffer();
   assert.deepEqual(textOf(embedRecord(png, record('a café, 50°')), 'Description'), [{ type: 'tEXt', text: 'a café, 50°' }]);
   assert.deepEqual(textOf(embedRecord(png, record('雪 🦊')), 'Description'), [{ type: 'iTXt', text: '雪 🦊' }]);
@@ -277,7 +311,9 @@ test('a record too long for one JPEG segment: the description stays in the stand
   const prompt = 'x'.repeat(70_000);
   const out = embedRecord(await pixels(8, 8).jpeg().toBuffer(), record(prompt));
   assert.equal(readRecord(out)?.prompt, prompt);
-  const standard = jpegSegments(out).segments.find((s) => s.marker === 0xe1 && Buffer.from(out.subarray(s.dataStart, s.dataStart + 29)).toString('latin1') === 'http://ns.adobe.com/xap/1.0/\0');
+  const standard = jpegSegments(out).segments.find(
+    (s) => s.marker === 0xe1 && Buffer.from(out.subarray(s.dataStart, s.dataStart + 29)).toString('latin1') === 'http://ns.adobe.com/xap/1.0/\0',
+  );
   assert.ok(standard);
   const xml = Buffer.from(out.subarray(standard.dataStart, standard.end)).toString('utf8');
   assert.match(xml, /xmpNote:HasExtendedXMP="[0-9A-F]{32}"/);

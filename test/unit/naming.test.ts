@@ -68,7 +68,10 @@ test('unknown variables: a typed error and a sentence listing the known ones', (
     'The file name pattern uses an unknown variable: ${width}. Use only ${prompt}, ${model}, ${seed}, ${date}, ${time}, ${index}.',
   );
   assert.match(checkFileNamePattern('${a}${b}${a}') ?? '', /unknown variables: \$\{a\}, \$\{b\}\./);
-  assert.throws(() => renderFileName('${Prompt}', vars('x')), (e: unknown) => e instanceof FileNamePatternError && /\$\{Prompt\}/.test(e.message));
+  assert.throws(
+    () => renderFileName('${Prompt}', vars('x')),
+    (e: unknown) => e instanceof FileNamePatternError && /\$\{Prompt\}/.test(e.message),
+  );
 });
 
 test('separators never survive: from the prompt or from the pattern', () => {
@@ -125,7 +128,10 @@ test('uniqueName: base.ext, then -2, -3, …; sync or async exists', async () =>
   const asked: string[] = [];
   await uniqueName('x', 'jpg', (n) => (asked.push(n), asked.length < 3));
   assert.deepEqual(asked, ['x.jpg', 'x-2.jpg', 'x-3.jpg']);
-  await assert.rejects(uniqueName('y', 'png', () => true), /Could not find a free file name/);
+  await assert.rejects(
+    uniqueName('y', 'png', () => true),
+    /Could not find a free file name/,
+  );
 });
 
 test('property: any prompt gives a portable name with the default pattern', () => {
@@ -140,7 +146,10 @@ test('property: any prompt gives a portable name with the default pattern', () =
 });
 
 test('property: any pattern and prompt give one safe file name (or a pattern error)', () => {
-  const part = fc.oneof(fc.string({ unit: 'binary', maxLength: 20 }), fc.constantFrom('${prompt}', '${model}', '${seed}', '${index}', '/', '\\', '.', ' ', 'con', 'CON.'));
+  const part = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 20 }),
+    fc.constantFrom('${prompt}', '${model}', '${seed}', '${index}', '/', '\\', '.', ' ', 'con', 'CON.'),
+  );
   fc.assert(
     fc.property(fc.array(part, { maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 100 }), (parts, prompt) => {
       const pattern = parts.join('');
@@ -197,5 +206,8 @@ test('uniqueName: the 10,000th name is still tried; past it, an error that names
 });
 
 test('a pattern with an unknown variable throws an error named FileNamePatternError (what callers test for)', () => {
-  assert.throws(() => renderBaseName('${nope}', vars('a cat')), (e: Error) => e instanceof FileNamePatternError && e.name === 'FileNamePatternError');
+  assert.throws(
+    () => renderBaseName('${nope}', vars('a cat')),
+    (e: Error) => e instanceof FileNamePatternError && e.name === 'FileNamePatternError',
+  );
 });

@@ -9,7 +9,27 @@ const ROOT = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
 // From the extension manifest reference.
-const CATEGORIES = ['Programming Languages', 'Snippets', 'Linters', 'Themes', 'Debuggers', 'Formatters', 'Keymaps', 'SCM Providers', 'Other', 'Extension Packs', 'Language Packs', 'Data Science', 'Machine Learning', 'Visualization', 'Notebooks', 'Education', 'Testing', 'AI', 'Chat'];
+const CATEGORIES = [
+  'Programming Languages',
+  'Snippets',
+  'Linters',
+  'Themes',
+  'Debuggers',
+  'Formatters',
+  'Keymaps',
+  'SCM Providers',
+  'Other',
+  'Extension Packs',
+  'Language Packs',
+  'Data Science',
+  'Machine Learning',
+  'Visualization',
+  'Notebooks',
+  'Education',
+  'Testing',
+  'AI',
+  'Chat',
+];
 
 test('marketplace fields: icon, categories, keywords, repository, license', () => {
   assert.match(pkg.version, /^\d+\.\d+\.\d+$/);

@@ -39,7 +39,10 @@ test('Markdown: not placeholders: ordinary images, links, code fences, code span
     '![ok](flux:)',
   ].join('\n');
   const found = findPlaceholders(text, 'markdown');
-  assert.deepEqual(found.map((p) => p.prompt), ['ok']);
+  assert.deepEqual(
+    found.map((p) => p.prompt),
+    ['ok'],
+  );
 });
 
 test('an unclosed fence hides what follows it', () => {
@@ -63,17 +66,25 @@ test('problems: empty prompt, unknown key, repeated key, non-numeric seed, bad e
 });
 
 test('AsciiDoc: the block macro at a line start, quoted or plain alt text; not in listing blocks; not inline', () => {
-  const text = 'image::flux:[A compass rose]\n\nimage::flux:?size=16:9["A map, old",300]\n\n----\nimage::flux:[in a listing]\n----\n\nSee image::flux:[inline] here.\n';
+  const text =
+    'image::flux:[A compass rose]\n\nimage::flux:?size=16:9["A map, old",300]\n\n----\nimage::flux:[in a listing]\n----\n\nSee image::flux:[inline] here.\n';
   const found = findPlaceholders(text, 'asciidoc');
-  assert.deepEqual(found.map((p) => p.prompt), ['A compass rose', 'A map, old']);
+  assert.deepEqual(
+    found.map((p) => p.prompt),
+    ['A compass rose', 'A map, old'],
+  );
   assert.equal(slice(text, found[0]!), 'image::flux:[A compass rose]');
   assert.equal(found[1]!.params.size, '16:9');
 });
 
 test('HTML: src="flux:" in any attribute order and quoting; entities decoded; comments, pre and code skipped', () => {
-  const text = '<img alt="A &quot;tiny&quot; robot" src="flux:?seed=3">\n<IMG SRC=\'flux:\' ALT=\'Fox &amp; hound\'/>\n<!-- <img src="flux:" alt="commented"> -->\n<pre><img src="flux:" alt="pre"></pre>\n<img src="x.png" alt="real">\n';
+  const text =
+    '<img alt="A &quot;tiny&quot; robot" src="flux:?seed=3">\n<IMG SRC=\'flux:\' ALT=\'Fox &amp; hound\'/>\n<!-- <img src="flux:" alt="commented"> -->\n<pre><img src="flux:" alt="pre"></pre>\n<img src="x.png" alt="real">\n';
   const found = findPlaceholders(text, 'html');
-  assert.deepEqual(found.map((p) => p.prompt), ['A "tiny" robot', 'Fox & hound']);
+  assert.deepEqual(
+    found.map((p) => p.prompt),
+    ['A "tiny" robot', 'Fox & hound'],
+  );
   assert.equal(found[0]!.params.seed, 3);
   assert.equal(slice(text, found[0]!), '<img alt="A &quot;tiny&quot; robot" src="flux:?seed=3">');
 });
@@ -88,28 +99,32 @@ test('the syntax for a language id (and MDX/AsciiDoc files VS Code reads as plai
   assert.equal(placeholderSyntax('plaintext', '/a/b.txt'), undefined);
 });
 
-test('hostile input: bounded count, and linear time on pathological documents (a quadratic scan would take hours: the guard below is not a speed limit)', { timeout: 60_000 }, () => {
-  const many = '![a](flux:)\n'.repeat(MAX_PLACEHOLDERS + 50);
-  assert.equal(findPlaceholders(many, 'markdown').length, MAX_PLACEHOLDERS);
-  // Each of these would be quadratic for a naive scan; each must finish (the test's own time-out
-  // is the judge) and find what is there.
-  const size = 1_000_000;
-  const cases: [string, 'markdown' | 'asciidoc' | 'html'][] = [
-    ['![' .repeat(size / 2) + '](flux:)', 'markdown'],
-    ['](flux:'.repeat(size / 7), 'markdown'],
-    ['[' .repeat(size) + '](flux:)', 'markdown'],
-    ['`'.repeat(size) + ' flux: ', 'markdown'],
-    ['` `` ``` '.repeat(size / 9) + 'flux:', 'markdown'],
-    ['<img '.repeat(size / 5) + 'src="flux:">', 'html'],
-    ['<pre>'.repeat(size / 5) + 'flux:', 'html'],
-    ['image::flux:[' + 'a'.repeat(size) + '\n', 'asciidoc'],
-  ];
-  for (const [text, syntax] of cases) {
-    const found = findPlaceholders(text, syntax);
-    assert.ok(found.length <= MAX_PLACEHOLDERS);
-  }
-  // A prompt longer than the limit is not taken as a placeholder at all.
-  assert.deepEqual(findPlaceholders(`![${'a'.repeat(5000)}](flux:)`, 'markdown'), []);
-  // Over the document limit: nothing is searched.
-  assert.deepEqual(findPlaceholders(`![a](flux:)${' '.repeat(2_000_001)}`, 'markdown'), []);
-});
+test(
+  'hostile input: bounded count, and linear time on pathological documents (a quadratic scan would take hours: the guard below is not a speed limit)',
+  { timeout: 60_000 },
+  () => {
+    const many = '![a](flux:)\n'.repeat(MAX_PLACEHOLDERS + 50);
+    assert.equal(findPlaceholders(many, 'markdown').length, MAX_PLACEHOLDERS);
+    // Each of these would be quadratic for a naive scan; each must finish (the test's own time-out
+    // is the judge) and find what is there.
+    const size = 1_000_000;
+    const cases: [string, 'markdown' | 'asciidoc' | 'html'][] = [
+      ['!['.repeat(size / 2) + '](flux:)', 'markdown'],
+      ['](flux:'.repeat(size / 7), 'markdown'],
+      ['['.repeat(size) + '](flux:)', 'markdown'],
+      ['`'.repeat(size) + ' flux: ', 'markdown'],
+      ['` `` ``` '.repeat(size / 9) + 'flux:', 'markdown'],
+      ['<img '.repeat(size / 5) + 'src="flux:">', 'html'],
+      ['<pre>'.repeat(size / 5) + 'flux:', 'html'],
+      ['image::flux:[' + 'a'.repeat(size) + '\n', 'asciidoc'],
+    ];
+    for (const [text, syntax] of cases) {
+      const found = findPlaceholders(text, syntax);
+      assert.ok(found.length <= MAX_PLACEHOLDERS);
+    }
+    // A prompt longer than the limit is not taken as a placeholder at all.
+    assert.deepEqual(findPlaceholders(`![${'a'.repeat(5000)}](flux:)`, 'markdown'), []);
+    // Over the document limit: nothing is searched.
+    assert.deepEqual(findPlaceholders(`![a](flux:)${' '.repeat(2_000_001)}`, 'markdown'), []);
+  },
+);

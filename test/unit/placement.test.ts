@@ -40,7 +40,10 @@ test('Markdown: a heading line → after the heading; a setext heading → after
 });
 
 test('Markdown: inside a table, a fence or front matter → after it', () => {
-  assert.equal(place('| a | b |\n|---|---|\n| FOX | 2 |\n| 3 | 4 |\nAfter\n', 'FOX', 'markdown', MD), `| a | b |\n|---|---|\n| FOX | 2 |\n| 3 | 4 |\nAfter\n\n${MD}\n`);
+  assert.equal(
+    place('| a | b |\n|---|---|\n| FOX | 2 |\n| 3 | 4 |\nAfter\n', 'FOX', 'markdown', MD),
+    `| a | b |\n|---|---|\n| FOX | 2 |\n| 3 | 4 |\nAfter\n\n${MD}\n`,
+  );
   assert.equal(place('| a | b |\n|---|---|\n| FOX | 2 |\n\nAfter\n', 'FOX', 'markdown', MD), `| a | b |\n|---|---|\n| FOX | 2 |\n\n${MD}\n\nAfter\n`);
   assert.equal(place('```\ncode FOX\nmore\n```\nText\n', 'FOX', 'markdown', MD), `\`\`\`\ncode FOX\nmore\n\`\`\`\n\n${MD}\n\nText\n`);
   assert.equal(place('~~~~\nFOX\n~~~\n~~~~\n', 'FOX', 'markdown', MD), `~~~~\nFOX\n~~~\n~~~~\n\n${MD}\n`);
@@ -79,7 +82,7 @@ test('Markdown: the cursor in the middle of a line (atCursor) still gives a bloc
   assert.equal(place('One FOX two\nthree\n\nEnd\n', 'FOX', 'markdown', MD, true), `One FOX two\nthree\n\n${MD}\n\nEnd\n`);
 });
 
-test('CRLF documents stay CRLF, the link\'s own line breaks included', () => {
+test("CRLF documents stay CRLF, the link's own line breaks included", () => {
   assert.equal(place('One.\r\nFOX\r\n\r\nEnd.\r\n', 'FOX', 'markdown', MD), `One.\r\nFOX\r\n\r\n${MD}\r\n\r\nEnd.\r\n`);
   assert.equal(place('- a\r\n- FOX\r\n', 'FOX', 'markdown', MD), `- a\r\n- FOX\r\n\r\n  ${MD}\r\n`);
   assert.equal(place('Para FOX\r\nNext\r\n', 'FOX', 'restructuredtext', RST), `Para FOX\r\nNext\r\n\r\n.. image:: x.png\r\n   :alt: fox\r\n   :width: 5px\r\n`);
@@ -118,7 +121,10 @@ test('AsciiDoc: inside a delimited block or table → after its closing delimite
 // ---- reStructuredText ----------------------------------------------------------------------------
 
 test('reST: the directive after a blank line, a blank line after its options', () => {
-  const r = (indent: string) => RST.split('\n').map((l) => indent + l).join('\n');
+  const r = (indent: string) =>
+    RST.split('\n')
+      .map((l) => indent + l)
+      .join('\n');
   assert.equal(place('One.\nFOX\nThree.\n\nEnd.\n', 'FOX', 'restructuredtext', RST), `One.\nFOX\nThree.\n\n${r('')}\n\nEnd.\n`);
   assert.equal(place('Para FOX', 'FOX', 'restructuredtext', RST), `Para FOX\n\n${r('')}`);
   // A title: after its underline.
@@ -141,7 +147,7 @@ test('reST: the next block indented more → the directive is closed with an emp
 
 // ---- HTML, JSX, LaTeX: inline ---------------------------------------------------------------------
 
-test('HTML, JSX and LaTeX: on a line of its own after the selection\'s line, or at the cursor', () => {
+test("HTML, JSX and LaTeX: on a line of its own after the selection's line, or at the cursor", () => {
   assert.equal(place('<p>One FOX two</p>\n<p>b</p>\n', 'FOX', 'html', HTML), `<p>One FOX two</p>\n${HTML}\n<p>b</p>\n`);
   assert.equal(place('<p>One FOX two</p>\n', 'FOX', 'html', HTML, true), `<p>One FOX${HTML} two</p>\n`);
   assert.equal(place('<div>FOX</div>', 'FOX', 'typescriptreact', HTML), `<div>FOX</div>\n${HTML}`);
@@ -154,11 +160,38 @@ test('HTML, JSX and LaTeX: on a line of its own after the selection\'s line, or 
 // ---- Properties ------------------------------------------------------------------------------------
 
 const LINE = fc.oneof(
-  fc.constantFrom('', '# H', '## H', 'para', 'more text', '- item', '  - nested', '1. one', '> quote', '```', '~~~', '---', '===', '| a | b |', '|---|---|', '* a', '+', '----', '|===', '.. note::', '   indented', 'Term:: def', '= Title', '== Sec', 'See::', '\t tab'),
+  fc.constantFrom(
+    '',
+    '# H',
+    '## H',
+    'para',
+    'more text',
+    '- item',
+    '  - nested',
+    '1. one',
+    '> quote',
+    '```',
+    '~~~',
+    '---',
+    '===',
+    '| a | b |',
+    '|---|---|',
+    '* a',
+    '+',
+    '----',
+    '|===',
+    '.. note::',
+    '   indented',
+    'Term:: def',
+    '= Title',
+    '== Sec',
+    'See::',
+    '\t tab',
+  ),
   fc.string({ maxLength: 12 }).map((s) => s.replace(/[\r\n]/g, '')),
 );
 
-test('property: any document, offset and language → only the insertion changes the document; its line breaks are the document\'s', () => {
+test("property: any document, offset and language → only the insertion changes the document; its line breaks are the document's", () => {
   fc.assert(
     fc.property(
       fc.array(LINE, { maxLength: 14 }),

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { buildLink, LinkError, linkProblem, promptFromSelection, rawRelativePath, relativeImagePath } from '../../src/core/links';
 
-const settings = Object.keys((JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: { configuration: { properties: object } } }).contributes.configuration.properties);
+const settings = Object.keys(
+  (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: { configuration: { properties: object } } }).contributes
+    .configuration.properties,
+);
 
 // ---- linkProblem --------------------------------------------------------------------------------
 
@@ -14,14 +17,21 @@ test('linkProblem: LaTeX + WebP is refused, naming fluxStudio.outputFormat; PNG 
   assert.equal(said, 'LaTeX cannot show WebP images. Set fluxStudio.outputFormat to PNG or JPEG (or choose a model that offers them) for this document.');
   assert.equal(linkProblem('tex', '.WEBP', 'fox.webp'), said);
   for (const ext of ['png', 'jpg', 'jpeg', 'JPG']) assert.equal(linkProblem('latex', ext, '../assets/fox-1.png'), undefined);
-  for (const lang of ['markdown', 'mdx', 'html', 'asciidoc', 'restructuredtext', 'typescriptreact', 'plaintext']) assert.equal(linkProblem(lang, 'webp', 'fox.webp'), undefined, lang);
+  for (const lang of ['markdown', 'mdx', 'html', 'asciidoc', 'restructuredtext', 'typescriptreact', 'plaintext'])
+    assert.equal(linkProblem(lang, 'webp', 'fox.webp'), undefined, lang);
 });
 
 test('linkProblem: a LaTeX path with # % { } \\ ~ ^ $ & names the file name pattern or the folder setting', () => {
   const file = linkProblem('latex', 'png', rawRelativePath('/w/docs', '/w/assets/a fox #42 100%.png'));
-  assert.equal(file, 'LaTeX cannot link an image whose file name contains "#" (a fox #42 100%.png). Change fluxStudio.fileNamePattern so that file names leave it out.');
+  assert.equal(
+    file,
+    'LaTeX cannot link an image whose file name contains "#" (a fox #42 100%.png). Change fluxStudio.fileNamePattern so that file names leave it out.',
+  );
   const folder = linkProblem('latex', 'png', rawRelativePath('/w/docs', '/w/images & more/fox.png'));
-  assert.equal(folder, 'LaTeX cannot link an image in a folder whose path contains "&" (../images & more). Change fluxStudio.assetsFolder, or move the document.');
+  assert.equal(
+    folder,
+    'LaTeX cannot link an image in a folder whose path contains "&" (../images & more). Change fluxStudio.assetsFolder, or move the document.',
+  );
   for (const c of ['%', '#', '{', '}', '\\', '~', '^', '$', '&', '"', '  ', '\u0007']) assert.ok(linkProblem('latex', 'png', `a${c}b.png`), JSON.stringify(c));
   // TeX skips a leading space and reads a run of spaces as one.
   assert.match(linkProblem('latex', 'png', ' lead/x.png') ?? '', /folder .*"U\+0020".*fluxStudio\.assetsFolder/);
@@ -46,7 +56,11 @@ test('linkProblem: AsciiDoc paths asciidoctor could not find the file by (" < >,
 
 test('linkProblem: every setting a sentence names is a real setting', () => {
   const paths = ['a#.png', 'a&/x.png', 'x.webp'];
-  for (const [lang, ext] of [['latex', 'png'], ['latex', 'webp'], ['asciidoc', 'png']] as const) {
+  for (const [lang, ext] of [
+    ['latex', 'png'],
+    ['latex', 'webp'],
+    ['asciidoc', 'png'],
+  ] as const) {
     for (const p of paths) {
       const said = linkProblem(lang, ext, p);
       for (const name of said?.match(/fluxStudio\.[\w.]+/g) ?? []) assert.ok(settings.includes(name.replace(/\.$/, '')), name);
@@ -70,10 +84,11 @@ test('property: a LaTeX path linkProblem accepts never makes buildLink throw; on
 // ---- promptFromSelection --------------------------------------------------------------------------
 
 test('promptFromSelection: HTML character references are decoded; other languages are left as they are', () => {
-  assert.equal(promptFromSelection('&lt;b&gt; &amp; &quot;q&quot; &#39;s&#39; &#x27;x&#X27; &#128512; &apos;', 'html'), '<b> & "q" \'s\' \'x\' 😀 \'');
+  assert.equal(promptFromSelection('&lt;b&gt; &amp; &quot;q&quot; &#39;s&#39; &#x27;x&#X27; &#128512; &apos;', 'html'), "<b> & \"q\" 's' 'x' 😀 '");
   for (const id of ['vue', 'svelte', 'astro', 'php']) assert.equal(promptFromSelection('a &amp; b', id), 'a & b', id);
   assert.equal(promptFromSelection('&amp;lt;', 'html'), '&lt;', 'decoded once');
   assert.equal(promptFromSelection('&unknown; & &amp', 'html'), '&unknown; & &amp', 'not references: as written');
   assert.equal(promptFromSelection('&#0; &#xD800; &#x110000;', 'html'), '\ufffd \ufffd \ufffd');
-  for (const id of ['markdown', 'mdx', 'asciidoc', 'restructuredtext', 'latex', 'plaintext', 'typescriptreact']) assert.equal(promptFromSelection('&lt;b&gt; &amp;', id), '&lt;b&gt; &amp;', id);
+  for (const id of ['markdown', 'mdx', 'asciidoc', 'restructuredtext', 'latex', 'plaintext', 'typescriptreact'])
+    assert.equal(promptFromSelection('&lt;b&gt; &amp;', id), '&lt;b&gt; &amp;', id);
 });

@@ -35,10 +35,81 @@ fc.configureGlobal({ includeErrorInReport: true });
 
 /** Characters that break things: controls, separators, bidi and zero-width, lone surrogates, syntax. */
 const NASTY = [
-  '\u0000', '\u0007', '\u001b', '\t', '\n', '\r', '\u000b', '\u0085', '\u00a0', '\u2028', '\u2029', '\u202e', '\u200b', '\u200d', '\ufeff',
-  '\ud800', '\udfff', '🐱', '👩‍👩‍👧', '🏳️‍🌈', 'é', 'e\u0301', 'ß', 'ﬁ', '猫', 'ق', 'Ω', '１',
-  '"', "'", '`', '<', '>', '&', '[', ']', '(', ')', '{', '}', '\\', '/', ':', '*', '?', '|', '$', '%', '#', '^', '~', '_', '.', '-', ' ', '!', '=', ',',
-  '${prompt}', '${seed}', '${path}', '${alt}', '${', '}', '%20', '%ZZ', '%2', 'con', 'NUL', 'com1', 'lpt¹', '..', 'a', 'B', '7',
+  '\u0000',
+  '\u0007',
+  '\u001b',
+  '\t',
+  '\n',
+  '\r',
+  '\u000b',
+  '\u0085',
+  '\u00a0',
+  '\u2028',
+  '\u2029',
+  '\u202e',
+  '\u200b',
+  '\u200d',
+  '\ufeff',
+  '\ud800',
+  '\udfff',
+  '🐱',
+  '👩‍👩‍👧',
+  '🏳️‍🌈',
+  'é',
+  'e\u0301',
+  'ß',
+  'ﬁ',
+  '猫',
+  'ق',
+  'Ω',
+  '１',
+  '"',
+  "'",
+  '`',
+  '<',
+  '>',
+  '&',
+  '[',
+  ']',
+  '(',
+  ')',
+  '{',
+  '}',
+  '\\',
+  '/',
+  ':',
+  '*',
+  '?',
+  '|',
+  '$',
+  '%',
+  '#',
+  '^',
+  '~',
+  '_',
+  '.',
+  '-',
+  ' ',
+  '!',
+  '=',
+  ',',
+  '${prompt}',
+  '${seed}',
+  '${path}',
+  '${alt}',
+  '${',
+  '}',
+  '%20',
+  '%ZZ',
+  '%2',
+  'con',
+  'NUL',
+  'com1',
+  'lpt¹',
+  '..',
+  'a',
+  'B',
+  '7',
 ];
 const nastyString = (maxLength = 60) =>
   fc.oneof(
@@ -65,7 +136,21 @@ const sizeText = fc.oneof(
   nastyString(20),
   fc.tuple(anyNumber, anyNumber, fc.constantFrom('x', 'X', '×', ' x ', '*', ':')).map(([w, h, sep]) => `${w}${sep}${h}`),
   fc.tuple(fc.integer({ min: 0, max: 2200 }), fc.integer({ min: 0, max: 2200 })).map(([w, h]) => `${w}x${h}`),
-  fc.constantFrom(...PRESET_NAMES, ...RATIOS, '', '   ', 'custom', 'constructor', '__proto__', 'toString', '0:0', '999:999', '0x0', '999999x999999', '1024x768'),
+  fc.constantFrom(
+    ...PRESET_NAMES,
+    ...RATIOS,
+    '',
+    '   ',
+    'custom',
+    'constructor',
+    '__proto__',
+    'toString',
+    '0:0',
+    '999:999',
+    '0x0',
+    '999999x999999',
+    '1024x768',
+  ),
 );
 
 const paramValue = fc.oneof(
@@ -84,7 +169,11 @@ const anyRequest = fc.record(
     size: fc.oneof(sizeText, fc.anything()),
     numImages: fc.oneof(anyNumber, fc.anything()),
     seed: fc.oneof(anyNumber, fc.anything()),
-    outputFormat: fc.oneof(fc.constantFrom('png', 'PNG', 'jpg', 'jpeg', 'webp', 'gif', '', 'constructor', '__proto__', 'toString', 'valueOf'), nastyString(8), fc.anything()),
+    outputFormat: fc.oneof(
+      fc.constantFrom('png', 'PNG', 'jpg', 'jpeg', 'webp', 'gif', '', 'constructor', '__proto__', 'toString', 'valueOf'),
+      nastyString(8),
+      fc.anything(),
+    ),
     params: fc.oneof(params, fc.anything()),
   },
   { requiredKeys: [] },
@@ -93,9 +182,15 @@ const anyRequest = fc.record(
 /** A request close to valid for one catalog model, so that many pass and the "ok" invariants are exercised. */
 function nearValid(m: ModelEntry) {
   const c = m.size.custom;
-  const sizes: fc.Arbitrary<string | undefined>[] = [fc.constant(undefined), fc.constantFrom(...(m.size.presets ?? []).map((p) => p.name), ...(m.size.ratios ?? []).map((r) => r.ratio), '16:9', 'square_hd')];
+  const sizes: fc.Arbitrary<string | undefined>[] = [
+    fc.constant(undefined),
+    fc.constantFrom(...(m.size.presets ?? []).map((p) => p.name), ...(m.size.ratios ?? []).map((r) => r.ratio), '16:9', 'square_hd'),
+  ];
   if (c) {
-    const side = fc.oneof(fc.integer({ min: c.min / c.step, max: c.max / c.step }).map((k) => k * c.step), fc.integer({ min: c.min - 2 * c.step, max: c.max + 2 * c.step }));
+    const side = fc.oneof(
+      fc.integer({ min: c.min / c.step, max: c.max / c.step }).map((k) => k * c.step),
+      fc.integer({ min: c.min - 2 * c.step, max: c.max + 2 * c.step }),
+    );
     sizes.push(fc.tuple(side, side).map(([w, h]) => `${w}x${h}`));
   }
   const value = (p: ParamSpec): fc.Arbitrary<string | number | boolean> => {
@@ -111,22 +206,25 @@ function nearValid(m: ModelEntry) {
     }
   };
   const paramsArb = m.params.length
-    ? fc.array(fc.constantFrom(...m.params), { maxLength: 3 })
+    ? fc
+        .array(fc.constantFrom(...m.params), { maxLength: 3 })
         .chain((specs) => fc.tuple(...specs.map((s) => fc.tuple(fc.constantFrom(s.name, s.wire), value(s)))))
         .map((pairs) => Object.fromEntries(pairs))
     : fc.constant({});
-  return fc.record(
-    {
-      model: fc.constant(m.key),
-      prompt: fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), nastyString(40)),
-      size: fc.oneof(...sizes),
-      numImages: fc.oneof(fc.integer({ min: 0, max: m.maxImages + 1 }), fc.constant(undefined)),
-      seed: fc.oneof(fc.constant(undefined), fc.integer({ min: m.seed.min, max: m.seed.max }), fc.constantFrom(0, m.seed.max + 1, 1.5)),
-      outputFormat: fc.oneof(fc.constant(undefined), fc.constantFrom(...m.formats), fc.constantFrom('jpg', 'PNG', 'webp')),
-      params: paramsArb,
-    },
-    { requiredKeys: ['model', 'prompt'] },
-  ).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
+  return fc
+    .record(
+      {
+        model: fc.constant(m.key),
+        prompt: fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), nastyString(40)),
+        size: fc.oneof(...sizes),
+        numImages: fc.oneof(fc.integer({ min: 0, max: m.maxImages + 1 }), fc.constant(undefined)),
+        seed: fc.oneof(fc.constant(undefined), fc.integer({ min: m.seed.min, max: m.seed.max }), fc.constantFrom(0, m.seed.max + 1, 1.5)),
+        outputFormat: fc.oneof(fc.constant(undefined), fc.constantFrom(...m.formats), fc.constantFrom('jpg', 'PNG', 'webp')),
+        params: paramsArb,
+      },
+      { requiredKeys: ['model', 'prompt'] },
+    )
+    .map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
 }
 const nearValidRequest = fc.constantFrom(...CATALOG).chain(nearValid);
 
@@ -209,7 +307,11 @@ test('validateRequest: any input at all → ok, or problems that are each one cl
       let v: ReturnType<typeof validateRequest>;
       assert.doesNotThrow(() => (v = validateRequest(input)));
       v = v!;
-      assert.equal(JSON.stringify(input, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : typeof x === 'bigint' ? String(x) : x)), before, 'the input is not changed');
+      assert.equal(
+        JSON.stringify(input, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : typeof x === 'bigint' ? String(x) : x)),
+        before,
+        'the input is not changed',
+      );
       if (v.ok) return;
       assert.ok(Array.isArray(v.problems) && v.problems.length > 0, 'a refusal names at least one problem');
       for (const p of v.problems) {
@@ -267,7 +369,11 @@ test('validateRequest: an ok result is always inside the model’s rules, and va
 });
 
 test('validateRequest: a custom WIDTHxHEIGHT is accepted exactly when both sides follow the model’s rule', () => {
-  const side = fc.oneof(fc.integer({ min: -100, max: 2200 }), fc.integer({ min: 0, max: 70 }).map((k) => k * 32), fc.constantFrom(0, 999999, 1000000, 12345678));
+  const side = fc.oneof(
+    fc.integer({ min: -100, max: 2200 }),
+    fc.integer({ min: 0, max: 70 }).map((k) => k * 32),
+    fc.constantFrom(0, 999999, 1000000, 12345678),
+  );
   fc.assert(
     fc.property(fc.constantFrom(...CATALOG.filter((m) => m.size.custom)), side, side, (m, w, h) => {
       const c = m.size.custom!;
@@ -303,8 +409,14 @@ test('validateRequest: prompt length in characters, not UTF-16 units, against th
       const max = PROVIDERS[m.provider].promptMax;
       assert.equal(v.ok, len <= max, `${len} characters for ${key}`);
       if (!v.ok) {
-        assert.deepEqual(v.problems.map((p) => p.field), ['prompt']);
-        assert.equal(v.problems[0]!.message, `The prompt is ${len.toLocaleString('en-US')} characters; ${PROVIDERS[m.provider].label} accepts at most ${max.toLocaleString('en-US')}. Shorten it by ${(len - max).toLocaleString('en-US')}.`);
+        assert.deepEqual(
+          v.problems.map((p) => p.field),
+          ['prompt'],
+        );
+        assert.equal(
+          v.problems[0]!.message,
+          `The prompt is ${len.toLocaleString('en-US')} characters; ${PROVIDERS[m.provider].label} accepts at most ${max.toLocaleString('en-US')}. Shorten it by ${(len - max).toLocaleString('en-US')}.`,
+        );
       }
     }),
     { numRuns: 200 },
@@ -313,29 +425,34 @@ test('validateRequest: prompt length in characters, not UTF-16 units, against th
 
 test('validateRequest: user text is quoted on one short line, never pasted whole into the sentence', () => {
   fc.assert(
-    fc.property(fc.constantFrom(...MODEL_KEYS), nastyString(300), fc.constantFrom('model', 'size', 'outputFormat', 'paramName', 'paramValue'), (key, text, where) => {
-      const m = findModel(key)!;
-      const enumSpec = m.params.find((p) => p.type === 'enum');
-      const input: Record<string, unknown> = { model: key, prompt: 'a cat' };
-      if (where === 'model') input.model = `x${text}`;
-      else if (where === 'size') input.size = `#${text}`;
-      else if (where === 'outputFormat') input.outputFormat = `#${text}`;
-      else if (where === 'paramName') input.params = { [`#${text}`]: 1 };
-      else if (enumSpec) input.params = { [enumSpec.name]: `#${text}` };
-      else return;
-      const v = validateRequest(input);
-      assert.equal(v.ok, false);
-      if (v.ok) return;
-      const line = oneLine(text);
-      for (const p of v.problems) {
-        assertSentence(p.message, input);
-        // Quoted on one line, cut after 39 characters with an ellipsis.
-        if (codePoints(line) > 40) {
-          assert.ok(!p.message.includes(line), 'a long text is not pasted whole');
-          assert.ok(p.message.includes('…"'), p.message);
+    fc.property(
+      fc.constantFrom(...MODEL_KEYS),
+      nastyString(300),
+      fc.constantFrom('model', 'size', 'outputFormat', 'paramName', 'paramValue'),
+      (key, text, where) => {
+        const m = findModel(key)!;
+        const enumSpec = m.params.find((p) => p.type === 'enum');
+        const input: Record<string, unknown> = { model: key, prompt: 'a cat' };
+        if (where === 'model') input.model = `x${text}`;
+        else if (where === 'size') input.size = `#${text}`;
+        else if (where === 'outputFormat') input.outputFormat = `#${text}`;
+        else if (where === 'paramName') input.params = { [`#${text}`]: 1 };
+        else if (enumSpec) input.params = { [enumSpec.name]: `#${text}` };
+        else return;
+        const v = validateRequest(input);
+        assert.equal(v.ok, false);
+        if (v.ok) return;
+        const line = oneLine(text);
+        for (const p of v.problems) {
+          assertSentence(p.message, input);
+          // Quoted on one line, cut after 39 characters with an ellipsis.
+          if (codePoints(line) > 40) {
+            assert.ok(!p.message.includes(line), 'a long text is not pasted whole');
+            assert.ok(p.message.includes('…"'), p.message);
+          }
         }
-      }
-    }),
+      },
+    ),
     { numRuns: RUNS },
   );
 });
@@ -345,7 +462,11 @@ test('validateRequest: names of Object.prototype members are not formats, preset
     for (const m of CATALOG) {
       const fmt = validateRequest({ model: m.key, prompt: 'x', outputFormat: name });
       assert.ok(!fmt.ok);
-      if (!fmt.ok) assert.equal(fmt.problems[0]!.message, `${m.id} cannot make "${name}" images; choose ${m.formats.map((f) => ({ jpeg: 'JPEG', png: 'PNG', webp: 'WebP' })[f]).join(' or ')}.`);
+      if (!fmt.ok)
+        assert.equal(
+          fmt.problems[0]!.message,
+          `${m.id} cannot make "${name}" images; choose ${m.formats.map((f) => ({ jpeg: 'JPEG', png: 'PNG', webp: 'WebP' })[f]).join(' or ')}.`,
+        );
       const size = validateRequest({ model: m.key, prompt: 'x', size: name });
       assert.ok(!size.ok && /^size$/.test(size.problems[0]!.field), `${m.key} size ${name}`);
       // An own "__proto__" key (from JSON) is dropped by the schema or refused; it never reaches the parameters.
@@ -384,7 +505,13 @@ test('parseSize: never throws; what it returns is well formed and survives forma
 test('parseSize: every spelling of WIDTHxHEIGHT and W:H is read', () => {
   fc.assert(
     fc.property(
-      fc.nat(999999), fc.nat(999999), fc.constantFrom('x', 'X', '×'), fc.constantFrom('', ' ', '  ', '\t'), fc.constantFrom('', ' ', '\n'), fc.nat(999), fc.nat(999),
+      fc.nat(999999),
+      fc.nat(999999),
+      fc.constantFrom('x', 'X', '×'),
+      fc.constantFrom('', ' ', '  ', '\t'),
+      fc.constantFrom('', ' ', '\n'),
+      fc.nat(999),
+      fc.nat(999),
       (w, h, x, gap, pad, a, b) => {
         assert.deepEqual(parseSize(`${pad}${w}${gap}${x}${gap}${h}${pad}`), { kind: 'custom', width: w, height: h });
         assert.deepEqual(parseSize(`${pad}${String(a).padStart(3, '0')}${gap}:${gap}${b}${pad}`), { kind: 'ratio', ratio: `${a}:${b}` });
@@ -396,28 +523,33 @@ test('parseSize: every spelling of WIDTHxHEIGHT and W:H is read', () => {
 
 test('checkSide: any number → undefined exactly when allowed, else one sentence whose suggestions are themselves allowed', () => {
   fc.assert(
-    fc.property(fc.constantFrom(...CATALOG), fc.constantFrom('Width' as const, 'Height' as const), fc.oneof(anyNumber, fc.integer({ min: -100, max: 3000 })), (m, axis, value) => {
-      const said = checkSide(m, axis, value);
-      const c = m.size.custom;
-      if (!c) {
-        assert.equal(said, `${m.id} does not take a custom size.`);
-        return;
-      }
-      const allowed = Number.isInteger(value) && value >= c.min && value <= c.max && value % c.step === 0;
-      assert.equal(said === undefined, allowed, `${m.key} ${axis} ${value}: ${said}`);
-      if (said === undefined) return;
-      assert.ok(said.startsWith(`${axis} `), said);
-      assert.ok(said.includes(m.id), said);
-      // Never "Width NaN …": a field holding "abc" reaches here as NaN (generator form), and Infinity likewise.
-      assertSentence(said, []);
-      const nearest = /Nearest: (\d+)(?: or (\d+))?\.$/.exec(said);
-      if (nearest) {
-        for (const s of nearest.slice(1).filter(Boolean).map(Number)) {
-          assert.equal(checkSide(m, axis, s), undefined, `the suggestion ${s} is allowed`);
-          assert.ok(Math.abs(s - value) < c.step, `the suggestion ${s} is next to ${value}`);
+    fc.property(
+      fc.constantFrom(...CATALOG),
+      fc.constantFrom('Width' as const, 'Height' as const),
+      fc.oneof(anyNumber, fc.integer({ min: -100, max: 3000 })),
+      (m, axis, value) => {
+        const said = checkSide(m, axis, value);
+        const c = m.size.custom;
+        if (!c) {
+          assert.equal(said, `${m.id} does not take a custom size.`);
+          return;
         }
-      }
-    }),
+        const allowed = Number.isInteger(value) && value >= c.min && value <= c.max && value % c.step === 0;
+        assert.equal(said === undefined, allowed, `${m.key} ${axis} ${value}: ${said}`);
+        if (said === undefined) return;
+        assert.ok(said.startsWith(`${axis} `), said);
+        assert.ok(said.includes(m.id), said);
+        // Never "Width NaN …": a field holding "abc" reaches here as NaN (generator form), and Infinity likewise.
+        assertSentence(said, []);
+        const nearest = /Nearest: (\d+)(?: or (\d+))?\.$/.exec(said);
+        if (nearest) {
+          for (const s of nearest.slice(1).filter(Boolean).map(Number)) {
+            assert.equal(checkSide(m, axis, s), undefined, `the suggestion ${s} is allowed`);
+            assert.ok(Math.abs(s - value) < c.step, `the suggestion ${s} is next to ${value}`);
+          }
+        }
+      },
+    ),
     { numRuns: 1500 },
   );
 });
@@ -438,7 +570,29 @@ function assertSafeName(name: string, max = MAX_BASE_LENGTH): void {
 /** Patterns of any text, with known variables, unknown ones and broken `${` pieces mixed in. */
 const anyPattern = fc.oneof(
   nastyString(60),
-  fc.array(fc.oneof(nastyString(12), fc.constantFrom(...FILE_NAME_VARIABLES.map((v) => `\${${v}}`), '${width}', '${PROMPT}', '${}', '${ }', '$prompt', '${prompt', '}', '.png', '.JPG', 'con', 'nul ', ' '.repeat(120))), { maxLength: 10 }).map((p) => p.join('')),
+  fc
+    .array(
+      fc.oneof(
+        nastyString(12),
+        fc.constantFrom(
+          ...FILE_NAME_VARIABLES.map((v) => `\${${v}}`),
+          '${width}',
+          '${PROMPT}',
+          '${}',
+          '${ }',
+          '$prompt',
+          '${prompt',
+          '}',
+          '.png',
+          '.JPG',
+          'con',
+          'nul ',
+          ' '.repeat(120),
+        ),
+      ),
+      { maxLength: 10 },
+    )
+    .map((p) => p.join('')),
 );
 const anyVars = fc.record({
   prompt: nastyString(200),
@@ -454,9 +608,16 @@ test('renderFileName: any pattern, prompt, model, seed, index and date → one s
     fc.property(anyPattern, anyVars, (pattern, vars) => {
       const problem = checkFileNamePattern(pattern);
       if (problem !== undefined) {
-        assert.match(problem, /^The file name pattern uses (an unknown variable|unknown variables): .*\. Use only \$\{prompt\}, \$\{model\}, \$\{seed\}, \$\{date\}, \$\{time\}, \$\{index\}\.$/s);
-        for (const v of pattern.match(/\$\{[^}]*\}/g) ?? []) if (!FILE_NAME_VARIABLES.includes(v.slice(2, -1) as never)) assert.ok(problem.includes(v), `${problem} names ${v}`);
-        assert.throws(() => renderFileName(pattern, vars), (e: unknown) => e instanceof FileNamePatternError && e.message === problem);
+        assert.match(
+          problem,
+          /^The file name pattern uses (an unknown variable|unknown variables): .*\. Use only \$\{prompt\}, \$\{model\}, \$\{seed\}, \$\{date\}, \$\{time\}, \$\{index\}\.$/s,
+        );
+        for (const v of pattern.match(/\$\{[^}]*\}/g) ?? [])
+          if (!FILE_NAME_VARIABLES.includes(v.slice(2, -1) as never)) assert.ok(problem.includes(v), `${problem} names ${v}`);
+        assert.throws(
+          () => renderFileName(pattern, vars),
+          (e: unknown) => e instanceof FileNamePatternError && e.message === problem,
+        );
         return;
       }
       const name = renderFileName(pattern, vars);
@@ -496,16 +657,22 @@ test('sanitizeFileName: cutting to length never leaves a Windows device name', (
 
 test('uniqueName: the first free name of base.ext, base-2.ext, …, whatever is taken', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.constantFrom('cat', 'image', 'a-b'), fc.constantFrom(...EXTS), fc.uniqueArray(fc.integer({ min: 1, max: 40 }), { maxLength: 40 }), fc.boolean(), async (base, ext, takenNs, async) => {
-      const nameOf = (n: number) => (n === 1 ? `${base}.${ext}` : `${base}-${n}.${ext}`);
-      const taken = new Set(takenNs.map(nameOf));
-      const exists = (n: string) => (async ? Promise.resolve(taken.has(n)) : taken.has(n));
-      const got = await uniqueName(base, ext, exists);
-      assert.ok(!taken.has(got));
-      let first = 1;
-      while (taken.has(nameOf(first))) first++;
-      assert.equal(got, nameOf(first));
-    }),
+    fc.asyncProperty(
+      fc.constantFrom('cat', 'image', 'a-b'),
+      fc.constantFrom(...EXTS),
+      fc.uniqueArray(fc.integer({ min: 1, max: 40 }), { maxLength: 40 }),
+      fc.boolean(),
+      async (base, ext, takenNs, async) => {
+        const nameOf = (n: number) => (n === 1 ? `${base}.${ext}` : `${base}-${n}.${ext}`);
+        const taken = new Set(takenNs.map(nameOf));
+        const exists = (n: string) => (async ? Promise.resolve(taken.has(n)) : taken.has(n));
+        const got = await uniqueName(base, ext, exists);
+        assert.ok(!taken.has(got));
+        let first = 1;
+        while (taken.has(nameOf(first))) first++;
+        assert.equal(got, nameOf(first));
+      },
+    ),
     { numRuns: 300 },
   );
 });
@@ -523,7 +690,12 @@ const anyPaths = fc.tuple(fc.array(segment, { maxLength: 3 }), fc.array(segment,
 const unMarkdown = (s: string) => s.replace(/\\([!-/:-@[-`{-~])/g, '$1');
 /** markdown-it as VS Code's preview uses it: the judge of Markdown structure in this layer (the render layer adds cmark-gfm). */
 const md = new MarkdownIt({ html: true });
-interface MdToken { type: string; content: string; children: MdToken[] | null; attrGet(name: string): string | null }
+interface MdToken {
+  type: string;
+  content: string;
+  children: MdToken[] | null;
+  attrGet(name: string): string | null;
+}
 /** The one image of a line that must be exactly one image, with its alt as markdown-it's tokens hold it (escapes included). */
 function markdownItImage(text: string): { src: string; alt: string } | undefined {
   const children: MdToken[] = md.parseInline(text, {})[0]?.children ?? [];
@@ -731,16 +903,24 @@ test('buildLink: any user template → its literal text kept and each variable f
       const vars = toVars({ ...v, paths: { dir: '/w', file: '/w/img/a b.png' } });
       const problem = checkLinkTemplate(template);
       if (problem !== undefined) {
-        assert.match(problem, /^The link template uses (an unknown variable|unknown variables): .*\. Use only \$\{path\}, \$\{alt\}, \$\{width\}, \$\{height\}, \$\{prompt\}, \$\{seed\}, \$\{model\}\.$/s);
+        assert.match(
+          problem,
+          /^The link template uses (an unknown variable|unknown variables): .*\. Use only \$\{path\}, \$\{alt\}, \$\{width\}, \$\{height\}, \$\{prompt\}, \$\{seed\}, \$\{model\}\.$/s,
+        );
         for (const u of template.match(/\$\{[^}]*\}/g) ?? []) if (!LINK_VARIABLES.includes(u.slice(2, -1) as never)) assert.ok(problem.includes(u));
-        assert.throws(() => buildLink(lang, vars, template), (e: unknown) => e instanceof LinkError && e.message === problem);
+        assert.throws(
+          () => buildLink(lang, vars, template),
+          (e: unknown) => e instanceof LinkError && e.message === problem,
+        );
         return;
       }
       const out = buildLink(lang, vars, template);
       // Rebuild the expected text piece by piece: literal text unchanged, each variable as it renders alone.
       // (Inside "…", as a Markdown title, a variable's quotes are escaped too.)
       const expected = template.replace(/\$\{([^}]*)\}/g, (_, name: string, offset: number) =>
-        (template.slice(0, offset).match(/(?<!\\)"/g)?.length ?? 0) % 2 === 1 ? buildLink(lang, vars, `"\${${name}}"`).slice(1, -1) : buildLink(lang, vars, `\${${name}}`),
+        (template.slice(0, offset).match(/(?<!\\)"/g)?.length ?? 0) % 2 === 1
+          ? buildLink(lang, vars, `"\${${name}}"`).slice(1, -1)
+          : buildLink(lang, vars, `\${${name}}`),
       );
       assert.equal(out, expected);
     }),

@@ -64,7 +64,12 @@ async function failure(input: { model: string; prompt: string }, extra: Partial<
 }
 
 /** Every text of a FluxError a host could show or log. */
-const textsOf = (e: FluxError): Record<string, string | undefined> => ({ message: e.message, providerMessage: e.providerMessage, requestId: e.requestId, jobId: e.jobId });
+const textsOf = (e: FluxError): Record<string, string | undefined> => ({
+  message: e.message,
+  providerMessage: e.providerMessage,
+  requestId: e.requestId,
+  jobId: e.jobId,
+});
 
 /** Fails naming where the key is, without printing the text that holds it. */
 function assertNoKey(e: FluxError, lines: readonly string[]): void {
@@ -107,9 +112,18 @@ describe('the redactor', () => {
     r.warn(`w ${'x'.repeat(10_000)}`);
     r.error(`e afk_${KEY}`);
     assert.equal(lines.length, 5);
-    assert.deepEqual(lines.map((l) => l.split(' ')[0]), ['trace', 'debug', 'info', 'warn', 'error']);
-    assert.ok(lines.every((l) => !l.includes(KEY)), 'a line carries the key');
-    assert.ok(lines.every((l) => !/[\r\n]/.test(l)), 'a line spans several lines');
+    assert.deepEqual(
+      lines.map((l) => l.split(' ')[0]),
+      ['trace', 'debug', 'info', 'warn', 'error'],
+    );
+    assert.ok(
+      lines.every((l) => !l.includes(KEY)),
+      'a line carries the key',
+    );
+    assert.ok(
+      lines.every((l) => !/[\r\n]/.test(l)),
+      'a line spans several lines',
+    );
     assert.ok(lines.every((l) => l.length <= 2010));
   });
 });
@@ -122,7 +136,8 @@ describe('a provider that echoes the key (item 2)', () => {
     clients.aimlapi = {
       ...real,
       async run(_req, ctx) {
-        for (const level of ['trace', 'debug', 'info', 'warn', 'error'] as const) ctx.logger[level](`sending Authorization: Bearer ${ctx.apiKey}\nFORGED line ${ctx.apiKey}`);
+        for (const level of ['trace', 'debug', 'info', 'warn', 'error'] as const)
+          ctx.logger[level](`sending Authorization: Bearer ${ctx.apiKey}\nFORGED line ${ctx.apiKey}`);
         return { images: [{ b64: TINY_PNG_BASE64 }] };
       },
     };
@@ -130,8 +145,15 @@ describe('a provider that echoes the key (item 2)', () => {
       const { logger, lines } = testLogger();
       await generate({ model: 'aimlapi:flux-pro/v1.1', prompt: 'a leaky provider' }, opts(logger));
       assert.ok(lines.filter((l) => l.includes('sending Authorization')).length === 5, 'each level was logged');
-      assert.deepEqual(lines.filter((l) => l.includes(KEY)).map((l) => l.split(' ')[0]), [], 'log lines (by level) that carry the key');
-      assert.ok(lines.every((l) => !/[\r\n]/.test(l)), 'a log line spans several lines');
+      assert.deepEqual(
+        lines.filter((l) => l.includes(KEY)).map((l) => l.split(' ')[0]),
+        [],
+        'log lines (by level) that carry the key',
+      );
+      assert.ok(
+        lines.every((l) => !/[\r\n]/.test(l)),
+        'a log line spans several lines',
+      );
     } finally {
       clients.aimlapi = real;
     }
@@ -141,7 +163,7 @@ describe('a provider that echoes the key (item 2)', () => {
     fake.queueFaults({ kind: 'status', status: 401, echoKey: true });
     const { e, lines } = await failure({ model: 'aimlapi:flux-pro/v1.1', prompt: 'an echoing provider' });
     assert.equal(e.kind, 'auth');
-    assert.match(e.message, /Invalid API key provided: Bearer \[redacted\]/, 'the provider\'s words stay, without the key');
+    assert.match(e.message, /Invalid API key provided: Bearer \[redacted\]/, "the provider's words stay, without the key");
     assertNoKey(e, lines);
   });
 
@@ -179,8 +201,14 @@ describe('a provider that echoes the key (item 2)', () => {
     const { logger, lines: okLines } = testLogger();
     const result = await generate({ model: 'aimlapi:flux-pro/v1.1', prompt: 'a mislabelled image' }, opts(logger));
     assert.equal(result.images.length, 1);
-    assert.ok(okLines.some((l) => /^warn .*served as text\/html; token=\[redacted\]/.test(l)), 'the warning is logged, without the key');
-    assert.ok(okLines.every((l) => !l.includes(KEY)), 'a log line carries the key');
+    assert.ok(
+      okLines.some((l) => /^warn .*served as text\/html; token=\[redacted\]/.test(l)),
+      'the warning is logged, without the key',
+    );
+    assert.ok(
+      okLines.every((l) => !l.includes(KEY)),
+      'a log line carries the key',
+    );
   });
 });
 

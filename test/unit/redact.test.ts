@@ -66,7 +66,13 @@ test('oneLine looks at a bounded prefix only (max × 4 + 64 characters): what li
 
 test('the redacting logger cleans every level and bounds the line at LOG_LINE_MAX', () => {
   const lines: string[] = [];
-  const sink = { trace: (m: string) => lines.push(`trace ${m}`), debug: (m: string) => lines.push(`debug ${m}`), info: (m: string) => lines.push(`info ${m}`), warn: (m: string) => lines.push(`warn ${m}`), error: (m: string) => lines.push(`error ${m}`) };
+  const sink = {
+    trace: (m: string) => lines.push(`trace ${m}`),
+    debug: (m: string) => lines.push(`debug ${m}`),
+    info: (m: string) => lines.push(`info ${m}`),
+    warn: (m: string) => lines.push(`warn ${m}`),
+    error: (m: string) => lines.push(`error ${m}`),
+  };
   const log = redactingLogger(sink, 'secret-key-123');
   for (const level of ['trace', 'debug', 'info', 'warn', 'error'] as const) log[level](`sent secret-key-123\nforged line ${'z'.repeat(LOG_LINE_MAX)}`);
   assert.equal(lines.length, 5);

@@ -18,7 +18,11 @@ test('every custom-size model accepts its edges and refuses one step beyond', ()
   for (const m of CATALOG) {
     const c = m.size.custom;
     if (!c) continue;
-    for (const [w, h] of [[c.min, c.min], [c.max, c.max], [c.min, c.max]] as const) {
+    for (const [w, h] of [
+      [c.min, c.min],
+      [c.max, c.max],
+      [c.min, c.max],
+    ] as const) {
       const v = validateRequest({ model: m.key, prompt: 'x', size: `${w}x${h}` });
       assert.ok(v.ok, `${m.key} ${w}x${h}: ${JSON.stringify(v)}`);
       if (v.ok) assert.deepEqual([v.value.size.width, v.value.size.height], [w, h]);
@@ -112,15 +116,23 @@ test('parseSize and checkSide for typing', () => {
   assert.equal(checkSide(m, 'Width', 1430), 'Width 1430 is not a multiple of 32 for flux-pro (256–1440). Nearest: 1408 or 1440.');
 });
 
-test('numeric parameters take plain decimal digits only: not hex, exponents or padded text (issue 11, developers\' notes)', () => {
+test("numeric parameters take plain decimal digits only: not hex, exponents or padded text (issue 11, developers' notes)", () => {
   // flux-pro's steps are 1–50: each of these is a number JavaScript's Number() would read, and in range.
   for (const text of ['0x10', '1e1', '1E1', ' 12 ', '12 ', '\t12', '+12', '0b11', '0o17', '12\n']) {
     const found = problems({ model: 'aimlapi:flux-pro', prompt: 'x', params: { steps: text } });
     assert.equal(found.length, 1, JSON.stringify(text));
-    assert.match(found[0]!, /^Inference steps \(steps\) must be a number from 1 to 50 for flux-pro, written with digits only \(such as 50\); ".*" is not\.$/, JSON.stringify(text));
+    assert.match(
+      found[0]!,
+      /^Inference steps \(steps\) must be a number from 1 to 50 for flux-pro, written with digits only \(such as 50\); ".*" is not\.$/,
+      JSON.stringify(text),
+    );
   }
   for (const text of ['Infinity', '', '   ', 'twelve', 'NaN', '1_0']) {
-    assert.match(problems({ model: 'aimlapi:flux-pro', prompt: 'x', params: { steps: text } })[0] ?? '', /must be a number from 1 to 50 for flux-pro/, JSON.stringify(text));
+    assert.match(
+      problems({ model: 'aimlapi:flux-pro', prompt: 'x', params: { steps: text } })[0] ?? '',
+      /must be a number from 1 to 50 for flux-pro/,
+      JSON.stringify(text),
+    );
   }
   // Plain digits, with a decimal part where the catalog takes one, are still numbers.
   const v = validateRequest({ model: 'aimlapi:flux-pro', prompt: 'x', params: { steps: '12', guidance: '2.5' } });

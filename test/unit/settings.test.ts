@@ -49,7 +49,9 @@ function logger() {
 }
 
 test('the ranges are the ones package.json declares', () => {
-  const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { default: number; minimum: number; maximum: number }> } } };
+  const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { default: number; minimum: number; maximum: number }> } };
+  };
   for (const spec of Object.values(NUMBER_SETTINGS)) {
     const p = manifest.contributes.configuration.properties[spec.id];
     assert.ok(p, spec.id);
@@ -61,7 +63,10 @@ test('numberSetting clamps and says why; a value in range or unset is no adjustm
   const spec = NUMBER_SETTINGS.requestTimeoutSeconds;
   assert.deepEqual(numberSetting(spec, 120), { value: 120 });
   assert.deepEqual(numberSetting(spec, undefined), { value: 180 });
-  assert.deepEqual(numberSetting(spec, 5), { value: 10, adjustment: { setting: 'fluxStudio.requestTimeoutSeconds', given: '5', used: 10, reason: 'below-minimum', min: 10, max: 900 } });
+  assert.deepEqual(numberSetting(spec, 5), {
+    value: 10,
+    adjustment: { setting: 'fluxStudio.requestTimeoutSeconds', given: '5', used: 10, reason: 'below-minimum', min: 10, max: 900 },
+  });
   assert.equal(numberSetting(spec, 5000).adjustment?.reason, 'above-maximum');
   assert.equal(numberSetting(spec, 5000).value, 900);
   const text = numberSetting(spec, '60');
@@ -95,7 +100,10 @@ test('readSettings clamps requestTimeoutSeconds 5 to 10 and the host says so onc
   const s = settings.readSettings();
   assert.equal(s.requestTimeoutMs, 10_000, 'clamped as before');
   assert.equal(s.maxImageBytes, 50 * 1024 * 1024);
-  assert.deepEqual(s.adjustments.map((a) => [a.setting, a.given, a.used]), [['fluxStudio.requestTimeoutSeconds', '5', 10]]);
+  assert.deepEqual(
+    s.adjustments.map((a) => [a.setting, a.given, a.used]),
+    [['fluxStudio.requestTimeoutSeconds', '5', 10]],
+  );
 
   const { lines, logger: log } = logger();
   settings.announceSettingAdjustments(s.adjustments, log);

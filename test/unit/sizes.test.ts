@@ -31,7 +31,10 @@ test('checkSide: where only one size is near, it is named alone', () => {
 test('describeSizes: custom range, presets, ratios and a fixed size, each in words, joined by "; "', () => {
   const all = model({
     custom: { min: 256, max: 1440, step: 32 },
-    presets: [{ name: 'square', width: 512, height: 512 }, { name: 'wide', width: 1024, height: 576 }],
+    presets: [
+      { name: 'square', width: 512, height: 512 },
+      { name: 'wide', width: 1024, height: 576 },
+    ],
     ratios: [{ ratio: '1:1' }, { ratio: '16:9' }],
     default: { kind: 'preset', name: 'square' },
   } as unknown as ModelEntry['size']);

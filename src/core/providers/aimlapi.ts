@@ -67,18 +67,25 @@ export const aimlapi: ProviderClient = {
     const url = `${ctx.baseUrl.replace(/\/+$/, '')}/v1/images/generations`;
     const body = JSON.stringify(aimlBody(req));
     ctx.onProgress?.({ phase: 'submitting' });
-    ctx.logger.info(`AIML API: ${req.model.id} ${req.size.width}x${req.size.height}, ${req.numImages} image(s)${req.references?.length ? `, ${req.references.length} reference image(s) inline` : ''}`);
+    ctx.logger.info(
+      `AIML API: ${req.model.id} ${req.size.width}x${req.size.height}, ${req.numImages} image(s)${req.references?.length ? `, ${req.references.length} reference image(s) inline` : ''}`,
+    );
     // A synchronous request may have been processed (and charged) whenever the server saw it, so
     // only what surely was not is retried: refused connections, 429 and 503.
     const answer = await withRetry(
       async (n) => {
         if (n === 1) ctx.onProgress?.({ phase: 'generating' });
-        return exchangeJson(ctx, 'aimlapi', {
-          method: 'POST',
-          url,
-          headers: { authorization: `Bearer ${ctx.apiKey}`, 'content-type': 'application/json', accept: 'application/json' },
-          body,
-        }, t('generating'));
+        return exchangeJson(
+          ctx,
+          'aimlapi',
+          {
+            method: 'POST',
+            url,
+            headers: { authorization: `Bearer ${ctx.apiKey}`, 'content-type': 'application/json', accept: 'application/json' },
+            body,
+          },
+          t('generating'),
+        );
       },
       (e) => e.status === 429 || e.status === 503 || (e.kind === 'network' && surelyNotSent(e.cause)),
       { policy: ctx.retry, signal: ctx.signal, logger: ctx.logger, provider: 'aimlapi', label: 'AIML API' },
@@ -86,11 +93,23 @@ export const aimlapi: ProviderClient = {
     const parsed = AimlSuccess.safeParse(answer.json);
     const label = PROVIDERS.aimlapi.label;
     if (!parsed.success) {
-      throw new FluxError({ kind: 'bad-response', provider: 'aimlapi', status: answer.status, ...(answer.requestId ? { requestId: answer.requestId } : {}), message: t("The {0}'s answer did not have the expected form (no image list). Try again later.", label) });
+      throw new FluxError({
+        kind: 'bad-response',
+        provider: 'aimlapi',
+        status: answer.status,
+        ...(answer.requestId ? { requestId: answer.requestId } : {}),
+        message: t("The {0}'s answer did not have the expected form (no image list). Try again later.", label),
+      });
     }
     const images = imagesOf(parsed.data);
     if (images.length === 0) {
-      throw new FluxError({ kind: 'bad-response', provider: 'aimlapi', status: answer.status, ...(answer.requestId ? { requestId: answer.requestId } : {}), message: t('The {0} answered without any image. Try again, perhaps with another prompt.', label) });
+      throw new FluxError({
+        kind: 'bad-response',
+        provider: 'aimlapi',
+        status: answer.status,
+        ...(answer.requestId ? { requestId: answer.requestId } : {}),
+        message: t('The {0} answered without any image. Try again, perhaps with another prompt.', label),
+      });
     }
     const usage = parsed.data.meta?.usage;
     const credits = usage?.credits_used ?? usage?.tokens_used ?? undefined;

@@ -133,13 +133,24 @@ export const apiframe: ProviderClient = {
     ctx.logger.info(`apiframe: ${req.model.id} ${req.size.width}x${req.size.height}`);
 
     const submitted = await withRetry(
-      () => exchangeJson(ctx, 'apiframe', { method: 'POST', url: `${base}/v2/images/generate`, headers: { ...headers, 'idempotency-key': idempotencyKey }, body }, t('submitting the job')),
+      () =>
+        exchangeJson(
+          ctx,
+          'apiframe',
+          { method: 'POST', url: `${base}/v2/images/generate`, headers: { ...headers, 'idempotency-key': idempotencyKey }, body },
+          t('submitting the job'),
+        ),
       (e) => e.kind === 'rate-limit' || e.kind === 'server' || e.kind === 'network' || e.kind === 'timeout',
       { ...retryOpts, label: 'apiframe submit' },
     );
     const sub = Submitted.safeParse(submitted.json);
     if (!sub.success) {
-      throw new FluxError({ kind: 'bad-response', provider: 'apiframe', status: submitted.status, message: t('apiframe accepted the request but gave no job id. Try again later.') });
+      throw new FluxError({
+        kind: 'bad-response',
+        provider: 'apiframe',
+        status: submitted.status,
+        message: t('apiframe accepted the request but gave no job id. Try again later.'),
+      });
     }
     const jobId = sub.data.jobId;
     const pollUrl = jobUrl(base, jobId);
@@ -150,7 +161,11 @@ export const apiframe: ProviderClient = {
         kind: 'bad-response',
         provider: 'apiframe',
         status: submitted.status,
-        message: t('apiframe answered with a job id that is not one ({0}): a job id is 1 to {1} letters, digits, "-" or "_". The job was not checked on and may still run (and be charged) at apiframe; try again later, and if this goes on, check the apiframe base URL setting.', shown, JOB_ID_MAX),
+        message: t(
+          'apiframe answered with a job id that is not one ({0}): a job id is 1 to {1} letters, digits, "-" or "_". The job was not checked on and may still run (and be charged) at apiframe; try again later, and if this goes on, check the apiframe base URL setting.',
+          shown,
+          JOB_ID_MAX,
+        ),
       });
     }
     ctx.logger.info(`apiframe: job ${jobId} submitted`);
@@ -173,7 +188,12 @@ export const apiframe: ProviderClient = {
           provider: 'apiframe',
           jobId,
           setting: POLL_TIMEOUT_SETTING,
-          message: t('apiframe did not finish job {0} within {1} s, the longest Flux Image Studio waits for a job ({2}). The job may still finish (and be charged) at apiframe.', jobId, Math.round((ctx.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS) / 1000), POLL_TIMEOUT_SETTING),
+          message: t(
+            'apiframe did not finish job {0} within {1} s, the longest Flux Image Studio waits for a job ({2}). The job may still finish (and be charged) at apiframe.',
+            jobId,
+            Math.round((ctx.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS) / 1000),
+            POLL_TIMEOUT_SETTING,
+          ),
         });
       }
       await sleep(Math.min(wait, remaining), ctx.signal, 'apiframe', jobId);
@@ -196,17 +216,32 @@ export const apiframe: ProviderClient = {
       }
       const job = Job.safeParse(answer.json);
       if (!job.success) {
-        throw new FluxError({ kind: 'bad-response', provider: 'apiframe', jobId, message: t("apiframe's answer about job {0} did not have the expected form. Try again later.", jobId) });
+        throw new FluxError({
+          kind: 'bad-response',
+          provider: 'apiframe',
+          jobId,
+          message: t("apiframe's answer about job {0} did not have the expected form. Try again later.", jobId),
+        });
       }
       const j = job.data;
       if (j.status === 'COMPLETED') {
         ctx.logger.info(`apiframe: job ${jobId} completed after ${polls} poll(s), ${Date.now() - started} ms`);
         if (j.expired) {
-          throw new FluxError({ kind: 'bad-response', provider: 'apiframe', jobId, message: t('apiframe job {0} finished, but its images have expired (apiframe keeps them 24 hours). Generate again.', jobId) });
+          throw new FluxError({
+            kind: 'bad-response',
+            provider: 'apiframe',
+            jobId,
+            message: t('apiframe job {0} finished, but its images have expired (apiframe keeps them 24 hours). Generate again.', jobId),
+          });
         }
         const urls = urlsOf(j.result);
         if (!urls || urls.length === 0) {
-          throw new FluxError({ kind: 'bad-response', provider: 'apiframe', jobId, message: t('apiframe job {0} finished without any image. Try again.', jobId) });
+          throw new FluxError({
+            kind: 'bad-response',
+            provider: 'apiframe',
+            jobId,
+            message: t('apiframe job {0} finished without any image. Try again.', jobId),
+          });
         }
         return { images: urls.map((url) => ({ url })), jobId, ...(j.creditCost != null ? { creditsUsed: j.creditCost } : {}) };
       }
@@ -225,7 +260,13 @@ export const apiframe: ProviderClient = {
         });
       }
       if (j.status === 'CANCELLED') {
-        throw new FluxError({ kind: 'server', provider: 'apiframe', jobId, retryable: true, message: t('apiframe cancelled job {0} on its side. Try again.', jobId) });
+        throw new FluxError({
+          kind: 'server',
+          provider: 'apiframe',
+          jobId,
+          retryable: true,
+          message: t('apiframe cancelled job {0} on its side. Try again.', jobId),
+        });
       }
       if (typeof j.progress === 'number') {
         samples.push({ t: Date.now(), p: j.progress });

@@ -30,13 +30,27 @@ export function transportError(e: unknown, provider: ProviderId, signal: AbortSi
         ...base,
         kind: 'timeout',
         setting: REQUEST_TIMEOUT_SETTING,
-        message: t("The {0}'s answer while {1} did not finish within {2} s ({3}), the longest one request may take. Try again; on a slow connection, raise that setting.", label, what, seconds, REQUEST_TIMEOUT_SETTING),
+        message: t(
+          "The {0}'s answer while {1} did not finish within {2} s ({3}), the longest one request may take. Try again; on a slow connection, raise that setting.",
+          label,
+          what,
+          seconds,
+          REQUEST_TIMEOUT_SETTING,
+        ),
       });
     }
     case 'UND_ERR_CONNECT_TIMEOUT':
-      return new FluxError({ ...base, kind: 'network', message: t('Could not connect to the {0} in time while {1}. Check your network or proxy settings and try again.', label, what) });
+      return new FluxError({
+        ...base,
+        kind: 'network',
+        message: t('Could not connect to the {0} in time while {1}. Check your network or proxy settings and try again.', label, what),
+      });
     case 'ECONNREFUSED':
-      return new FluxError({ ...base, kind: 'network', message: t('The {0} refused the connection while {1}. Check the base URL and proxy settings, then try again.', label, what) });
+      return new FluxError({
+        ...base,
+        kind: 'network',
+        message: t('The {0} refused the connection while {1}. Check the base URL and proxy settings, then try again.', label, what),
+      });
     case 'ENOTFOUND':
     case 'EAI_AGAIN': {
       // The host by name: the provider's (its base URL) or the one its image links point to.
@@ -47,26 +61,52 @@ export function transportError(e: unknown, provider: ProviderId, signal: AbortSi
         kind: 'network',
         setting,
         message: host
-          ? t('The host {0} could not be found (DNS) while {1} with the {2}. Check your network connection, and the base URL in {3}.', host, what, label, setting)
+          ? t(
+              'The host {0} could not be found (DNS) while {1} with the {2}. Check your network connection, and the base URL in {3}.',
+              host,
+              what,
+              label,
+              setting,
+            )
           : t("The {0}'s address could not be found while {1}. Check your network connection and the base URL.", label, what),
       });
     }
     case 'UND_ERR_HEADERS_TIMEOUT':
       // The wait for the answer's headers is `fluxStudio.requestTimeoutSeconds` (src/host/services.ts).
-      return new FluxError({ ...base, kind: 'timeout', setting: REQUEST_TIMEOUT_SETTING, message: t('The {0} stopped answering while {1}: no answer within the time {2} allows. Try again; on a slow connection, raise that setting.', label, what, REQUEST_TIMEOUT_SETTING) });
+      return new FluxError({
+        ...base,
+        kind: 'timeout',
+        setting: REQUEST_TIMEOUT_SETTING,
+        message: t(
+          'The {0} stopped answering while {1}: no answer within the time {2} allows. Try again; on a slow connection, raise that setting.',
+          label,
+          what,
+          REQUEST_TIMEOUT_SETTING,
+        ),
+      });
     case 'UND_ERR_BODY_TIMEOUT':
       return new FluxError({ ...base, kind: 'timeout', message: t('The {0} stopped answering while {1}. Try again.', label, what) });
     case 'UND_ERR_SOCKET':
     case 'ECONNRESET':
     case 'EPIPE':
-      return new FluxError({ ...base, kind: 'network', message: t('The connection to the {0} was closed while {1}, before the answer was complete. Try again.', label, what) });
+      return new FluxError({
+        ...base,
+        kind: 'network',
+        message: t('The connection to the {0} was closed while {1}, before the answer was complete. Try again.', label, what),
+      });
     case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
-      return new FluxError({ ...base, kind: 'network', message: t('The connection to the {0} ended early while {1} (the answer was cut short). Try again.', label, what) });
+      return new FluxError({
+        ...base,
+        kind: 'network',
+        message: t('The connection to the {0} ended early while {1} (the answer was cut short). Try again.', label, what),
+      });
     default:
       return new FluxError({
         ...base,
         kind: 'network',
-        message: code ? t('The connection to the {0} failed while {1} ({2}). Try again.', label, what, code) : t('The connection to the {0} failed while {1}. Try again.', label, what),
+        message: code
+          ? t('The connection to the {0} failed while {1} ({2}). Try again.', label, what, code)
+          : t('The connection to the {0} failed while {1}. Try again.', label, what),
       });
   }
 }
@@ -120,7 +160,13 @@ function describeBody(json: unknown): { message?: string; requestId?: string; de
  * Map a non-2xx answer to the one typed error, with a sentence saying what to do. `apiKey` is the
  * key the request was sent with: a provider that echoes it gets it taken out of every text it said.
  */
-export function errorFromStatus(provider: ProviderId, status: number, json: unknown, headers: Record<string, string | string[] | undefined>, apiKey?: string): FluxError {
+export function errorFromStatus(
+  provider: ProviderId,
+  status: number,
+  json: unknown,
+  headers: Record<string, string | string[] | undefined>,
+  apiKey?: string,
+): FluxError {
   const info = PROVIDERS[provider];
   const label = info.label;
   const described = describeBody(json);
@@ -193,12 +239,13 @@ export async function exchangeJson(ctx: ProviderContext, provider: ProviderId, r
     throw err;
   }
   const max = ctx.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
-  const tooLarge = () => new FluxError({
-    kind: 'bad-response',
-    provider,
-    status: res.status,
-    message: t("The {0}'s answer while {1} was larger than {2} MB and was refused.", label, what, Math.round(max / 1048576)),
-  });
+  const tooLarge = () =>
+    new FluxError({
+      kind: 'bad-response',
+      provider,
+      status: res.status,
+      message: t("The {0}'s answer while {1} was larger than {2} MB and was refused.", label, what, Math.round(max / 1048576)),
+    });
   // A declared length over the limit is refused before reading (else a 2 GB answer that trickles holds the request).
   const declared = Number(header(res, 'content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > max) {
@@ -213,7 +260,9 @@ export async function exchangeJson(ctx: ProviderContext, provider: ProviderId, r
   }
   const rawId = header(res, 'x-request-id');
   const requestId = rawId === undefined ? undefined : providerText(rawId, ctx.apiKey, 100);
-  ctx.logger.info(`${req.method} ${new URL(req.url).pathname} → ${res.status} in ${Date.now() - started} ms, ${raw.length} bytes${requestId ? `, request ${requestId}` : ''}`);
+  ctx.logger.info(
+    `${req.method} ${new URL(req.url).pathname} → ${res.status} in ${Date.now() - started} ms, ${raw.length} bytes${requestId ? `, request ${requestId}` : ''}`,
+  );
   let json: unknown;
   let parsed = true;
   try {

@@ -22,7 +22,14 @@ const text = (s: Services, ...lines: string[]): vscode.LanguageModelToolResult =
 
 /** How the user sets a provider's key, for an agent to pass on. */
 export function howToSetKey(provider: ProviderId): string {
-  return vscode.l10n.t('Ask the user to run "{0}" ({1}) and choose {2}, or to set the environment variable {3}; get a key at {4}.', 'Flux: Set API Key…', 'fluxStudio.setApiKey', PROVIDERS[provider].label, PROVIDERS[provider].envKey, PROVIDERS[provider].keyPage);
+  return vscode.l10n.t(
+    'Ask the user to run "{0}" ({1}) and choose {2}, or to set the environment variable {3}; get a key at {4}.',
+    'Flux: Set API Key…',
+    'fluxStudio.setApiKey',
+    PROVIDERS[provider].label,
+    PROVIDERS[provider].envKey,
+    PROVIDERS[provider].keyPage,
+  );
 }
 
 /** The questions answered without asking: the first workspace folder, no save dialog, the stored key only. */
@@ -43,7 +50,9 @@ function refusalText(r: Refusal): string {
     case 'noKey':
       return vscode.l10n.t('Nothing was sent: {0} {1}', r.message, howToSetKey(r.provider));
     case 'cancelled':
-      return vscode.l10n.t('Nothing was sent: there is no workspace folder to save the image in. Ask the user to open a folder, or pass insertInto a document inside the workspace.');
+      return vscode.l10n.t(
+        'Nothing was sent: there is no workspace folder to save the image in. Ask the user to open a folder, or pass insertInto a document inside the workspace.',
+      );
   }
 }
 
@@ -59,10 +68,12 @@ async function resolveTarget(raw: string): Promise<{ ok: true; document: vscode.
       return { ok: false, message: vscode.l10n.t('insertInto "{0}" is not a valid URI.', altText(value, 80)) };
     }
     const known = vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri!.toString());
-    if (!known && !vscode.workspace.getWorkspaceFolder(uri)) return { ok: false, message: vscode.l10n.t('insertInto {0} is neither an open document nor inside the workspace.', altText(value, 80)) };
+    if (!known && !vscode.workspace.getWorkspaceFolder(uri))
+      return { ok: false, message: vscode.l10n.t('insertInto {0} is neither an open document nor inside the workspace.', altText(value, 80)) };
   } else {
     const rel = path.posix.normalize(value.replace(/\\/g, '/')).replace(/^\/+/, '');
-    if (rel === '.' || rel.startsWith('../') || rel === '..') return { ok: false, message: vscode.l10n.t('insertInto "{0}" leads outside the workspace; give a path inside it.', altText(value, 80)) };
+    if (rel === '.' || rel.startsWith('../') || rel === '..')
+      return { ok: false, message: vscode.l10n.t('insertInto "{0}" leads outside the workspace; give a path inside it.', altText(value, 80)) };
     // In a multi-root workspace the path may start with a folder's name (as VS Code writes relative paths).
     const [first, ...rest] = rel.split('/');
     const named = folders.find((f) => f.name === first && rest.length > 0);
@@ -80,12 +91,22 @@ async function resolveTarget(raw: string): Promise<{ ok: true; document: vscode.
         // not in this folder
       }
     }
-    if (!uri) return { ok: false, message: vscode.l10n.t('There is no document "{0}" in the workspace. Give a path relative to a workspace folder (such as docs/guide.md).', altText(value, 80)) };
+    if (!uri)
+      return {
+        ok: false,
+        message: vscode.l10n.t(
+          'There is no document "{0}" in the workspace. Give a path relative to a workspace folder (such as docs/guide.md).',
+          altText(value, 80),
+        ),
+      };
   }
   try {
     return { ok: true, document: await vscode.workspace.openTextDocument(uri) };
   } catch (e) {
-    return { ok: false, message: vscode.l10n.t('insertInto {0} could not be opened as a text document: {1}', altText(value, 80), e instanceof Error ? e.message : String(e)) };
+    return {
+      ok: false,
+      message: vscode.l10n.t('insertInto {0} could not be opened as a text document: {1}', altText(value, 80), e instanceof Error ? e.message : String(e)),
+    };
   }
 }
 
@@ -100,7 +121,11 @@ export function prepareGenerate(rawInput: unknown): vscode.PreparedToolInvocatio
   if (!checked.ok) return fallback;
   const c = confirmationText(checked.value, parsed.value.insertInto);
   return {
-    invocationMessage: vscode.l10n.t('Generating {0} with {1}…', checked.value.numImages === 1 ? vscode.l10n.t('1 image') : vscode.l10n.t('{0} images', checked.value.numImages), checked.value.model.label),
+    invocationMessage: vscode.l10n.t(
+      'Generating {0} with {1}…',
+      checked.value.numImages === 1 ? vscode.l10n.t('1 image') : vscode.l10n.t('{0} images', checked.value.numImages),
+      checked.value.model.label,
+    ),
     confirmationMessages: { title: c.title, message: new vscode.MarkdownString(c.message) },
   };
 }
@@ -151,7 +176,8 @@ export async function generateTool(s: Services, rawInput: unknown, token: vscode
     }).finally(() => {
       for (const d of onCancel) d.dispose();
     });
-    if (!result.ok) return text(s, result.failure.status === 'cancelled' ? result.failure.message : vscode.l10n.t('The generation failed: {0}', result.failure.message));
+    if (!result.ok)
+      return text(s, result.failure.status === 'cancelled' ? result.failure.message : vscode.l10n.t('The generation failed: {0}', result.failure.message));
     const { files, records } = result.executed;
     if (inserted?.ok && !wasShown) await vscode.window.showTextDocument(inserted.document, { preview: false, preserveFocus: true });
     const lines: string[] = [
@@ -161,7 +187,13 @@ export async function generateTool(s: Services, rawInput: unknown, token: vscode
     ];
     files.forEach((f, i) => {
       const r = records[i]!;
-      lines.push(vscode.l10n.t('File: {0} (seed {1})', vscode.workspace.asRelativePath(f, (vscode.workspace.workspaceFolders?.length ?? 0) > 1), String(r.seed ?? 'random')));
+      lines.push(
+        vscode.l10n.t(
+          'File: {0} (seed {1})',
+          vscode.workspace.asRelativePath(f, (vscode.workspace.workspaceFolders?.length ?? 0) > 1),
+          String(r.seed ?? 'random'),
+        ),
+      );
       lines.push(vscode.l10n.t('Link: {0}', linkText(f, r, target, plan.settings)));
     });
     if (target) {
@@ -169,7 +201,10 @@ export async function generateTool(s: Services, rawInput: unknown, token: vscode
       lines.push(
         inserted?.ok
           ? vscode.l10n.t('The link was put into {0}; do not insert it again.', where)
-          : vscode.l10n.t('The link could not be put into {0} (the document changed or is gone); it is on the clipboard. Insert the link above yourself.', where),
+          : vscode.l10n.t(
+              'The link could not be put into {0} (the document changed or is gone); it is on the clipboard. Insert the link above yourself.',
+              where,
+            ),
       );
     } else lines.push(vscode.l10n.t('The link is Markdown relative to the workspace folder; write it in the form of the document it goes into.'));
     return text(s, ...lines);
@@ -180,10 +215,14 @@ export async function generateTool(s: Services, rawInput: unknown, token: vscode
 
 /** The catalog for an agent: models, sizes, formats, and which providers have a key. */
 export async function listModelsTool(s: Services): Promise<vscode.LanguageModelToolResult> {
-  const hasKey = Object.fromEntries(await Promise.all(PROVIDER_IDS.map(async (p) => [p, Boolean(await s.keys.get(p))] as const))) as Record<ProviderId, boolean>;
+  const hasKey = Object.fromEntries(await Promise.all(PROVIDER_IDS.map(async (p) => [p, Boolean(await s.keys.get(p))] as const))) as Record<
+    ProviderId,
+    boolean
+  >;
   const settings = readSettings();
   const lines = [describeCatalog(hasKey, settings.defaultModel.key)];
   const missing = PROVIDER_IDS.filter((p) => !hasKey[p]);
-  if (missing.length === PROVIDER_IDS.length) lines.push(vscode.l10n.t('No provider has a key yet, so nothing can be generated. {0}', howToSetKey(settings.defaultModel.provider)));
+  if (missing.length === PROVIDER_IDS.length)
+    lines.push(vscode.l10n.t('No provider has a key yet, so nothing can be generated. {0}', howToSetKey(settings.defaultModel.provider)));
   return text(s, ...lines);
 }

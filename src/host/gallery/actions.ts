@@ -40,7 +40,9 @@ export const ITEM_ACTION_TEXT: Readonly<Record<ItemAction, { readonly title: () 
 
 /** The actions offered for an item, in menu order. A missing file can only be reused or removed. */
 export function actionsFor(missing: boolean): ItemAction[] {
-  return missing ? ['remove', 'copyPrompt', 'reuse', 'regenerate', 'vary'] : ['insert', 'copyLink', 'open', 'reveal', 'copyPrompt', 'reuse', 'regenerate', 'vary', 'delete'];
+  return missing
+    ? ['remove', 'copyPrompt', 'reuse', 'regenerate', 'vary']
+    : ['insert', 'copyLink', 'open', 'reveal', 'copyPrompt', 'reuse', 'regenerate', 'vary', 'delete'];
 }
 
 /** The file systems (scheme://authority) found to have no trash. */
@@ -80,7 +82,11 @@ export async function runItemAction(s: Services, action: ItemAction, id: string)
     await ACTIONS[action](s, entry, store);
   } catch (e) {
     s.log.error(`Gallery: ${action} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    void s.ui.error(e instanceof Error && e.name === 'LinkError' ? e.message : vscode.l10n.t('Could not {0}: {1}', ITEM_ACTION_TEXT[action].failed(), e instanceof Error ? e.message : String(e)));
+    void s.ui.error(
+      e instanceof Error && e.name === 'LinkError'
+        ? e.message
+        : vscode.l10n.t('Could not {0}: {1}', ITEM_ACTION_TEXT[action].failed(), e instanceof Error ? e.message : String(e)),
+    );
   }
 }
 
@@ -98,7 +104,13 @@ async function ifMissing(s: Services, e: GalleryEntry, store: GalleryIndexStore)
 
 async function regenerate(s: Services, e: GalleryEntry, keepSeed: boolean): Promise<void> {
   if (!findModel(e.modelKey)) {
-    void s.ui.error(vscode.l10n.t('{0} is not a model Flux Image Studio knows any more, so this image cannot be made again. Use {1} to pick another model.', e.modelKey, vscode.l10n.t('Reuse Settings')));
+    void s.ui.error(
+      vscode.l10n.t(
+        '{0} is not a model Flux Image Studio knows any more, so this image cannot be made again. Use {1} to pick another model.',
+        e.modelKey,
+        vscode.l10n.t('Reuse Settings'),
+      ),
+    );
     return;
   }
   const image = vscode.Uri.parse(e.uri);
@@ -108,7 +120,12 @@ async function regenerate(s: Services, e: GalleryEntry, keepSeed: boolean): Prom
   if (sources === null) return;
   const request = { ...requestFromEntry(e, keepSeed), ...(sources ? { references: sources } : {}) };
   const checked = await preflight(
-    { request, document: { uri: image, isUntitled: false }, beside: vscode.Uri.joinPath(image, '..'), ...(sources?.[0] ? { editOf: path.posix.basename(sources[0].path) } : {}) },
+    {
+      request,
+      document: { uri: image, isUntitled: false },
+      beside: vscode.Uri.joinPath(image, '..'),
+      ...(sources?.[0] ? { editOf: path.posix.basename(sources[0].path) } : {}),
+    },
     {
       workspaceFolder: (folders) => Promise.resolve(folders[0]),
       saveLocation: () => folderDialog(),
@@ -152,7 +169,12 @@ async function editSources(s: Services, e: GalleryEntry): Promise<ReferenceImage
 
 /** Where to save when the original's folder is not in the workspace any more: a folder dialog. */
 export async function folderDialog(): Promise<{ folder: vscode.Uri } | undefined> {
-  const where = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: vscode.l10n.t('Save Images Here'), title: vscode.l10n.t('Flux: Where should the images be saved?') });
+  const where = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    openLabel: vscode.l10n.t('Save Images Here'),
+    title: vscode.l10n.t('Flux: Where should the images be saved?'),
+  });
   return where?.[0] && { folder: where[0] };
 }
 
@@ -224,7 +246,10 @@ const ACTIONS: Readonly<Record<ItemAction, (s: Services, e: GalleryEntry, store:
     const moveToTrash = vscode.l10n.t('Move to Trash');
     const choice = await vscode.window.showWarningMessage(
       vscode.l10n.t('Delete {0}?', name),
-      { modal: true, detail: vscode.l10n.t('{0} is moved to the trash and taken out of the gallery. Links to it in your documents will no longer show the image.', where) },
+      {
+        modal: true,
+        detail: vscode.l10n.t('{0} is moved to the trash and taken out of the gallery. Links to it in your documents will no longer show the image.', where),
+      },
       moveToTrash,
     );
     if (choice !== moveToTrash) return;
@@ -251,6 +276,9 @@ export async function pickItemAction(s: Services, id: string): Promise<void> {
   const entry = store.get(id);
   if (!entry) return;
   const items = actionsFor(store.isMissing(id)).map((a) => ({ label: `$(${ITEM_ACTION_TEXT[a].icon}) ${ITEM_ACTION_TEXT[a].title()}`, action: a }));
-  const picked = await vscode.window.showQuickPick(items, { title: `Flux: ${fileName(entry)}`, placeHolder: entry.prompt.length > 80 ? `${entry.prompt.slice(0, 79)}…` : entry.prompt });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `Flux: ${fileName(entry)}`,
+    placeHolder: entry.prompt.length > 80 ? `${entry.prompt.slice(0, 79)}…` : entry.prompt,
+  });
   if (picked) await runItemAction(s, picked.action, id);
 }

@@ -23,19 +23,25 @@ export async function rebuildCommand(s: Services): Promise<RebuildResult | undef
     return undefined;
   }
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Flux: Rebuilding the gallery from the images in the workspace'), cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('Flux: Rebuilding the gallery from the images in the workspace'),
+      cancellable: true,
+    },
     (progress, token) => {
       let shown = 0;
-      return s.gallery.load().then((store) => store.rebuild({
-        token,
-        report: (done, total) => {
-          const pct = Math.floor((done / total) * 100);
-          if (pct > shown) {
-            progress.report({ increment: pct - shown, message: vscode.l10n.t('{0} of {1}', done, total) });
-            shown = pct;
-          }
-        },
-      }));
+      return s.gallery.load().then((store) =>
+        store.rebuild({
+          token,
+          report: (done, total) => {
+            const pct = Math.floor((done / total) * 100);
+            if (pct > shown) {
+              progress.report({ increment: pct - shown, message: vscode.l10n.t('{0} of {1}', done, total) });
+              shown = pct;
+            }
+          },
+        }),
+      );
     },
   );
   const looked = result.scanned === 1 ? vscode.l10n.t('1 image looked at') : vscode.l10n.t('{0} images looked at', count(result.scanned));
@@ -55,7 +61,12 @@ export async function rebuildCommand(s: Services): Promise<RebuildResult | undef
 export function itemCommand(s: Services, action: ItemAction, arg: unknown): Promise<void> | undefined {
   const parsed = itemContext.safeParse(arg);
   if (!parsed.success) {
-    s.log.warn(`Gallery: ${ITEM_COMMANDS[action]} needs a gallery item (run it from the gallery): ${parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(argument)'}: ${i.message}`).join('; ').slice(0, 300)}`);
+    s.log.warn(
+      `Gallery: ${ITEM_COMMANDS[action]} needs a gallery item (run it from the gallery): ${parsed.error.issues
+        .map((i) => `${i.path.map(String).join('.') || '(argument)'}: ${i.message}`)
+        .join('; ')
+        .slice(0, 300)}`,
+    );
     return undefined;
   }
   return runItemAction(s, action, parsed.data.entryId);

@@ -9,7 +9,12 @@ import * as vscode from 'vscode';
 import { dropText } from '../links';
 import type { Services } from '../services';
 
-export async function provideDropEdits(s: Services, document: vscode.TextDocument, uriList: string, token: vscode.CancellationToken): Promise<vscode.DocumentDropEdit | undefined> {
+export async function provideDropEdits(
+  s: Services,
+  document: vscode.TextDocument,
+  uriList: string,
+  token: vscode.CancellationToken,
+): Promise<vscode.DocumentDropEdit | undefined> {
   const uris = uriList
     .split(/\r?\n/)
     .map((l) => l.trim())
@@ -29,7 +34,12 @@ export async function provideDropEdits(s: Services, document: vscode.TextDocumen
   // Only when every dropped file is a gallery image: a mixed drop is left to VS Code.
   if (entries.some((e) => !e) || token.isCancellationRequested) return undefined;
   try {
-    const edit = new vscode.DocumentDropEdit(dropText(document, entries.map((e) => ({ file: vscode.Uri.parse(e!.uri), source: e! }))));
+    const edit = new vscode.DocumentDropEdit(
+      dropText(
+        document,
+        entries.map((e) => ({ file: vscode.Uri.parse(e!.uri), source: e! })),
+      ),
+    );
     // Named in the drop widget, with a kind users can prefer (VS Code 1.92+; ignored before).
     const kinds = (vscode as unknown as { DocumentDropOrPasteEditKind?: { Empty: { append(...parts: string[]): unknown } } }).DocumentDropOrPasteEditKind;
     const title = entries.length > 1 ? vscode.l10n.t('Insert image links (Flux gallery)') : vscode.l10n.t('Insert image link (Flux gallery)');

@@ -13,7 +13,19 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { addEntries, entriesGone, entriesMoved, mergeIndexes, parseIndex, removeEntries, sameIndex, serializeIndex, updateEntries, type GalleryEntry, type GalleryIndex } from '../../core/gallery';
+import {
+  addEntries,
+  entriesGone,
+  entriesMoved,
+  mergeIndexes,
+  parseIndex,
+  removeEntries,
+  sameIndex,
+  serializeIndex,
+  updateEntries,
+  type GalleryEntry,
+  type GalleryIndex,
+} from '../../core/gallery';
 import type { Logger } from '../../core/log';
 import type { Ui } from '../ui';
 import { IndexFile, INDEX_NAME, watchIndex, type Recovery } from './indexFile';
@@ -25,7 +37,10 @@ import type { DeleteOutcome, GalleryApi, RebuildResult } from './api';
 
 /** Deleting to the trash failed while the file is still there (no trash on this file system). */
 export class TrashUnavailableError extends Error {
-  constructor(readonly uri: vscode.Uri, reason: string) {
+  constructor(
+    readonly uri: vscode.Uri,
+    reason: string,
+  ) {
     super(reason);
     this.name = 'TrashUnavailableError';
   }
@@ -108,7 +123,9 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
           this.setIndex(found.index);
         }
         corrupt = found.kind === 'corrupt';
-        this.logger.info(`Gallery: ${found.kind === 'missing' ? 'no index yet' : found.kind === 'ok' ? plural(found.index.entries.length, 'image') : 'the index is damaged'} (${this.file.file})`);
+        this.logger.info(
+          `Gallery: ${found.kind === 'missing' ? 'no index yet' : found.kind === 'ok' ? plural(found.index.entries.length, 'image') : 'the index is damaged'} (${this.file.file})`,
+        );
       } catch (e) {
         this.logger.error(`Gallery: cannot read ${this.file.file}: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -120,7 +137,9 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
       // the rebuild from the images' records follows in the background.
       if (corrupt) await this.enqueue(() => this.writeThrough((i) => i));
     } else {
-      this.logger.info(`Gallery: no workspace storage${this.context.storageUri ? ` on local disk (${this.context.storageUri.toString()})` : ''}; kept in memory for this window.`);
+      this.logger.info(
+        `Gallery: no workspace storage${this.context.storageUri ? ` on local disk (${this.context.storageUri.toString()})` : ''}; kept in memory for this window.`,
+      );
     }
     this.watchImages();
     void this.checkFiles();
@@ -169,7 +188,9 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
       this.warnedMemory = true;
       void this.ui.warn(
         this.context.storageUri
-          ? vscode.l10n.t("The extension's workspace storage is not on this machine's disk, so the gallery keeps the images made in this window only until it closes.")
+          ? vscode.l10n.t(
+              "The extension's workspace storage is not on this machine's disk, so the gallery keeps the images made in this window only until it closes.",
+            )
           : vscode.l10n.t('No folder is open, so the gallery keeps the images made in this window only until it closes.'),
       );
     }
@@ -260,15 +281,22 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
       this.logger.error(`Gallery: cannot write ${file.file}: ${reason}`);
       if (!this.warnedWrite) {
         this.warnedWrite = true;
-        void this.ui.error(vscode.l10n.t('The gallery index could not be saved ({0}). This window keeps its gallery in memory and tries again on the next change.', reason), vscode.l10n.t('Show Log')).then((c) => {
-          if (c) void vscode.commands.executeCommand('fluxStudio.showLog');
-        });
+        void this.ui
+          .error(
+            vscode.l10n.t('The gallery index could not be saved ({0}). This window keeps its gallery in memory and tries again on the next change.', reason),
+            vscode.l10n.t('Show Log'),
+          )
+          .then((c) => {
+            if (c) void vscode.commands.executeCommand('fluxStudio.showLog');
+          });
       }
     }
   }
 
   private async afterRecovery(rec: Recovery): Promise<void> {
-    this.logger.warn(`Gallery: the index ${rec.problem}; set aside as ${rec.backup}, ${plural(rec.salvaged, 'entry', 'entries')} kept. Rebuilding from the images' records.`);
+    this.logger.warn(
+      `Gallery: the index ${rec.problem}; set aside as ${rec.backup}, ${plural(rec.salvaged, 'entry', 'entries')} kept. Rebuilding from the images' records.`,
+    );
     let result: RebuildResult | undefined;
     try {
       result = await this.rebuild();
@@ -286,7 +314,12 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
               imageCount(n),
               result.added,
             )
-          : vscode.l10n.t("The gallery index {0}, so it was set aside as {1} (in the extension's workspace storage) and rebuilt from the images' embedded records: the gallery has {2}.", rec.problem, rec.backup, imageCount(n)),
+          : vscode.l10n.t(
+              "The gallery index {0}, so it was set aside as {1} (in the extension's workspace storage) and rebuilt from the images' embedded records: the gallery has {2}.",
+              rec.problem,
+              rec.backup,
+              imageCount(n),
+            ),
         vscode.l10n.t('Show Log'),
       )
       .then((c) => {
@@ -311,7 +344,9 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
     await this.ready();
     const scan = await scanForRecords(this.index, this.logger, progress);
     await this.adopt(scan.found);
-    this.logger.info(`Gallery: scanned ${plural(scan.scanned, 'image')}, ${scan.withRecord} with a record, ${scan.found.length} added${scan.cancelled ? ' (cancelled)' : ''}.`);
+    this.logger.info(
+      `Gallery: scanned ${plural(scan.scanned, 'image')}, ${scan.withRecord} with a record, ${scan.found.length} added${scan.cancelled ? ' (cancelled)' : ''}.`,
+    );
     return { scanned: scan.scanned, withRecord: scan.withRecord, added: scan.found.length, cancelled: scan.cancelled };
   }
 
@@ -340,7 +375,8 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
         const r = await findUnindexed(this.index, folders, this.notOurs, this.logger);
         const fresh = r.found.filter((e) => !this.byUri.has(e.uri) && !this.byId.has(e.id));
         await this.adopt(fresh);
-        if (r.checked) this.logger.info(`Gallery: ${plural(r.checked, 'file')} in the image folders not in the index looked at, ${fresh.length} with a record added.`);
+        if (r.checked)
+          this.logger.info(`Gallery: ${plural(r.checked, 'file')} in the image folders not in the index looked at, ${fresh.length} with a record added.`);
         return { added: fresh.length, folders: r.folders };
       } finally {
         this.looking = undefined;
@@ -378,7 +414,9 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
 
   /** Look for the files of entries not checked yet (or of `ids`); 16 at a time. */
   async checkFiles(ids?: readonly string[]): Promise<void> {
-    const todo = ids ? ids.map((id) => this.byId.get(id)).filter((e): e is GalleryEntry => Boolean(e)) : this.index.entries.filter((e) => !this.checked.has(e.id));
+    const todo = ids
+      ? ids.map((id) => this.byId.get(id)).filter((e): e is GalleryEntry => Boolean(e))
+      : this.index.entries.filter((e) => !this.checked.has(e.id));
     if (!todo.length) return;
     for (const e of todo) this.checked.add(e.id);
     let changed = false;
@@ -428,7 +466,10 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
   /** A file or folder moved in VS Code: its entries follow it. */
   private async followRenames(files: readonly { oldUri: vscode.Uri; newUri: vscode.Uri }[]): Promise<void> {
     await this.ready();
-    const moved = entriesMoved(this.index.entries, files.map((f) => ({ from: f.oldUri.toString(), to: f.newUri.toString() })));
+    const moved = entriesMoved(
+      this.index.entries,
+      files.map((f) => ({ from: f.oldUri.toString(), to: f.newUri.toString() })),
+    );
     if (!moved.length) return;
     await this.mutate((i) => updateEntries(i, moved, Date.now()));
     for (const e of moved) this.checked.delete(e.id);

@@ -36,7 +36,10 @@ export interface LockOptions {
 }
 
 export class LockTimeoutError extends Error {
-  constructor(readonly lockFile: string, waitedMs: number) {
+  constructor(
+    readonly lockFile: string,
+    waitedMs: number,
+  ) {
     super(t('Another window has held the gallery lock ({0}) for more than {1} s.', lockFile, Math.round(waitedMs / 1000)));
     this.name = 'LockTimeoutError';
   }

@@ -55,7 +55,8 @@ export async function findUnindexed(index: GalleryIndex, folders: readonly vscod
     }
   }
   const toCheck = candidates.slice(0, MAX_CHECKED);
-  if (candidates.length > toCheck.length) logger.info(`Gallery: ${candidates.length} files are not in the index; ${toCheck.length} are looked at now, the others next time.`);
+  if (candidates.length > toCheck.length)
+    logger.info(`Gallery: ${candidates.length} files are not in the index; ${toCheck.length} are looked at now, the others next time.`);
   const found: GalleryEntry[] = [];
   const where = new Map<string, vscode.Uri>();
   await pool(toCheck, 4, async (uri) => {

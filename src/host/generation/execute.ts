@@ -29,7 +29,9 @@ function phaseText(p: Progress, provider: ProviderId, model: ModelEntry): string
     case 'submitting':
       return vscode.l10n.t('Sending to {0}…', PROVIDERS[provider].label);
     case 'generating':
-      return p.percent !== undefined ? vscode.l10n.t('Generating with {0} ({1}%)…', model.label, Math.round(p.percent)) : vscode.l10n.t('Generating with {0}…', model.label);
+      return p.percent !== undefined
+        ? vscode.l10n.t('Generating with {0} ({1}%)…', model.label, Math.round(p.percent))
+        : vscode.l10n.t('Generating with {0}…', model.label);
     case 'downloading':
       return p.total > 1 ? vscode.l10n.t('Downloading {0} of {1}…', Math.min(p.done + 1, p.total), p.total) : vscode.l10n.t('Downloading…');
     case 'done':
@@ -42,7 +44,12 @@ function phaseText(p: Progress, provider: ProviderId, model: ModelEntry): string
  * images. Throws what the engine throws (a FluxError), a FileSystemError, or a
  * CancellationError; on any failure nothing is left in the folder.
  */
-export async function execute(s: Services, plan: Plan, job: RunningGeneration, alongside?: (saved: { files: vscode.Uri[]; records: GenerationRecord[] }) => Promise<void>): Promise<Executed> {
+export async function execute(
+  s: Services,
+  plan: Plan,
+  job: RunningGeneration,
+  alongside?: (saved: { files: vscode.Uri[]; records: GenerationRecord[] }) => Promise<void>,
+): Promise<Executed> {
   const { settings, model, request } = plan;
   s.log.info(`Generate: ${model.key}, size ${plan.askedSize ?? 'default'}, ${request.numImages} image(s)`);
   // List the destination while the provider works; nothing is created before there is something to save.
@@ -90,7 +97,12 @@ export async function execute(s: Services, plan: Plan, job: RunningGeneration, a
   await Promise.all([s.gallery.add(entries), alongside?.({ files, records })]);
   if (result.moderated.length) {
     void s.ui.warn(
-      vscode.l10n.t("The {0}'s safety checker blacked out {1} of {2} images; only the others were saved.", PROVIDERS[model.provider].label, result.moderated.length, result.moderated.length + files.length),
+      vscode.l10n.t(
+        "The {0}'s safety checker blacked out {1} of {2} images; only the others were saved.",
+        PROVIDERS[model.provider].label,
+        result.moderated.length,
+        result.moderated.length + files.length,
+      ),
     );
   }
   return { files, records, entries };

@@ -79,7 +79,8 @@ export async function preflight(input: PreflightInput, ask: Questions): Promise<
     const languageId = languageOf(input.linksInto);
     const template = settings.linkTemplates[languageId];
     const templateProblem = template !== undefined ? checkLinkTemplate(template) : undefined;
-    if (templateProblem) return refuse({ kind: 'refused', message: vscode.l10n.t('{0} Change the "{1}" entry of {2}.', templateProblem, languageId, 'fluxStudio.linkTemplates') });
+    if (templateProblem)
+      return refuse({ kind: 'refused', message: vscode.l10n.t('{0} Change the "{1}" entry of {2}.', templateProblem, languageId, 'fluxStudio.linkTemplates') });
   }
 
   // Where the images go (asked now, before anything is paid for).
@@ -93,7 +94,10 @@ export async function preflight(input: PreflightInput, ask: Questions): Promise<
     withoutDocument = folders.length === 1 ? folders[0] : await ask.workspaceFolder(folders);
     if (!withoutDocument) return refuse({ kind: 'cancelled' });
   }
-  const dest = input.beside && besideFolder ? { kind: 'folder' as const, folder: input.beside, workspaceFolder: besideFolder } : resolveDestination(input.document, settings.assetsFolder, withoutDocument);
+  const dest =
+    input.beside && besideFolder
+      ? { kind: 'folder' as const, folder: input.beside, workspaceFolder: besideFolder }
+      : resolveDestination(input.document, settings.assetsFolder, withoutDocument);
   if (dest.kind === 'refused') return refuse({ kind: 'refused', message: dest.message });
   if (dest.kind === 'ask') {
     const ext = request.outputFormat === 'jpeg' ? 'jpg' : request.outputFormat;
@@ -119,7 +123,11 @@ export async function preflight(input: PreflightInput, ask: Questions): Promise<
 
   const apiKey = await ask.key(model.provider, model);
   if (!apiKey) {
-    return refuse({ kind: 'noKey', provider: model.provider, message: vscode.l10n.t('No {0} is set, so {1} cannot generate yet. Set the key to carry on.', keyName(model.provider), model.label) });
+    return refuse({
+      kind: 'noKey',
+      provider: model.provider,
+      message: vscode.l10n.t('No {0} is set, so {1} cannot generate yet. Set the key to carry on.', keyName(model.provider), model.label),
+    });
   }
   const plan: Plan = {
     settings,

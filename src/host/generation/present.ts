@@ -62,7 +62,12 @@ export function describeFailure(e: unknown, folder: vscode.Uri | undefined, mode
         return { status: 'failed', message, actions: e.provider ? ['billing', 'showLog'] : ['showLog'], ...provider };
       case 'moderation':
         // The prompt (or the model's tolerance) has to change: the log would not help.
-        return { status: 'failed', message, actions: ['editPrompt', 'openGenerator', ...(safetyParam(model) ? (['safetyTolerance'] as const) : [])], ...provider };
+        return {
+          status: 'failed',
+          message,
+          actions: ['editPrompt', 'openGenerator', ...(safetyParam(model) ? (['safetyTolerance'] as const) : [])],
+          ...provider,
+        };
       default:
         return {
           status: 'failed',
@@ -75,7 +80,11 @@ export function describeFailure(e: unknown, folder: vscode.Uri | undefined, mode
   }
   if (e instanceof vscode.FileSystemError) {
     const where = folder ? folder.fsPath || folder.path : '';
-    return { status: 'failed', message: vscode.l10n.t('The image could not be saved in {0}: {1}. Nothing was left behind.', where, e.message), actions: ['showLog'] };
+    return {
+      status: 'failed',
+      message: vscode.l10n.t('The image could not be saved in {0}: {1}. Nothing was left behind.', where, e.message),
+      actions: ['showLog'],
+    };
   }
   return undefined;
 }
@@ -115,7 +124,11 @@ export function failureCard(f: Failure, sent: boolean): FailureCard {
   if (f.status === 'cancelled') return { status: 'cancelled', phase: sent ? f.message : vscode.l10n.t('Cancelled before anything was sent.') };
   if (f.problems?.length) return { status: 'failed', phase: vscode.l10n.t('Not sent'), error: { message: f.message, actions: ['dismiss'] } };
   const onCard = f.actions.filter((a): a is 'setKey' | 'retry' | 'showLog' => a === 'setKey' || a === 'retry' || a === 'showLog');
-  return { status: 'failed', phase: vscode.l10n.t('Failed'), error: { message: f.message, actions: onCard.length ? [...onCard, 'dismiss'] : ['showLog', 'dismiss'] } };
+  return {
+    status: 'failed',
+    phase: vscode.l10n.t('Failed'),
+    error: { message: f.message, actions: onCard.length ? [...onCard, 'dismiss'] : ['showLog', 'dismiss'] },
+  };
 }
 
 // ---- The notification -----------------------------------------------------------------------------
@@ -213,7 +226,12 @@ async function chooseSafetyTolerance(s: Services, again: Again): Promise<void> {
   const last = param.values[param.values.length - 1];
   const items = param.values.map((v) => ({
     label: v,
-    description: [v === first ? vscode.l10n.t('strictest') : v === last ? vscode.l10n.t('most permissive') : '', v === used ? vscode.l10n.t('used for this image') : ''].filter(Boolean).join(' · '),
+    description: [
+      v === first ? vscode.l10n.t('strictest') : v === last ? vscode.l10n.t('most permissive') : '',
+      v === used ? vscode.l10n.t('used for this image') : '',
+    ]
+      .filter(Boolean)
+      .join(' · '),
   }));
   const chosen = await ask(s, (steps) =>
     steps.pick({
@@ -265,7 +283,12 @@ export function notifyFailure(s: Services, f: Failure, againOrRetry: Again | (()
         return;
       case 'openGenerator': {
         const r = again.request!;
-        await vscode.commands.executeCommand(COMMANDS.openGenerator, { prompt: r.prompt, model: r.model, ...(r.size ? { size: r.size } : {}), ...(r.params ? { params: r.params } : {}) });
+        await vscode.commands.executeCommand(COMMANDS.openGenerator, {
+          prompt: r.prompt,
+          model: r.model,
+          ...(r.size ? { size: r.size } : {}),
+          ...(r.params ? { params: r.params } : {}),
+        });
         return;
       }
       case 'billing':

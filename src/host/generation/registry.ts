@@ -16,7 +16,11 @@ export class RunningGeneration {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
-  constructor(readonly prompt: string, readonly model: ModelEntry, private readonly registry: Generations) {
+  constructor(
+    readonly prompt: string,
+    readonly model: ModelEntry,
+    private readonly registry: Generations,
+  ) {
     this.phase = vscode.l10n.t('Sending to {0}…', PROVIDERS[model.provider].label);
   }
 

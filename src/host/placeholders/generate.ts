@@ -51,8 +51,20 @@ export class PlaceholderDiagnostics implements vscode.Disposable {
       const range = new vscode.Range(document.positionAt(p.start), document.positionAt(p.end));
       const c = checkPlaceholder(p, settings);
       const d = c.ok
-        ? new vscode.Diagnostic(range, vscode.l10n.t('Image placeholder not generated yet: "{0}". Generate it with the quick fix, the code lens or "{1}".', p.prompt.slice(0, 80), 'Flux: Generate All Image Placeholders'), vscode.DiagnosticSeverity.Information)
-        : new vscode.Diagnostic(range, vscode.l10n.t('This image placeholder cannot be generated: {0} Nothing is sent for it until it is changed.', c.message), vscode.DiagnosticSeverity.Warning);
+        ? new vscode.Diagnostic(
+            range,
+            vscode.l10n.t(
+              'Image placeholder not generated yet: "{0}". Generate it with the quick fix, the code lens or "{1}".',
+              p.prompt.slice(0, 80),
+              'Flux: Generate All Image Placeholders',
+            ),
+            vscode.DiagnosticSeverity.Information,
+          )
+        : new vscode.Diagnostic(
+            range,
+            vscode.l10n.t('This image placeholder cannot be generated: {0} Nothing is sent for it until it is changed.', c.message),
+            vscode.DiagnosticSeverity.Warning,
+          );
       d.source = DIAGNOSTIC_SOURCE;
       d.code = c.ok ? PENDING : INVALID;
       return d;
@@ -100,7 +112,13 @@ export async function generatePlaceholdersCommand(s: Services, diagnostics: Plac
   const args = argsOf(rawArgs);
   const document = args.uri ? await vscode.workspace.openTextDocument(args.uri) : vscode.window.activeTextEditor?.document;
   if (!document) {
-    void s.ui.warn(vscode.l10n.t('Open a document with image placeholders such as {0}, then run "{1}" again.', '![a lighthouse at dawn](flux:)', 'Flux: Generate All Image Placeholders'));
+    void s.ui.warn(
+      vscode.l10n.t(
+        'Open a document with image placeholders such as {0}, then run "{1}" again.',
+        '![a lighthouse at dawn](flux:)',
+        'Flux: Generate All Image Placeholders',
+      ),
+    );
     return [];
   }
   if (!placeholderSyntax(document.languageId, document.uri.path)) {
@@ -114,7 +132,13 @@ export async function generatePlaceholdersCommand(s: Services, diagnostics: Plac
     found = one ? [one] : [];
   }
   if (!found.length) {
-    void s.ui.info(vscode.l10n.t('No image placeholder to generate in {0}. Write one as {1}.', vscode.workspace.asRelativePath(document.uri), '![a lighthouse at dawn](flux:)'));
+    void s.ui.info(
+      vscode.l10n.t(
+        'No image placeholder to generate in {0}. Write one as {1}.',
+        vscode.workspace.asRelativePath(document.uri),
+        '![a lighthouse at dawn](flux:)',
+      ),
+    );
     return [];
   }
   // Each placeholder's place is taken now and follows the user's edits while the images are made.
@@ -127,7 +151,13 @@ export async function generatePlaceholdersCommand(s: Services, diagnostics: Plac
   }
 }
 
-async function generateAll(s: Services, diagnostics: PlaceholderDiagnostics, document: vscode.TextDocument, found: readonly Placeholder[], anchors: readonly Anchor[]): Promise<vscode.Uri[]> {
+async function generateAll(
+  s: Services,
+  diagnostics: PlaceholderDiagnostics,
+  document: vscode.TextDocument,
+  found: readonly Placeholder[],
+  anchors: readonly Anchor[],
+): Promise<vscode.Uri[]> {
   const settings = readSettings(document.uri);
   const work: { index: number; request: GenerationRequest }[] = [];
   let invalid = 0;
@@ -198,8 +228,7 @@ async function generateAll(s: Services, diagnostics: PlaceholderDiagnostics, doc
             if (result.ok) {
               saved.push(...result.executed.files);
               generated++;
-            }
-            else if (result.failure.status === 'cancelled') cancelled = true;
+            } else if (result.failure.status === 'cancelled') cancelled = true;
             else failures.push(result.failure.message);
           }
           done++;
@@ -215,8 +244,12 @@ async function generateAll(s: Services, diagnostics: PlaceholderDiagnostics, doc
   );
 
   if (failures.length) void s.ui.error(vscode.l10n.t('{0} of {1} image placeholders failed: {2}', failures.length, work.length, failures[0]!));
-  else if (cancelled) void s.ui.info(vscode.l10n.t('Cancelled: {0} of {1} image placeholders were generated; the others are left as they were.', generated, work.length));
-  else if (invalid) void s.ui.warn(vscode.l10n.t('Generated {0} image(s); {1} placeholder(s) cannot be generated and were left in place (see the Problems view).', saved.length, invalid));
+  else if (cancelled)
+    void s.ui.info(vscode.l10n.t('Cancelled: {0} of {1} image placeholders were generated; the others are left as they were.', generated, work.length));
+  else if (invalid)
+    void s.ui.warn(
+      vscode.l10n.t('Generated {0} image(s); {1} placeholder(s) cannot be generated and were left in place (see the Problems view).', saved.length, invalid),
+    );
   else vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Flux: generated {0} image(s) from placeholders', saved.length)}`, 5000);
   return saved;
 }

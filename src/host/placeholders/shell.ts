@@ -38,7 +38,11 @@ class QuickFixes implements vscode.CodeActionProvider {
         const action = new vscode.CodeAction(vscode.l10n.t('Generate this image'), vscode.CodeActionKind.QuickFix);
         action.diagnostics = [d];
         action.isPreferred = true;
-        action.command = { title: vscode.l10n.t('Generate this image'), command: COMMANDS.generatePlaceholders, arguments: [{ uri: document.uri.toString(), at: document.offsetAt(d.range.start) }] };
+        action.command = {
+          title: vscode.l10n.t('Generate this image'),
+          command: COMMANDS.generatePlaceholders,
+          arguments: [{ uri: document.uri.toString(), at: document.offsetAt(d.range.start) }],
+        };
         return action;
       });
   }

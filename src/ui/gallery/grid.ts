@@ -87,7 +87,11 @@ function updateStatus(): void {
   const filteredOut = ui.search.trim() !== '' || ui.model !== '';
   let text = '';
   if (initialised && total) {
-    text = filteredOut ? t('{0} of {1} images', count.format(state.filtered.length), count.format(total)) : total === 1 ? t('1 image') : t('{0} images', count.format(total));
+    text = filteredOut
+      ? t('{0} of {1} images', count.format(state.filtered.length), count.format(total))
+      : total === 1
+        ? t('1 image')
+        : t('{0} images', count.format(total));
   }
   if (initialised && entries.size < expected) text += ` ${t('(loading {0} of {1}…)', count.format(entries.size), count.format(expected))}`;
   if (status.textContent !== text) status.textContent = text;

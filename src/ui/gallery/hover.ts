@@ -11,7 +11,6 @@ import { state } from './state';
 /** VS Code's default `workbench.hover.delay`. */
 const DELAY = 500;
 
-
 let timer: ReturnType<typeof setTimeout> | undefined;
 let shownFor: string | undefined;
 

@@ -102,7 +102,20 @@ export function layout(items: readonly { readonly prompt: string }[], mode: Mode
       }
     }
     const height = rows.length ? y - g.listGap + g.pad : 0;
-    return { mode, cols: 1, cellWidth: inner, cellHeight: h, thumbWidth: g.listThumb.w, thumbHeight: g.listThumb.h, height, rows, groups, rowOf, groupOf, grouped };
+    return {
+      mode,
+      cols: 1,
+      cellWidth: inner,
+      cellHeight: h,
+      thumbWidth: g.listThumb.w,
+      thumbHeight: g.listThumb.h,
+      height,
+      rows,
+      groups,
+      rowOf,
+      groupOf,
+      grouped,
+    };
   }
 
   const cols = Math.max(1, Math.min(g.maxCols, Math.floor((inner + g.gap) / (g.minTile + g.gap))));

@@ -43,7 +43,9 @@ scroller.append(grid);
 const keysHelp = el(
   'p',
   'visually-hidden',
-  t('Arrow keys move between images, Home and End go to the first and the last. Enter or Space opens the image, Control+Enter inserts its link at the cursor, Delete deletes it, Shift+F10 shows every action. Drag an image into a document, holding Shift, to insert its link.'),
+  t(
+    'Arrow keys move between images, Home and End go to the first and the last. Enter or Space opens the image, Control+Enter inserts its link at the cursor, Delete deletes it, Shift+F10 shows every action. Drag an image into a document, holding Shift, to insert its link.',
+  ),
 );
 keysHelp.id = 'gallery-keys';
 
@@ -63,9 +65,18 @@ export function buildEmptyState(): void {
   emptyState.textContent = '';
   const art = icon('file-media');
   art.classList.add('empty-icon');
-  const line = el('p', undefined, t('Every image you generate in this workspace appears here, newest first, with its prompt, model, size and seed, ready to insert into your documents.'));
+  const line = el(
+    'p',
+    undefined,
+    t('Every image you generate in this workspace appears here, newest first, with its prompt, model, size and seed, ready to insert into your documents.'),
+  );
   const buttons = el('div', 'empty-buttons');
-  buttons.append(button(t('Generate an Image'), 'primary', () => command('generate'), 'sparkle'), button(t('Set API Key'), 'secondary', () => command('setApiKey'), 'key'), button(t('Get Started'), 'secondary', () => command('getStarted'), 'rocket'));
+  buttons.append(
+    button(t('Generate an Image'), 'primary', () => command('generate'), 'sparkle'),
+    button(t('Set API Key'), 'secondary', () => command('setApiKey'), 'key'),
+    button(t('Get Started'), 'secondary', () => command('getStarted'), 'rocket'),
+  );
   emptyState.append(art, line, buttons);
-  if (!state.persistent || !state.hasFolder) emptyState.append(el('p', 'muted note', t('No folder is open: images made in this window are listed until it closes.')));
+  if (!state.persistent || !state.hasFolder)
+    emptyState.append(el('p', 'muted note', t('No folder is open: images made in this window are listed until it closes.')));
 }

@@ -51,7 +51,12 @@ function buildPrompt(): HTMLElement {
     'div',
     { class: 'field' },
     // The count as seen ("20 / 4,000") and as a sentence for screen readers (the field's description).
-    h('div', { class: 'label-row' }, h('label', { for: 'prompt' }, t('Prompt')), h('span', { id: 'prompt-count', class: 'muted count', 'aria-hidden': 'true' })),
+    h(
+      'div',
+      { class: 'label-row' },
+      h('label', { for: 'prompt' }, t('Prompt')),
+      h('span', { id: 'prompt-count', class: 'muted count', 'aria-hidden': 'true' }),
+    ),
     h('span', { id: 'prompt-count-text', class: 'visually-hidden' }),
     h('textarea', {
       id: 'prompt',
@@ -87,7 +92,12 @@ function buildModel(): HTMLElement {
       { id: 'key-note', class: 'key-note', hidden: true },
       icon('warning'),
       h('span', { id: 'key-text' }),
-      h('button', { type: 'button', id: 'set-key', class: 'secondary', onClick: () => host.post({ type: 'setKey', provider: model().provider }) }, icon('key'), t('Set API Key')),
+      h(
+        'button',
+        { type: 'button', id: 'set-key', class: 'secondary', onClick: () => host.post({ type: 'setKey', provider: model().provider }) },
+        icon('key'),
+        t('Set API Key'),
+      ),
     ),
     errorLine('model'),
   );
@@ -226,8 +236,18 @@ function buildActions(): HTMLElement {
   return h(
     'div',
     { class: 'actions' },
-    h('button', { type: 'button', id: 'generate', onClick: generate, 'aria-keyshortcuts': isMac ? 'Meta+Enter' : 'Control+Enter' }, icon('sparkle'), t('Generate')),
-    h('button', { type: 'button', id: 'copy-curl', class: 'secondary', onClick: () => host.post({ type: 'copyCurl', form: state.form }) }, icon('terminal'), t('Copy as cURL')),
+    h(
+      'button',
+      { type: 'button', id: 'generate', onClick: generate, 'aria-keyshortcuts': isMac ? 'Meta+Enter' : 'Control+Enter' },
+      icon('sparkle'),
+      t('Generate'),
+    ),
+    h(
+      'button',
+      { type: 'button', id: 'copy-curl', class: 'secondary', onClick: () => host.post({ type: 'copyCurl', form: state.form }) },
+      icon('terminal'),
+      t('Copy as cURL'),
+    ),
     h('span', { class: 'muted shortcut' }, isMac ? t('⌘+Enter generates') : t('Ctrl+Enter generates')),
   );
 }
@@ -351,7 +371,11 @@ function fillAdvanced(m: ModelEntry): void {
             h('option', { value: '' }, t('Model default ({0})', FORMAT_NAMES[m.defaultFormat])),
             ...m.formats.map((f) => h('option', { value: f }, FORMAT_NAMES[f])),
           ),
-          h('p', { id: 'format-hint', class: 'muted hint' }, t('{0}; default {1}.', m.formats.map((f) => FORMAT_NAMES[f]).join(', '), FORMAT_NAMES[m.defaultFormat])),
+          h(
+            'p',
+            { id: 'format-hint', class: 'muted hint' },
+            t('{0}; default {1}.', m.formats.map((f) => FORMAT_NAMES[f]).join(', '), FORMAT_NAMES[m.defaultFormat]),
+          ),
           errorLine('format'),
         )
       : h('p', { class: 'muted hint' }, t('Output format: {0} (the only format {1} makes).', FORMAT_NAMES[m.defaultFormat], m.label));
@@ -396,7 +420,11 @@ function paramControl(m: ModelEntry, spec: ParamSpec): HTMLElement {
       });
       break;
     case 'enum':
-      control = h('select', { id, onChange: (e: Event) => set((e.target as HTMLSelectElement).value) }, ...spec.values.map((v) => h('option', { value: v }, v)));
+      control = h(
+        'select',
+        { id, onChange: (e: Event) => set((e.target as HTMLSelectElement).value) },
+        ...spec.values.map((v) => h('option', { value: v }, v)),
+      );
       break;
     case 'boolean':
       control = h('input', { id, type: 'checkbox', disabled: spec.only !== undefined, onChange: (e: Event) => set((e.target as HTMLInputElement).checked) });
@@ -404,7 +432,13 @@ function paramControl(m: ModelEntry, spec: ParamSpec): HTMLElement {
   }
   describedBy(control, `${id}-hint`, `${id}-error`);
   if (spec.type === 'boolean') {
-    return h('div', { class: 'field param check' }, h('div', { class: 'check-row' }, control, h('label', { for: id }, tCatalog(spec.label))), hint, errorLine(id));
+    return h(
+      'div',
+      { class: 'field param check' },
+      h('div', { class: 'check-row' }, control, h('label', { for: id }, tCatalog(spec.label))),
+      hint,
+      errorLine(id),
+    );
   }
   return h('div', { class: 'field param' }, h('label', { for: id }, tCatalog(spec.label)), control, hint, errorLine(id));
 }

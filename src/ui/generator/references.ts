@@ -51,7 +51,11 @@ export function renderReferences(): void {
         { class: 'reference' },
         v ? h('img', { src: v.src, alt: '', class: 'reference-thumb' }) : icon('file-media'),
         h('span', { class: 'reference-name', title: v?.path ?? name }, name),
-        h('button', { type: 'button', class: 'icon', title: t('Remove {0}', name), 'aria-label': t('Remove {0}', name), onClick: () => remove(uri) }, icon('close')),
+        h(
+          'button',
+          { type: 'button', class: 'icon', title: t('Remove {0}', name), 'aria-label': t('Remove {0}', name), onClick: () => remove(uri) },
+          icon('close'),
+        ),
       ),
     );
   }

@@ -21,7 +21,12 @@ export function buildResults(): HTMLElement {
       'div',
       { class: 'section-head' },
       h('h2', { id: 'results-heading' }, t('Results')),
-      h('button', { type: 'button', id: 'clear-runs', class: 'secondary small', onClick: () => host.post({ type: 'clearRuns' }) }, icon('clear-all'), t('Clear results')),
+      h(
+        'button',
+        { type: 'button', id: 'clear-runs', class: 'secondary small', onClick: () => host.post({ type: 'clearRuns' }) },
+        icon('clear-all'),
+        t('Clear results'),
+      ),
     ),
     h('p', { id: 'no-runs', class: 'muted' }, t('The images you generate appear here.')),
     h('div', { id: 'runs', class: 'runs' }),
@@ -122,7 +127,14 @@ function imageTile(run: RunView, img: ImageView): HTMLElement {
         ),
         h(
           'button',
-          { type: 'button', class: 'icon', 'aria-label': t('Copy link'), title: t('Copy the link to the clipboard'), 'data-focus': `copyLink-${run.id}-${img.index}`, onClick: () => post('copyLink', run, img) },
+          {
+            type: 'button',
+            class: 'icon',
+            'aria-label': t('Copy link'),
+            title: t('Copy the link to the clipboard'),
+            'data-focus': `copyLink-${run.id}-${img.index}`,
+            onClick: () => post('copyLink', run, img),
+          },
           icon('link'),
         ),
         more,
@@ -231,7 +243,13 @@ function runCard(run: RunView): HTMLElement {
     'header',
     { class: 'run-head' },
     h('span', { class: 'run-prompt' }, run.request.prompt.trim()),
-    h('span', { class: 'muted run-meta' }, (run.request.numImages ?? 1) > 1 ? `${run.modelLabel} · ${run.sizeText} · ${t('{0} images', run.request.numImages ?? 1)}` : `${run.modelLabel} · ${run.sizeText}`),
+    h(
+      'span',
+      { class: 'muted run-meta' },
+      (run.request.numImages ?? 1) > 1
+        ? `${run.modelLabel} · ${run.sizeText} · ${t('{0} images', run.request.numImages ?? 1)}`
+        : `${run.modelLabel} · ${run.sizeText}`,
+    ),
   );
   const body: HTMLElement[] = [];
   if (run.status === 'running') {
@@ -245,7 +263,12 @@ function runCard(run: RunView): HTMLElement {
         h('span', { class: 'codicon codicon-loading codicon-modifier-spin', 'aria-hidden': 'true' }),
         h('span', { class: 'phase' }, run.phase),
         h('span', { class: 'muted elapsed', 'data-started': run.startedAt }, elapsed(run)),
-        h('button', { type: 'button', class: 'secondary small', 'data-focus': `cancel-${run.id}`, onClick: () => host.post({ type: 'cancel', runId: run.id }) }, icon('stop-circle'), t('Cancel')),
+        h(
+          'button',
+          { type: 'button', class: 'secondary small', 'data-focus': `cancel-${run.id}`, onClick: () => host.post({ type: 'cancel', runId: run.id }) },
+          icon('stop-circle'),
+          t('Cancel'),
+        ),
       ),
       bar,
     );
@@ -258,7 +281,17 @@ function runCard(run: RunView): HTMLElement {
         'div',
         { class: 'run-actions' },
         ...actions.map((a, i) =>
-          h('button', { type: 'button', class: i === 0 && a !== 'dismiss' ? 'small' : 'secondary small', 'data-focus': `${a}-${run.id}`, onClick: () => host.post({ type: 'run', action: a, runId: run.id }) }, icon(RUN_ACTIONS[a].icon), RUN_ACTIONS[a].label()),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: i === 0 && a !== 'dismiss' ? 'small' : 'secondary small',
+              'data-focus': `${a}-${run.id}`,
+              onClick: () => host.post({ type: 'run', action: a, runId: run.id }),
+            },
+            icon(RUN_ACTIONS[a].icon),
+            RUN_ACTIONS[a].label(),
+          ),
         ),
       ),
     );
@@ -266,7 +299,17 @@ function runCard(run: RunView): HTMLElement {
     body.push(h('p', { class: 'muted run-message' }, t('{0} in {1}', run.phase, elapsed(run))));
     body.push(h('div', { class: 'images' }, ...run.images.map((img) => imageTile(run, img))));
   }
-  return h('article', { class: `run ${run.status}`, 'data-id': run.id, 'data-status': run.status, 'aria-label': `${run.request.prompt.trim().slice(0, 80)} (${STATUS[run.status]()})` }, head, ...body);
+  return h(
+    'article',
+    {
+      class: `run ${run.status}`,
+      'data-id': run.id,
+      'data-status': run.status,
+      'aria-label': `${run.request.prompt.trim().slice(0, 80)} (${STATUS[run.status]()})`,
+    },
+    head,
+    ...body,
+  );
 }
 
 /** Update one run in place when only its progress moved; otherwise replace its card, keeping focus. */
@@ -324,6 +367,10 @@ export function imageNotice(ref: ImageRef, message: string, level: 'info' | 'err
   line.scrollIntoView({ block: 'nearest' });
   const key = statusId(ref);
   clearTimeout(statusTimers.get(key));
-  if (level === 'info') statusTimers.set(key, setTimeout(() => (line.textContent = ''), 8000));
+  if (level === 'info')
+    statusTimers.set(
+      key,
+      setTimeout(() => (line.textContent = ''), 8000),
+    );
   return true;
 }

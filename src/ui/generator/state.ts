@@ -57,5 +57,12 @@ export function model(): ModelEntry {
 }
 
 export function persist(): void {
-  host.saveState({ v: 1, form: state.form, advancedOpen: state.advancedOpen, curl: state.curl, runs: state.runs.filter((r) => r.status !== 'running'), lastSeed: state.lastSeed });
+  host.saveState({
+    v: 1,
+    form: state.form,
+    advancedOpen: state.advancedOpen,
+    curl: state.curl,
+    runs: state.runs.filter((r) => r.status !== 'running'),
+    lastSeed: state.lastSeed,
+  });
 }

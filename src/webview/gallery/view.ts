@@ -26,7 +26,6 @@ import { COMMANDS } from '../../ids';
 /** More distinct image folders than this and the page may load from their workspace folders instead. */
 const MAX_ROOTS = 40;
 
-
 /** A count in the display language's digits ("1,234", "1.234"). */
 const count = (n: number) => n.toLocaleString(vscode.env.language);
 /** "1 image", "12 images". */
@@ -107,9 +106,11 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
       this.store = await this.s.gallery.load();
     } catch (e) {
       this.s.log.error(`Gallery: cannot load the gallery: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      void this.s.ui.error(vscode.l10n.t('The gallery could not be loaded: {0}', e instanceof Error ? e.message : String(e)), vscode.l10n.t('Show Log')).then((c) => {
-        if (c) this.s.log.show();
-      });
+      void this.s.ui
+        .error(vscode.l10n.t('The gallery could not be loaded: {0}', e instanceof Error ? e.message : String(e)), vscode.l10n.t('Show Log'))
+        .then((c) => {
+          if (c) this.s.log.show();
+        });
       return;
     }
     this.setOptions(view, imageRoots(this.store.current));
@@ -203,7 +204,11 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
       const { added, folders } = await this.store.addUnindexed([...dirs.values()]);
       if (!added) return;
       const where = folders.map((f) => folderName(f)).join(', ');
-      void this.s.ui.info(added === 1 ? vscode.l10n.t('Added 1 image found in {0} to the gallery.', where) : vscode.l10n.t('Added {0} images found in {1} to the gallery.', count(added), where));
+      void this.s.ui.info(
+        added === 1
+          ? vscode.l10n.t('Added 1 image found in {0} to the gallery.', where)
+          : vscode.l10n.t('Added {0} images found in {1} to the gallery.', count(added), where),
+      );
     } catch (e) {
       this.s.log.warn(`Gallery: looking for images not in the index failed: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -244,7 +249,13 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
   private sendAll(): void {
     const run = ++this.sending;
     const entries = this.store.current;
-    this.post({ type: 'init', total: entries.length, hasFolder: Boolean(vscode.workspace.workspaceFolders?.length), persistent: this.store.persistent, mode: readGalleryMode(this.s.context) });
+    this.post({
+      type: 'init',
+      total: entries.length,
+      hasFolder: Boolean(vscode.workspace.workspaceFolders?.length),
+      persistent: this.store.persistent,
+      mode: readGalleryMode(this.s.context),
+    });
     this.sent = new Map(entries.map((e) => [e.id, GalleryView.signature(e)]));
     this.postRunning();
     // The first page at once (the first screen); the others one after another as each is delivered,
@@ -327,7 +338,10 @@ export class GalleryView implements vscode.WebviewViewProvider, vscode.Disposabl
     this.view.description = n ? imageCount(n) : undefined;
     const running = this.s.generations.list().length;
     // A badge of 0 is not shown (setting undefined does not clear it in every VS Code version).
-    this.view.badge = { value: running, tooltip: running ? (running === 1 ? vscode.l10n.t('1 generation running') : vscode.l10n.t('{0} generations running', count(running))) : '' };
+    this.view.badge = {
+      value: running,
+      tooltip: running ? (running === 1 ? vscode.l10n.t('1 generation running') : vscode.l10n.t('{0} generations running', count(running))) : '',
+    };
   }
 
   dispose(): void {

@@ -223,7 +223,10 @@ export function withModel(form: FormState, key: string): FormState {
     const old = findModel(form.model);
     const choice = parseSize(form.size);
     const px = old && choice ? pixelsOf(old, choice) : undefined;
-    size = px && !checkSide(model, 'Width', px.width) && !checkSide(model, 'Height', px.height) ? { size: CUSTOM, width: String(px.width), height: String(px.height) } : defaultSizeFields(model);
+    size =
+      px && !checkSide(model, 'Width', px.width) && !checkSide(model, 'Height', px.height)
+        ? { size: CUSTOM, width: String(px.width), height: String(px.height) }
+        : defaultSizeFields(model);
   } else size = defaultSizeFields(model);
   const params: Record<string, ParamValue> = {};
   for (const [name, value] of Object.entries(form.params)) {
@@ -303,7 +306,10 @@ export function localProblems(form: FormState, lastSeed: number | null | undefin
   const out: FieldProblem[] = [];
   if (form.size === CUSTOM && model.size.custom) {
     const c = model.size.custom;
-    for (const [field, axis, text] of [['width', 'Width', form.width], ['height', 'Height', form.height]] as const) {
+    for (const [field, axis, text] of [
+      ['width', 'Width', form.width],
+      ['height', 'Height', form.height],
+    ] as const) {
       const empty = () =>
         field === 'width'
           ? t('Enter a width from {0} to {1} in steps of {2} for {3}.', c.min, c.max, c.step, model.id)
@@ -312,11 +318,21 @@ export function localProblems(form: FormState, lastSeed: number | null | undefin
       if (message) out.push({ field, message });
     }
   }
-  if (form.seedMode === 'fixed' && form.seed.trim() === '') out.push({ field: 'seed', message: t('Enter a seed from {0} to {1}, or choose Random.', model.seed.min, fmt(model.seed.max)) });
+  if (form.seedMode === 'fixed' && form.seed.trim() === '')
+    out.push({ field: 'seed', message: t('Enter a seed from {0} to {1}, or choose Random.', model.seed.min, fmt(model.seed.max)) });
   else if (form.seedMode === 'fixed' && !/^\s*\d+\s*$/.test(form.seed)) {
-    out.push({ field: 'seed', message: t('"{0}" is not a seed: enter a whole number from {1} to {2}, or choose Random.', form.seed.trim().slice(0, 20), model.seed.min, fmt(model.seed.max)) });
+    out.push({
+      field: 'seed',
+      message: t(
+        '"{0}" is not a seed: enter a whole number from {1} to {2}, or choose Random.',
+        form.seed.trim().slice(0, 20),
+        model.seed.min,
+        fmt(model.seed.max),
+      ),
+    });
   }
-  if (form.seedMode === 'last' && (lastSeed === null || lastSeed === undefined)) out.push({ field: 'seed', message: t('No image has been made here yet, so there is no last seed; choose Random or Fixed.') });
+  if (form.seedMode === 'last' && (lastSeed === null || lastSeed === undefined))
+    out.push({ field: 'seed', message: t('No image has been made here yet, so there is no last seed; choose Random or Fixed.') });
   return out;
 }
 

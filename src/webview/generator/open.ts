@@ -27,7 +27,12 @@ function parseArgs(s: Services, raw: unknown): OpenArgs {
   if (raw === undefined || raw === null || typeof raw !== 'object' || raw instanceof vscode.Uri || Array.isArray(raw)) return {};
   const parsed = generatorSchemas.openArgs.safeParse(raw);
   if (parsed.success) return parsed.data;
-  s.log.warn(`Open Image Generator: ignored a malformed argument: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ').slice(0, 300)}`);
+  s.log.warn(
+    `Open Image Generator: ignored a malformed argument: ${parsed.error.issues
+      .map((i) => `${i.path.join('.')}: ${i.message}`)
+      .join('; ')
+      .slice(0, 300)}`,
+  );
   return {};
 }
 
@@ -91,12 +96,15 @@ export async function openGenerator(s: Services, raw?: unknown): Promise<boolean
 /** The serializer's half: a panel VS Code restored after a reload, with the page's saved state. */
 export async function restoreGenerator(s: Services, panel: vscode.WebviewPanel, state: unknown): Promise<void> {
   const parsed = generatorSchemas.uiState.safeParse(state);
-  if (!parsed.success && state !== undefined && state !== null) s.log.warn('Generator panel: the saved page state was not readable; starting from the last settings.');
+  if (!parsed.success && state !== undefined && state !== null)
+    s.log.warn('Generator panel: the saved page state was not readable; starting from the last settings.');
   const start = startingForm(s);
   const p = new GeneratorPanel(
     s,
     panel,
-    parsed.success ? { form: normalizeForm(parsed.data.form), lastSeed: parsed.data.lastSeed ?? start.lastSeed, runs: await existingRuns(parsed.data.runs) } : start,
+    parsed.success
+      ? { form: normalizeForm(parsed.data.form), lastSeed: parsed.data.lastSeed ?? start.lastSeed, runs: await existingRuns(parsed.data.runs) }
+      : start,
   );
   await p.restoreTarget();
   p.show();

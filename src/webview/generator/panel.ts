@@ -37,7 +37,6 @@ export const engineValidate: Validate = (request) => {
   return v.ok ? { ok: true } : { ok: false, problems: v.problems };
 };
 
-
 interface SavedTarget {
   uri: string;
   start: number;
@@ -66,7 +65,11 @@ export class GeneratorPanel implements vscode.Disposable {
   private readonly onDisposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.onDisposeEmitter.event;
 
-  constructor(private readonly s: Services, readonly panel: vscode.WebviewPanel, init: PanelInit) {
+  constructor(
+    private readonly s: Services,
+    readonly panel: vscode.WebviewPanel,
+    init: PanelInit,
+  ) {
     this.form = init.form;
     this.lastSeed = init.lastSeed;
     // Restored runs get their image URIs anew (the webview's resource origin is not kept across sessions).
@@ -92,7 +95,16 @@ export class GeneratorPanel implements vscode.Disposable {
       s.log,
       'Generator panel',
       (m) => this.handle(m),
-      (_m, e) => this.post({ type: 'notice', level: 'error', message: vscode.l10n.t('Something went wrong ({0}). "{1}" has the details.', e instanceof Error ? e.message : String(e), vscode.l10n.t('Flux: Show Log')) }),
+      (_m, e) =>
+        this.post({
+          type: 'notice',
+          level: 'error',
+          message: vscode.l10n.t(
+            'Something went wrong ({0}). "{1}" has the details.',
+            e instanceof Error ? e.message : String(e),
+            vscode.l10n.t('Flux: Show Log'),
+          ),
+        }),
       'type',
       (text) => s.keys.clean(text),
     );
@@ -246,7 +258,10 @@ export class GeneratorPanel implements vscode.Disposable {
           return;
         }
         // An edit: the chosen files are read (bounded) and checked now; nothing is sent when one is refused.
-        const refs = await readReferences((m.form.references ?? []).map((u) => vscode.Uri.parse(u)), model);
+        const refs = await readReferences(
+          (m.form.references ?? []).map((u) => vscode.Uri.parse(u)),
+          model,
+        );
         if (!refs.ok) {
           this.post({ type: 'validation', seq: 0, problems: [{ field: 'references', message: refs.message }], submitted: true });
           return;
@@ -320,7 +335,11 @@ export class GeneratorPanel implements vscode.Disposable {
     const added = picked.map(String).filter((u) => !have.includes(u));
     const room = Math.max(0, rule.max - have.length);
     if (added.length > room) {
-      this.post({ type: 'notice', level: 'error', message: vscode.l10n.t('{0} takes at most {1} reference images; {2} of the chosen files were left out.', model.id, rule.max, added.length - room) });
+      this.post({
+        type: 'notice',
+        level: 'error',
+        message: vscode.l10n.t('{0} takes at most {1} reference images; {2} of the chosen files were left out.', model.id, rule.max, added.length - room),
+      });
     }
     this.form = { ...this.form, references: [...have, ...added.slice(0, room)] };
     this.scheduleSave();
@@ -352,7 +371,9 @@ export class GeneratorPanel implements vscode.Disposable {
     await vscode.env.clipboard.writeText(text);
     const note =
       valid.value.seed === undefined
-        ? vscode.l10n.t('Copied to the clipboard. The API key is replaced by a placeholder. The seed is random: one is added to the body when the request is sent.')
+        ? vscode.l10n.t(
+            'Copied to the clipboard. The API key is replaced by a placeholder. The seed is random: one is added to the body when the request is sent.',
+          )
         : vscode.l10n.t('Copied to the clipboard. The API key is replaced by a placeholder.');
     this.post({ type: 'curl', text, note });
   }
@@ -364,13 +385,22 @@ export class GeneratorPanel implements vscode.Disposable {
     const image = run?.images.find((i) => i.index === index);
     if (!run || !image) return;
     const file = vscode.Uri.parse(image.uri);
-    const record = { prompt: run.request.prompt.trim(), model: image.model, width: image.width, height: image.height, ...(image.seed !== undefined ? { seed: image.seed } : {}) };
+    const record = {
+      prompt: run.request.prompt.trim(),
+      model: image.model,
+      width: image.width,
+      height: image.height,
+      ...(image.seed !== undefined ? { seed: image.seed } : {}),
+    };
     switch (action) {
       case 'insert': {
         const target = await this.insertTarget();
         const wasOpen = target ? isOpen(target.anchor.uri) : false;
         const settings = readSettings(target?.document.uri);
-        const inserted = await insertLinks([linkText(file, record, target?.document, settings)], target && { kind: 'anchor', anchor: target.anchor, position: settings.insertPosition });
+        const inserted = await insertLinks(
+          [linkText(file, record, target?.document, settings)],
+          target && { kind: 'anchor', anchor: target.anchor, position: settings.insertPosition },
+        );
         await reportInserted(this.s.ui, [file], inserted, wasOpen);
         this.post({
           type: 'notice',
@@ -413,7 +443,11 @@ export class GeneratorPanel implements vscode.Disposable {
       const document = await vscode.workspace.openTextDocument(this.target.anchor.uri);
       return { document, anchor: this.target.anchor };
     } catch {
-      this.post({ type: 'notice', level: 'error', message: vscode.l10n.t('{0} cannot be opened any more; the link goes to the clipboard instead.', path.posix.basename(this.target.anchor.uri.path)) });
+      this.post({
+        type: 'notice',
+        level: 'error',
+        message: vscode.l10n.t('{0} cannot be opened any more; the link goes to the clipboard instead.', path.posix.basename(this.target.anchor.uri.path)),
+      });
       return undefined;
     }
   }

@@ -37,7 +37,10 @@ export interface RunHost {
 export class Runs {
   list: RunState[];
 
-  constructor(private readonly host: RunHost, restored: readonly RunView[]) {
+  constructor(
+    private readonly host: RunHost,
+    restored: readonly RunView[],
+  ) {
     // Restored runs get their image URIs anew (the webview's resource origin is not kept across sessions).
     this.list = restored
       .filter((r) => r.status !== 'running')
@@ -112,7 +115,12 @@ export class Runs {
       const anchor = this.host.target();
       const linksInto = anchor && vscode.workspace.textDocuments.find((d) => d.uri.toString() === anchor.uri.toString());
       const checked = await preflight(
-        { request: run.references ? { ...request, references: [...run.references] } : request, ...(run.references?.[0] ? { editOf: run.references[0].path.slice(run.references[0].path.lastIndexOf('/') + 1) } : {}), ...(anchor ? { document: { uri: anchor.uri, isUntitled: anchor.uri.scheme === 'untitled' } } : {}), ...(linksInto ? { linksInto } : {}) },
+        {
+          request: run.references ? { ...request, references: [...run.references] } : request,
+          ...(run.references?.[0] ? { editOf: run.references[0].path.slice(run.references[0].path.lastIndexOf('/') + 1) } : {}),
+          ...(anchor ? { document: { uri: anchor.uri, isUntitled: anchor.uri.scheme === 'untitled' } } : {}),
+          ...(linksInto ? { linksInto } : {}),
+        },
         {
           workspaceFolder: (folders) => Promise.resolve(folders[0]),
           saveLocation: () => folderDialog(),
@@ -161,7 +169,10 @@ export class Runs {
       failed(outcome.failure);
     } catch (e) {
       this.host.s.log.error(`Generator panel: generation failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      end('failed', vscode.l10n.t('Failed'), { message: vscode.l10n.t('The generation failed: {0}', e instanceof Error ? e.message : String(e)), actions: ['showLog', 'dismiss'] });
+      end('failed', vscode.l10n.t('Failed'), {
+        message: vscode.l10n.t('The generation failed: {0}', e instanceof Error ? e.message : String(e)),
+        actions: ['showLog', 'dismiss'],
+      });
     } finally {
       sub?.dispose();
     }
@@ -213,4 +224,3 @@ function view(r: RunState): RunView {
   const { job: _job, references: _references, ...rest } = r;
   return { ...rest, images: [...r.images] };
 }
-

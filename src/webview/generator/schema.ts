@@ -35,7 +35,12 @@ function build() {
     z.object({ type: z.literal('generate'), form }),
     z.object({ type: z.literal('copyCurl'), form }),
     z.object({ type: z.literal('cancel'), runId: id }),
-    z.object({ type: z.literal('image'), action: z.enum(['insert', 'copyLink', 'open', 'reveal', 'vary', 'regenerate']), runId: id, index: z.int().check(z.minimum(0), z.maximum(64)) }),
+    z.object({
+      type: z.literal('image'),
+      action: z.enum(['insert', 'copyLink', 'open', 'reveal', 'vary', 'regenerate']),
+      runId: id,
+      index: z.int().check(z.minimum(0), z.maximum(64)),
+    }),
     z.object({ type: z.literal('run'), action: z.enum(['setKey', 'retry', 'showLog', 'dismiss']), runId: id }),
     z.object({ type: z.literal('setKey'), provider }),
     z.object({ type: z.literal('clearRuns') }),
@@ -73,7 +78,9 @@ function build() {
     endedAt: z.optional(z.number()),
     phase: z.string().check(z.maxLength(1000)),
     percent: z.optional(z.number()),
-    error: z.optional(z.object({ message: z.string().check(z.maxLength(MAX_TEXT)), actions: z.readonly(z.array(z.enum(['setKey', 'retry', 'showLog', 'dismiss']))) })),
+    error: z.optional(
+      z.object({ message: z.string().check(z.maxLength(MAX_TEXT)), actions: z.readonly(z.array(z.enum(['setKey', 'retry', 'showLog', 'dismiss']))) }),
+    ),
     images: z.array(image).check(z.maxLength(16)),
   });
 
