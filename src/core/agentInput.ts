@@ -4,13 +4,13 @@
  * nearest valid ones, the confirmation text and the catalog as an agent reads it.
  */
 import * as z from 'zod/mini';
-import { CATALOG, findModel, formatSize, keyName, PROVIDER_IDS, PROVIDERS, type ModelEntry, type ProviderId } from './catalog';
+import { CATALOG, EDIT_MODELS, findModel, formatSize, keyName, PROVIDER_IDS, PROVIDERS, type ModelEntry, type ProviderId } from './catalog';
 import { t, tCatalog } from './l10n';
 import { sizeFits, type GenerationRequest, type ValidRequest } from './request';
 import { describeSizes, formatName } from './sizes';
 
 /** Bounds on what an agent may send (the prompt's own limit is the provider's, checked later). */
-export const TOOL_LIMITS = { prompt: 10_000, model: 100, size: 40, outputFormat: 20, insertInto: 2000 } as const;
+export const TOOL_LIMITS = { prompt: 10_000, model: 100, size: 40, outputFormat: 20, insertInto: 2000, referenceImages: 8 } as const;
 
 export const GenerateToolInputSchema = z.strictObject({
   prompt: z.string().check(z.maxLength(TOOL_LIMITS.prompt)),
@@ -20,10 +20,12 @@ export const GenerateToolInputSchema = z.strictObject({
   seed: z.optional(z.number()),
   outputFormat: z.optional(z.string().check(z.maxLength(TOOL_LIMITS.outputFormat))),
   insertInto: z.optional(z.string().check(z.maxLength(TOOL_LIMITS.insertInto))),
+  /** For an edit model: the images to edit, as workspace-relative paths (or URIs inside the workspace). */
+  referenceImages: z.optional(z.array(z.string().check(z.maxLength(TOOL_LIMITS.insertInto))).check(z.maxLength(TOOL_LIMITS.referenceImages))),
 });
 export type GenerateToolInput = z.infer<typeof GenerateToolInputSchema>;
 
-const FIELDS = ['prompt', 'model', 'size', 'numImages', 'seed', 'outputFormat', 'insertInto'] as const;
+const FIELDS = ['prompt', 'model', 'size', 'numImages', 'seed', 'outputFormat', 'insertInto', 'referenceImages'] as const;
 
 const clip = (s: string, max = 40): string => {
   const one = s.replace(/[\s\p{Cc}]+/gu, ' ').trim();
@@ -37,12 +39,14 @@ export function parseGenerateInput(input: unknown): { ok: true; value: GenerateT
   const problems = parsed.error.issues.map((i): string => {
     const field = i.path.map(String).join('.');
     if (i.code === 'unrecognized_keys') return t('The tool does not take {0}; it takes {1}.', i.keys.map((k) => `"${clip(k)}"`).join(', '), FIELDS.join(', '));
+    if (i.code === 'too_big' && i.origin === 'array') return t('{0} lists more than {1} images.', field, String(i.maximum));
     if (i.code === 'too_big') return t('{0} is longer than {1} characters.', field, String(i.maximum));
     if (i.code === 'invalid_type' && field === '')
       return t('The input must be an object with at least a prompt, such as {0}.', '{"prompt": "a lighthouse at dawn"}');
     const given = input && typeof input === 'object' ? (input as Record<string, unknown>)[field] : undefined;
     if (i.code === 'invalid_type' && field === 'prompt' && given === undefined) return t('The prompt is missing: say what the image should show.');
-    if (i.code === 'invalid_type') return t('{0} must be a {1}.', field, i.expected === 'number' ? t('number') : t('string'));
+    if (i.code === 'invalid_type')
+      return t('{0} must be a {1}.', field, i.expected === 'number' ? t('number') : i.expected === 'array' ? t('list of paths') : t('string'));
     return t('{0} is not valid.', field || 'input');
   });
   return { ok: false, problems };
@@ -122,12 +126,18 @@ export function describeCatalog(hasKey: Readonly<Record<ProviderId, boolean>>, d
     );
   }
   out.push('', t('Default model: {0}', defaultModel), '', t('Models (use the key as "model"):'));
-  for (const m of CATALOG) {
+  const describe = (m: ModelEntry): void => {
     out.push(
       `- ${m.key}: ${m.label}. ${tCatalog(m.description)}`,
       `  ${t('Sizes: {0}; default {1}.', describeSizes(m), formatSize(m.size.default))}`,
       `  ${t('Formats: {0}; default {1}. Up to {2} image(s) per call. Seed {3}–{4}.', m.formats.map(formatName).join(', '), formatName(m.defaultFormat), m.maxImages, m.seed.min, m.seed.max)}`,
     );
+  };
+  CATALOG.forEach(describe);
+  out.push('', t('Edit models (they change the images named in "referenceImages", workspace paths of PNG, JPEG or WebP files):'));
+  for (const m of EDIT_MODELS) {
+    describe(m);
+    if (m.reference) out.push(`  ${t('Reference images: {0} to {1}.', m.reference.min, m.reference.max)}`);
   }
   return out.join('\n');
 }

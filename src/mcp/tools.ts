@@ -155,6 +155,9 @@ export async function generateImage(input: unknown, ctx: ToolContext, signal: Ab
   if (parsed.value.insertInto !== undefined) {
     return answer(t("insertInto works in VS Code's own tool only; here the answer gives the link for you to place. Nothing was sent."), true);
   }
+  if (parsed.value.referenceImages?.length) {
+    return answer(t("referenceImages (editing an image) works in VS Code's own tool only. Nothing was sent."), true);
+  }
   const named = requestFromNamed(parsed.value, ctx.config);
   if (!named.ok) return answer(`${named.message} ${t('Nothing was sent.')}`, true);
   const checked = validateRequest(named.request);

@@ -5,7 +5,8 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { TEST_KEY, api, closeAll, fake, imageAt, listFiles, useFakeApi, waitFor, workspaceUri } from './util';
+import { createHash } from 'node:crypto';
+import { SOURCE_PNG, TEST_KEY, api, closeAll, fake, imageAt, listFiles, useFakeApi, waitFor, workspaceUri } from './util';
 
 const ASSETS = () => workspaceUri('assets');
 const GENERATE = 'fluxStudio_generateImage';
@@ -159,5 +160,38 @@ suite('language model tools', () => {
     assert.match(outside, /Nothing was sent: insertInto "\.\.\/\.\.\/etc\/passwd" leads outside the workspace/);
     const missing = await invoke(GENERATE, { prompt: 'x', insertInto: 'agent/nope.md' });
     assert.match(missing, /There is no document "agent\/nope\.md" in the workspace/);
+  });
+  test('referenceImages: an edit model edits a workspace image; exactly its bytes are sent and the record names it', async () => {
+    await vscode.workspace.fs.writeFile(workspaceUri('agent', 'pics', 'boat.png'), SOURCE_PNG);
+    const before = await listFiles(ASSETS());
+    const answer = await invoke(GENERATE, {
+      prompt: 'make it winter',
+      model: 'aimlapi:blackforestlabs/flux-2-pro-edit',
+      referenceImages: ['agent/pics/boat.png'],
+      seed: 77,
+    });
+    assert.match(answer, /Saved 1 image with FLUX\.2 \[pro\] edit/, answer);
+    const submit = (await fake.requests()).find((r) => r.method === 'POST');
+    const urls = (submit?.body as { image_urls?: string[] } | undefined)?.image_urls ?? [];
+    assert.equal(urls.length, 1);
+    assert.ok(Buffer.from(urls[0]!.replace(/^data:image\/png;base64,/, ''), 'base64').equals(SOURCE_PNG), 'the bytes sent are the file, byte for byte');
+    const added = (await listFiles(ASSETS())).filter((f) => !before.includes(f));
+    assert.deepEqual(added.length, 1);
+    assert.match(added[0]!, /^boat-edit-77/);
+    const { record } = await imageAt(vscode.Uri.joinPath(ASSETS(), added[0]!));
+    assert.deepEqual(record?.references, [{ path: 'agent/pics/boat.png', sha256: createHash('sha256').update(SOURCE_PNG).digest('hex') }]);
+  });
+
+  test('referenceImages refused in words, nothing sent: an edit model without them, a path outside the workspace, a missing file', async () => {
+    const none = await invoke(GENERATE, { prompt: 'make it winter', model: 'aimlapi:blackforestlabs/flux-2-pro-edit' });
+    assert.match(none, /^Nothing was sent: .*1 to 3 reference images/, none);
+    const outside = await invoke(GENERATE, { prompt: 'x', model: 'aimlapi:blackforestlabs/flux-2-pro-edit', referenceImages: ['../elsewhere.png'] });
+    assert.match(outside, /^Nothing was sent: referenceImages "\.\.\/elsewhere\.png" is not inside the workspace/, outside);
+    const missing = await invoke(GENERATE, { prompt: 'x', model: 'aimlapi:blackforestlabs/flux-2-pro-edit', referenceImages: ['agent/pics/none.png'] });
+    assert.match(missing, /^Nothing was sent: /, missing);
+    const listed = await invoke(LIST, {});
+    assert.match(listed, /aimlapi:blackforestlabs\/flux-2-pro-edit/);
+    assert.match(listed, /Reference images: 1 to 3\./);
+    assert.equal((await fake.requests()).filter((r) => r.method === 'POST').length, 0, 'the provider was never called');
   });
 });

@@ -3,10 +3,8 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { EDIT_MODELS } from '../../src/core/catalog';
-import { api, closeAll, fake, imageAt, listFiles, messageCount, messagesSince, useFakeApi, workspaceUri } from './util';
+import { SOURCE_PNG, api, closeAll, fake, imageAt, listFiles, messageCount, messagesSince, useFakeApi, workspaceUri } from './util';
 
-/** A real 3x2 PNG (IHDR, IDAT, IEND with good CRCs), distinct from anything the fake makes. */
-const SOURCE_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAIAAAASFvFNAAAAFUlEQVR4nGM4IWfDVXHn1y8RBjgLAFaQCRFwmB3WAAAAAElFTkSuQmCC', 'base64');
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const PICS = () => workspaceUri('pics');
 

@@ -8,6 +8,8 @@ import { readRecord } from '../../src/core/recordRead';
 
 export const FAKE = process.env.FLUX_FAKE_API ?? '';
 export const EXTENSION_ID = 'flux-image-studio.flux-image-studio';
+/** A real 3x2 PNG (IHDR, IDAT, IEND with good CRCs), distinct from anything the fake makes: a source to edit. */
+export const SOURCE_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAIAAAASFvFNAAAAFUlEQVR4nGM4IWfDVXHn1y8RBjgLAFaQCRFwmB3WAAAAAElFTkSuQmCC', 'base64');
 /** The key the suite runs with: a canary the launcher then looks for everywhere it must not be. */
 // Read from a file, not the environment: VS Code at trace level logs its environment to disk.
 export const TEST_KEY = process.env.FLUX_TEST_KEY_FILE

@@ -24,16 +24,25 @@ test('wrong shapes are answered in words naming the field', () => {
   assert.deepEqual(problems({ prompt: 'x', seed: '7' }), ['seed must be a number.']);
   assert.deepEqual(problems({ prompt: 'x', size: 1024 }), ['size must be a string.']);
   assert.deepEqual(problems({ prompt: 'x', colour: 'red', style: 1 }), [
-    'The tool does not take "colour", "style"; it takes prompt, model, size, numImages, seed, outputFormat, insertInto.',
+    'The tool does not take "colour", "style"; it takes prompt, model, size, numImages, seed, outputFormat, insertInto, referenceImages.',
   ]);
 });
 
 test('every string is bounded before anything else looks at it', () => {
-  for (const [field, max] of Object.entries(TOOL_LIMITS)) {
+  const { referenceImages: maxImages, ...strings } = TOOL_LIMITS;
+  for (const [field, max] of Object.entries(strings)) {
     const input = { prompt: 'x', [field]: 'a'.repeat(max + 1) };
     assert.deepEqual(problems(input), [`${field} is longer than ${max} characters.`], field);
     assert.ok(parseGenerateInput({ prompt: 'x', [field]: 'a'.repeat(max) }).ok, field);
   }
+  // referenceImages: a bounded list of bounded strings.
+  const paths = (n: number, len = 10) => Array.from({ length: n }, () => 'a'.repeat(len));
+  assert.deepEqual(problems({ prompt: 'x', referenceImages: paths(maxImages + 1) }), [`referenceImages lists more than ${maxImages} images.`]);
+  assert.ok(parseGenerateInput({ prompt: 'x', referenceImages: paths(maxImages) }).ok);
+  assert.deepEqual(problems({ prompt: 'x', referenceImages: paths(1, TOOL_LIMITS.insertInto + 1) }), [
+    `referenceImages.0 is longer than ${TOOL_LIMITS.insertInto} characters.`,
+  ]);
+  assert.deepEqual(problems({ prompt: 'x', referenceImages: 'one.png' }), ['referenceImages must be a list of paths.']);
   // A hostile unknown key name is shortened in the answer.
   assert.ok(problems({ prompt: 'x', ['k'.repeat(10_000)]: 1 })[0]!.length < 300);
 });

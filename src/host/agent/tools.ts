@@ -7,12 +7,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { confirmationText, describeCatalog, parseGenerateInput, type GenerateToolInput } from '../../core/agentInput';
-import { PROVIDER_IDS, PROVIDERS, type ModelEntry, type ProviderId } from '../../core/catalog';
+import { findModel, PROVIDER_IDS, PROVIDERS, type ModelEntry, type ProviderId } from '../../core/catalog';
 import { altText } from '../../core/links';
 import { validateRequest } from '../../core/request';
 import { run } from '../generation/execute';
 import { preflight, type Questions, type Refusal } from '../generation/preflight';
 import { Anchor, insertLinks, linkText } from '../links';
+import { readReferences } from '../references';
 import { readSettings } from '../settings';
 import type { Services } from '../services';
 import { requestFrom } from './request';
@@ -110,6 +111,31 @@ async function resolveTarget(raw: string): Promise<{ ok: true; document: vscode.
   }
 }
 
+/** A reference image named by an agent: a workspace-relative path (a multi-root one may start with the folder's name) or a URI, inside a workspace folder. */
+function workspaceFile(value: string): { ok: true; uri: vscode.Uri } | { ok: false; message: string } {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (!folders.length) return { ok: false, message: vscode.l10n.t('there is no workspace folder to read {0} from.', altText(value, 80)) };
+  let uri: vscode.Uri;
+  if (/^[a-z][a-z0-9+.-]+:/i.test(value)) {
+    try {
+      uri = vscode.Uri.parse(value, true);
+    } catch {
+      return { ok: false, message: vscode.l10n.t('referenceImages "{0}" is not a valid URI.', altText(value, 80)) };
+    }
+  } else {
+    const first = value.replace(/^\.?\//, '').split('/')[0];
+    const named = folders.length > 1 ? folders.find((f) => f.name === first) : undefined;
+    uri = named ? vscode.Uri.joinPath(named.uri, value.replace(/^\.?\//, '').slice(first!.length)) : vscode.Uri.joinPath(folders[0]!.uri, value);
+  }
+  const inside = folders.some(
+    (f) => f.uri.scheme === uri.scheme && f.uri.authority === uri.authority && uri.path.startsWith(`${f.uri.path.replace(/\/$/, '')}/`),
+  );
+  if (!inside || uri.path.split('/').includes('..')) {
+    return { ok: false, message: vscode.l10n.t('referenceImages "{0}" is not inside the workspace; give a path inside it.', altText(value, 80)) };
+  }
+  return { ok: true, uri };
+}
+
 /** The confirmation before anything is paid for; without one when the input will be answered with a problem. */
 export function prepareGenerate(rawInput: unknown): vscode.PreparedToolInvocation {
   const parsed = parseGenerateInput(rawInput);
@@ -117,6 +143,29 @@ export function prepareGenerate(rawInput: unknown): vscode.PreparedToolInvocatio
   if (!parsed.ok) return fallback;
   const built = requestFrom(parsed.value, readSettings());
   if (!built.ok) return fallback;
+  const refs = parsed.value.referenceImages ?? [];
+  const model = findModel(built.request.model);
+  if (refs.length && model) {
+    // The references are read when the tool runs; the confirmation names them.
+    return {
+      invocationMessage: vscode.l10n.t('Editing {0} with {1}…', refs.map((r) => altText(r, 60)).join(', '), model.label),
+      confirmationMessages: {
+        title: vscode.l10n.t('Edit an image with {0}?', model.label),
+        message: new vscode.MarkdownString(
+          [
+            vscode.l10n.t(
+              'Send {0} to {1} ({2}) with the prompt: {3}',
+              refs.map((r) => altText(r, 80)).join(', '),
+              model.label,
+              model.key,
+              altText(parsed.value.prompt, 200),
+            ),
+            vscode.l10n.t("The images' bytes go to the provider inside the request. Billed to your {0} per image.", PROVIDERS[model.provider].label),
+          ].join('\n\n'),
+        ),
+      },
+    };
+  }
   const checked = validateRequest(built.request);
   if (!checked.ok) return fallback;
   const c = confirmationText(checked.value, parsed.value.insertInto);
@@ -145,7 +194,25 @@ export async function generateTool(s: Services, rawInput: unknown, token: vscode
   const settings = readSettings(target?.uri);
   const built = requestFrom(input, settings);
   if (!built.ok) return text(s, vscode.l10n.t('Nothing was sent: {0}', built.message));
-  const checked = await preflight({ request: built.request, ...(target ? { document: target, linksInto: target } : {}) }, toolQuestions(s));
+  let request = built.request;
+  let editOf: string | undefined;
+  if (input.referenceImages?.length) {
+    // The images an edit model changes: workspace files, read bounded and checked from their bytes.
+    const uris: vscode.Uri[] = [];
+    for (const ref of input.referenceImages) {
+      const r = workspaceFile(ref);
+      if (!r.ok) return text(s, vscode.l10n.t('Nothing was sent: {0}', r.message));
+      uris.push(r.uri);
+    }
+    const refs = await readReferences(uris, findModel(request.model)!);
+    if (!refs.ok) return text(s, vscode.l10n.t('Nothing was sent: {0}', refs.message));
+    request = { ...request, references: refs.images };
+    editOf = path.posix.basename(uris[0]!.path);
+  }
+  const checked = await preflight(
+    { request, ...(editOf !== undefined ? { editOf } : {}), ...(target ? { document: target, linksInto: target } : {}) },
+    toolQuestions(s),
+  );
   if (!checked.ok) return text(s, refusalText(checked.refusal));
   if (token.isCancellationRequested) return text(s, vscode.l10n.t('Cancelled before anything was sent.'));
   const plan = checked.plan;
