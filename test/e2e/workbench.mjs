@@ -242,34 +242,37 @@ export class Workbench {
     // The palette lists what the workbench knows when it opens: on a loaded machine an extension's
     // contributed commands can arrive after that, so a palette that lacks the row is opened again.
     for (let attempt = 1; ; attempt++) {
-      await page.keyboard.press('F1');
       const input = page.locator('.quick-input-widget input.input');
-      // A webview that has the focus (a page just opened, just re-themed) can keep F1 to itself:
-      // then focus the workbench's title bar, outside every webview, and press it again.
-      if (
-        !(await input.waitFor({ state: 'visible', timeout: 5_000 }).then(
-          () => true,
-          () => false,
-        ))
-      ) {
+      // A webview that has the focus (a page just opened, just re-themed) can keep F1 to itself, or
+      // take the focus back and close the palette just opened: then focus the workbench's title bar,
+      // outside every webview, and open it again.
+      if (attempt > 1) {
+        await page.keyboard.press('Escape');
         await page
           .locator('.part.titlebar')
           .first()
           .click({ position: { x: 10, y: 10 } });
-        await page.keyboard.press('F1');
-        await input.waitFor({ state: 'visible' });
       }
-      await input.fill(`>${title}`);
+      await page.keyboard.press('F1');
+      const opened = await input
+        .waitFor({ state: 'visible', timeout: 5_000 })
+        .then(() => input.fill(`>${title}`, { timeout: 5_000 }))
+        .then(
+          () => true,
+          (e) => {
+            if (attempt >= 4) throw e;
+            return false;
+          },
+        );
+      if (!opened) continue;
       const shown = await row.waitFor({ state: 'visible', timeout: 10_000 }).then(
         () => true,
         (e) => {
-          if (attempt >= 3) throw e;
+          if (attempt >= 4) throw e;
           return false;
         },
       );
       if (shown) break;
-      await page.keyboard.press('Escape');
-      await input.waitFor({ state: 'hidden' });
     }
     await row.click();
     // The command has been taken once the palette is gone or shows something else (a command that
@@ -313,7 +316,20 @@ export class Workbench {
     await page.keyboard.press('Escape'); // closes Find, keeping the match selected
     // Selected once the editor draws a selection and Find is closed.
     await page.locator('.editor-group-container.active .monaco-editor .selected-text').first().waitFor({ timeout: 10_000 });
-    await page.locator('.editor-group-container.active .find-widget.visible').waitFor({ state: 'hidden', timeout: 10_000 });
+    const find = page.locator('.editor-group-container.active .find-widget.visible');
+    for (let attempt = 1; ; attempt++) {
+      const closed = await find.waitFor({ state: 'hidden', timeout: 3_000 }).then(
+        () => true,
+        (e) => {
+          if (attempt >= 3) throw e;
+          return false;
+        },
+      );
+      if (closed) break;
+      // The Escape went elsewhere (a notification took the focus): close Find from its own input.
+      await find.locator('textarea, input').first().focus();
+      await page.keyboard.press('Escape');
+    }
   }
 
   /** Focus the active text editor. */
