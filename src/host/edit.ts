@@ -19,7 +19,7 @@ import { commandQuestions } from './generate';
 import { run } from './generation/execute';
 import { preflight } from './generation/preflight';
 import { describeRefusal, notifyFailure } from './generation/present';
-import { Anchor, insertLinks, isOpen, linkText, reportInserted } from './links';
+import { Anchor, placeAndReport } from './links';
 import { pickSize } from './pickers';
 import { findReference, readReferences, referencePath } from './references';
 import { readSettings } from './settings';
@@ -292,11 +292,7 @@ async function editAt(s: Services, args: EditArgs, editor: vscode.TextEditor | u
           return;
         }
       }
-      const target = document && anchor ? anchor : undefined;
-      const wasOpen = target ? isOpen(target.uri) : false;
-      const links = files.map((f, i) => linkText(f, records[i]!, document, plan.settings));
-      const outcome = await insertLinks(links, target && { kind: 'anchor', anchor: target, position: plan.settings.insertPosition });
-      await reportInserted(s.ui, files, outcome, wasOpen);
+      await placeAndReport(s.ui, { files, records }, document, anchor, plan.settings);
     },
   });
   if (result.ok) return result.executed.files;

@@ -15,7 +15,7 @@ import { run } from './generation/execute';
 import { preflight, type Questions } from './generation/preflight';
 import { describeRefusal, notifyFailure } from './generation/present';
 import { setApiKeyCommand } from './keys';
-import { Anchor, insertLinks, isOpen, languageOf, linkText, reportInserted } from './links';
+import { Anchor, languageOf, placeAndReport } from './links';
 import { modelAndSizeSteps, pickModel } from './pickers';
 import { BACK, Steps, type Answer } from './steps';
 import { readSettings } from './settings';
@@ -260,13 +260,7 @@ async function generateAt(
   const result = await run(s, plan, {
     progress: 'notification',
     title: `Flux: "${altText(prompt, 40)}"`,
-    alongside: async ({ files, records }) => {
-      const target = document && anchor ? anchor : undefined;
-      const wasOpen = target ? isOpen(target.uri) : false;
-      const links = files.map((f, i) => linkText(f, records[i]!, document, plan.settings));
-      const outcome = await insertLinks(links, target && { kind: 'anchor', anchor: target, position: plan.settings.insertPosition });
-      await reportInserted(s.ui, files, outcome, wasOpen);
-    },
+    alongside: (saved) => placeAndReport(s.ui, saved, document, anchor, plan.settings),
   });
   if (result.ok) return result.executed.files;
   notifyFailure(s, result.failure, {

@@ -290,6 +290,24 @@ export async function reportInserted(ui: Pick<Ui, 'info' | 'warn'>, files: reado
   vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Flux: saved {0}', names)}`, 5000);
 }
 
+/**
+ * A command's images into its document: the links at the anchor the command took (which followed
+ * the edits meanwhile), as one edit, then the notice. Without an anchor, the clipboard.
+ */
+export async function placeAndReport(
+  ui: Pick<Ui, 'info' | 'warn'>,
+  saved: { readonly files: readonly vscode.Uri[]; readonly records: readonly LinkSource[] },
+  document: vscode.TextDocument | undefined,
+  anchor: Anchor | undefined,
+  settings: Settings,
+): Promise<void> {
+  const target = document && anchor ? anchor : undefined;
+  const wasOpen = target ? isOpen(target.uri) : false;
+  const links = saved.files.map((f, i) => linkText(f, saved.records[i]!, document, settings));
+  const outcome = await insertLinks(links, target && { kind: 'anchor', anchor: target, position: settings.insertPosition });
+  await reportInserted(ui, saved.files, outcome, wasOpen);
+}
+
 /** Whether a document is open in the workbench now (a link into a closed one reopens it). */
 export function isOpen(uri: vscode.Uri): boolean {
   return vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && !d.isClosed);
