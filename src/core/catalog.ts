@@ -6,7 +6,7 @@
  * they are shown (`tCatalog`); model and provider names are names and stay as they are.
  */
 import { t } from './l10n';
-import { PROVIDERS, type ModelEntry, type ParamSpec, type ProviderId, type SizeChoice, type SizePreset, type SizeRatio } from './catalogTypes';
+import { PROVIDERS, type ModelEntry, type ParamSpec, type ProviderId, type SizeChoice, type SizePreset, type SizeRatio, type SizeRule } from './catalogTypes';
 
 export * from './catalogTypes';
 
@@ -44,6 +44,13 @@ const APIFRAME_RATIOS: readonly SizeRatio[] = [
 ];
 
 const AIML_SEED = { min: 1, max: 4294967295 } as const;
+
+/** FLUX.2 (and its edit model) at the AIML API: 512–2048 pixels a side in steps of 32, the presets that fit. */
+const FLUX2_SIZE: SizeRule = {
+  custom: { min: 512, max: 2048, step: 32 },
+  presets: AIML_PRESETS.filter((p) => p.width >= 512 && p.height >= 512),
+  default: { kind: 'preset', name: 'landscape_4_3' },
+};
 const APIFRAME_SEED = { min: 1, max: 4294967295 } as const;
 
 const safetyTolerance = (max: number): ParamSpec => ({
@@ -165,11 +172,7 @@ export const CATALOG: readonly ModelEntry[] = [
     id: 'blackforestlabs/flux-2-pro',
     label: 'FLUX.2 [pro]',
     description: 'FLUX.2 at production quality, up to 2048 pixels a side.',
-    size: {
-      custom: { min: 512, max: 2048, step: 32 },
-      presets: AIML_PRESETS.filter((p) => p.width >= 512 && p.height >= 512),
-      default: { kind: 'preset', name: 'landscape_4_3' },
-    },
+    size: FLUX2_SIZE,
     params: [safetyTolerance(6), safetyChecker],
     formats: ['jpeg', 'png', 'webp'],
     defaultFormat: 'png',
@@ -182,11 +185,7 @@ export const CATALOG: readonly ModelEntry[] = [
     id: 'blackforestlabs/flux-2',
     label: 'FLUX.2 [dev]',
     description: 'FLUX.2 with steps, guidance and prompt expansion under your control.',
-    size: {
-      custom: { min: 512, max: 2048, step: 32 },
-      presets: AIML_PRESETS.filter((p) => p.width >= 512 && p.height >= 512),
-      default: { kind: 'preset', name: 'landscape_4_3' },
-    },
+    size: FLUX2_SIZE,
     params: [
       guidance(0, 20, 2.5),
       steps(4, 50, 28),
@@ -220,11 +219,7 @@ export const CATALOG: readonly ModelEntry[] = [
     id: 'blackforestlabs/flux-2-max',
     label: 'FLUX.2 [max]',
     description: 'The most capable FLUX.2 model, for the hardest prompts.',
-    size: {
-      custom: { min: 512, max: 2048, step: 32 },
-      presets: AIML_PRESETS.filter((p) => p.width >= 512 && p.height >= 512),
-      default: { kind: 'preset', name: 'landscape_4_3' },
-    },
+    size: FLUX2_SIZE,
     params: [safetyChecker, safetyTolerance(5)],
     formats: ['jpeg', 'png'],
     defaultFormat: 'png',
@@ -375,11 +370,7 @@ export const EDIT_MODELS: readonly ModelEntry[] = [
     id: 'blackforestlabs/flux-2-pro-edit',
     label: 'FLUX.2 [pro] edit',
     description: 'Edits or combines one to three images following the prompt, up to 2048 pixels a side.',
-    size: {
-      custom: { min: 512, max: 2048, step: 32 },
-      presets: AIML_PRESETS.filter((p) => p.width >= 512 && p.height >= 512),
-      default: { kind: 'preset', name: 'landscape_4_3' },
-    },
+    size: FLUX2_SIZE,
     params: [safetyTolerance(6), safetyChecker],
     formats: ['jpeg', 'png', 'webp'],
     defaultFormat: 'png',
