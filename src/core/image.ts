@@ -235,3 +235,15 @@ export function isComplete(bytes: Uint8Array, type: ImageInfo['type']): boolean 
   const riff = n >= 8 ? (bytes[4]! | (bytes[5]! << 8) | (bytes[6]! << 16) | (bytes[7]! << 24)) >>> 0 : 0;
   return n >= 12 && riff + 8 <= n;
 }
+
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+/** CRC-32 as PNG chunks carry it (the record's chunks; the fake API checks references with it). */
+export function crc32(b: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const x of b) c = (CRC_TABLE[(c ^ x) & 0xff] ?? 0) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}

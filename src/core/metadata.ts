@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { PROVIDER_IDS } from './catalog';
-import { describeNonImage, hasAt, jpegSegments, le32, pngChunks, sniffImage, webpChunks, type ImageInfo, type JpegSegment } from './image';
+import { crc32, describeNonImage, hasAt, jpegSegments, le32, pngChunks, sniffImage, webpChunks, type ImageInfo, type JpegSegment } from './image';
 
 export const RECORD_APP = 'flux-image-studio';
 
@@ -60,18 +60,6 @@ function u32(n: number, littleEndian = false): Uint8Array {
   const out = new Uint8Array(4);
   new DataView(out.buffer).setUint32(0, n, littleEndian);
   return out;
-}
-
-// zlib.crc32 needs Node 20.15; VS Code 1.90's Electron runs an older Node 20.
-const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(b: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const x of b) c = (CRC_TABLE[(c ^ x) & 0xff] ?? 0) ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 // ---- The record as text ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  * Nothing here knows a model by name.
  */
 import { createHash } from 'node:crypto';
-import { be32, jpegSegments, pngChunks, sniffImage, webpChunks } from '../../src/core/image';
+import { be32, crc32, jpegSegments, pngChunks, sniffImage, webpChunks } from '../../src/core/image';
 import { findModel, modelsOf, pixelsOf, PROVIDERS, type ModelEntry, type OutputFormat, type ParamSpec, type ProviderId } from '../../src/core/catalog';
 
 /** A request that passed, resolved to what the fake must produce. */
@@ -103,17 +103,6 @@ function defaultPixels(model: ModelEntry): { width: number; height: number } {
 }
 
 // ---- Reference images (edit models) --------------------------------------------------------
-
-const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(b: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const x of b) c = CRC_TABLE[(c ^ x) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 /** Whether decoded bytes are a whole still image of `type`: PNG chunks with good CRCs, JPEG to its scan and EOI, WebP filling its RIFF. */
 function structureProblem(b: Buffer, type: OutputFormat): string | undefined {
