@@ -48,16 +48,7 @@ function png(width, height) {
   ]);
 }
 
-const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Pick a row in an open quick pick by its exact label. */
-async function pickRow(label) {
-  const row = wb.page
-    .locator('.quick-input-widget .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: new RegExp(`^\\s*${esc(label)}\\s*$`) }) })
-    .first();
-  await row.waitFor({ state: 'visible', timeout: 10_000 });
-  await row.click();
-}
+const pickRow = (label) => wb.pickRow(label);
 
 /** @type {import('./workbench.mjs').Workbench} */
 let wb;
@@ -83,7 +74,7 @@ test('Explorer: right-click a PNG, Edit Image with FLUX…, the edit is saved an
   const item = page.locator('.context-view .action-label', { hasText: /^Edit Image with FLUX…$/ });
   await item.waitFor({ state: 'visible' });
   await wb.screenshot(path.join(SHOTS, 'explorer-edit-menu-dark.png'));
-  await item.click();
+  await wb.chooseMenuItem('Edit Image with FLUX…');
 
   // With fluxStudio.askEachTime (the default): the edit model, the change, the size.
   await pickRow('FLUX.2 [pro] edit');

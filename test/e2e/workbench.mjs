@@ -229,11 +229,63 @@ export class Workbench {
     await page.keyboard.press('Enter');
     await page.locator('.quick-input-widget input.input').waitFor({ state: 'hidden' });
     // The workbench carries the theme's kind as a class once the theme is applied.
-    const kind = /High Contrast Light/.test(label) ? 'hc-light' : /High Contrast/.test(label) ? 'hc-black' : /Light/.test(label) ? 'vs' : 'vs-dark';
+    // 'Light High Contrast' (the picker's label) and 'High Contrast Light' (the id) are both hc-light.
+    const hc = /High Contrast/.test(label);
+    const light = /Light/.test(label);
+    const kind = hc ? (light ? 'hc-light' : 'hc-black') : light ? 'vs' : 'vs-dark';
     await page.locator(`.monaco-workbench.${kind}`).first().waitFor({ timeout: 10_000 });
   }
 
-  /** Run a command from the palette by (part of) its title, e.g. 'Flux: Open Image Generator'. */
+  /** Pick a row of the open quick pick by its exact label (a loaded machine can take a while to list it). */
+  async pickRow(label) {
+    const { page } = this;
+    const row = page
+      .locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) })
+      .first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: 20_000 });
+    } catch (e) {
+      // Say what was there instead, in words and in a picture (CI keeps no other trace).
+      const shown = await page
+        .locator('.quick-input-widget .monaco-list-row .label-name')
+        .allInnerTexts()
+        .catch(() => []);
+      const title = await page
+        .locator('.quick-input-widget .quick-input-title')
+        .innerText({ timeout: 1_000 })
+        .catch(() => '(no quick input)');
+      const shot = path.join(ROOT, 'test-results', 'failures', `pick-${label.replace(/[^\w.-]+/g, '_')}.png`);
+      fs.mkdirSync(path.dirname(shot), { recursive: true });
+      await page.screenshot({ path: shot }).catch(() => undefined);
+      throw new Error(`no row "${label}" in the quick pick "${title}"; rows shown: ${JSON.stringify(shown)} (screenshot: ${path.relative(ROOT, shot)})`, {
+        cause: e,
+      });
+    }
+    await row.click();
+  }
+
+  /**
+   * Choose an item of the open context menu by its exact label. A menu still being laid out (an
+   * extension's item arriving a moment after it opened) can drop a click: the menu stays open with
+   * the item highlighted, so a menu still open after the click is clicked again.
+   */
+  async chooseMenuItem(label) {
+    const { page } = this;
+    const item = page.locator('.context-view .action-label', { hasText: new RegExp(`^${escapeRegExp(label)}$`) });
+    const menu = page.locator('.context-view .monaco-menu');
+    for (let attempt = 1; ; attempt++) {
+      await item.waitFor({ state: 'visible' });
+      await item.click();
+      const closed = await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (closed) return;
+      if (attempt >= 3) throw new Error(`the context menu stayed open after choosing "${label}" ${attempt} times`);
+    }
+  }
+
+  /** Run a command from the palette by its exact title, e.g. 'Flux: Open Image Generator'. */
   async runCommand(title) {
     const { page } = this;
     // The row whose label is exactly the title (others may only contain it).

@@ -74,14 +74,7 @@ async function savedText(fileName) {
   return wb.readFile(fileName);
 }
 
-/** Pick a row in an open quick pick by its exact label. */
-async function pickRow(label) {
-  const row = wb.page
-    .locator('.quick-input-widget .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: new RegExp(`^\\s*${esc(label)}\\s*$`) }) })
-    .first();
-  await row.waitFor({ state: 'visible', timeout: 10_000 });
-  await row.click();
-}
+const pickRow = (label) => wb.pickRow(label);
 
 /** Images in assets/ (not the hidden partial files of a save under way). */
 const images = () => wb.listFiles('assets').filter((f) => !f.startsWith('.') && !f.endsWith('.partial'));
@@ -301,7 +294,7 @@ test('right-click on selected text: Generate Image from Selection puts the link 
   const item = wb.page.locator('.context-view .action-label', { hasText: /^Generate Image from Selection$/ });
   await item.waitFor({ state: 'visible' });
   await wb.screenshot(path.join(SHOTS, 'context-menu-dark.png'));
-  await item.click();
+  await wb.chooseMenuItem('Generate Image from Selection');
   const name = await newImage(before, 'the image for "line two"');
   assert.match(name, /^line-two-\d+\.jpg$/);
   // The link is in the editor before it is saved.
