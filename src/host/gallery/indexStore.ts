@@ -7,15 +7,13 @@
  * index is set aside and rebuilt from the images' embedded records. With no folder open (no
  * workspace storage) the gallery lives in memory for this window, and says so once.
  *
- * Also knows which images are missing (deleted or moved outside VS Code): checked once per entry,
- * then kept up to date from file events; a move made in VS Code follows the file.
+ * Which images are missing is kept by ./missing.ts; a move made in VS Code follows the file here.
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   addEntries,
-  entriesGone,
   entriesMoved,
   mergeIndexes,
   parseIndex,
@@ -30,10 +28,9 @@ import type { Logger } from '../../core/log';
 import type { Ui } from '../ui';
 import { IndexFile, INDEX_NAME, watchIndex, type Recovery } from './indexFile';
 import { findUnindexed } from './unindexed';
-import { IMAGE_GLOB, pool, scanForRecords, type ScanProgress } from './rebuild';
+import { fileExists, MissingFiles } from './missing';
+import { scanForRecords, type ScanProgress } from './rebuild';
 import type { DeleteOutcome, GalleryApi, RebuildResult } from './api';
-
-/** Image files the gallery can hold and "Rebuild gallery from files" looks for. */
 
 /** Deleting to the trash failed while the file is still there (no trash on this file system). */
 export class TrashUnavailableError extends Error {
@@ -56,9 +53,6 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
   private readonly changed = new vscode.EventEmitter<void>();
   /** The entries changed (added, removed, moved; here or in another window). */
   readonly onDidChange = this.changed.event;
-  private readonly missingChanged = new vscode.EventEmitter<void>();
-  /** The set of missing images changed. */
-  readonly onDidChangeMissing = this.missingChanged.event;
 
   private index: GalleryIndex = EMPTY;
   private byId = new Map<string, GalleryEntry>();
@@ -69,14 +63,16 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
   private lastText: string | undefined;
   /** Writes and reloads, one at a time. */
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly missing = new Set<string>();
-  /** Entries whose file has been looked for. */
-  private readonly checked = new Set<string>();
+  private readonly missing = new MissingFiles({
+    entries: () => this.index.entries,
+    byId: (id) => this.byId.get(id),
+    byUri: (uri) => this.byUri.get(uri),
+  });
+  /** The set of missing images changed. */
+  readonly onDidChangeMissing = this.missing.onDidChange;
   private readonly subs: vscode.Disposable[] = [];
   private indexWatch: { close(): void } | undefined;
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
-  private pendingDeletes: vscode.Uri[] = [];
-  private deleteTimer: ReturnType<typeof setTimeout> | undefined;
   private warnedMemory = false;
   private warnedWrite = false;
   private disposed = false;
@@ -141,8 +137,9 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
         `Gallery: no workspace storage${this.context.storageUri ? ` on local disk (${this.context.storageUri.toString()})` : ''}; kept in memory for this window.`,
       );
     }
-    this.watchImages();
-    void this.checkFiles();
+    this.missing.watch();
+    this.subs.push(vscode.workspace.onDidRenameFiles((ev) => void this.followRenames(ev.files)));
+    void this.missing.check();
   }
 
   // ---- Reading --------------------------------------------------------------------------------
@@ -175,7 +172,7 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
   }
 
   missingIds(): string[] {
-    return [...this.missing];
+    return this.missing.ids();
   }
 
   // ---- Changing -------------------------------------------------------------------------------
@@ -202,7 +199,7 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
     if (!ids.length) return;
     await this.ready();
     await this.mutate((i) => removeEntries(i, ids, Date.now()));
-    for (const id of ids) this.missing.delete(id);
+    this.missing.forget(ids);
   }
 
   /**
@@ -218,7 +215,7 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
     try {
       await vscode.workspace.fs.delete(uri, { useTrash: opts.useTrash, recursive: false });
     } catch (e) {
-      if (!(await this.exists(uri))) outcome = 'alreadyGone';
+      if (!(await fileExists(uri))) outcome = 'alreadyGone';
       else if (opts.useTrash) throw new TrashUnavailableError(uri, e instanceof Error ? e.message : String(e));
       else throw e;
     }
@@ -332,9 +329,8 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
     this.index = next;
     this.byId = new Map(next.entries.map((e) => [e.id, e]));
     this.byUri = new Map(next.entries.map((e) => [e.uri, e]));
-    for (const id of [...this.missing]) if (!this.byId.has(id)) this.missing.delete(id);
     this.changed.fire();
-    void this.checkFiles();
+    this.missing.indexChanged();
   }
 
   // ---- Rebuilding from the images' records -------------------------------------------------
@@ -353,10 +349,7 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
   /** Entries read from images just now: added, and known to exist. */
   private async adopt(found: readonly GalleryEntry[]): Promise<void> {
     if (found.length) await this.add(found);
-    for (const e of found) {
-      this.missing.delete(e.id);
-      this.checked.add(e.id);
-    }
+    this.missing.known(found.map((e) => e.id));
   }
 
   // ---- Images of ours the index does not list ---------------------------------------------
@@ -384,83 +377,19 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
     })());
   }
 
-  // ---- Missing files --------------------------------------------------------------------------
-
-  private async exists(uri: vscode.Uri): Promise<boolean> {
-    try {
-      if (uri.scheme === 'file') await fsp.stat(uri.fsPath);
-      else await vscode.workspace.fs.stat(uri);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  private setMissing(id: string, missing: boolean): boolean {
-    if (missing === this.missing.has(id)) return false;
-    if (missing) this.missing.add(id);
-    else this.missing.delete(id);
-    return true;
-  }
+  // ---- Missing files (./missing.ts) and moves -------------------------------------------------
 
   /**
    * Look for every file again (the view does when it opens): file events can be missed, e.g. a file
    * created and deleted within one batch of events.
    */
   recheckAll(): Promise<void> {
-    this.checked.clear();
-    return this.checkFiles();
+    return this.missing.recheckAll();
   }
 
-  /** Look for the files of entries not checked yet (or of `ids`); 16 at a time. */
-  async checkFiles(ids?: readonly string[]): Promise<void> {
-    const todo = ids
-      ? ids.map((id) => this.byId.get(id)).filter((e): e is GalleryEntry => Boolean(e))
-      : this.index.entries.filter((e) => !this.checked.has(e.id));
-    if (!todo.length) return;
-    for (const e of todo) this.checked.add(e.id);
-    let changed = false;
-    await pool(todo, 16, async (e) => {
-      let uri: vscode.Uri;
-      try {
-        uri = vscode.Uri.parse(e.uri, true);
-      } catch {
-        changed = this.setMissing(e.id, true) || changed;
-        return;
-      }
-      const there = await this.exists(uri);
-      if (this.byId.has(e.id)) changed = this.setMissing(e.id, !there) || changed;
-    });
-    if (changed && !this.disposed) this.missingChanged.fire();
-  }
-
-  /** Follow the images: deletions and creations anywhere in the workspace, moves made in VS Code. */
-  private watchImages(): void {
-    const images = vscode.workspace.createFileSystemWatcher(IMAGE_GLOB, false, true, false);
-    // Folders too: deleting a folder reports the folder only.
-    const deletions = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
-    this.subs.push(
-      images,
-      deletions,
-      images.onDidCreate((uri) => {
-        const e = this.findByUri(uri.toString());
-        if (e && this.setMissing(e.id, false)) this.missingChanged.fire();
-      }),
-      deletions.onDidDelete((uri) => {
-        this.pendingDeletes.push(uri);
-        this.deleteTimer ??= setTimeout(() => this.applyDeletes(), 150);
-      }),
-      vscode.workspace.onDidRenameFiles((ev) => void this.followRenames(ev.files)),
-    );
-  }
-
-  private applyDeletes(): void {
-    this.deleteTimer = undefined;
-    const gone = new Set(this.pendingDeletes.map((u) => u.toString()));
-    this.pendingDeletes = [];
-    let changed = false;
-    for (const id of entriesGone(this.index.entries, gone)) changed = this.setMissing(id, true) || changed;
-    if (changed) this.missingChanged.fire();
+  /** Look for the files of entries not checked yet (or of `ids`). */
+  checkFiles(ids?: readonly string[]): Promise<void> {
+    return this.missing.check(ids);
   }
 
   /** A file or folder moved in VS Code: its entries follow it. */
@@ -472,17 +401,15 @@ export class GalleryIndexStore implements vscode.Disposable, GalleryApi {
     );
     if (!moved.length) return;
     await this.mutate((i) => updateEntries(i, moved, Date.now()));
-    for (const e of moved) this.checked.delete(e.id);
-    void this.checkFiles();
+    void this.missing.check(moved.map((e) => e.id));
   }
 
   dispose(): void {
     this.disposed = true;
     this.indexWatch?.close();
     clearTimeout(this.reloadTimer);
-    clearTimeout(this.deleteTimer);
     for (const d of this.subs.splice(0)) d.dispose();
+    this.missing.dispose();
     this.changed.dispose();
-    this.missingChanged.dispose();
   }
 }
