@@ -12,15 +12,16 @@ import { CLIENTS } from '../../core/engine';
 import { validateRequest } from '../../core/request';
 import { resolveDestination, isInside } from '../../host/destination';
 import { setApiKeyCommand } from '../../host/keys';
-import { Anchor, insertLinks, isOpen, linkText, reportInserted } from '../../host/links';
+import { type Anchor, insertLinks, isOpen, linkText, reportInserted } from '../../host/links';
 import type { Services } from '../../host/services';
 import { readSettings } from '../../host/settings';
 import { GENERATOR_VIEW_TYPE } from '../../ids';
 import { PageChannel } from '../host';
 import { pageHtml, resourceRoots } from '../html';
 import { checkForm, curlText, toRequest, type Validate } from './form';
-import type { FieldProblem, FormState, ImageAction, KeyState, RunRequest, RunView, TargetView, ToHost, ToUi } from './protocol';
+import type { FieldProblem, FormState, ImageAction, KeyState, RunRequest, RunView, ToHost, ToUi } from './protocol';
 import { Runs } from './runs';
+import { InsertTarget } from './target';
 import { generatorSchemas } from './schema';
 
 export const VIEW_TYPE = GENERATOR_VIEW_TYPE;
@@ -28,20 +29,12 @@ export const VIEW_TYPE = GENERATOR_VIEW_TYPE;
 export const title = (): string => vscode.l10n.t('Flux Image Generator');
 /** The last form and seed, so a new panel starts from them. */
 export const LAST_KEY = 'fluxStudio.generator.last';
-/** Where the panel's Insert goes, so it survives a window reload. */
-const TARGET_KEY = 'fluxStudio.generator.target';
 
 /** The engine's final word on a request, as field problems. */
 export const engineValidate: Validate = (request) => {
   const v = validateRequest(request);
   return v.ok ? { ok: true } : { ok: false, problems: v.problems };
 };
-
-interface SavedTarget {
-  uri: string;
-  start: number;
-  end: number;
-}
 
 export interface PanelInit {
   readonly form: FormState;
@@ -56,7 +49,8 @@ export class GeneratorPanel implements vscode.Disposable {
   private lastSeed: number | null;
   private readonly runs: Runs;
   private notes: string[];
-  private target: { anchor: Anchor; column: vscode.ViewColumn | undefined } | undefined;
+  /** Where Insert writes (./target.ts). */
+  private readonly target: InsertTarget;
   private imageRoots: vscode.Uri[] = [];
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
@@ -72,6 +66,7 @@ export class GeneratorPanel implements vscode.Disposable {
   ) {
     this.form = init.form;
     this.lastSeed = init.lastSeed;
+    this.target = new InsertTarget(s.context.workspaceState, s.log);
     // Restored runs get their image URIs anew (the webview's resource origin is not kept across sessions).
     this.runs = new Runs(
       {
@@ -79,7 +74,7 @@ export class GeneratorPanel implements vscode.Disposable {
         post: (m) => this.post(m),
         addRoot: (f) => void this.addRoot(f),
         asWebviewUri: (f) => panel.webview.asWebviewUri(f).toString(),
-        target: () => this.target?.anchor,
+        target: () => this.target.anchor,
         seedUsed: (seed) => {
           this.lastSeed = seed;
           this.post({ type: 'lastSeed', seed });
@@ -146,9 +141,8 @@ export class GeneratorPanel implements vscode.Disposable {
     this.flushSave();
     // Generations under way carry on: they are paid for, and the gallery records them.
     this.page.close();
-    this.target?.anchor.dispose();
+    this.target.dispose();
     for (const d of this.subs.splice(0)) d.dispose();
-    void this.s.context.workspaceState.update(TARGET_KEY, undefined);
     this.onDisposeEmitter.fire();
     this.onDisposeEmitter.dispose();
     this.panel.dispose();
@@ -169,42 +163,21 @@ export class GeneratorPanel implements vscode.Disposable {
 
   /** Insert will write where this editor's selection is now (and follow later edits). */
   setTarget(editor: vscode.TextEditor): void {
-    this.target?.anchor.dispose();
-    const doc = editor.document;
-    this.target = { anchor: new Anchor(doc.uri, doc, editor.selection), column: editor.viewColumn };
-    const saved: SavedTarget = { uri: doc.uri.toString(), start: doc.offsetAt(editor.selection.start), end: doc.offsetAt(editor.selection.end) };
-    void this.s.context.workspaceState.update(TARGET_KEY, saved);
+    this.target.set(editor);
     this.addRoot(this.expectedFolder());
-    this.post({ type: 'target', target: this.targetView() });
+    this.post({ type: 'target', target: this.target.view() });
   }
 
   /** After a window reload: the place Insert wrote to, from workspace state. */
   async restoreTarget(): Promise<void> {
-    const saved = this.s.context.workspaceState.get<SavedTarget>(TARGET_KEY);
-    if (!saved || typeof saved.uri !== 'string') return;
-    try {
-      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(saved.uri));
-      const range = new vscode.Range(doc.positionAt(saved.start), doc.positionAt(saved.end));
-      this.target?.anchor.dispose();
-      this.target = { anchor: new Anchor(doc.uri, doc, range), column: undefined };
-      this.addRoot(this.expectedFolder());
-    } catch (e) {
-      this.s.log.info(`Generator panel: the document it inserted into is gone (${String(e)}).`);
-    }
-  }
-
-  private targetView(): TargetView | null {
-    if (!this.target) return null;
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.target!.anchor.uri.toString());
-    const line = doc ? this.target.anchor.range(doc).start.line + 1 : 1;
-    return { name: path.posix.basename(this.target.anchor.uri.path), line };
+    if (await this.target.restore()) this.addRoot(this.expectedFolder());
   }
 
   // ---- Resource roots --------------------------------------------------------------------------
 
   /** The folder images for the current target (or the first workspace folder) are saved in. */
   private expectedFolder(): vscode.Uri | undefined {
-    const uri = this.target?.anchor.uri;
+    const uri = this.target.anchor?.uri;
     const doc = uri ? { uri, isUntitled: uri.scheme === 'untitled' } : undefined;
     const dest = resolveDestination(doc, readSettings(uri).assetsFolder, doc ? undefined : vscode.workspace.workspaceFolders?.[0]);
     return dest.kind === 'folder' ? dest.folder : undefined;
@@ -298,7 +271,7 @@ export class GeneratorPanel implements vscode.Disposable {
     const keys = await this.keyState();
     const notes = this.notes.splice(0);
     this.page.markReady();
-    this.post({ type: 'init', form: this.form, keys, target: this.targetView(), runs: this.runs.views(), lastSeed: this.lastSeed, notes });
+    this.post({ type: 'init', form: this.form, keys, target: this.target.view(), runs: this.runs.views(), lastSeed: this.lastSeed, notes });
     if (this.form.references?.length) this.postReferences();
   }
 
@@ -410,7 +383,7 @@ export class GeneratorPanel implements vscode.Disposable {
             ? vscode.l10n.t('Inserted a link to {0} into {1}.', image.name, path.posix.basename(inserted.document.uri.path))
             : vscode.l10n.t('No editor to insert into: the link to {0} is on the clipboard.', image.name),
         });
-        if (target) this.post({ type: 'target', target: this.targetView() });
+        if (target) this.post({ type: 'target', target: this.target.view() });
         return;
       }
       case 'copyLink': {
@@ -420,7 +393,7 @@ export class GeneratorPanel implements vscode.Disposable {
         return;
       }
       case 'open':
-        await vscode.commands.executeCommand('vscode.open', file, { viewColumn: this.target?.column ?? vscode.ViewColumn.One, preview: true });
+        await vscode.commands.executeCommand('vscode.open', file, { viewColumn: this.target.column ?? vscode.ViewColumn.One, preview: true });
         return;
       case 'reveal':
         await vscode.commands.executeCommand('revealInExplorer', file);
@@ -436,25 +409,22 @@ export class GeneratorPanel implements vscode.Disposable {
     }
   }
 
-  /** The target as insertLinks wants it, with its document (re)opened; undefined when there is none or it is gone. */
+  /** The target as insertLinks wants it, with its document (re)opened; undefined when there is none or it is gone (said on the page). */
   private async insertTarget(): Promise<{ document: vscode.TextDocument; anchor: Anchor } | undefined> {
-    if (!this.target) return undefined;
-    try {
-      const document = await vscode.workspace.openTextDocument(this.target.anchor.uri);
-      return { document, anchor: this.target.anchor };
-    } catch {
+    const opened = await this.target.open();
+    if (opened.kind === 'open') return opened;
+    if (opened.kind === 'gone')
       this.post({
         type: 'notice',
         level: 'error',
-        message: vscode.l10n.t('{0} cannot be opened any more; the link goes to the clipboard instead.', path.posix.basename(this.target.anchor.uri.path)),
+        message: vscode.l10n.t('{0} cannot be opened any more; the link goes to the clipboard instead.', opened.name),
       });
-      return undefined;
-    }
+    return undefined;
   }
 
   /** The link Insert would write, in the target document's form (Markdown without one). */
   private async linkFor(file: vscode.Uri, r: { prompt: string; model: string; width: number; height: number; seed?: number }): Promise<string> {
-    const target = this.target ? await this.insertTarget() : undefined;
+    const target = await this.insertTarget();
     return linkText(file, r, target?.document);
   }
 
