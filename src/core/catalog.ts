@@ -6,7 +6,7 @@
  * they are shown (`tCatalog`); model and provider names are names and stay as they are.
  */
 import { t } from './l10n';
-import { PROVIDERS, type ModelEntry, type ParamSpec, type ProviderId, type SizeChoice, type SizePreset, type SizeRatio, type SizeRule } from './catalogTypes';
+import { PROVIDERS, type ModelEntry, type ParamSpec, type ProviderId, type SizePreset, type SizeRatio, type SizeRule } from './catalogTypes';
 
 export * from './catalogTypes';
 
@@ -420,32 +420,4 @@ export function keyName(provider: ProviderId): string {
 /** The models of one provider, in catalog order (the edit models after the others). */
 export function modelsOf(provider: ProviderId): ModelEntry[] {
   return [...CATALOG, ...EDIT_MODELS].filter((m) => m.provider === provider);
-}
-
-/** The pixel size of a size choice for a model, or undefined when the model does not offer it. */
-export function pixelsOf(model: ModelEntry, choice: SizeChoice): { width: number; height: number } | undefined {
-  switch (choice.kind) {
-    case 'custom':
-      return { width: choice.width, height: choice.height };
-    case 'preset': {
-      const p = model.size.presets?.find((x) => x.name === choice.name);
-      return p && { width: p.width, height: p.height };
-    }
-    case 'ratio': {
-      const r = model.size.ratios?.find((x) => x.ratio === choice.ratio);
-      return r && { width: r.width, height: r.height };
-    }
-  }
-}
-
-/** `1024x768`, a preset name or a ratio, the form used in settings. */
-export function formatSize(choice: SizeChoice): string {
-  switch (choice.kind) {
-    case 'custom':
-      return `${choice.width}x${choice.height}`;
-    case 'preset':
-      return choice.name;
-    case 'ratio':
-      return choice.ratio;
-  }
 }

@@ -3,10 +3,10 @@
  * sentence saying what was wrong, what is allowed and what to do; an invalid request is never sent.
  */
 import * as z from 'zod/mini';
-import { findModel, formatSize, PROVIDERS, type ModelEntry, type OutputFormat, type ParamSpec, type SizeChoice, pixelsOf } from './catalog';
+import { findModel, PROVIDERS, type ModelEntry, type OutputFormat, type ParamSpec, type SizeChoice } from './catalog';
 import { orList, t, tCatalog } from './l10n';
 import { countProblem, megabytes, type ReferenceImage } from './reference';
-import { checkSide, describeSizes, FORMAT_NAMES, parseSize } from './sizes';
+import { checkSide, describeSizes, FORMAT_NAMES, parseSize, formatSize, pixelsOf } from './sizes';
 
 export { checkSide, describeSizes, formatName, parseSize } from './sizes';
 

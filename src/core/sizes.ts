@@ -73,3 +73,31 @@ export function describeSizes(model: ModelEntry): string {
   if (s.fixed) parts.push(t('only {0}', `${s.fixed.width}x${s.fixed.height}`));
   return parts.join('; ');
 }
+
+/** The pixel size of a size choice for a model, or undefined when the model does not offer it. */
+export function pixelsOf(model: ModelEntry, choice: SizeChoice): { width: number; height: number } | undefined {
+  switch (choice.kind) {
+    case 'custom':
+      return { width: choice.width, height: choice.height };
+    case 'preset': {
+      const p = model.size.presets?.find((x) => x.name === choice.name);
+      return p && { width: p.width, height: p.height };
+    }
+    case 'ratio': {
+      const r = model.size.ratios?.find((x) => x.ratio === choice.ratio);
+      return r && { width: r.width, height: r.height };
+    }
+  }
+}
+
+/** `1024x768`, a preset name or a ratio, the form used in settings. */
+export function formatSize(choice: SizeChoice): string {
+  switch (choice.kind) {
+    case 'custom':
+      return `${choice.width}x${choice.height}`;
+    case 'preset':
+      return choice.name;
+    case 'ratio':
+      return choice.ratio;
+  }
+}

@@ -6,7 +6,8 @@
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findModel, formatSize, keyName, type ModelEntry, type ProviderId } from '../core/catalog';
+import { findModel, keyName, type ModelEntry, type ProviderId } from '../core/catalog';
+import { formatSize } from '../core/sizes';
 import { altText, promptFromSelection } from '../core/links';
 import { renderBaseName } from '../core/naming';
 import { sizeFits, type GenerationRequest } from '../core/request';

@@ -1,6 +1,7 @@
 /** The status bar item: the default model and size; clicking it changes them. */
 import * as vscode from 'vscode';
-import { formatSize, PROVIDERS } from '../core/catalog';
+import { PROVIDERS } from '../core/catalog';
+import { formatSize } from '../core/sizes';
 import { COMMANDS, STATUS_ITEM } from '../ids';
 import { readSettings, SECTION } from './settings';
 

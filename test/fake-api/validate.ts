@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { be32, crc32, jpegSegments, pngChunks, sniffImage, webpChunks } from '../../src/core/image';
-import { findModel, modelsOf, pixelsOf, PROVIDERS, type ModelEntry, type OutputFormat, type ParamSpec, type ProviderId } from '../../src/core/catalog';
+import { findModel, modelsOf, PROVIDERS, type ModelEntry, type OutputFormat, type ParamSpec, type ProviderId } from '../../src/core/catalog';
+import { pixelsOf } from '../../src/core/sizes';
 
 /** A request that passed, resolved to what the fake must produce. */
 export interface Resolved {

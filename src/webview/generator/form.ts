@@ -6,9 +6,9 @@
  * zod-free catalog and size rules, never `vscode` or zod. The engine's own `validateRequest` is
  * passed in where the final word is needed.
  */
-import { CATALOG, findModel, keyName, PROVIDERS, pixelsOf, type ModelEntry, type OutputFormat, type ParamSpec, type SizeChoice } from '../../core/catalog';
+import { CATALOG, findModel, keyName, PROVIDERS, type ModelEntry, type OutputFormat, type ParamSpec, type SizeChoice } from '../../core/catalog';
 import { orList, t } from '../../core/l10n';
-import { checkSide, FORMAT_NAMES, parseSize } from '../../core/sizes';
+import { checkSide, FORMAT_NAMES, parseSize, pixelsOf } from '../../core/sizes';
 import type { FieldProblem, FormState, OpenArgs, ParamValue, RunRequest } from './protocol';
 
 export const DEFAULT_MODEL = 'aimlapi:flux-pro/v1.1';
