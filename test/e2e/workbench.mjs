@@ -317,16 +317,20 @@ export class Workbench {
           },
         );
       if (!opened) continue;
-      const shown = await row.waitFor({ state: 'visible', timeout: 10_000 }).then(
-        () => true,
-        (e) => {
-          if (attempt >= 4) throw e;
-          return false;
-        },
-      );
-      if (shown) break;
+      // Shown, then clicked: a webview taking the focus back can close the palette between the two
+      // (seen in CI in the light-theme test), and then it is opened again.
+      const taken = await row
+        .waitFor({ state: 'visible', timeout: 10_000 })
+        .then(() => row.click({ timeout: 5_000 }))
+        .then(
+          () => true,
+          (e) => {
+            if (attempt >= 4) throw e;
+            return false;
+          },
+        );
+      if (taken) break;
     }
-    await row.click();
     // The command has been taken once the palette is gone or shows something else (a command that
     // asks a question opens its own quick pick in the same widget).
     await page.waitForFunction(
