@@ -263,7 +263,17 @@ export const CATALOG: readonly ModelEntry[] = [
     label: 'FLUX1.1 [pro]',
     description: 'Fast, high-quality images with excellent prompt adherence (job, polled).',
     size: { custom: { min: 256, max: 1440, step: 32 }, ratios: APIFRAME_RATIOS, default: { kind: 'ratio', ratio: '1:1' } },
-    params: [...apiframeCommon],
+    params: [
+      ...apiframeCommon,
+      {
+        name: 'imagePrompt',
+        wire: 'image_prompt',
+        label: 'Image prompt (URL)',
+        description: 'The address of a public image that guides the composition (Flux Redux). apiframe fetches it; a workspace file cannot be used here.',
+        type: 'url',
+        maxLength: 2048,
+      },
+    ],
     formats: ['jpeg', 'png', 'webp'],
     defaultFormat: 'png',
     maxImages: 1,

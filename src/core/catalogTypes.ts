@@ -97,7 +97,12 @@ export type ParamSpec =
       readonly values: readonly string[];
       /** Always sent as a string (AIML's safety_tolerance is "1".."6"). */
       readonly default?: string;
-    });
+    })
+  /**
+   * A public `https:` or `http:` address the provider fetches itself (apiframe's image_prompt): a
+   * workspace file cannot go there, so nothing of the user's is read or sent for it. No default.
+   */
+  | (ParamBase & { readonly type: 'url'; readonly maxLength: number; readonly default?: undefined });
 
 export interface ModelEntry {
   /** `provider:id`, the key used in settings (`fluxStudio.defaultModel`). */

@@ -48,3 +48,9 @@ export function bundleTranslator(contents: Readonly<Record<string, string>>): Tr
     return format(typeof own === 'string' ? own : message, args);
   };
 }
+
+/** User text inside a sentence: quoted, on one line, at most 40 characters (a pasted page stays out of the message). */
+export function quote(text: string, max = 40): string {
+  const chars = [...text.replace(/[\s\p{Cc}]+/gu, ' ').trim()];
+  return `"${chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('')}"`;
+}

@@ -4,8 +4,9 @@
  */
 import * as z from 'zod/mini';
 import { findModel, PROVIDERS, type ModelEntry, type OutputFormat, type ParamSpec, type SizeChoice } from './catalog';
-import { orList, t, tCatalog } from './l10n';
+import { orList, quote, t, tCatalog } from './l10n';
 import { countProblem, megabytes, type ReferenceImage } from './reference';
+import { webAddressProblem } from './webAddress';
 import { checkSide, describeSizes, FORMAT_NAMES, parseSize, formatSize, pixelsOf } from './sizes';
 
 export { checkSide, describeSizes, formatName, parseSize } from './sizes';
@@ -63,12 +64,6 @@ export interface Problem {
 export type Validation = { ok: true; value: ValidRequest } | { ok: false; problems: Problem[] };
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
-
-/** User text inside a sentence: quoted, on one line, at most 40 characters (a pasted page stays out of the message). */
-function quote(text: string, max = 40): string {
-  const chars = [...text.replace(/[\s\p{Cc}]+/gu, ' ').trim()];
-  return `"${chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('')}"`;
-}
 
 function resolveSize(model: ModelEntry, text: string | undefined, problems: Problem[]): ValidRequest['size'] | undefined {
   const s = model.size;
@@ -190,6 +185,8 @@ function checkParam(model: ModelEntry, spec: ParamSpec, value: ParamValue): stri
       if (!spec.values.includes(String(value)))
         return t('{0} {1} is not offered by {2}; choose one of {3}.', who, quote(String(value)), model.id, spec.values.join(', '));
       return undefined;
+    case 'url':
+      return webAddressProblem(who, spec.maxLength, value);
   }
 }
 
@@ -197,6 +194,7 @@ function checkParam(model: ModelEntry, spec: ParamSpec, value: ParamValue): stri
 function normaliseParam(spec: ParamSpec, value: ParamValue): ParamValue {
   if (spec.type === 'integer' || spec.type === 'number') return numberOf(value)!;
   if (spec.type === 'enum') return String(value);
+  if (spec.type === 'url') return String(value).trim();
   return value;
 }
 

@@ -60,6 +60,11 @@ function checkParam(spec: ParamSpec, value: unknown): string | undefined {
         return `Invalid enum value. Expected ${spec.values.map((v) => `'${v}'`).join(' | ')}, received ${show(value)}`;
       }
       return undefined;
+    case 'url':
+      // zod's .url(): a string the WHATWG parser takes, as the schema says `format: uri`.
+      if (typeof value !== 'string') return `Expected string, received ${typeName(value)}`;
+      if (!URL.canParse(value) || value.length > spec.maxLength) return 'Invalid url';
+      return undefined;
   }
 }
 

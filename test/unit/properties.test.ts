@@ -204,6 +204,8 @@ function nearValid(m: ModelEntry) {
         return fc.boolean();
       case 'enum':
         return fc.oneof(fc.constantFrom(...p.values), fc.constant('0'));
+      case 'url':
+        return fc.oneof(fc.webUrl(), fc.constantFrom('file:///etc/passwd', 'not a url', 'https://user:pw@example.com/a.png', ''));
     }
   };
   const paramsArb = m.params.length
@@ -294,6 +296,8 @@ function paramAllowed(spec: ParamSpec, v: unknown): boolean {
       return typeof v === 'boolean' && (spec.only === undefined || v === spec.only);
     case 'enum':
       return typeof v === 'string' && spec.values.includes(v);
+    case 'url':
+      return typeof v === 'string' && /^https?:\/\//.test(v) && v.length <= spec.maxLength && !/@/.test(new URL(v).host + new URL(v).username);
   }
 }
 

@@ -141,3 +141,29 @@ test("numeric parameters take plain decimal digits only: not hex, exponents or p
   assert.ok(validateRequest({ model: 'aimlapi:flux-pro', prompt: 'x', params: { guidance: '.5' } }).ok === false, '0.5 is below the minimum, not unreadable');
   assert.match(problems({ model: 'aimlapi:flux-pro', prompt: 'x', params: { guidance: '.5' } })[0] ?? '', /0\.5 is outside/);
 });
+
+test("apiframe FLUX1.1 [pro]'s image prompt: a public web address goes into fluxParams.image_prompt; anything else is refused, saying why", async () => {
+  const { apiframeBody } = await import('../../src/core/providers/apiframe');
+  const { validateApiframe } = await import('../fake-api/validate');
+  const base = { model: 'apiframe:flux-1.1-pro', prompt: 'a lighthouse', size: '1:1' };
+  const v = validateRequest({ ...base, params: { imagePrompt: '  https://example.com/ref.png?x=1  ' } });
+  assert.ok(v.ok, JSON.stringify(v));
+  const body = apiframeBody(v.value);
+  assert.equal((body.fluxParams as Record<string, unknown>).image_prompt, 'https://example.com/ref.png?x=1');
+  assert.equal(validateApiframe(body).ok, true, 'the fake API (the contract) takes the body');
+  // The wire name works too, as for every parameter.
+  assert.ok(validateRequest({ ...base, params: { image_prompt: 'http://example.org/a.jpg' } }).ok);
+  const say = (value: unknown) => problems({ ...base, params: { imagePrompt: value } }).join(' ');
+  assert.match(
+    say('pics/hero.png'),
+    /Image prompt \(URL\) \(imagePrompt\) must be a web address such as https:\/\/example\.com\/picture\.png; "pics\/hero\.png" is not one\./,
+  );
+  assert.match(say('file:///home/me/hero.png'), /must start with https:\/\/ \(the provider fetches it from the web; a workspace file cannot be used here\)/);
+  assert.match(say('https://me:secret@example.com/a.png'), /must not carry a user name or password/);
+  assert.match(say(`https://example.com/${'a'.repeat(2100)}`), /must be a web address of at most 2048 characters/);
+  assert.match(say(42), /must be a web address of at most 2048 characters/);
+  // Only the model that has it takes it.
+  assert.match(problems({ model: 'apiframe:flux-2-pro', prompt: 'x', params: { imagePrompt: 'https://example.com/a.png' } }).join(' '), /imagePrompt/);
+  // The fake API refuses what the contract refuses (format: uri).
+  assert.equal(validateApiframe({ prompt: 'x', model: 'flux-1.1-pro', fluxParams: { image_prompt: 'not a url' } }).ok, false);
+});

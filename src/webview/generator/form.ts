@@ -9,6 +9,7 @@
 import { CATALOG, findModel, keyName, PROVIDERS, type ModelEntry, type OutputFormat, type ParamSpec, type SizeChoice } from '../../core/catalog';
 import { orList, t } from '../../core/l10n';
 import { checkSide, FORMAT_NAMES, parseSize, pixelsOf } from '../../core/sizes';
+import { webAddressProblem } from '../../core/webAddress';
 import type { FieldProblem, FormState, OpenArgs, ParamValue, RunRequest } from './protocol';
 
 export const DEFAULT_MODEL = 'aimlapi:flux-pro/v1.1';
@@ -113,6 +114,8 @@ export function paramHint(spec: ParamSpec): string {
       return spec.default ? t('default on') : t('default off');
     case 'enum':
       return spec.default !== undefined ? t('{0}; default {1}', spec.values.join(', '), spec.default) : spec.values.join(', ');
+    case 'url':
+      return t('a public https:// address; empty for none');
   }
 }
 
@@ -149,6 +152,8 @@ function fits(spec: ParamSpec, value: ParamValue): boolean {
       return typeof value === 'boolean' && (spec.only === undefined || value === spec.only);
     case 'enum':
       return spec.values.includes(String(value));
+    case 'url':
+      return typeof value === 'string' && !webAddressProblem('', spec.maxLength, value);
   }
 }
 
@@ -164,7 +169,7 @@ export interface FormDefaults {
 }
 
 /** A size select value and the custom sides for a size text the model offers, else undefined. */
-function sizeFields(model: ModelEntry, text: string): Pick<FormState, 'size' | 'width' | 'height'> | undefined {
+export function sizeFields(model: ModelEntry, text: string): Pick<FormState, 'size' | 'width' | 'height'> | undefined {
   if (model.size.fixed) return { size: '', width: String(model.size.fixed.width), height: String(model.size.fixed.height) };
   const choice = parseSize(text);
   if (!choice) return undefined;
@@ -387,16 +392,4 @@ export function promptCount(form: Pick<FormState, 'prompt' | 'model'>): { count:
 /** What the panel says when the model's provider has no key. */
 export function missingKeyText(model: ModelEntry): string {
   return t('No {0} is set, so {1} cannot generate yet.', keyName(model.provider), model.label);
-}
-
-// ---- Copy as cURL -----------------------------------------------------------------------------
-
-const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/** A `curl` command for a request described by a provider client (its key is already a placeholder). */
-export function curlText(d: { method: string; url: string; headers: Readonly<Record<string, string>>; body: unknown }): string {
-  const lines = [`curl -X ${d.method} ${shellQuote(d.url)}`];
-  for (const [k, v] of Object.entries(d.headers)) lines.push(`  -H ${shellQuote(`${k}: ${v}`)}`);
-  lines.push(`  --data-raw ${shellQuote(JSON.stringify(d.body, null, 2))}`);
-  return lines.join(' \\\n');
 }
