@@ -84,3 +84,8 @@ export function iconButton(name: string, label: string, onClick: (ev: MouseEvent
   });
   return b;
 }
+
+/** The line under a field where its problem shows (`<id>-error`), hidden until there is one. */
+export function errorLine(id: string): HTMLParagraphElement {
+  return h('p', { id: `${id}-error`, class: 'error-text field-error', hidden: true });
+}
