@@ -157,13 +157,15 @@ export function dataUri(ref: Pick<ReferenceImage, 'type' | 'data'>): string {
   return `data:${MIME[ref.type]};base64,${ref.data}`;
 }
 
+/** How a reference is written into a request body: its `data:` URI, or a stand-in for display. */
+export type ReferenceShow = (ref: ReferenceImage, index: number) => string;
+
+/** The stand-in "Copy as cURL" shows by default: the kind and the size, never the bytes. */
+export const referenceStandIn: ReferenceShow = (r) => `data:${MIME[r.type]};base64,<${r.bytes} bytes>`;
+
 /** The reference field of a request body: a list, or one string for one image where the model takes that. */
-export function referenceField(
-  rule: ReferenceRule,
-  refs: readonly Pick<ReferenceImage, 'type' | 'data'>[],
-  show: (r: Pick<ReferenceImage, 'type' | 'data'>) => string = dataUri,
-): string | string[] {
-  const values = refs.map(show);
+export function referenceField(rule: ReferenceRule, refs: readonly ReferenceImage[], show: ReferenceShow = dataUri): string | string[] {
+  const values = refs.map((r, i) => show(r, i));
   return rule.shape === 'one-or-array' && values.length === 1 ? values[0]! : values;
 }
 

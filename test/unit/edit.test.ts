@@ -5,7 +5,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { CATALOG, EDIT_MODELS, findModel, isEditModel, type ModelEntry } from '../../src/core/catalog';
 import { generate } from '../../src/core/engine';
@@ -21,8 +26,10 @@ import { entryFromRecord, parseIndex, GALLERY_FORMAT, GALLERY_VERSION } from '..
 import { png as craftedPng, pngChunk, riff, webp as craftedWebp } from '../crafted/images';
 import { startFakeApi, type FakeApi } from '../fake-api/server';
 import { validateAiml } from '../fake-api/validate';
+import { curlReference, curlText } from '../../src/webview/generator/curl';
 import { testLogger } from './testLogger';
 
+const run = promisify(execFile);
 const KEY = process.env.FLUX_TEST_KEY ?? 'test-key-123';
 const PRO_EDIT = findModel('aimlapi:blackforestlabs/flux-2-pro-edit')!;
 const KONTEXT_PRO = findModel('aimlapi:flux/kontext-pro/image-to-image')!;
@@ -256,6 +263,40 @@ describe('the engine edits against the fake API', () => {
   after(async () => {
     await fake.close();
     await http.close();
+  });
+
+  test('Copy as cURL for an edit: the command, run by a real shell from the workspace folder, sends the files themselves', async () => {
+    fake.reset();
+    const dir = mkdtempSync(join(tmpdir(), 'flux-curl-'));
+    try {
+      // A name a shell would trip over, to prove the quoting: a space, a quote, a dollar sign.
+      mkdirSync(join(dir, 'my pics'));
+      const a = await image('png', 80, 48, 5);
+      const b = await image('jpeg', 64, 64, 9);
+      writeFileSync(join(dir, 'my pics', "it's $HOME.png"), a);
+      writeFileSync(join(dir, 'b.jpg'), b);
+      const req = valid({
+        model: PRO_EDIT.key,
+        prompt: 'make it winter',
+        size: '1024x768',
+        seed: 4,
+        references: [ref(PRO_EDIT, a, "my pics/it's $HOME.png"), ref(PRO_EDIT, b, 'b.jpg')],
+      });
+      const text = curlText(aimlapi.describe(req, fake.baseUrl, curlReference), ["my pics/it's $HOME.png", 'b.jpg']);
+      assert.ok(!text.includes(a.toString('base64')), 'the clipboard does not hold the bytes');
+      // Asynchronous: the fake API answers from this same process.
+      const { stdout: out } = await run('bash', ['-c', `${text} --silent --show-error --fail-with-body`], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+      assert.ok(JSON.parse(out).data?.length === 1, out.slice(0, 300));
+      const submit = fake.requests.find((q) => q.phase === 'submit');
+      assert.deepEqual(
+        submit?.references?.map((r) => (r.kind === 'inline' ? r.sha256 : r.url)),
+        [a, b].map((x) => createHash('sha256').update(x).digest('hex')),
+        "the fake API received exactly the files' bytes",
+      );
+      assert.deepEqual((submit?.body as { image_size: unknown }).image_size, { width: 1024, height: 768 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   for (const model of [PRO_EDIT, KONTEXT_PRO, KONTEXT_MAX]) {

@@ -7,7 +7,6 @@ import { validateRequest } from '../../src/core/request';
 import {
   applyArgs,
   checkForm,
-  curlText,
   CUSTOM,
   initialForm,
   localProblems,
@@ -24,6 +23,7 @@ import {
   type Validate,
 } from '../../src/webview/generator/form';
 import type { FormState } from '../../src/webview/generator/protocol';
+import { curlText } from '../../src/webview/generator/curl';
 
 const engine: Validate = (r) => {
   const v = validateRequest(r);

@@ -7,7 +7,7 @@ import { t } from '../l10n';
 import type { ValidRequest } from '../request';
 import { exchangeJson } from './common';
 import { wireParams } from './params';
-import { dataUri, referenceField, type ReferenceImage } from '../reference';
+import { dataUri, referenceField, referenceStandIn, type ReferenceShow } from '../reference';
 import type { ImageSource, ProviderClient, ProviderContext, ProviderResult } from './types';
 
 const nullish = <T extends z.ZodMiniType>(t: T) => z.optional(z.nullable(t));
@@ -25,7 +25,7 @@ const AimlSuccess = z.object({
  * The request body. `show` writes a reference image (default: the `data:` URI that is sent;
  * "Copy as cURL" passes a short stand-in, so the clipboard does not get megabytes of base64).
  */
-export function aimlBody(req: ValidRequest, show: (r: Pick<ReferenceImage, 'type' | 'data'>) => string = dataUri): Record<string, unknown> {
+export function aimlBody(req: ValidRequest, show: ReferenceShow = dataUri): Record<string, unknown> {
   const body: Record<string, unknown> = { model: req.model.id, prompt: req.prompt };
   const size = req.size.choice;
   if (size.kind === 'ratio') body.aspect_ratio = size.ratio;
@@ -54,12 +54,12 @@ function imagesOf(ok: z.infer<typeof AimlSuccess>): ImageSource[] {
 export const aimlapi: ProviderClient = {
   id: 'aimlapi',
 
-  describe(req, baseUrl) {
+  describe(req, baseUrl, showReference = referenceStandIn) {
     return {
       method: 'POST',
       url: `${baseUrl.replace(/\/+$/, '')}/v1/images/generations`,
       headers: { Authorization: 'Bearer <AIMLAPI_API_KEY>', 'Content-Type': 'application/json' },
-      body: aimlBody(req, (r) => `data:image/${r.type};base64,<${Math.floor((r.data.length * 3) / 4)} bytes>`),
+      body: aimlBody(req, showReference),
     };
   },
 

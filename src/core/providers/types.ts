@@ -1,6 +1,7 @@
 import type { ProviderId } from '../catalog';
 import type { HttpClient, RetryPolicy } from '../http';
 import type { Logger } from '../log';
+import type { ReferenceShow } from '../reference';
 import type { ValidRequest } from '../request';
 
 /** An image the provider returned: a (temporary) URL or inline base64 bytes. */
@@ -39,7 +40,11 @@ export interface ProviderContext {
 
 export interface ProviderClient {
   readonly id: ProviderId;
-  /** The HTTP request that would be sent first (for "Copy as cURL"); the key is not included. */
-  describe(req: ValidRequest, baseUrl: string): { method: 'POST'; url: string; headers: Record<string, string>; body: unknown };
+  /**
+   * The HTTP request that would be sent first (for "Copy as cURL"); the key is not included.
+   * `showReference` writes each reference image in place of its base64 (default: a short stand-in
+   * naming its size, so the clipboard never gets megabytes).
+   */
+  describe(req: ValidRequest, baseUrl: string, showReference?: ReferenceShow): { method: 'POST'; url: string; headers: Record<string, string>; body: unknown };
   run(req: ValidRequest, ctx: ProviderContext): Promise<ProviderResult>;
 }
