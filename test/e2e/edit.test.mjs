@@ -5,6 +5,7 @@
 //
 //   node --test test/e2e/edit.test.mjs      (needs `npm run build` first)
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -49,6 +50,15 @@ function png(width, height) {
 }
 
 const pickRow = (label) => wb.pickRow(label);
+
+/** Run a command line in bash in `cwd` (a real shell, as a person pasting it would). */
+function runShell(command, cwd) {
+  return new Promise((resolve, reject) =>
+    execFile('bash', ['-c', `${command} --silent --show-error --fail-with-body`], { cwd, timeout: 20_000 }, (e, stdout, stderr) =>
+      e ? reject(new Error(`${e.message}\n${stderr}\n${stdout}`)) : resolve(stdout),
+    ),
+  );
+}
 
 /** @type {import('./workbench.mjs').Workbench} */
 let wb;
@@ -167,8 +177,27 @@ test('panel: an edit model shows the Reference images area; a chosen file is sho
   }
   assert.equal(await panel.locator('#references .reference-name').innerText(), 'hero.png');
   await wb.screenshot(path.join(SHOTS, 'panel-references-dark.png'));
-  const before = wb.listFiles('assets').filter((f) => f.startsWith('hero-edit-')).length;
   await panel.getByLabel('Prompt').fill('add snow on the ground');
+
+  // Copy as cURL: the command reads the reference from its file; run from the workspace folder by a
+  // real shell and curl, the fake API receives the file's bytes.
+  await panel.getByRole('button', { name: 'Copy as cURL' }).click();
+  await panel.locator('#curl-text').waitFor({ state: 'visible' });
+  const curl = await panel.locator('#curl-text').innerText();
+  assert.match(curl, /"image_urls": \[\s*"data:image\/png;base64,'"\$\(base64 < 'pics\/hero\.png' \| tr -d '\\n'\)"'"/);
+  assert.match(await panel.locator('#curl-note').innerText(), /run it from the workspace folder/);
+  await wb.screenshot(path.join(SHOTS, 'panel-references-curl-dark.png'));
+  const sinceCurl = (await wb.control('requests')).length;
+  const answer = await runShell(curl, wb.workspace);
+  assert.ok(JSON.parse(answer).data?.length === 1, answer.slice(0, 200));
+  const sent = (await wb.control('requests')).slice(sinceCurl).find((r) => r.method === 'POST');
+  assert.ok(
+    Buffer.from(sent.body.image_urls[0].replace(/^data:image\/png;base64,/, ''), 'base64').equals(fs.readFileSync(path.join(wb.workspace, 'pics', 'hero.png'))),
+    'the copied command sent the file itself',
+  );
+  await panel.getByRole('button', { name: 'Close the request' }).click();
+
+  const before = wb.listFiles('assets').filter((f) => f.startsWith('hero-edit-')).length;
   await panel.getByRole('button', { name: /^Generate/ }).click();
   for (let i = 0; i < 150 && wb.listFiles('assets').filter((f) => f.startsWith('hero-edit-')).length === before; i++) await page.waitForTimeout(100);
   await wb.screenshot(path.join(SHOTS, 'panel-references-after-dark.png'));
@@ -181,18 +210,104 @@ test('panel: an edit model shows the Reference images area; a chosen file is sho
   );
 });
 
+test('panel: images dropped on the Reference images area are checked and added; the first sets the size to its shape', async () => {
+  const { page } = wb;
+  let panel = await wb.webview('Flux Image Generator');
+  await panel.getByLabel('Model').selectOption({ label: 'FLUX.2 [pro] edit' });
+  await panel.locator('#references').waitFor({ state: 'visible' });
+  // The URI of a file the panel already holds gives the workspace's own scheme (code-server's Explorer drags the same).
+  const heroUri = await panel.locator('#references .reference').first().getAttribute('data-uri');
+  assert.match(heroUri, /\/pics\/hero\.png$/);
+  for (let n = await panel.locator('#references .reference').count(); n > 0; n--) await panel.locator('#references .reference button').first().click();
+  fs.writeFileSync(path.join(wb.workspace, 'pics', 'wide.png'), png(128, 64));
+  fs.writeFileSync(path.join(wb.workspace, 'pics', 'fake.png'), Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'));
+  const uris = ['wide.png', 'fake.png'].map((f) => heroUri.replace(/hero\.png$/, f));
+  // What VS Code's Explorer puts in a drag into a webview (Shift held): its own list and text/uri-list.
+  await panel.locator('#references').evaluate((area, list) => {
+    const data = new DataTransfer();
+    data.setData('application/vnd.code.uri-list', list.join('\r\n'));
+    data.setData('text/uri-list', list[0]);
+    area.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+    area.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, uris);
+  for (let i = 0; i < 150; i++) {
+    panel = await wb.webview('Flux Image Generator');
+    if (
+      (await panel
+        .locator('#references .reference img')
+        .count()
+        .catch(() => 0)) === 1
+    )
+      break;
+    await page.waitForTimeout(200);
+  }
+  assert.deepEqual(await panel.locator('#references .reference-name').allInnerTexts(), ['wide.png'], 'the GIF renamed .png was not added');
+  const notice = panel.locator('#notice', { hasText: /fake\.png is not an image/ });
+  await notice.waitFor({ timeout: 10_000 });
+  assert.match(await notice.innerText(), /The size follows the shape of wide\.png: 1024x512\./);
+  // 128x64 is 2:1, brought into 512-2048 in steps of 32.
+  assert.equal(await panel.getByLabel('Size', { exact: true }).inputValue(), 'custom');
+  assert.equal(await panel.getByLabel('Width').inputValue(), '1024');
+  assert.equal(await panel.getByLabel('Height').inputValue(), '512');
+  await wb.screenshot(path.join(SHOTS, 'panel-references-drop-dark.png'));
+});
+
+test("panel: apiframe FLUX1.1 [pro]'s image prompt takes a web address (a workspace path is refused, saying why), and the job carries it", async () => {
+  const { page } = wb;
+  let panel = await wb.webview('Flux Image Generator');
+  await panel.getByLabel('Model').selectOption({ label: 'FLUX1.1 [pro] · apiframe' });
+  await panel.locator('#references').waitFor({ state: 'hidden' });
+  const advanced = panel.locator('details', { has: panel.locator('summary', { hasText: 'Advanced' }) }).first();
+  if (!(await advanced.evaluate((d) => d.open))) await advanced.locator('summary').click();
+  const field = panel.getByLabel('Image prompt (URL)');
+  await field.fill('pics/hero.png');
+  const error = panel.locator('#param-imagePrompt-error');
+  await error.waitFor({ state: 'visible', timeout: 10_000 });
+  assert.match(await error.innerText(), /must be a web address such as https:\/\/example\.com\/picture\.png; "pics\/hero\.png" is not one/);
+  await wb.screenshot(path.join(SHOTS, 'panel-image-prompt-invalid-dark.png'));
+  await field.fill('https://example.com/guide.png');
+  await error.waitFor({ state: 'hidden', timeout: 10_000 });
+  await panel.getByLabel('Prompt', { exact: true }).fill('a lighthouse at dusk');
+  const since = (await wb.control('requests')).length;
+  await panel.getByRole('button', { name: /^Generate/ }).click();
+  let submit;
+  for (let i = 0; i < 150 && !submit; i++) {
+    submit = (await wb.control('requests')).slice(since).find((r) => r.method === 'POST' && r.path.startsWith('/v2/images/generate'));
+    if (!submit) await page.waitForTimeout(100);
+  }
+  assert.equal(submit?.body?.fluxParams?.image_prompt, 'https://example.com/guide.png', JSON.stringify(submit?.body));
+  await panel.getByLabel('Model').selectOption({ label: 'FLUX.2 [pro] edit' });
+  panel = await wb.webview('Flux Image Generator');
+  await panel.locator('#references').waitFor({ state: 'visible' });
+});
+
 // Last: once, a generation after these theme switches went to the default address instead of the
 // fake API ("address could not be found"; cause not investigated), so nothing runs after them.
-test('the edit badge in the light and high-contrast themes', async () => {
+test('the edit badge and the reference area (a file dragged over it) in the dark, light and high-contrast themes', async () => {
   for (const [theme, tag] of [
+    ['Default Dark Modern', 'dark'],
     ['Default Light Modern', 'light'],
     ['Default High Contrast', 'hc'],
+    ['Default High Contrast Light', 'hclight'],
   ]) {
-    await wb.setTheme(theme);
+    if (tag !== 'dark') await wb.setTheme(theme);
     await wb.runCommand('Flux: Show Gallery');
     const gallery = await wb.webview('Flux Gallery');
     await gallery.locator('.card .lineage').first().waitFor();
     await wb.screenshot(path.join(SHOTS, `gallery-edited-from-${tag}.png`));
     assert.ok(fs.statSync(path.join(SHOTS, `gallery-edited-from-${tag}.png`)).size > 10_000);
+
+    await wb.runCommand('Flux: Open Image Generator');
+    const panel = await wb.webview('Flux Image Generator');
+    await panel.locator('#references').waitFor({ state: 'visible' });
+    const outline = await panel.locator('#references').evaluate((area) => {
+      const data = new DataTransfer();
+      data.setData('text/uri-list', 'file:///x.png');
+      area.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+      return getComputedStyle(area).borderTopColor;
+    });
+    assert.notEqual(outline, 'rgba(0, 0, 0, 0)', 'a dragged file shows where it can be dropped');
+    await wb.screenshot(path.join(SHOTS, `panel-references-drag-${tag}.png`));
+    await panel.locator('#references').evaluate((area) => area.dispatchEvent(new DragEvent('dragleave', { bubbles: true })));
   }
 });

@@ -10,7 +10,7 @@
 import { t } from '../bridge';
 import type { ToUi } from '../../webview/generator/protocol';
 import { byId } from '../dom';
-import { focusFirstProblem, generate, notice, renderCurl, renderKeys, renderProblems, renderTarget, syncSeed } from './formSync';
+import { focusFirstProblem, generate, notice, renderCurl, renderKeys, renderProblems, renderTarget, syncSeed, syncSize } from './formSync';
 import { build, renderModel, renderModelSelect } from './formView';
 import { setReferenceViews } from './references';
 import { imageNotice, renderRun, renderRuns, tickElapsed } from './resultsView';
@@ -49,8 +49,9 @@ host.onMessage((m: ToUi) => {
       break;
     }
     case 'references':
-      state.form = { ...state.form, references: [...m.references] };
+      state.form = { ...state.form, references: [...m.references], ...m.size };
       setReferenceViews(m.views);
+      if (m.size) syncSize();
       persist();
       host.post({ type: 'form', seq: ++state.seq, form: state.form });
       break;

@@ -9,7 +9,8 @@ import { t, tCatalog } from '../bridge';
 import { EDIT_MODELS, PROVIDERS } from '../../core/catalog';
 import type { ReferenceView } from '../../webview/generator/protocol';
 import { byId, h, icon } from '../dom';
-import { changed } from './formSync';
+import { droppedUriList, isFileDrag } from './dropped';
+import { changed, notice } from './formSync';
 import { host, model, state } from './state';
 
 /** The thumbnails the extension sent for `form.references` (by URI). */
@@ -31,6 +32,7 @@ export function renderReferences(): void {
   let area = document.getElementById('references');
   if (!area) {
     area = h('section', { id: 'references', class: 'references', 'aria-labelledby': 'references-heading' });
+    acceptDrops(area);
     byId('model-desc').after(area);
   }
   const rule = model().reference;
@@ -48,7 +50,7 @@ export function renderReferences(): void {
     list.append(
       h(
         'li',
-        { class: 'reference' },
+        { class: 'reference', 'data-uri': uri },
         v ? h('img', { src: v.src, alt: '', class: 'reference-thumb' }) : icon('file-media'),
         h('span', { class: 'reference-name', title: v?.path ?? name }, name),
         h(
@@ -62,6 +64,7 @@ export function renderReferences(): void {
   area.replaceChildren(
     h('h3', { id: 'references-heading' }, t('Reference images')),
     h('p', { class: 'muted hint' }, t('{0} to {1} images (PNG, JPEG or WebP); their bytes are sent to the provider inline.', rule.min, rule.max)),
+    h('p', { class: 'muted hint drop-hint' }, t('Or drop them here: from the gallery, or from the Explorer holding Shift.')),
     list,
     h(
       'button',
@@ -76,4 +79,26 @@ function remove(uri: string): void {
   state.form = { ...state.form, references: (state.form.references ?? []).filter((u) => u !== uri) };
   renderReferences();
   changed();
+}
+
+// ---- Dropping files on the area ----------------------------------------------------------------
+
+function acceptDrops(area: HTMLElement): void {
+  area.addEventListener('dragover', (ev) => {
+    if (area.hidden || !isFileDrag([...(ev.dataTransfer?.types ?? [])])) return;
+    ev.preventDefault();
+    if (ev.dataTransfer) ev.dataTransfer.dropEffect = 'copy';
+    area.classList.add('drop-target');
+  });
+  area.addEventListener('dragleave', (ev) => {
+    if (!(ev.relatedTarget instanceof Node && area.contains(ev.relatedTarget))) area.classList.remove('drop-target');
+  });
+  area.addEventListener('drop', (ev) => {
+    area.classList.remove('drop-target');
+    if (area.hidden || !ev.dataTransfer) return;
+    ev.preventDefault();
+    const uris = droppedUriList(ev.dataTransfer);
+    if (uris.length) host.post({ type: 'dropReferences', uris });
+    else notice(t('Only image files can be dropped here: drag them from the gallery, or from the Explorer holding Shift.'), 'error');
+  });
 }

@@ -6,9 +6,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findModel, PROVIDER_IDS } from '../../core/catalog';
-import { countProblem } from '../../core/reference';
+import { countProblem, type ReferenceImage } from '../../core/reference';
 import { readReferences, referencePath } from '../../host/references';
-import { CLIENTS } from '../../core/engine';
 import { validateRequest } from '../../core/request';
 import { resolveDestination, isInside } from '../../host/destination';
 import { setApiKeyCommand } from '../../host/keys';
@@ -18,8 +17,10 @@ import { readSettings } from '../../host/settings';
 import { GENERATOR_VIEW_TYPE } from '../../ids';
 import { PageChannel } from '../host';
 import { pageHtml, resourceRoots } from '../html';
-import { checkForm, curlText, toRequest, type Validate } from './form';
+import { curlCommand } from './curl';
+import { checkForm, toRequest, type Validate } from './form';
 import type { FieldProblem, FormState, ImageAction, KeyState, RunRequest, RunView, ToHost, ToUi } from './protocol';
+import { addReferences, chooseReferenceFiles, droppedUris } from './references';
 import { Runs } from './runs';
 import { InsertTarget } from './target';
 import { generatorSchemas } from './schema';
@@ -225,25 +226,15 @@ export class GeneratorPanel implements vscode.Disposable {
         const checked = this.check(m.form);
         this.post({ type: 'validation', seq: 0, problems: checked.problems, submitted: true });
         if (!checked.request) return;
-        const model = findModel(checked.request.model);
-        if (!model?.reference) {
-          await this.runs.start(checked.request);
-          return;
-        }
-        // An edit: the chosen files are read (bounded) and checked now; nothing is sent when one is refused.
-        const refs = await readReferences(
-          (m.form.references ?? []).map((u) => vscode.Uri.parse(u)),
-          model,
-        );
-        if (!refs.ok) {
-          this.post({ type: 'validation', seq: 0, problems: [{ field: 'references', message: refs.message }], submitted: true });
-          return;
-        }
-        await this.runs.start(checked.request, refs.images);
+        const refs = await this.readFormReferences(m.form);
+        if (refs) await this.runs.start(checked.request, refs.length ? refs : undefined);
         return;
       }
       case 'chooseReferences':
-        await this.chooseReferences();
+        await this.takeReferences({ kind: 'choose' });
+        return;
+      case 'dropReferences':
+        await this.takeReferences({ kind: 'drop', uris: m.uris });
         return;
       case 'copyCurl':
         this.form = m.form;
@@ -291,43 +282,45 @@ export class GeneratorPanel implements vscode.Disposable {
     return { request: checked.request ?? toRequest(form, this.lastSeed)!, problems: [] };
   }
 
-  /** "Choose Files…": an open dialog for images, added to the form up to the model's maximum. */
-  private async chooseReferences(): Promise<void> {
+  /** Files chosen ("Choose Files…") or dropped on the area: checked now, added up to the model's maximum. */
+  private async takeReferences(how: { kind: 'choose' } | { kind: 'drop'; uris: readonly string[] }): Promise<void> {
     const model = findModel(this.form.model);
-    const rule = model?.reference;
-    if (!model || !rule) return;
+    if (!model?.reference) return;
     const have = this.form.references ?? [];
-    const picked = await vscode.window.showOpenDialog({
-      canSelectMany: rule.max - have.length > 1,
-      title: vscode.l10n.t('Flux: Reference images for {0}', model.label),
-      openLabel: vscode.l10n.t('Use as Reference'),
-      filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'webp'] },
-      ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
-    });
-    if (!picked?.length) return;
-    const added = picked.map(String).filter((u) => !have.includes(u));
-    const room = Math.max(0, rule.max - have.length);
-    if (added.length > room) {
-      this.post({
-        type: 'notice',
-        level: 'error',
-        message: vscode.l10n.t('{0} takes at most {1} reference images; {2} of the chosen files were left out.', model.id, rule.max, added.length - room),
-      });
-    }
-    this.form = { ...this.form, references: [...have, ...added.slice(0, room)] };
+    const candidates = how.kind === 'choose' ? await chooseReferenceFiles(model, model.reference.max - have.length) : droppedUris(how.uris);
+    if (!candidates.length) return;
+    const added = await addReferences(model, have, candidates);
+    this.form = { ...this.form, references: added.references, ...added.size };
     this.scheduleSave();
-    this.postReferences();
+    this.postReferences(added.size);
+    if (added.notes.length) this.post({ type: 'notice', level: added.refused ? 'error' : 'info', message: added.notes.join(' ') });
   }
 
   /** The form's reference images and their thumbnails (their folders become the page's resource roots). */
-  private postReferences(): void {
+  private postReferences(size?: Pick<FormState, 'size' | 'width' | 'height'>): void {
     const uris = this.form.references ?? [];
     const views = uris.map((u) => {
       const uri = vscode.Uri.parse(u);
       this.addRoot(uri);
       return { uri: u, name: path.posix.basename(uri.path), path: referencePath(uri), src: this.panel.webview.asWebviewUri(uri).toString() };
     });
-    this.post({ type: 'references', references: uris, views });
+    this.post({ type: 'references', references: uris, views, ...(size ? { size } : {}) });
+  }
+
+  /**
+   * An edit model's reference images, read (bounded) and checked now: none for the other models,
+   * undefined when one is refused (said under the field; nothing is sent).
+   */
+  private async readFormReferences(form: FormState): Promise<ReferenceImage[] | undefined> {
+    const model = findModel(form.model);
+    if (!model?.reference) return [];
+    const refs = await readReferences(
+      (form.references ?? []).map((u) => vscode.Uri.parse(u)),
+      model,
+    );
+    if (refs.ok) return refs.images;
+    this.post({ type: 'validation', seq: 0, problems: [{ field: 'references', message: refs.message }], submitted: true });
+    return undefined;
   }
 
   // ---- Copy as cURL ----------------------------------------------------------------------------
@@ -336,19 +329,16 @@ export class GeneratorPanel implements vscode.Disposable {
     const checked = this.check(form);
     this.post({ type: 'validation', seq: 0, problems: checked.problems, submitted: true });
     if (!checked.request) return;
-    const valid = validateRequest(checked.request);
-    if (!valid.ok) return;
-    const provider = valid.value.model.provider;
-    const described = CLIENTS[provider].describe(valid.value, this.s.baseUrl(provider));
-    const text = curlText(described);
-    await vscode.env.clipboard.writeText(text);
-    const note =
-      valid.value.seed === undefined
-        ? vscode.l10n.t(
-            'Copied to the clipboard. The API key is replaced by a placeholder. The seed is random: one is added to the body when the request is sent.',
-          )
-        : vscode.l10n.t('Copied to the clipboard. The API key is replaced by a placeholder.');
-    this.post({ type: 'curl', text, note });
+    // An edit model's references are read as Generate reads them (the command then reads the files itself).
+    const refs = await this.readFormReferences(form);
+    if (!refs) return;
+    const curl = curlCommand(checked.request, refs, (p) => this.s.baseUrl(p));
+    if (!curl.ok) {
+      this.post({ type: 'validation', seq: 0, problems: curl.problems, submitted: true });
+      return;
+    }
+    await vscode.env.clipboard.writeText(curl.text);
+    this.post({ type: 'curl', text: curl.text, note: curl.note });
   }
 
   // ---- Image actions ---------------------------------------------------------------------------

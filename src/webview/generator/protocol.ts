@@ -99,8 +99,16 @@ export type ToUi =
   | { readonly type: 'curl'; readonly text: string; readonly note: string }
   /** A sentence for the user; with `image`, said next to that image (e.g. "Inserted…" beside the Insert clicked). */
   | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly message: string; readonly image?: ImageRef }
-  /** The reference images chosen (the form's `references` after the dialog) and their thumbnails. */
-  | { readonly type: 'references'; readonly references: readonly string[]; readonly views: readonly ReferenceView[] };
+  /**
+   * The reference images chosen or dropped (the form's `references` after them) and their thumbnails;
+   * `size`: the size fields, when the first reference set them to its shape.
+   */
+  | {
+      readonly type: 'references';
+      readonly references: readonly string[];
+      readonly views: readonly ReferenceView[];
+      readonly size?: Pick<FormState, 'size' | 'width' | 'height'>;
+    };
 
 /** One image of one run. */
 export interface ImageRef {

@@ -45,6 +45,8 @@ function build() {
     z.object({ type: z.literal('setKey'), provider }),
     z.object({ type: z.literal('clearRuns') }),
     z.object({ type: z.literal('chooseReferences') }),
+    // Files dropped on the reference area (a uri-list): bounded here, each parsed and checked by the extension.
+    z.object({ type: z.literal('dropReferences'), uris: z.array(z.string().check(z.maxLength(4096))).check(z.minLength(1), z.maxLength(16)) }),
   ]);
 
   const runRequest = z.object({
