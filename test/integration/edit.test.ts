@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { EDIT_MODELS } from '../../src/core/catalog';
+import { MemFs } from './memfs';
 import { SOURCE_PNG, api, closeAll, fake, imageAt, listFiles, messageCount, messagesSince, useFakeApi, workspaceUri } from './util';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -87,6 +88,33 @@ suite('edit workspace images', () => {
       JSON.stringify(shown),
     );
     assert.deepEqual(await fake.requests(), []);
+  });
+
+  test('an oversized file is refused from its size alone: the file system is asked for its stat, never its bytes', async () => {
+    // A real file system provider of VS Code's (not the disk), which counts what is read.
+    const memfs = new MemFs();
+    const registration = vscode.workspace.registerFileSystemProvider(`${MemFs.scheme}-edit`, memfs, { isCaseSensitive: true });
+    try {
+      const big = vscode.Uri.from({ scheme: `${MemFs.scheme}-edit`, path: '/big.png' });
+      const small = vscode.Uri.from({ scheme: `${MemFs.scheme}-edit`, path: '/small.png' });
+      await vscode.workspace.fs.writeFile(big, Buffer.concat([SOURCE_PNG, Buffer.alloc(11 * 1024 * 1024)]));
+      await vscode.workspace.fs.writeFile(small, SOURCE_PNG);
+      memfs.reads.length = 0;
+      const since = await messageCount();
+      assert.deepEqual(await edit({ image: big, prompt: 'make it winter', model: 'aimlapi:blackforestlabs/flux-2-pro-edit' }), []);
+      const shown = await messagesSince(since);
+      assert.ok(
+        shown.some((m) => m.level === 'error' && /^big\.png is 11 MB; a reference image can be at most 10 MB\./.test(m.message)),
+        JSON.stringify(shown),
+      );
+      assert.equal(memfs.reads.length, 0, `the oversized file was never read: ${memfs.reads.join(', ')}`);
+      assert.deepEqual(await fake.requests(), []);
+      // The same road with a file within the limit does read it (the count above can see a read).
+      await edit({ image: small, prompt: 'make it winter', model: 'aimlapi:blackforestlabs/flux-2-pro-edit', seed: 77 });
+      assert.ok(memfs.reads.includes('/small.png'), JSON.stringify(memfs.reads));
+    } finally {
+      registration.dispose();
+    }
   });
 
   test('a GIF renamed .png is refused clearly, nothing sent', async () => {

@@ -14,6 +14,8 @@ export class MemFs implements vscode.FileSystemProvider {
   readonly onDidChangeFile = this.emitter.event;
   /** Every rename asked for, with its overwrite flag (the tests check none overwrites). */
   readonly renames: { from: string; to: string; overwrite: boolean }[] = [];
+  /** Every file read, by path (a test checks a refused file is never read). */
+  readonly reads: string[] = [];
 
   private get(uri: vscode.Uri): Node {
     const n = this.nodes.get(uri.path);
@@ -46,6 +48,7 @@ export class MemFs implements vscode.FileSystemProvider {
     this.nodes.set(uri.path, { type: vscode.FileType.Directory, ctime: Date.now(), mtime: Date.now() });
   }
   readFile(uri: vscode.Uri): Uint8Array {
+    this.reads.push(uri.path);
     const n = this.get(uri);
     if (!n.data) throw vscode.FileSystemError.FileIsADirectory(uri);
     return n.data;
