@@ -212,6 +212,10 @@ test('panel: an edit model shows the Reference images area; a chosen file is sho
 
 test('panel: images dropped on the Reference images area are checked and added; the first sets the size to its shape', async () => {
   const { page } = wb;
+  // A new panel (nothing submitted in it yet); it starts from the last form, the edit model and hero.png.
+  await page.locator('.tab', { hasText: 'Flux Image Generator' }).locator('.action-label.codicon-close').click();
+  await page.locator('.tab', { hasText: 'Flux Image Generator' }).waitFor({ state: 'detached' });
+  await wb.runCommand('Flux: Open Image Generator');
   let panel = await wb.webview('Flux Image Generator');
   await panel.getByLabel('Model').selectOption({ label: 'FLUX.2 [pro] edit' });
   await panel.locator('#references').waitFor({ state: 'visible' });
@@ -219,6 +223,14 @@ test('panel: images dropped on the Reference images area are checked and added; 
   const heroUri = await panel.locator('#references .reference').first().getAttribute('data-uri');
   assert.match(heroUri, /\/pics\/hero\.png$/);
   for (let n = await panel.locator('#references .reference').count(); n > 0; n--) await panel.locator('#references .reference button').first().click();
+  // No reference yet is not a mistake until Generate (as an empty prompt); then it says what to do, and nothing is sent.
+  const formError = panel.locator('#form-error');
+  await page.waitForTimeout(500);
+  assert.doesNotMatch(await formError.innerText(), /none was given/);
+  const sent = (await wb.control('requests')).length;
+  await panel.getByRole('button', { name: /^Generate/ }).click();
+  await formError.filter({ hasText: /takes 1 to 3 reference images and none was given/ }).waitFor({ timeout: 10_000 });
+  assert.equal((await wb.control('requests')).length, sent, 'nothing sent');
   fs.writeFileSync(path.join(wb.workspace, 'pics', 'wide.png'), png(128, 64));
   fs.writeFileSync(path.join(wb.workspace, 'pics', 'fake.png'), Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'));
   const uris = ['wide.png', 'fake.png'].map((f) => heroUri.replace(/hero\.png$/, f));

@@ -133,7 +133,9 @@ function visibleProblems(): FieldProblem[] {
     if (out.some((q) => q.field === p.field)) continue;
     // Sides and seeds are checked here as the user types; an older answer must not bring them back.
     if (p.field === 'width' || p.field === 'height' || (p.field === 'seed' && form.seedMode !== 'fixed')) continue;
+    // Nothing typed or chosen yet is not a mistake until Generate: an empty prompt, no reference image.
     if (p.field === 'prompt' && !form.prompt.trim() && !state.submitted) continue;
+    if (p.field === 'references' && !form.references?.length && !state.submitted) continue;
     if (p.field.startsWith('params.') && !model().params.some((s) => `params.${s.name}` === p.field)) continue;
     out.push(p);
   }
