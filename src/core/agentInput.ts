@@ -4,10 +4,10 @@
  * nearest valid ones, the confirmation text and the catalog as an agent reads it.
  */
 import * as z from 'zod/mini';
-import { CATALOG, EDIT_MODELS, findModel, keyName, PROVIDER_IDS, PROVIDERS, type ModelEntry, type ProviderId } from './catalog';
+import { CATALOG, EDIT_MODELS, findModel, keyName, PROVIDER_IDS, PROVIDERS, type ModelEntry, type ProviderId, formatSize } from './catalog';
 import { t, tCatalog } from './l10n';
 import { sizeFits, type GenerationRequest, type ValidRequest } from './request';
-import { describeSizes, formatName, formatSize } from './sizes';
+import { describeSizes, formatName } from './sizes';
 
 /** Bounds on what an agent may send (the prompt's own limit is the provider's, checked later). */
 export const TOOL_LIMITS = { prompt: 10_000, model: 100, size: 40, outputFormat: 20, insertInto: 2000, referenceImages: 8 } as const;

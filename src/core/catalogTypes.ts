@@ -145,3 +145,15 @@ export interface ReferenceRule {
   /** Largest image sent, in pixels (width x height). */
   readonly maxPixels: number;
 }
+
+/** `1024x768`, a preset name or a ratio, the form used in settings (small and zod-free: the status bar shows it at activation). */
+export function formatSize(choice: SizeChoice): string {
+  switch (choice.kind) {
+    case 'custom':
+      return `${choice.width}x${choice.height}`;
+    case 'preset':
+      return choice.name;
+    case 'ratio':
+      return choice.ratio;
+  }
+}

@@ -3,11 +3,11 @@
  * sentence saying what was wrong, what is allowed and what to do; an invalid request is never sent.
  */
 import * as z from 'zod/mini';
-import { findModel, PROVIDERS, type ModelEntry, type OutputFormat, type ParamSpec, type SizeChoice } from './catalog';
+import { findModel, PROVIDERS, type ModelEntry, type OutputFormat, type ParamSpec, type SizeChoice, formatSize } from './catalog';
 import { orList, quote, t, tCatalog } from './l10n';
 import { countProblem, megabytes, type ReferenceImage } from './reference';
 import { webAddressProblem } from './webAddress';
-import { checkSide, describeSizes, FORMAT_NAMES, parseSize, formatSize, pixelsOf } from './sizes';
+import { checkSide, describeSizes, FORMAT_NAMES, parseSize, pixelsOf } from './sizes';
 
 export { checkSide, describeSizes, formatName, parseSize } from './sizes';
 

@@ -89,15 +89,3 @@ export function pixelsOf(model: ModelEntry, choice: SizeChoice): { width: number
     }
   }
 }
-
-/** `1024x768`, a preset name or a ratio, the form used in settings. */
-export function formatSize(choice: SizeChoice): string {
-  switch (choice.kind) {
-    case 'custom':
-      return `${choice.width}x${choice.height}`;
-    case 'preset':
-      return choice.name;
-    case 'ratio':
-      return choice.ratio;
-  }
-}

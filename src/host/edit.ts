@@ -7,8 +7,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EDIT_MODELS, findModel, isEditModel, PROVIDERS, type ModelEntry } from '../core/catalog';
-import { formatSize } from '../core/sizes';
+import { EDIT_MODELS, findModel, isEditModel, PROVIDERS, type ModelEntry, formatSize } from '../core/catalog';
 import { altText } from '../core/links';
 import { sizeForSource } from '../core/reference';
 import { findImageTargets, linkForms } from '../core/relink';

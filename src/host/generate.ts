@@ -6,8 +6,7 @@
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findModel, keyName, type ModelEntry, type ProviderId } from '../core/catalog';
-import { formatSize } from '../core/sizes';
+import { findModel, keyName, type ModelEntry, type ProviderId, formatSize } from '../core/catalog';
 import { altText, promptFromSelection } from '../core/links';
 import { renderBaseName } from '../core/naming';
 import { sizeFits, type GenerationRequest } from '../core/request';

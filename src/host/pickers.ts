@@ -1,8 +1,8 @@
 /** The model and size quick picks, built from the catalog, and "Choose Default Model and Size…". */
 import * as vscode from 'vscode';
-import { CATALOG, PROVIDERS, type ModelEntry, type SizeChoice } from '../core/catalog';
+import { CATALOG, PROVIDERS, type ModelEntry, type SizeChoice, formatSize } from '../core/catalog';
 import { tCatalog } from '../core/l10n';
-import { checkSide, describeSizes, parseSize, formatSize } from '../core/sizes';
+import { checkSide, describeSizes, parseSize } from '../core/sizes';
 import type { Services } from './services';
 import { readSettings, SECTION } from './settings';
 import { BACK, Steps, type Answer } from './steps';

@@ -1,7 +1,6 @@
 /** The status bar item: the default model and size; clicking it changes them. */
 import * as vscode from 'vscode';
-import { PROVIDERS } from '../core/catalog';
-import { formatSize } from '../core/sizes';
+import { PROVIDERS, formatSize } from '../core/catalog';
 import { COMMANDS, STATUS_ITEM } from '../ids';
 import { readSettings, SECTION } from './settings';
 

@@ -13,8 +13,7 @@ import MarkdownIt from 'markdown-it';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { CATALOG, findModel, PROVIDERS, type ModelEntry, type ParamSpec } from '../../src/core/catalog';
-import { formatSize } from '../../src/core/sizes';
+import { CATALOG, findModel, PROVIDERS, type ModelEntry, type ParamSpec, formatSize } from '../../src/core/catalog';
 import { checkSide, parseSize, validateRequest } from '../../src/core/request';
 import {
   checkFileNamePattern,
