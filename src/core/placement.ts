@@ -12,6 +12,8 @@
  *   inside a list item, attached with a `+` continuation line.
  * - reST: the directive after a blank line, indented like the paragraph (a list item's content
  *   column), and a blank line after its options.
+ * - HTML/JSX: on its own line after the selection's line; when that line ends a list item or a table
+ *   cell (`</li>`, `</td>`…), inside it, before the closing tag.
  * Never between a heading's text and its underline, inside a table, a code fence, a literal or
  * delimited block or front matter. The document's line ends (LF or CRLF) are kept; a document without
  * a final newline gets none added.
@@ -275,6 +277,9 @@ function rstSpot(lines: readonly Line[], anchor: number): Spot {
  * Several links (a batch of images) are each a block of their own: separated by a blank line
  * (AsciiDoc in a list item: by `+`), or by a line break in HTML, JSX and LaTeX.
  */
+/** An HTML line ending with the close of an element whose parent holds only such elements (items, cells, terms). */
+const ITEM_CLOSE = /<\/(?:li|td|th|dd|dt)\s*>\s*$/i;
+
 export function placeLink(doc: string, offset: number, languageId: string, links: string | readonly string[], options: PlacementOptions = {}): Placement {
   const eol = lineBreakOf(doc);
   const lines = splitLines(doc);
@@ -291,6 +296,10 @@ export function placeLink(doc: string, offset: number, languageId: string, links
     if (options.atCursor) return { offset: at, text: linkLines.join(eol) };
     // On a line of its own after the anchor's line; on an empty line, on that line.
     const l = lines[line]!;
+    // A line that closes a list item or a table cell: inside it, before the closing tag (after it,
+    // the image would stand where only items or cells may, e.g. between </li> and </ul>).
+    const closes = (language === 'html' || language === 'jsx') && ITEM_CLOSE.exec(l.text);
+    if (closes) return { offset: l.start + closes.index, text: eol + linkLines.join(eol) };
     return blank(l) ? { offset: l.end, text: linkLines.join(eol) } : { offset: l.end, text: eol + linkLines.join(eol) };
   }
 

@@ -137,8 +137,7 @@ async function judgeDocument(c: RenderCase, before: Record<string, Judgement>): 
     if (image.alt !== c.prompt) ctx(`alt ${JSON.stringify(image.alt)}, not the prompt`);
     if (j.text !== before[tool]?.text) ctx(`the text around the image changed:\n  before: ${before[tool]?.text}\n  after:  ${j.text}`);
     if (c.language !== 'html' && !image.alone) ctx(`the image is not a block of its own (in ${image.ancestors.join(' < ')})`);
-    if (c.placement === 'list' && c.language !== 'html' && !image.ancestors.includes('li'))
-      ctx(`the image does not continue the list item (in ${image.ancestors.join(' < ')})`);
+    if (c.placement === 'list' && !image.ancestors.includes('li')) ctx(`the image does not continue the list item (in ${image.ancestors.join(' < ')})`);
   }
   return problems;
 }

@@ -60,7 +60,8 @@ for (const language of DOC_LANGUAGES) {
         assert.equal(image.alt, PROMPT, context);
         assert.equal(judged.text, before[tool]!.text, `${context}\nthe text around the image is unchanged`);
         if (language !== 'html') assert.ok(image.alone, `${context}\nthe image is a block of its own (in ${image.ancestors.join(' < ')})`);
-        if (placement === 'list' && language !== 'html') assert.ok(image.ancestors.includes('li'), `${context}\nthe image continues the list item`);
+        if (placement === 'list')
+          assert.ok(image.ancestors.includes('li'), `${context}\nthe image continues the list item (HTML too: inside the <li>, not between it and </ul>)`);
       }
     });
   }

@@ -234,3 +234,14 @@ test('several links (a batch of images): each a block of its own; in an AsciiDoc
   assert.equal(two('- FOX\r\n', 'restructuredtext', ['.. image:: a.png', '.. image:: b.png']), '- FOX\r\n\r\n  .. image:: a.png\r\n\r\n  .. image:: b.png\r\n');
   assert.equal(two('<p>FOX</p>\n', 'html', ['<img src="a.png">', '<img src="b.png">']), '<p>FOX</p>\n<img src="a.png">\n<img src="b.png">\n');
 });
+
+test('HTML: a line that ends a list item or a table cell gets the image inside it, never between </li> and </ul>', () => {
+  const IMG = '<img src="a.png" alt="x">';
+  const at = (doc: string, word: string) => applyPlacement(doc, placeLink(doc, doc.indexOf(word), 'html', IMG));
+  assert.equal(at('<ul>\n<li>a heron</li>\n<li>a FOX</li>\n</ul>\n', 'FOX'), `<ul>\n<li>a heron</li>\n<li>a FOX\n${IMG}</li>\n</ul>\n`);
+  assert.equal(at('<tr><td>a FOX</td>\r\n</tr>\r\n', 'FOX'), `<tr><td>a FOX\r\n${IMG}</td>\r\n</tr>\r\n`);
+  assert.equal(at('<dl><dt>x</dt><dd>a FOX</DD >\n</dl>', 'FOX'), `<dl><dt>x</dt><dd>a FOX\n${IMG}</DD >\n</dl>`);
+  // A list item that goes on over several lines already holds the next line; a paragraph is unchanged.
+  assert.equal(at('<li>\na FOX\n</li>\n', 'FOX'), `<li>\na FOX\n${IMG}\n</li>\n`);
+  assert.equal(at('<p>a FOX</p>\n', 'FOX'), `<p>a FOX</p>\n${IMG}\n`);
+});
