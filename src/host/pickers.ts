@@ -5,6 +5,7 @@ import { tCatalog } from '../core/l10n';
 import { checkSide, describeSizes, parseSize } from '../core/sizes';
 import type { Services } from './services';
 import { readSettings, SECTION } from './settings';
+import { sizeLabel } from './sizeNames';
 import { BACK, Steps, type Answer } from './steps';
 import type { Ui } from './ui';
 
@@ -68,29 +69,6 @@ export function checkCustomSize(model: ModelEntry, text: string): string | undef
   const choice = parseSize(text);
   if (!choice || choice.kind !== 'custom') return vscode.l10n.t('Type the size as WIDTHxHEIGHT, e.g. 1024x768. {0} takes {1}.', model.id, describeSizes(model));
   return checkSide(model, 'Width', choice.width) ?? checkSide(model, 'Height', choice.height);
-}
-
-const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-
-/**
- * A size's name for people: "Square HD", "Landscape 4:3", "Portrait 9:16" (from the pixels, so a
- * preset named `portrait_4_3` that is 768×1024 reads "Portrait 3:4"), "Square 1:1" for a ratio.
- */
-export function sizeName(width: number, height: number, preset?: string): string {
-  if (preset === 'square_hd') return vscode.l10n.t('Square HD');
-  if (preset === 'square') return vscode.l10n.t('Square');
-  const g = gcd(width, height);
-  const a = width / g;
-  const b = height / g;
-  const ratio = a <= 32 && b <= 32 ? `${a}:${b}` : undefined;
-  if (width === height) return ratio ? vscode.l10n.t('Square {0}', ratio) : vscode.l10n.t('Square');
-  if (!ratio) return preset ?? `${width}×${height}`;
-  return width > height ? vscode.l10n.t('Landscape {0}', ratio) : vscode.l10n.t('Portrait {0}', ratio);
-}
-
-/** "Landscape 4:3 · 1024×768". */
-export function sizeLabel(width: number, height: number, preset?: string): string {
-  return `${sizeName(width, height, preset)} · ${width}×${height}`;
 }
 
 /**

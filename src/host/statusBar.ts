@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { PROVIDERS, formatSize } from '../core/catalog';
 import { COMMANDS, STATUS_ITEM } from '../ids';
 import { readSettings, SECTION } from './settings';
+import { settingPixels, sizeLabel, sizeName } from './sizeNames';
 
 export function createStatusBar(): vscode.Disposable {
   const item = vscode.window.createStatusBarItem(STATUS_ITEM, vscode.StatusBarAlignment.Right, 100);
@@ -10,8 +11,11 @@ export function createStatusBar(): vscode.Disposable {
   item.command = COMMANDS.chooseDefaults;
   const update = () => {
     const s = readSettings();
-    const size = s.defaultSize || formatSize(s.defaultModel.size.default);
-    item.text = `$(sparkle) ${s.defaultModel.label} · ${size}`;
+    const setting = s.defaultSize || formatSize(s.defaultModel.size.default);
+    // In words, as the pickers say it ("Landscape 4:3"), not the provider's id (`landscape_4_3`).
+    const px = settingPixels(s.defaultModel, setting);
+    const size = px ? sizeLabel(px.width, px.height, px.preset) : setting;
+    item.text = `$(sparkle) ${s.defaultModel.label} · ${px ? sizeName(px.width, px.height, px.preset) : setting}`;
     const lines = [
       '**Flux Image Studio**',
       vscode.l10n.t('Default model: {0} ({1}, {2})', s.defaultModel.label, PROVIDERS[s.defaultModel.provider].label, `\`${s.defaultModel.id}\``),

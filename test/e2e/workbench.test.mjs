@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT, startWorkbench } from './workbench.mjs';
+import { ROOT, STATUS_ITEM, startWorkbench } from './workbench.mjs';
 
 const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -25,11 +25,13 @@ after(async () => {
   await wb?.stop();
 });
 
-test('the status bar item reads as plain text to a screen reader (not its Markdown tooltip)', async () => {
-  const item = wb.page.locator('.statusbar-item', { hasText: '512x384' }).first();
+test('the status bar item says the size in words and reads as plain text to a screen reader (not its Markdown tooltip)', async () => {
+  // fluxStudio.defaultSize 512x384 reads as the pickers say it, not as the setting's text.
+  const item = wb.page.locator(STATUS_ITEM).first();
   await item.waitFor();
+  assert.match(await item.innerText(), /· Landscape 4:3$/);
   const label = (await item.getAttribute('aria-label')) ?? (await item.locator('[aria-label]').first().getAttribute('aria-label'));
-  assert.match(label ?? '', /^Flux Image Studio: default model .+, size 512x384\. Click to change\.$/);
+  assert.match(label ?? '', /^Flux Image Studio: default model .+, size Landscape 4:3 · 512×384\. Click to change\.$/);
   assert.doesNotMatch(label ?? '', /\*\*|`/);
 });
 
