@@ -8,8 +8,8 @@
 // The whole scope, and groups of it for a run that fits a sitting: STRYKER_GROUP=<name> npm run
 // test:mutation (each group writes its own report under test-results/mutation/<name>/).
 const GROUPS = {
-  names: ['src/core/naming.ts', 'src/core/redact.ts', 'src/core/sizes.ts'],
-  links: ['src/core/links.ts', 'src/core/placement.ts'],
+  names: ['src/core/naming.ts', 'src/core/redact.ts', 'src/core/sizes.ts', 'src/core/webAddress.ts'],
+  links: ['src/core/links.ts', 'src/core/linkSyntax.ts', 'src/core/placement.ts'],
   limits: ['src/core/download.ts', 'src/core/http.ts', 'src/core/address.ts'],
   gallery: ['src/core/gallery.ts', 'src/host/gallery/indexFile.ts', 'src/host/gallery/lock.ts'],
   small: ['src/core/errors.ts', 'src/core/settingValues.ts', 'src/core/fileSource.ts', 'src/core/l10n.ts', 'src/core/log.ts', 'src/core/itemActions.ts'],
