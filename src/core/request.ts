@@ -194,7 +194,8 @@ function checkParam(model: ModelEntry, spec: ParamSpec, value: ParamValue): stri
 function normaliseParam(spec: ParamSpec, value: ParamValue): ParamValue {
   if (spec.type === 'integer' || spec.type === 'number') return numberOf(value)!;
   if (spec.type === 'enum') return String(value);
-  if (spec.type === 'url') return String(value).trim();
+  // The address as a URL parser writes it (the provider's parser reads the same): `HTTPS:x` is `https://x/`.
+  if (spec.type === 'url') return new URL(String(value).trim()).href;
   return value;
 }
 

@@ -51,6 +51,20 @@ function png(width, height) {
 
 const pickRow = (label) => wb.pickRow(label);
 
+/** The panel's frame once it shows `n` reference thumbnails (the page reloads when a new folder of images is added). */
+async function panelWithThumbnails(n) {
+  let panel;
+  await wb.waitUntil(
+    `${n} reference thumbnail(s) in the panel`,
+    async () => {
+      panel = await wb.webview('Flux Image Generator');
+      return (await panel.locator('#references .reference img').count()) === n;
+    },
+    { timeout: 30_000 },
+  );
+  return panel;
+}
+
 /** Run a command line in bash in `cwd` (a real shell, as a person pasting it would). */
 function runShell(command, cwd) {
   return new Promise((resolve, reject) =>
@@ -164,17 +178,7 @@ test('panel: an edit model shows the Reference images area; a chosen file is sho
   await page.waitForTimeout(300);
   if (await input.isVisible()) await page.keyboard.press('Enter');
   // The page reloads once to load the file's folder: ask for its frame again until the thumbnail is there.
-  for (let i = 0; i < 150; i++) {
-    panel = await wb.webview('Flux Image Generator');
-    if (
-      (await panel
-        .locator('#references .reference img')
-        .count()
-        .catch(() => 0)) === 1
-    )
-      break;
-    await page.waitForTimeout(200);
-  }
+  panel = await panelWithThumbnails(1);
   assert.equal(await panel.locator('#references .reference-name').innerText(), 'hero.png');
   await wb.screenshot(path.join(SHOTS, 'panel-references-dark.png'));
   await panel.getByLabel('Prompt').fill('add snow on the ground');
@@ -216,9 +220,9 @@ test('panel: images dropped on the Reference images area are checked and added; 
   await page.locator('.tab', { hasText: 'Flux Image Generator' }).locator('.action-label.codicon-close').click();
   await page.locator('.tab', { hasText: 'Flux Image Generator' }).waitFor({ state: 'detached' });
   await wb.runCommand('Flux: Open Image Generator');
-  let panel = await wb.webview('Flux Image Generator');
-  await panel.getByLabel('Model').selectOption({ label: 'FLUX.2 [pro] edit' });
-  await panel.locator('#references').waitFor({ state: 'visible' });
+  // The page loads once more for the restored reference's folder: wait for its thumbnail.
+  let panel = await panelWithThumbnails(1);
+  assert.equal(await panel.getByLabel('Model').inputValue(), 'aimlapi:blackforestlabs/flux-2-pro-edit');
   // The URI of a file the panel already holds gives the workspace's own scheme (code-server's Explorer drags the same).
   const heroUri = await panel.locator('#references .reference').first().getAttribute('data-uri');
   assert.match(heroUri, /\/pics\/hero\.png$/);
@@ -242,17 +246,7 @@ test('panel: images dropped on the Reference images area are checked and added; 
     area.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
     area.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
   }, uris);
-  for (let i = 0; i < 150; i++) {
-    panel = await wb.webview('Flux Image Generator');
-    if (
-      (await panel
-        .locator('#references .reference img')
-        .count()
-        .catch(() => 0)) === 1
-    )
-      break;
-    await page.waitForTimeout(200);
-  }
+  panel = await panelWithThumbnails(1);
   assert.deepEqual(await panel.locator('#references .reference-name').allInnerTexts(), ['wide.png'], 'the GIF renamed .png was not added');
   const notice = panel.locator('#notice', { hasText: /fake\.png is not an image/ });
   await notice.waitFor({ timeout: 10_000 });

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -265,24 +265,22 @@ describe('the engine edits against the fake API', () => {
     await http.close();
   });
 
-  test('Copy as cURL for an edit: the command, run by a real shell from the workspace folder, sends the files themselves', async () => {
+  test('Copy as cURL for an edit: the command, run by a real shell from the workspace folder, sends the files themselves; no file name or prompt breaks out', async () => {
     fake.reset();
     const dir = mkdtempSync(join(tmpdir(), 'flux-curl-'));
+    const pwned = join(dir, 'pwned');
     try {
-      // A name a shell would trip over, to prove the quoting: a space, a quote, a dollar sign.
+      // Names a shell (or String.replace's $-patterns) would trip over: a space, quotes, $HOME, $`, $', $&, $$.
+      const names = ["my pics/it's $HOME.png", "x$`$'$&$$.jpg"];
       mkdirSync(join(dir, 'my pics'));
       const a = await image('png', 80, 48, 5);
       const b = await image('jpeg', 64, 64, 9);
-      writeFileSync(join(dir, 'my pics', "it's $HOME.png"), a);
-      writeFileSync(join(dir, 'b.jpg'), b);
-      const req = valid({
-        model: PRO_EDIT.key,
-        prompt: 'make it winter',
-        size: '1024x768',
-        seed: 4,
-        references: [ref(PRO_EDIT, a, "my pics/it's $HOME.png"), ref(PRO_EDIT, b, 'b.jpg')],
-      });
-      const text = curlText(aimlapi.describe(req, fake.baseUrl, curlReference), ["my pics/it's $HOME.png", 'b.jpg']);
+      writeFileSync(join(dir, names[0]!), a);
+      writeFileSync(join(dir, names[1]!), b);
+      // A prompt with a command substitution, a backtick command and what looks like the marker.
+      const prompt = `make it winter $(touch ${pwned}) \`touch ${pwned}\` @@flux-reference-0@@ '"`;
+      const req = valid({ model: PRO_EDIT.key, prompt, size: '1024x768', seed: 4, references: [ref(PRO_EDIT, a, names[0]), ref(PRO_EDIT, b, names[1])] });
+      const text = curlText(aimlapi.describe(req, fake.baseUrl, curlReference), names);
       assert.ok(!text.includes(a.toString('base64')), 'the clipboard does not hold the bytes');
       // Asynchronous: the fake API answers from this same process.
       const { stdout: out } = await run('bash', ['-c', `${text} --silent --show-error --fail-with-body`], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
@@ -293,6 +291,8 @@ describe('the engine edits against the fake API', () => {
         [a, b].map((x) => createHash('sha256').update(x).digest('hex')),
         "the fake API received exactly the files' bytes",
       );
+      assert.equal((submit?.body as { prompt: string }).prompt, prompt, 'the prompt arrived as typed');
+      assert.equal(existsSync(pwned), false, 'nothing in the prompt ran');
       assert.deepEqual((submit?.body as { image_size: unknown }).image_size, { width: 1024, height: 768 });
     } finally {
       rmSync(dir, { recursive: true, force: true });

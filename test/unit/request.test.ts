@@ -151,6 +151,10 @@ test("apiframe FLUX1.1 [pro]'s image prompt: a public web address goes into flux
   const body = apiframeBody(v.value);
   assert.equal((body.fluxParams as Record<string, unknown>).image_prompt, 'https://example.com/ref.png?x=1');
   assert.equal(validateApiframe(body).ok, true, 'the fake API (the contract) takes the body');
+  // Sent as a URL parser writes it (what the provider's parser reads too).
+  const upper = validateRequest({ ...base, params: { imagePrompt: 'HTTPS://Example.COM/./a.png' } });
+  assert.ok(upper.ok);
+  assert.equal(upper.value.params.imagePrompt, 'https://example.com/a.png');
   // The wire name works too, as for every parameter.
   assert.ok(validateRequest({ ...base, params: { image_prompt: 'http://example.org/a.jpg' } }).ok);
   const say = (value: unknown) => problems({ ...base, params: { imagePrompt: value } }).join(' ');

@@ -92,7 +92,7 @@ function paramControl(m: ModelEntry, spec: ParamSpec): HTMLElement {
       control = h('input', {
         id,
         type: 'url',
-        maxlength: spec.maxLength,
+        // No maxlength: it would cut a pasted address silently; the check says what is too long.
         placeholder: 'https://',
         spellcheck: 'false',
         onInput: (e: Event) => set((e.target as HTMLInputElement).value),

@@ -135,7 +135,8 @@ function isDefault(spec: ParamSpec, value: ParamValue): boolean {
 export function setParam(model: ModelEntry, params: Readonly<Record<string, ParamValue>>, name: string, value: ParamValue): Record<string, ParamValue> {
   const spec = model.params.find((p) => p.name === name);
   const next = { ...params };
-  if (!spec || value === '' || isDefault(spec, value)) delete next[name];
+  // Nothing typed (or only spaces, in a text field) is no value.
+  if (!spec || value === '' || (typeof value === 'string' && spec.type === 'url' && !value.trim()) || isDefault(spec, value)) delete next[name];
   else next[name] = value;
   return next;
 }

@@ -20,7 +20,7 @@ import { pageHtml, resourceRoots } from '../html';
 import { curlCommand } from './curl';
 import { checkForm, toRequest, type Validate } from './form';
 import type { FieldProblem, FormState, ImageAction, KeyState, RunRequest, RunView, ToHost, ToUi } from './protocol';
-import { addReferences, chooseReferenceFiles, droppedUris } from './references';
+import { ReferenceIntake, shellPath } from './references';
 import { Runs } from './runs';
 import { InsertTarget } from './target';
 import { generatorSchemas } from './schema';
@@ -52,6 +52,8 @@ export class GeneratorPanel implements vscode.Disposable {
   private notes: string[];
   /** Where Insert writes (./target.ts). */
   private readonly target: InsertTarget;
+  /** Reference images chosen or dropped (./references.ts). */
+  private readonly intake: ReferenceIntake;
   private imageRoots: vscode.Uri[] = [];
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
@@ -68,6 +70,10 @@ export class GeneratorPanel implements vscode.Disposable {
     this.form = init.form;
     this.lastSeed = init.lastSeed;
     this.target = new InsertTarget(s.context.workspaceState, s.log);
+    this.intake = new ReferenceIntake(
+      () => this.form,
+      (...a) => this.applyReferences(...a),
+    );
     // Restored runs get their image URIs anew (the webview's resource origin is not kept across sessions).
     this.runs = new Runs(
       {
@@ -231,10 +237,10 @@ export class GeneratorPanel implements vscode.Disposable {
         return;
       }
       case 'chooseReferences':
-        await this.takeReferences({ kind: 'choose' });
+        await this.intake.take({ kind: 'choose' });
         return;
       case 'dropReferences':
-        await this.takeReferences({ kind: 'drop', uris: m.uris });
+        await this.intake.take({ kind: 'drop', uris: m.uris });
         return;
       case 'copyCurl':
         this.form = m.form;
@@ -282,29 +288,27 @@ export class GeneratorPanel implements vscode.Disposable {
     return { request: checked.request ?? toRequest(form, this.lastSeed)!, problems: [] };
   }
 
-  /** Files chosen ("Choose Files…") or dropped on the area: checked now, added up to the model's maximum. */
-  private async takeReferences(how: { kind: 'choose' } | { kind: 'drop'; uris: readonly string[] }): Promise<void> {
-    const model = findModel(this.form.model);
-    if (!model?.reference) return;
-    const have = this.form.references ?? [];
-    const candidates = how.kind === 'choose' ? await chooseReferenceFiles(model, model.reference.max - have.length) : droppedUris(how.uris);
-    if (!candidates.length) return;
-    const added = await addReferences(model, have, candidates);
-    this.form = { ...this.form, references: added.references, ...added.size };
+  /** Files chosen or dropped (./references.ts), applied: a page reloading for a new folder gets the notes with its init. */
+  private applyReferences(references: string[], size: Pick<FormState, 'size' | 'width' | 'height'> | undefined, notes: string[], refused: boolean): void {
+    this.form = { ...this.form, references, ...size };
     this.scheduleSave();
-    this.postReferences(added.size);
-    if (added.notes.length) this.post({ type: 'notice', level: added.refused ? 'error' : 'info', message: added.notes.join(' ') });
+    const reloading = this.postReferences(size);
+    if (!notes.length) return;
+    if (reloading) this.notes.push(...notes);
+    else this.post({ type: 'notice', level: refused ? 'error' : 'info', message: notes.join(' ') });
   }
 
   /** The form's reference images and their thumbnails (their folders become the page's resource roots). */
-  private postReferences(size?: Pick<FormState, 'size' | 'width' | 'height'>): void {
+  private postReferences(size?: Pick<FormState, 'size' | 'width' | 'height'>): boolean {
     const uris = this.form.references ?? [];
+    let reloading = false;
     const views = uris.map((u) => {
       const uri = vscode.Uri.parse(u);
-      this.addRoot(uri);
+      reloading = this.addRoot(uri) || reloading;
       return { uri: u, name: path.posix.basename(uri.path), path: referencePath(uri), src: this.panel.webview.asWebviewUri(uri).toString() };
     });
     this.post({ type: 'references', references: uris, views, ...(size ? { size } : {}) });
+    return reloading;
   }
 
   /**
@@ -332,7 +336,8 @@ export class GeneratorPanel implements vscode.Disposable {
     // An edit model's references are read as Generate reads them (the command then reads the files itself).
     const refs = await this.readFormReferences(form);
     if (!refs) return;
-    const curl = curlCommand(checked.request, refs, (p) => this.s.baseUrl(p));
+    const paths = (form.references ?? []).map((u) => shellPath(vscode.Uri.parse(u)));
+    const curl = curlCommand(checked.request, refs, paths, (p) => this.s.baseUrl(p));
     if (!curl.ok) {
       this.post({ type: 'validation', seq: 0, problems: curl.problems, submitted: true });
       return;

@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ModelEntry } from '../../core/catalog';
+import { findModel, type ModelEntry } from '../../core/catalog';
 import { sizeForSource } from '../../core/reference';
 import { readReference } from '../../host/references';
 import { sizeFields } from './form';
@@ -86,4 +86,52 @@ export async function addReferences(model: ModelEntry, have: readonly string[], 
   const size = own ? sizeFields(model, own) : undefined;
   if (first && size) notes.push(vscode.l10n.t('The size follows the shape of {0}: {1}.', first.name, own!));
   return { references, ...(size ? { size } : {}), notes, refused: refused || left > 0 };
+}
+
+/**
+ * Where a copied command reads a reference: relative to the workspace folder in a single-folder
+ * workspace, else (several folders, or a file outside them) its absolute path.
+ */
+export function shellPath(uri: vscode.Uri): { path: string; relative: boolean } {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const own = vscode.workspace.getWorkspaceFolder(uri);
+  if (own && folders.length === 1) return { path: path.posix.relative(own.uri.path, uri.path), relative: true };
+  return { path: uri.scheme === 'file' ? uri.fsPath : uri.path, relative: false };
+}
+
+type SizeFields = Pick<FormState, 'size' | 'width' | 'height'>;
+
+/**
+ * The panel's intake of reference images: one addition at a time (two drops, or a drop and Choose
+ * Files…, never read the same form), each applied to the form as it is when the files have been
+ * read: a model changed meanwhile drops the addition, a reference removed meanwhile stays removed.
+ */
+export class ReferenceIntake {
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly form: () => FormState,
+    private readonly apply: (references: string[], size: SizeFields | undefined, notes: string[], refused: boolean) => void,
+  ) {}
+
+  take(how: { kind: 'choose' } | { kind: 'drop'; uris: readonly string[] }): Promise<void> {
+    const next = this.queue.then(() => this.takeNow(how));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async takeNow(how: { kind: 'choose' } | { kind: 'drop'; uris: readonly string[] }): Promise<void> {
+    const model = findModel(this.form().model);
+    if (!model?.reference) return;
+    const have = this.form().references ?? [];
+    const candidates = how.kind === 'choose' ? await chooseReferenceFiles(model, model.reference.max - have.length) : droppedUris(how.uris);
+    if (!candidates.length) return;
+    const added = await addReferences(model, have, candidates);
+    const now = this.form();
+    if (now.model !== model.key) return;
+    const current = now.references ?? [];
+    const fresh = added.references.filter((u) => !have.includes(u) && !current.includes(u));
+    const references = [...current, ...fresh].slice(0, model.reference.max);
+    this.apply(references, current.length ? undefined : added.size, added.notes, added.refused);
+  }
 }

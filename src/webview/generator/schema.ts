@@ -11,7 +11,8 @@ const MAX_TEXT = 20_000;
 function build() {
   const short = z.string().check(z.maxLength(200));
   const id = z.string().check(z.minLength(1), z.maxLength(64));
-  const paramValue = z.union([z.string().check(z.maxLength(200)), z.number(), z.boolean()]);
+  // 4,096: a web-address parameter takes up to 2,048 characters (signed CDN links are long).
+  const paramValue = z.union([z.string().check(z.maxLength(4096)), z.number(), z.boolean()]);
   const params = z.record(z.string().check(z.maxLength(64)), paramValue);
   const provider = z.enum(PROVIDER_IDS);
 
