@@ -26,7 +26,8 @@ export class LinkError extends Error {
  * - `\` always (markdown-it drops a backslash and the character after it even when that is a
  *   letter; escaped, only the backslash is lost there, and CommonMark keeps it);
  * - `[` and `]` that are unbalanced, or whose pair is followed by `(` or `[` (a nested link);
- * - a backtick run that a later run of the same length would close into a code span;
+ * - a backtick run that a later run of the same length would close into a code span (a later
+ *   escaped run counting as runs of one backtick: backslashes escape nothing in a code span);
  * - `<` that could open raw HTML or an autolink (followed by a non-space and, later, a `>`);
  * - `&` that starts a character reference (`&amp;`, `&#60;`);
  * - a leading `^`: cmark-gfm (GitHub) reads `![^…]` as `!` and a footnote-like link, not an image.
@@ -48,11 +49,18 @@ function markdownText(s: string, opts: { mdx?: boolean; quoted?: boolean } = {})
     }
   });
   for (const i of open) escape[i] = true;
-  // Backtick runs that would pair up into a code span.
-  const runs = [...s.matchAll(/`+/g)].map((m) => ({ at: [...s.slice(0, m.index)].length, length: m[0].length }));
-  runs.forEach((r, k) => {
-    if (runs.slice(k + 1).some((later) => later.length === r.length)) for (let i = r.at; i < r.at + r.length; i++) escape[i] = true;
-  });
+  // Backtick runs that would pair up into a code span. Inside a code span a backslash escapes
+  // nothing, so an escaped run (\`\`) is, to an earlier opener, runs of one backtick each: a run
+  // is escaped when a later run, as written after escaping, has its length; again until none changes.
+  const runs = [...s.matchAll(/`+/g)].map((m) => ({ at: [...s.slice(0, m.index)].length, length: m[0].length, escaped: false }));
+  for (let changed = true; changed; ) {
+    changed = false;
+    runs.forEach((r, k) => {
+      if (r.escaped || !runs.slice(k + 1).some((later) => (later.escaped ? r.length === 1 : later.length === r.length))) return;
+      r.escaped = changed = true;
+      for (let i = r.at; i < r.at + r.length; i++) escape[i] = true;
+    });
+  }
   const text = chars.join('');
   let pos = 0;
   const at: number[] = chars.map((c) => ((pos += c.length), pos - c.length)); // UTF-16 offset of each char
