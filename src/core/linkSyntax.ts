@@ -53,7 +53,7 @@ function markdownText(s: string, opts: { mdx?: boolean; quoted?: boolean } = {})
   // nothing, so an escaped run (\`\`) is, to an earlier opener, runs of one backtick each: a run
   // is escaped when a later run, as written after escaping, has its length; again until none changes.
   const runs = [...s.matchAll(/`+/g)].map((m) => ({ at: [...s.slice(0, m.index)].length, length: m[0].length, escaped: false }));
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     runs.forEach((r, k) => {
       if (r.escaped || !runs.slice(k + 1).some((later) => (later.escaped ? r.length === 1 : later.length === r.length))) return;
