@@ -155,7 +155,8 @@ export function buildLink(language: string, vars: LinkVars, userTemplate?: strin
  * space. The offending text, or undefined; `start`: the text begins the whole path.
  */
 const PATH_CANNOT_CARRY: Partial<Record<LinkLanguage, (text: string, start: boolean) => string | undefined>> = {
-  latex: (text, start) => latexCannotCarry(start ? text : text.replace(/^\s+/, (w) => (w.length > 1 ? w : ''))),
+  // One space after a `/` is read as written; a tab there is a control character and stays to be refused.
+  latex: (text, start) => latexCannotCarry(start ? text : text.replace(/^ +/, (w) => (w.length > 1 ? w : ''))),
   asciidoc: (text, start) => /["<>\p{Cc}\p{Cf}\u2028\u2029]/u.exec(text)?.[0] ?? (start ? /^\s/u.exec(text)?.[0] : undefined),
 };
 

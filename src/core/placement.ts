@@ -98,7 +98,6 @@ const QUOTE = /^(?: {0,3}>[ \t]?)+/;
 function markdownSpot(lines: readonly Line[], anchor: number): Spot {
   // Front matter and fenced code: the image goes after their closing line.
   let fence: { char: string; length: number } | undefined;
-  let closeOf = -1;
   let openAt = -1;
   for (let i = 0; i < lines.length && i <= anchor; i++) {
     const text = lines[i]!.text;
@@ -118,14 +117,23 @@ function markdownSpot(lines: readonly Line[], anchor: number): Spot {
     }
   }
   if (fence) {
-    closeOf = lines.findIndex((l, k) => {
-      if (k <= anchor) return false;
-      const s = l.text.replace(QUOTE, '');
-      const m = /^[ \t]*(`{3,}|~{3,})[ \t]*$/.exec(s);
-      return m !== null && m[1]![0] === fence.char && m[1]!.length >= fence.length;
-    });
-    const last = closeOf < 0 ? lines.length - 1 : closeOf;
-    return withContext(lines, openAt, last);
+    // A fence inside a block quote ends with the quote too (a line without its `>`), and the image
+    // after it stays in the quote, with its `>`s.
+    const fenceQuote = QUOTE.exec(lines[openAt]!.text)?.[0] ?? '';
+    let last = lines.length - 1;
+    for (let k = anchor + 1; k < lines.length; k++) {
+      const text = lines[k]!.text;
+      if (fenceQuote && !/^ {0,3}>/.test(text)) {
+        last = k - 1;
+        break;
+      }
+      const m = /^[ \t]*(`{3,}|~{3,})[ \t]*$/.exec(text.replace(QUOTE, ''));
+      if (m && m[1]![0] === fence.char && m[1]!.length >= fence.length) {
+        last = k;
+        break;
+      }
+    }
+    return withContext(lines, openAt, last, fenceQuote);
   }
   // The paragraph (or table, heading) that holds the anchor: its first and last lines.
   const quote = QUOTE.exec(lines[anchor]!.text)?.[0] ?? '';

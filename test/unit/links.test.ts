@@ -10,6 +10,8 @@ import {
   DEFAULT_LINK_TEMPLATES,
   languageForId,
   LinkError,
+  linkProblem,
+  promptFromSelection,
   rawRelativePath,
   relativeImagePath,
   singleLine,
@@ -374,4 +376,87 @@ test('AsciiDoc target: a backslash before [ is written {backslash}, so {startsb}
     buildLink('asciidoc', { ...v, path: relativeImagePath('/w', '/w/{startsb}*{set:a[b}.png') }),
     'image::./{{empty}startsb}*{{empty}set:a{startsb}b}.png["x",1,1]',
   );
+});
+
+// ---- Found by mutation testing: each case below tells a planted bug from the real rules ----------
+
+test('languageForId, rawRelativePath, altText: the cases at the edges', () => {
+  assert.equal(languageForId('rst'), 'restructuredtext');
+  // A drive letter only at the start of a path; the case of a folder named like one is kept.
+  assert.equal(rawRelativePath('/home/u/docs', '/home/u/docs/img/B:c.png'), 'img/B:c.png');
+  // Cut at the last space when it is past the middle (strictly), then without trailing punctuation.
+  assert.equal(altText('aaaaaa bbbbbb', 10), 'aaaaaa…');
+  assert.equal(altText('aaaaa bbbbbb', 10), 'aaaaa bbb…');
+  assert.equal(altText('aaaaaa,, bbbbbb', 10), 'aaaaaa…');
+  // A C1 control character is percent-encoded as UTF-8.
+  assert.equal(relativeImagePath('/w', '/w/a\u0080.png'), 'a%C2%80.png');
+  assert.throws(() => link('markdown', 'x', 'a.png', '${nope}'), { name: 'LinkError' });
+});
+
+test('Markdown alt text: brackets before [, backtick runs that pair up, < and & only where they would start markup', () => {
+  const cases: [alt: string, written: string][] = [
+    ['[a][b]', '\\[a\\][b]'],
+    ['`a', '`a'],
+    ['`a`', '\\`a`'],
+    ['``a`', '``a`'],
+    ['``a``', '\\`\\`a``'],
+    // A later escaped run counts as runs of one backtick: it closes no longer run.
+    ['``a`b`', '``a\\`b`'],
+    ['a < b', 'a < b'],
+    ['<a', '<a'],
+    ['a < b >', 'a < b >'],
+    ['a & amp;', 'a & amp;'],
+    ['&#x41;', '\\&#x41;'],
+  ];
+  for (const [alt, written] of cases) {
+    assert.equal(buildLink('markdown', { path: 'a.png', alt, width: 1, height: 1, prompt: '', model: '' }), `![${written}](a.png)`, alt);
+  }
+});
+
+test('AsciiDoc: attribute references in alt text and paths, backslashes before the end, encoded bytes', () => {
+  const v = { width: 1, height: 1, prompt: 'x', model: 'm' };
+  const alts: [alt: string, written: string][] = [
+    ['{-a}', '{-a}'],
+    ['{counter:x}', '\\{counter:x}'],
+    ['{set:ab}', '\\{set:ab}'],
+    ['{name\\}', '{{empty}name\\}'],
+    ['a\\\\', 'a&#92;&#92;'],
+    ['a\\\\]b', 'a&#92;&#92;]b'],
+  ];
+  for (const [alt, written] of alts) assert.equal(buildLink('asciidoc', { ...v, path: 'a.png', alt }), `image::a.png["${written}",1,1]`, alt);
+  // A no-break space (two encoded bytes) is written raw; { before a non-word character needs no {empty};
+  // bytes that are no UTF-8 stay encoded.
+  assert.equal(buildLink('asciidoc', { ...v, alt: 'x', path: relativeImagePath('/w', '/w/a\u00a0b.png') }), 'image::a\u00a0b.png["x",1,1]');
+  assert.equal(buildLink('asciidoc', { ...v, alt: 'x', path: relativeImagePath('/w', '/w/{-x}.png') }), 'image::{-x}.png["x",1,1]');
+  assert.equal(buildLink('asciidoc', { ...v, alt: 'x', path: 'a%FF.png' }), 'image::a%FF.png["x",1,1]');
+});
+
+test('linkProblem and promptFromSelection: exact sentences, a leading space only at the start of the path, references at the edges', () => {
+  assert.equal(
+    linkProblem('latex', 'png', 'img/  b.png'),
+    'LaTeX cannot link an image whose file name contains "U+0020 U+0020" (  b.png). Change fluxStudio.fileNamePattern so that file names leave it out.',
+  );
+  assert.equal(
+    linkProblem('asciidoc', 'png', 'a\u001bb.png'),
+    'AsciiDoc cannot link an image whose file name contains "U+001B" (a\u001bb.png). Change fluxStudio.fileNamePattern so that file names leave it out.',
+  );
+  // Past the start of a file name, a control character is refused as anywhere else.
+  assert.equal(
+    linkProblem('latex', 'png', 'img/a\tb.png'),
+    'LaTeX cannot link an image whose file name contains "U+0009" (a\tb.png). Change fluxStudio.fileNamePattern so that file names leave it out.',
+  );
+  // After the root folder's slash, a file name's space is not at the start of the path.
+  assert.equal(linkProblem('asciidoc', 'png', '/ x.png'), undefined);
+  // Only a leading dot is dropped from the extension.
+  assert.equal(linkProblem('latex', 'web.p', 'a.png'), undefined);
+  assert.equal(promptFromSelection('a&nbsp;b', 'html'), 'a\u00a0b');
+  assert.equal(promptFromSelection('&#x10FFFF;|&#x110000;|&#xD7FF;|&#xD800;|&#xDFFF;|&#xE000;', 'html'), '\u{10FFFF}|\ufffd|\ud7ff|\ufffd|\ufffd|\ue000');
+});
+
+test('LaTeX: what linkProblem accepts, buildLink writes: a tab after a / is refused before sending, as buildLink refuses it', () => {
+  const problem = linkProblem('latex', 'png', 'img/\tb.png');
+  assert.match(problem ?? '', /^LaTeX cannot link an image whose file name contains "U\+0009" \(\tb\.png\)\. Change fluxStudio\.fileNamePattern/);
+  assert.throws(() => buildLink('latex', { path: 'img/%09b.png', alt: 'a', width: 1, height: 1, prompt: 'a', seed: 1, model: 'm' }), LinkError);
+  // One plain space after a / is written as it is.
+  assert.equal(linkProblem('latex', 'png', 'img/ b.png'), undefined);
 });

@@ -245,3 +245,225 @@ test('HTML: a line that ends a list item or a table cell gets the image inside i
   assert.equal(at('<li>\na FOX\n</li>\n', 'FOX'), `<li>\na FOX\n${IMG}\n</li>\n`);
   assert.equal(at('<p>a FOX</p>\n', 'FOX'), `<p>a FOX</p>\n${IMG}\n`);
 });
+
+// ---- Found by mutation testing: each case below tells a planted bug from the real rules ----------
+
+test('Markdown: the line after the paragraph starts a block, continues the paragraph, or underlines it', () => {
+  const starts = ['#', '## H', '+', '1.', '```', '  ~~~', '> q', '***', '<div>', '   <!-- c -->'];
+  const continues = [
+    'see # here',
+    '#tag',
+    'use ``` here',
+    'x```',
+    '`code` more',
+    '~tilde',
+    'a > b',
+    'wait ***',
+    '***foo',
+    '-x-x-',
+    'see <b>x</b>',
+    '< 3',
+    'x ==',
+    '==x',
+  ];
+  const underlines = ['===', '--- '];
+  const doc = (line: string) => `Para FOX\n${line}\nmore\n`;
+  for (const line of starts) assert.equal(place(doc(line), 'FOX', 'markdown', MD), `Para FOX\n\n${MD}\n\n${line}\nmore\n`, line);
+  for (const line of continues) assert.equal(place(doc(line), 'FOX', 'markdown', MD), `Para FOX\n${line}\nmore\n\n${MD}\n`, line);
+  for (const line of underlines) assert.equal(place(doc(line), 'FOX', 'markdown', MD), `Para FOX\n${line}\n\n${MD}\n\nmore\n`, line);
+  // A heading is one line, whatever follows it; `#` without a space is no heading.
+  assert.equal(place('## FOX\nText\n', 'FOX', 'markdown', MD), `## FOX\n\n${MD}\n\nText\n`);
+  assert.equal(place('#\nText\n', '#', 'markdown', MD), `#\n\n${MD}\n\nText\n`);
+  assert.equal(place('a # FOX\nmore\n', 'FOX', 'markdown', MD), `a # FOX\nmore\n\n${MD}\n`);
+  // A line of spaces is blank: no blank line is added before it.
+  assert.equal(place('Para FOX\n  \nNext\n', 'FOX', 'markdown', MD), `Para FOX\n\n${MD}\n  \nNext\n`);
+});
+
+test('Markdown: front matter and fences, opened and closed by the CommonMark rules', () => {
+  const cases: [doc: string, marker: string, expected: string][] = [
+    // Front matter: only on the first line, closed by ---, ... or +++ alone on a line; a blank line inside it.
+    ['---\ntitle: FOX\n\ndraft: true\n---\nText\n', 'FOX', `---\ntitle: FOX\n\ndraft: true\n---\n\n${MD}\n\nText\n`],
+    ['a ---\nFOX\n\nb\n---\n', 'FOX', `a ---\nFOX\n\n${MD}\n\nb\n---\n`],
+    ['---x\nFOX\n\nb\n---\n', 'FOX', `---x\nFOX\n\n${MD}\n\nb\n---\n`],
+    ['---\na: FOX\n\nb: ---\n---x\n---\nText\n', 'FOX', `---\na: FOX\n\nb: ---\n---x\n---\n\n${MD}\n\nText\n`],
+    ['---\na: 1\n...\nText\n', '...', `---\na: 1\n...\n\n${MD}\n\nText\n`],
+    ['---\na: 1\n---\nPara FOX\nmore\n\nEnd\n', 'FOX', `---\na: 1\n---\nPara FOX\nmore\n\n${MD}\n\nEnd\n`],
+    // A fence closed before the selection: the paragraph after it.
+    ['```\ncode\n```\n\nPara FOX\n\nEnd\n', 'FOX', `\`\`\`\ncode\n\`\`\`\n\nPara FOX\n\n${MD}\n\nEnd\n`],
+    ['```\ncode\n  ```\n\nPara FOX\n\nEnd\n', 'FOX', `\`\`\`\ncode\n  \`\`\`\n\nPara FOX\n\n${MD}\n\nEnd\n`],
+    // Not fences: backticks again on the opening line, tildes in the middle of a line.
+    ['```x``` inline\n\nPara FOX\n\nEnd\n', 'FOX', `\`\`\`x\`\`\` inline\n\nPara FOX\n\n${MD}\n\nEnd\n`],
+    ['see ~~~ here\n\nPara FOX\n\nEnd\n', 'FOX', `see ~~~ here\n\nPara FOX\n\n${MD}\n\nEnd\n`],
+    // Lines that do not close the fence: another character, a shorter run, an info string, text before it.
+    ['```\n~~~\nFOX\n```\n\nEnd\n', 'FOX', `\`\`\`\n~~~\nFOX\n\`\`\`\n\n${MD}\n\nEnd\n`],
+    ['````\n```\nFOX\n````\n\nEnd\n', 'FOX', `\`\`\`\`\n\`\`\`\nFOX\n\`\`\`\`\n\n${MD}\n\nEnd\n`],
+    ['```\n```js\nFOX\n```\n\nEnd\n', 'FOX', `\`\`\`\n\`\`\`js\nFOX\n\`\`\`\n\n${MD}\n\nEnd\n`],
+    ['```\nFOX\n~~~\nnot ```\n```js\n```\n\nEnd\n', 'FOX', `\`\`\`\nFOX\n~~~\nnot \`\`\`\n\`\`\`js\n\`\`\`\n\n${MD}\n\nEnd\n`],
+    // A tilde fence may hold a backtick in its info string.
+    ['~~~ a`b\nFOX\n~~~\n\nEnd\n', 'FOX', `~~~ a\`b\nFOX\n~~~\n\n${MD}\n\nEnd\n`],
+    // The selection on the opening line (with or without an info string): after the closing one.
+    ['```\ncode\n```\nText\n', '```', `\`\`\`\ncode\n\`\`\`\n\n${MD}\n\nText\n`],
+    ['```js\ncode\n```\nText\n', '```js', `\`\`\`js\ncode\n\`\`\`\n\n${MD}\n\nText\n`],
+  ];
+  for (const [doc, marker, expected] of cases) assert.equal(place(doc, marker, 'markdown', MD), expected, doc);
+});
+
+test('Markdown: block quotes (nested, without a space, lazy lines) and list items inside them', () => {
+  const cases: [doc: string, expected: string][] = [
+    ['a > FOX\n', `a > FOX\n\n${MD}\n`],
+    ['> > FOX\n', `> > FOX\n> >\n> > ${MD}\n`],
+    ['>FOX\n', `>FOX\n>\n>${MD}\n`],
+    ['> One\n> FOX\n> Three\n\nEnd\n', `> One\n> FOX\n> Three\n>\n> ${MD}\n\nEnd\n`],
+    // Lazy continuation lines belong to the paragraph; a line of `>` and spaces ends it.
+    ['> a FOX\nab# c\n\nEnd\n', `> a FOX\nab# c\n>\n> ${MD}\n\nEnd\n`],
+    ['> a FOX\n>xyz\n\nEnd\n', `> a FOX\n>xyz\n>\n> ${MD}\n\nEnd\n`],
+    ['> a FOX\n>  \n> b\n', `> a FOX\n>\n> ${MD}\n>\n>  \n> b\n`],
+    // List items inside the quote: the item's column after the `>`; a paragraph after an empty quote line is not in the item.
+    ['> - FOX\n', `> - FOX\n>\n>   ${MD}\n`],
+    ['> - a\n>\n>   FOX\n', `> - a\n>\n>   FOX\n>\n>   ${MD}\n`],
+    ['> - a\n>\n> FOX\n', `> - a\n>\n> FOX\n>\n> ${MD}\n`],
+    ['> - a\n>  \n> FOX\n', `> - a\n>  \n> FOX\n>\n> ${MD}\n`],
+    ['ab- c\n> FOX\n', `ab- c\n> FOX\n>\n> ${MD}\n`],
+  ];
+  for (const [doc, expected] of cases) assert.equal(place(doc, 'FOX', 'markdown', MD), expected, doc);
+});
+
+test("Markdown: a list item's content column (marker, 1 to 4 spaces or a tab, nesting, headings, blank lines)", () => {
+  const cases: [doc: string, expected: string][] = [
+    ['See item 1. here FOX\n', `See item 1. here FOX\n\n${MD}\n`],
+    ['1.\n   FOX\n', `1.\n   FOX\n\n   ${MD}\n`],
+    ['-\tFOX\n', `-\tFOX\n\n     ${MD}\n`],
+    ['-    FOX\n', `-    FOX\n\n     ${MD}\n`],
+    ['-     FOX\n', `-     FOX\n\n  ${MD}\n`],
+    ['- a # b\nFOX\n', `- a # b\nFOX\n\n  ${MD}\n`],
+    ['- a\nFOX\n# H\n', `- a\nFOX\n\n  ${MD}\n\n# H\n`],
+    // After a heading inside the item, an unindented paragraph is out of the list.
+    ['- a\n   ## H\nFOX\n', `- a\n   ## H\nFOX\n\n${MD}\n`],
+    ['- a\n   ##\nFOX\n', `- a\n   ##\nFOX\n\n${MD}\n`],
+    ['- a\n   # H\nFOX\n', `- a\n   # H\nFOX\n\n${MD}\n`],
+    // A later paragraph of the item: found above blank lines and lines of the item; a deeper item is not its item.
+    ['- a\n \n  FOX\n', `- a\n \n  FOX\n\n  ${MD}\n`],
+    ['- a\n  b\n\n  FOX\n', `- a\n  b\n\n  FOX\n\n  ${MD}\n`],
+    ['- a\n    - b\n\n  FOX\n', `- a\n    - b\n\n  FOX\n\n  ${MD}\n`],
+    ['- a\n\nb\n\n  FOX\n', `- a\n\nb\n\n  FOX\n\n${MD}\n`],
+  ];
+  for (const [doc, expected] of cases) assert.equal(place(doc, 'FOX', 'markdown', MD), expected, doc);
+});
+
+test('AsciiDoc: the line after the paragraph starts a block or continues the paragraph', () => {
+  const starts = ['==  x', 'Term:: def', 'Term::', '[source,js]', '.Title', '+', '// c', 'image::x.png[]', '```', '----', '|==='];
+  const continues = [
+    'see == x',
+    ' x:: y',
+    'Note: this',
+    'see [x]',
+    '[x] y',
+    'End.x',
+    'a +',
+    '+1 vote',
+    'see http://x',
+    'see image::x.png[]',
+    'image::x.png[] trailing',
+    'see --',
+    '-- x',
+    '.',
+    '*',
+    '_',
+    '/',
+    '|=',
+    '`x`',
+    'x===',
+  ];
+  for (const line of starts) assert.equal(place(`Para FOX\n${line}\n`, 'FOX', 'asciidoc', ADOC), `Para FOX\n\n${ADOC}\n\n${line}\n`, line);
+  for (const line of continues) assert.equal(place(`Para FOX\n${line}\n`, 'FOX', 'asciidoc', ADOC), `Para FOX\n${line}\n\n${ADOC}\n`, line);
+});
+
+test('AsciiDoc: list items and terms (attached with +), titles, and paragraphs that only look like them', () => {
+  for (const item of ['** FOX', '.. FOX', '10. FOX', 'b. FOX', 'ii) FOX', '*  FOX'])
+    assert.equal(place(item, 'FOX', 'asciidoc', ADOC), `${item}\n+\n${ADOC}`, item);
+  for (const para of ['Para a - b FOX', 'x* b FOX', '  indented:: FOX', 'Note: FOX'])
+    assert.equal(place(para, 'FOX', 'asciidoc', ADOC), `${para}\n\n${ADOC}`, para);
+  const cases: [doc: string, expected: string][] = [
+    ['Term::\nFOX\n', `Term::\nFOX\n+\n${ADOC}\n`],
+    ['* a\nmore FOX\n', `* a\nmore FOX\n+\n${ADOC}\n`],
+    ['* a == b\nFOX\n', `* a == b\nFOX\n+\n${ADOC}\n`],
+    // A section title (even one that reads like a term) is not part of the paragraph under it.
+    ['== A:: b\nFOX\n', `== A:: b\nFOX\n\n${ADOC}\n`],
+    ['==  A:: b\nFOX\n', `==  A:: b\nFOX\n\n${ADOC}\n`],
+    ['==  FOX\nText\n', `==  FOX\n\n${ADOC}\n\nText\n`],
+    ['a == b FOX\nmore\n', `a == b FOX\nmore\n\n${ADOC}\n`],
+    // The document title: after its header.
+    ['=  FOX\nAuthor\n\nText\n', `=  FOX\nAuthor\n\n${ADOC}\n\nText\n`],
+    // In a list item followed by a block that is no item: a blank line after the image.
+    ['* FOX\n== Section\n', `* FOX\n+\n${ADOC}\n\n== Section\n`],
+  ];
+  for (const [doc, expected] of cases) assert.equal(place(doc, 'FOX', 'asciidoc', ADOC), expected, doc);
+});
+
+test('AsciiDoc: delimited blocks: opened, closed (trailing spaces, ``` with a language), the selection on a delimiter', () => {
+  const cases: [doc: string, marker: string, expected: string][] = [
+    ['---- \ncode FOX\n----\nText\n', 'FOX', `---- \ncode FOX\n----\n\n${ADOC}\n\nText\n`],
+    ['----\ncode FOX\n---- \nText\n', 'FOX', `----\ncode FOX\n---- \n\n${ADOC}\n\nText\n`],
+    ['----\ncode\n----\n\nPara FOX\n\nEnd\n', 'FOX', `----\ncode\n----\n\nPara FOX\n\n${ADOC}\n\nEnd\n`],
+    ['```js\na\n\nb FOX\n```\nText\n', 'FOX', `\`\`\`js\na\n\nb FOX\n\`\`\`\n\n${ADOC}\n\nText\n`],
+    ['```js\ncode FOX\n```\nText\n', 'FOX', `\`\`\`js\ncode FOX\n\`\`\`\n\n${ADOC}\n\nText\n`],
+    // Only the opening delimiter closes a block (``` does not close ----).
+    ['----\n```\nFOX\n----\nText\n', 'FOX', `----\n\`\`\`\nFOX\n----\n\n${ADOC}\n\nText\n`],
+    // The selection on an opening delimiter: after the block.
+    ['----\ncode\n----\nText\n', '----', `----\ncode\n----\n\n${ADOC}\n\nText\n`],
+    ['---- \ncode\n----\nText\n', '----', `---- \ncode\n----\n\n${ADOC}\n\nText\n`],
+    ['----\ncode\n---- \nText\n', '----', `----\ncode\n---- \n\n${ADOC}\n\nText\n`],
+    ['```js\ncode\n```\nText\n', '```js', `\`\`\`js\ncode\n\`\`\`\n\n${ADOC}\n\nText\n`],
+  ];
+  for (const [doc, marker, expected] of cases) assert.equal(place(doc, marker, 'asciidoc', ADOC), expected, doc);
+  // The selection on a closing delimiter: right after it.
+  for (const close of ['----', '---- ']) {
+    const doc = `----\ncode\n${close}\n\nText\n`;
+    assert.equal(
+      applyPlacement(doc, placeLink(doc, doc.lastIndexOf(close) + close.length, 'asciidoc', ADOC)),
+      `----\ncode\n${close}\n\n${ADOC}\n\nText\n`,
+      close,
+    );
+  }
+});
+
+test('reST: the content column of each kind of list marker; a paragraph, a definition, a literal block', () => {
+  const r = (indent: number) =>
+    RST.split('\n')
+      .map((l) => ' '.repeat(indent) + l)
+      .join('\n');
+  const cases: [doc: string, column: number][] = [
+    ['10. FOX\n', 4],
+    ['#. FOX\n', 3],
+    ['(10) FOX\n', 5],
+    ['b) FOX\n', 3],
+    ['(b) FOX\n', 4],
+    ['ii. FOX\n', 4],
+    ['-  FOX\n', 3],
+    ['-\tFOX\n', 5],
+    ['See a) thing FOX\n', 0],
+    ['x- FOX\n', 0],
+    // A definition list item: after the whole item; a tab indents four columns.
+    ['Term\n   FOX\n', 0],
+    ['.. note::\n\n\tFOX\n', 4],
+  ];
+  for (const [doc, column] of cases) assert.equal(place(doc, 'FOX', 'restructuredtext', RST), `${doc}\n${r(column)}\n`, doc);
+  // `::` only at the end of a paragraph introduces a literal block.
+  assert.equal(place('FOX a::b\n\n   quote\n\nEnd\n', 'FOX', 'restructuredtext', RST), `FOX a::b\n\n${RST}\n\n..\n\n   quote\n\nEnd\n`);
+});
+
+test('placeLink: the anchor line around line breaks; a blank line above nothing', () => {
+  // Right after a lone CR: the line that CR starts. Between the CR and LF of a CRLF: before them.
+  assert.equal(placeLink('a\rFOX', 2, 'html', HTML).offset, 5);
+  assert.deepEqual(placeLink('a\r\nb', 2, 'html', HTML, { atCursor: true }), { offset: 1, text: HTML });
+  assert.deepEqual(placeLink('a\r\nb', 2, 'html', HTML), { offset: 1, text: `\r\n${HTML}` });
+  // Only blank lines above and a blank line below: no second blank line.
+  assert.equal(applyPlacement('\n\nText\n', placeLink('\n\nText\n', 0, 'markdown', MD)), `${MD}\n\nText\n`);
+});
+
+test('Markdown: a fenced block inside a block quote: the image follows the fence inside the quote; an unclosed fence ends with the quote', () => {
+  const IMG = '![fox](x.png)';
+  const at = (doc: string) => applyPlacement(doc, placeLink(doc, doc.indexOf('FOX'), 'markdown', IMG));
+  assert.equal(at('> ```\n> code FOX\n> ```\n> more\n'), `> \`\`\`\n> code FOX\n> \`\`\`\n>\n> ${IMG}\n>\n> more\n`);
+  assert.equal(at('> ```\n> code FOX\n\nafter\n'), `> \`\`\`\n> code FOX\n>\n> ${IMG}\n\nafter\n`);
+});
