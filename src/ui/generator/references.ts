@@ -64,7 +64,7 @@ export function renderReferences(): void {
   area.replaceChildren(
     h('h3', { id: 'references-heading' }, t('Reference images')),
     h('p', { class: 'muted hint' }, t('{0} to {1} images (PNG, JPEG or WebP); their bytes are sent to the provider inline.', rule.min, rule.max)),
-    h('p', { class: 'muted hint drop-hint' }, t('Or drop them here: from the gallery, or from the Explorer holding Shift.')),
+    h('p', { class: 'muted hint drop-hint' }, t('Or drop them here from the Explorer or the gallery, holding Shift.')),
     list,
     h(
       'button',
@@ -99,6 +99,6 @@ function acceptDrops(area: HTMLElement): void {
     ev.preventDefault();
     const uris = droppedUriList(ev.dataTransfer);
     if (uris.length) host.post({ type: 'dropReferences', uris });
-    else notice(t('Only image files can be dropped here: drag them from the gallery, or from the Explorer holding Shift.'), 'error');
+    else notice(t('Only image files can be dropped here: drag them from the Explorer or the gallery, holding Shift.'), 'error');
   });
 }

@@ -1,6 +1,6 @@
 /**
  * The generator panel's reference images, extension side: files come from "Choose Files…" (an open
- * dialog) or are dropped on the area (from the Explorer with Shift, or from the gallery). Each is
+ * dialog) or are dropped on the area (from the Explorer or the gallery, holding Shift). Each is
  * read and checked when it is added (bounded, as Generate reads it), so a file the model cannot take
  * is refused at once with the reason; the first one added sets the size to its shape, as Edit Image
  * does. Generate reads them all again (the files may have changed since).
