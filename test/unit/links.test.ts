@@ -460,3 +460,16 @@ test('LaTeX: what linkProblem accepts, buildLink writes: a tab after a / is refu
   // One plain space after a / is written as it is.
   assert.equal(linkProblem('latex', 'png', 'img/ b.png'), undefined);
 });
+
+test('Markdown alt text: backtick runs escaped until no code span can form, an escaped run counting as single backticks', () => {
+  const alt = (prompt: string) => /^!\[(.*)\]\(/.exec(link('markdown', prompt, 'x.png'))![1];
+  assert.equal(alt('`code` span'), '\\`code` span');
+  // The middle run pairs with the last; escaped, its backticks would close the first: that one is escaped too.
+  assert.equal(alt('`c``c``'), '\\`c\\`\\`c``');
+  assert.equal(alt('``a`b`c``'), '\\`\\`a\\`b`c``');
+  assert.equal(alt('no ``pair` here'), 'no ``pair` here');
+});
+
+test('LaTeX: a prompt in a user template has every TeX special written as TeX text', () => {
+  assert.equal(link('latex', 'a^b~c$d&e#f%g_h{i}j\\k', 'x.png', '% ${prompt}'), '% a\\^{}b\\~{}c\\$d\\&e\\#f\\%g\\_h\\{i\\}j\\textbackslash{}k');
+});
