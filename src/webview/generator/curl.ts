@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { OutputFormat, ProviderId } from '../../core/catalog';
 import { CLIENTS } from '../../core/engine';
 import { t } from '../../core/l10n';
-import type { ReferenceImage } from '../../core/reference';
+import { dataUri, type ReferenceImage } from '../../core/reference';
 import { validateRequest } from '../../core/request';
 import type { FieldProblem, RunRequest } from './protocol';
 
@@ -25,7 +25,7 @@ const referenceMark = (index: number): string => `@@flux-reference-${SALT}-${ind
  * file, so the copied command sends the file's bytes as the extension would, without the clipboard
  * holding them (`data:image/png;base64,` + `$(base64 < 'pics/hero.png' | tr -d '\n')`).
  */
-export const curlReference = (ref: { type: OutputFormat }, index: number): string => `data:image/${ref.type};base64,${referenceMark(index)}`;
+export const curlReference = (ref: { type: OutputFormat }, index: number): string => dataUri({ type: ref.type, data: referenceMark(index) });
 
 /**
  * A `curl` command for a request described by a provider client (its key is already a placeholder).
