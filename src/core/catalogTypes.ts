@@ -157,3 +157,30 @@ export function formatSize(choice: SizeChoice): string {
       return choice.ratio;
   }
 }
+
+/** Parse the text form of a size: `1024x768`, `16:9` or a preset name. */
+export function parseSize(text: string): SizeChoice | undefined {
+  const t = text.trim();
+  const custom = /^(\d{1,6})\s*[x×]\s*(\d{1,6})$/i.exec(t);
+  if (custom) return { kind: 'custom', width: Number(custom[1]), height: Number(custom[2]) };
+  const ratio = /^(\d{1,3})\s*:\s*(\d{1,3})$/.exec(t);
+  if (ratio) return { kind: 'ratio', ratio: `${Number(ratio[1])}:${Number(ratio[2])}` };
+  if (/^[a-z][a-z0-9_]*$/i.test(t)) return { kind: 'preset', name: t };
+  return undefined;
+}
+
+/** The pixel size of a size choice for a model, or undefined when the model does not offer it. */
+export function pixelsOf(model: ModelEntry, choice: SizeChoice): { width: number; height: number } | undefined {
+  switch (choice.kind) {
+    case 'custom':
+      return { width: choice.width, height: choice.height };
+    case 'preset': {
+      const p = model.size.presets?.find((x) => x.name === choice.name);
+      return p && { width: p.width, height: p.height };
+    }
+    case 'ratio': {
+      const r = model.size.ratios?.find((x) => x.ratio === choice.ratio);
+      return r && { width: r.width, height: r.height };
+    }
+  }
+}

@@ -2,24 +2,17 @@
  * Sizes and formats in words, without zod: the pickers in the editor use these as the user types,
  * and they load with the extension at activation.
  */
-import type { ModelEntry, OutputFormat, SizeChoice } from './catalog';
+import type { ModelEntry, OutputFormat } from './catalog';
 import { t } from './l10n';
+
+// The text form of a size and its pixels live beside the size's type, light enough for the status
+// bar at activation; they are offered here too, with the rest of the size words.
+export { parseSize, pixelsOf } from './catalogTypes';
 
 export const FORMAT_NAMES: Readonly<Record<OutputFormat, string>> = { jpeg: 'JPEG', png: 'PNG', webp: 'WebP' };
 
 export function formatName(f: OutputFormat): string {
   return FORMAT_NAMES[f];
-}
-
-/** Parse the text form of a size: `1024x768`, `16:9` or a preset name. */
-export function parseSize(text: string): SizeChoice | undefined {
-  const t = text.trim();
-  const custom = /^(\d{1,6})\s*[x×]\s*(\d{1,6})$/i.exec(t);
-  if (custom) return { kind: 'custom', width: Number(custom[1]), height: Number(custom[2]) };
-  const ratio = /^(\d{1,3})\s*:\s*(\d{1,3})$/.exec(t);
-  if (ratio) return { kind: 'ratio', ratio: `${Number(ratio[1])}:${Number(ratio[2])}` };
-  if (/^[a-z][a-z0-9_]*$/i.test(t)) return { kind: 'preset', name: t };
-  return undefined;
 }
 
 /**
@@ -72,20 +65,4 @@ export function describeSizes(model: ModelEntry): string {
   if (s.ratios?.length) parts.push(t('the aspect ratios {0}', s.ratios.map((r) => r.ratio).join(', ')));
   if (s.fixed) parts.push(t('only {0}', `${s.fixed.width}x${s.fixed.height}`));
   return parts.join('; ');
-}
-
-/** The pixel size of a size choice for a model, or undefined when the model does not offer it. */
-export function pixelsOf(model: ModelEntry, choice: SizeChoice): { width: number; height: number } | undefined {
-  switch (choice.kind) {
-    case 'custom':
-      return { width: choice.width, height: choice.height };
-    case 'preset': {
-      const p = model.size.presets?.find((x) => x.name === choice.name);
-      return p && { width: p.width, height: p.height };
-    }
-    case 'ratio': {
-      const r = model.size.ratios?.find((x) => x.ratio === choice.ratio);
-      return r && { width: r.width, height: r.height };
-    }
-  }
 }

@@ -1,10 +1,11 @@
 /**
  * Sizes in words for people, as the pickers and the status bar show them: "Landscape 4:3 · 1024×768"
- * rather than `landscape_4_3`. Light (VS Code's l10n and the catalog's tables only): the status bar
+ * rather than `landscape_4_3`. Light (VS Code's l10n and the catalog's types only): the status bar
  * uses it at activation.
  */
 import * as vscode from 'vscode';
 import type { ModelEntry } from '../core/catalog';
+import { parseSize, pixelsOf } from '../core/catalogTypes';
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
@@ -31,13 +32,11 @@ export function sizeLabel(width: number, height: number, preset?: string): strin
 
 /**
  * The pixels of a size as written in settings (`1024x768`, a ratio or a preset name) for a model,
- * read from the model's own tables; undefined when the model does not have it.
+ * read the way a generation reads it (`parseSize`, `pixelsOf`); undefined when the model does not
+ * have it. A preset keeps its name for the words.
  */
 export function settingPixels(model: ModelEntry, text: string): { width: number; height: number; preset?: string } | undefined {
-  const custom = /^(\d{1,5})\s*[x×]\s*(\d{1,5})$/i.exec(text.trim());
-  if (custom) return { width: Number(custom[1]), height: Number(custom[2]) };
-  const preset = model.size.presets?.find((p) => p.name === text);
-  if (preset) return { width: preset.width, height: preset.height, preset: preset.name };
-  const ratio = model.size.ratios?.find((r) => r.ratio === text.replace(/\s+/g, ''));
-  return ratio && { width: ratio.width, height: ratio.height };
+  const choice = parseSize(text);
+  const px = choice && pixelsOf(model, choice);
+  return px && (choice.kind === 'preset' ? { ...px, preset: choice.name } : px);
 }
