@@ -171,6 +171,12 @@ export class HttpClient {
     }
     // The body is read (or dumped, or destroyed) by the caller: the deadline holds until it closes.
     res.body.once('close', () => clearTimeout(timer));
+    // A body that falls silent fails with undici's error, which does not say how long the silence
+    // was; the message names it (the same error object reaches the reader).
+    const silence = this.options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs;
+    res.body.once('error', (err) => {
+      if (errorCode(err) === 'UND_ERR_BODY_TIMEOUT') Object.assign(err, { silenceMs: silence });
+    });
     return { status: res.statusCode, headers: res.headers, body: res.body };
   }
 

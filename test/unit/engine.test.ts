@@ -791,7 +791,8 @@ describe('faults become one typed FluxError with a useful message', () => {
     const stalling = new HttpClient({ bodyTimeoutMs: 150 });
     extraClients.push(stalling);
     const e = await failure(aiml('[[fault:slow-body:600000:chunks=1]]'), { http: stalling });
-    expectError(e, 'timeout', true, [/stopped answering/, /downloading the image/]);
+    // It names the silence it allowed (the client's bodyTimeoutMs), not just "stopped".
+    expectError(e, 'timeout', true, [/stopped sending/, /downloading the image/, /nothing arrived for 150 ms/]);
     const [dl] = downloadsRecorded();
     await until(() => dl!.closedEarly); // the client hung up during the stall (the fake's stall only ends when it closes)
   });

@@ -249,3 +249,18 @@ describe('huge, multi-line provider texts (item 6)', () => {
     assertBounded(af.e, af.lines);
   });
 });
+
+test('a body that fell silent: the message names the silence allowed (60 s by default), or says only that it stopped when unknown', async () => {
+  const { transportError } = await import('../../src/core/providers/common');
+  const { DEFAULTS } = await import('../../src/core/http');
+  const silent = (silenceMs?: number) =>
+    Object.assign(new Error('Body Timeout Error'), { code: 'UND_ERR_BODY_TIMEOUT' }, silenceMs === undefined ? {} : { silenceMs });
+  const byDefault = transportError(silent(DEFAULTS.bodyTimeoutMs), 'aimlapi', undefined, 'downloading the image');
+  assert.equal(byDefault.kind, 'timeout');
+  assert.match(byDefault.message, /stopped sending while downloading the image: nothing arrived for 60 s\. Try again\./);
+  assert.match(transportError(silent(2500), 'apiframe', undefined, 'waiting').message, /nothing arrived for 3 s/);
+  assert.match(transportError(silent(999), 'apiframe', undefined, 'waiting').message, /nothing arrived for 999 ms/);
+  const unknown = transportError(silent(), 'aimlapi', undefined, 'waiting');
+  assert.match(unknown.message, /stopped answering while waiting\. Try again\./);
+  assert.doesNotMatch(unknown.message, /nothing arrived/);
+});

@@ -84,8 +84,18 @@ export function transportError(e: unknown, provider: ProviderId, signal: AbortSi
           REQUEST_TIMEOUT_SETTING,
         ),
       });
-    case 'UND_ERR_BODY_TIMEOUT':
-      return new FluxError({ ...base, kind: 'timeout', message: t('The {0} stopped answering while {1}. Try again.', label, what) });
+    case 'UND_ERR_BODY_TIMEOUT': {
+      // The silence allowed is the client's `bodyTimeoutMs` (60 s unless set), carried on the error by HttpClient.
+      const ms = (e as { silenceMs?: unknown }).silenceMs;
+      return new FluxError({
+        ...base,
+        kind: 'timeout',
+        message:
+          typeof ms === 'number'
+            ? t('The {0} stopped sending while {1}: nothing arrived for {2}. Try again.', label, what, ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`)
+            : t('The {0} stopped answering while {1}. Try again.', label, what),
+      });
+    }
     case 'UND_ERR_SOCKET':
     case 'ECONNRESET':
     case 'EPIPE':
