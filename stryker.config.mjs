@@ -14,7 +14,15 @@ const GROUPS = {
   gallery: ['src/core/gallery.ts', 'src/host/gallery/indexFile.ts', 'src/host/gallery/lock.ts'],
   small: ['src/core/errors.ts', 'src/core/settingValues.ts', 'src/core/fileSource.ts', 'src/core/l10n.ts', 'src/core/log.ts', 'src/core/itemActions.ts'],
   providers: ['src/core/engine.ts', 'src/core/providers/*.ts', 'src/core/request.ts'],
-  data: ['src/core/catalog.ts', 'src/core/image.ts', 'src/core/metadata.ts'],
+  data: ['src/core/catalog.ts', 'src/core/catalogTypes.ts', 'src/core/image.ts', 'src/core/metadata.ts'],
+  edits: [
+    'src/core/reference.ts',
+    'src/core/relink.ts',
+    'src/core/recordRead.ts',
+    'src/core/agentInput.ts',
+    'src/core/placeholders.ts',
+    'src/core/placeholderSyntax.ts',
+  ],
 };
 // The unit test files that exercise each group directly. A group's run uses only these: the broad,
 // slow files (engine 40 s, gallery-file 40 s on 2 cores) would run for nearly every mutant, and
@@ -22,6 +30,14 @@ const GROUPS = {
 const GROUP_TESTS = {
   names: ['naming', 'redact', 'sizes', 'properties', 'provider-text', 'request', 'catalog', 'preflight', 'generator-form', 'settings'],
   links: ['links', 'placement', 'preflight', 'properties'],
+  // engine.test.ts (31 s, most of it real waits for time-outs and polls) is left to the providers
+  // group: here it would run in full for every survivor it reaches.
+  limits: ['address-guard', 'http', 'hostile', 'deadline', 'job-id', 'provider-text'],
+  gallery: ['gallery', 'gallery-file', 'edit', 'metadata', 'crafted'],
+  small: ['settings', 'crafted', 'address-guard', 'http', 'hostile', 'job-id', 'provider-text', 'edit', 'deadline', 'redact'],
+  providers: ['engine', 'request', 'job-id', 'provider-text', 'edit', 'hostile', 'deadline', 'agent-input', 'generator-form', 'properties'],
+  data: ['catalog', 'request', 'sizes', 'manifest', 'generator-form', 'agent-input', 'properties', 'image', 'metadata', 'crafted', 'http', 'gallery', 'edit'],
+  edits: ['edit', 'agent-input', 'placeholders', 'crafted', 'metadata', 'mcp', 'gallery', 'generator-form'],
 };
 const group = process.env.STRYKER_GROUP;
 if (group && !GROUPS[group]) throw new Error(`STRYKER_GROUP=${group}: use one of ${Object.keys(GROUPS).join(', ')}`);
