@@ -171,12 +171,29 @@ test('panel: an edit model shows the Reference images area; a chosen file is sho
   // code-server's own file dialog: a quick input taking a path.
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible' });
-  await input.fill(`${path.join(wb.workspace, 'pics')}/`);
   const fileRow = page.locator('.quick-input-widget .monaco-list-row', { hasText: /hero\.png/ }).first();
-  await fileRow.waitFor({ state: 'visible', timeout: 10_000 });
+  // The dialog fills in its own starting folder once it has read it; a path typed before that is
+  // replaced (seen once on a loaded machine), so the path is typed again until the folder is listed.
+  for (let attempt = 1; ; attempt++) {
+    await input.fill(`${path.join(wb.workspace, 'pics')}/`);
+    if (
+      await fileRow.waitFor({ state: 'visible', timeout: 7000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    if (attempt === 3) assert.fail(`the file dialog never listed pics/hero.png; its box holds "${await input.inputValue()}"`);
+  }
   await fileRow.click();
-  await page.waitForTimeout(300);
-  if (await input.isVisible()) await page.keyboard.press('Enter');
+  // A click on a file row either accepts it or (code-server's simple dialog) only fills the box: Enter then.
+  if (
+    !(await input.waitFor({ state: 'hidden', timeout: 2000 }).then(
+      () => true,
+      () => false,
+    ))
+  )
+    await page.keyboard.press('Enter');
   // The page reloads once to load the file's folder: ask for its frame again until the thumbnail is there.
   panel = await panelWithThumbnails(1);
   assert.equal(await panel.locator('#references .reference-name').innerText(), 'hero.png');
@@ -229,7 +246,12 @@ test('panel: images dropped on the Reference images area are checked and added; 
   for (let n = await panel.locator('#references .reference').count(); n > 0; n--) await panel.locator('#references .reference button').first().click();
   // No reference yet is not a mistake until Generate (as an empty prompt); then it says what to do, and nothing is sent.
   const formError = panel.locator('#form-error');
-  await page.waitForTimeout(500);
+  // First the positive signal: no reference left, and the extension's answer about that form is in.
+  await panel.locator('#references .reference').first().waitFor({ state: 'detached' });
+  await panel.waitForFunction(() => {
+    const app = document.getElementById('app');
+    return app.dataset.formSeq !== undefined && app.dataset.formSeq === app.dataset.checkedSeq;
+  });
   assert.doesNotMatch(await formError.innerText(), /none was given/);
   const sent = (await wb.control('requests')).length;
   await panel.getByRole('button', { name: /^Generate/ }).click();

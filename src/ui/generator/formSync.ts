@@ -11,10 +11,20 @@ import type { FieldProblem } from '../../webview/generator/protocol';
 import { byId, describedBy } from '../dom';
 import { host, model, persist, state } from './state';
 
+/**
+ * Send the form to the extension, which answers with the engine's problems (a `validation` of the
+ * same seq). The page's root carries the last seq sent and the last answered (`data-form-seq`,
+ * `data-checked-seq`), so a test can tell that the extension's answer about the form it sees is in.
+ */
+export function postForm(): void {
+  host.post({ type: 'form', seq: ++state.seq, form: state.form });
+  byId('app').dataset.formSeq = String(state.seq);
+}
+
 /** The form changed: save it, tell the extension (it answers with the engine's problems), re-check. */
 export function changed(): void {
   persist();
-  host.post({ type: 'form', seq: ++state.seq, form: state.form });
+  postForm();
   renderProblems();
   renderPromptCount();
 }

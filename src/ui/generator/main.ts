@@ -10,7 +10,7 @@
 import { t } from '../bridge';
 import type { ToUi } from '../../webview/generator/protocol';
 import { byId } from '../dom';
-import { focusFirstProblem, generate, notice, renderCurl, renderKeys, renderProblems, renderTarget, syncSeed, syncSize } from './formSync';
+import { focusFirstProblem, generate, notice, postForm, renderCurl, renderKeys, renderProblems, renderTarget, syncSeed, syncSize } from './formSync';
 import { build, renderModel, renderModelSelect } from './formView';
 import { setReferenceViews } from './references';
 import { imageNotice, renderRun, renderRuns, tickElapsed } from './resultsView';
@@ -43,7 +43,7 @@ host.onMessage((m: ToUi) => {
       fullRender();
       byId('app').classList.remove('loading');
       persist();
-      host.post({ type: 'form', seq: ++state.seq, form: state.form });
+      postForm();
       if (m.notes.length) notice(m.notes.join(' '));
       if (first && !document.activeElement?.closest('#app .generator')) byId('prompt').focus();
       break;
@@ -53,14 +53,14 @@ host.onMessage((m: ToUi) => {
       setReferenceViews(m.views);
       if (m.size) syncSize();
       persist();
-      host.post({ type: 'form', seq: ++state.seq, form: state.form });
+      postForm();
       break;
     case 'setForm':
       state.form = m.form;
       state.submitted = false;
       renderModel();
       persist();
-      host.post({ type: 'form', seq: ++state.seq, form: state.form });
+      postForm();
       if (m.notes.length) notice(m.notes.join(' '));
       byId('prompt').focus();
       break;
@@ -69,6 +69,7 @@ host.onMessage((m: ToUi) => {
       state.hostProblems = m.problems;
       if (m.submitted) state.submitted = true;
       renderProblems();
+      if (m.seq !== 0) byId('app').dataset.checkedSeq = String(m.seq);
       if (m.submitted && m.problems.length) focusFirstProblem();
       break;
     case 'keys':
