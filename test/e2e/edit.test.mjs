@@ -280,6 +280,41 @@ test('panel: images dropped on the Reference images area are checked and added; 
   await wb.screenshot(path.join(SHOTS, 'panel-references-drop-dark.png'));
 });
 
+test('panel: two drops at once are taken one after the other: the second counts what the first added (3 at most, the one left out is named), the first alone sets the size', async () => {
+  // The last test left wide.png; its URI gives the folder in the workspace's own scheme.
+  let panel = await panelWithThumbnails(1);
+  const wideUri = await panel.locator('#references .reference').first().getAttribute('data-uri');
+  await panel.locator('#references .reference button').first().click();
+  await panel.locator('#references .reference').first().waitFor({ state: 'detached' });
+  fs.writeFileSync(path.join(wb.workspace, 'pics', 'tall.png'), png(48, 96));
+  fs.writeFileSync(path.join(wb.workspace, 'pics', 'square.png'), png(64, 64));
+  const uri = (f) => wideUri.replace(/wide\.png$/, f);
+  // Two drops in the same moment, two files each, for a model that takes 1 to 3: the extension is
+  // still reading the first when the second arrives. Read against the same empty form, each would
+  // fit, and one file would vanish without a word when they are merged.
+  await panel.locator('#references').evaluate(
+    (area, drops) => {
+      for (const list of drops) {
+        const data = new DataTransfer();
+        data.setData('application/vnd.code.uri-list', list.join('\r\n'));
+        area.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+        area.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      }
+    },
+    [
+      [uri('tall.png'), uri('square.png')],
+      [uri('wide.png'), uri('hero.png')],
+    ],
+  );
+  panel = await panelWithThumbnails(3);
+  assert.deepEqual(await panel.locator('#references .reference-name').allInnerTexts(), ['tall.png', 'square.png', 'wide.png'], 'in the order dropped');
+  await panel.locator('#notice', { hasText: /takes at most 3 reference images; 1 of the chosen files were left out/ }).waitFor({ timeout: 10_000 });
+  // 48x96 is 1:2; the second drop found references there already and left the size alone.
+  assert.equal(await panel.getByLabel('Width').inputValue(), '512');
+  assert.equal(await panel.getByLabel('Height').inputValue(), '1024');
+  await wb.screenshot(path.join(SHOTS, 'panel-references-two-drops-dark.png'));
+});
+
 test("panel: apiframe FLUX1.1 [pro]'s image prompt takes a web address (a workspace path is refused, saying why), and the job carries it", async () => {
   const { page } = wb;
   let panel = await wb.webview('Flux Image Generator');
