@@ -64,6 +64,11 @@ export default {
   concurrency: 1,
   timeoutMS: 10000,
   timeoutFactor: 2,
+  // A run starts from the last one's results (test-results/mutation/<group>/incremental.json): only
+  // mutants whose code or covering tests changed, and survivors that a new test file reaches, are
+  // run again. `--force` runs everything.
+  incremental: true,
+  incrementalFile: `${out}/incremental.json`,
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
   htmlReporter: { fileName: `${out}/index.html` },
   jsonReporter: { fileName: `${out}/mutation.json` },
