@@ -8,49 +8,26 @@
  * The deadlines here are short so the tests end soon; nothing asserts how long anything took.
  * Each test has a generous `timeout` only so that a missing deadline fails instead of hanging.
  */
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeApi, type FakeApi } from '../fake-api/server';
+import type { FakeApi } from '../fake-api/server';
 import { generate, type EngineOptions } from '../../src/core/engine';
 import { FluxError } from '../../src/core/errors';
 import { HttpClient, type RetryPolicy } from '../../src/core/http';
 import { testLogger } from './testLogger';
+import { useFakeApi } from './fakeApiHooks';
 
 const FAST: RetryPolicy = { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, maxRetryAfterS: 1 };
 const KEY = process.env.FLUX_TEST_KEY ?? 'test-key-123';
-const PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'] as const;
 const HANG_GUARD = { timeout: 30_000 };
 
 let fake: FakeApi;
-const clients: HttpClient[] = [];
-const savedEnv = new Map<string, string | undefined>();
-
-before(async () => {
-  for (const v of PROXY_VARS) {
-    savedEnv.set(v, process.env[v]);
-    delete process.env[v];
-  }
-  fake = await startFakeApi();
-});
-
-after(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await fake.close();
-  for (const [k, v] of savedEnv) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
-
-beforeEach(() => {
-  fake.reset();
-  fake.setJobDuration(50);
+const api = useFakeApi(50, (f) => {
+  fake = f;
 });
 
 function clientWith(options: ConstructorParameters<typeof HttpClient>[0]): HttpClient {
-  const c = new HttpClient(options);
-  clients.push(c);
-  return c;
+  return api.keep(new HttpClient(options));
 }
 
 async function failure(input: { model: string; prompt: string }, extra: Partial<EngineOptions>): Promise<FluxError> {

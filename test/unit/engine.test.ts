@@ -3,53 +3,30 @@
  * edges of its size rule, both AIML answer shapes, every fault mapped to one typed FluxError,
  * retries that never double-charge, cancellation in each phase, apiframe polling, and proxies.
  */
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
-import { startFakeApi, type FakeApi, type RecordedRequest } from '../fake-api/server';
+import type { FakeApi, RecordedRequest } from '../fake-api/server';
 import { generate, type EngineOptions, type GenerationResult } from '../../src/core/engine';
 import { FluxError, type FluxErrorKind } from '../../src/core/errors';
 import { HttpClient, type RetryPolicy } from '../../src/core/http';
 import { testLogger } from './testLogger';
+import { PROXY_VARS, useFakeApi } from './fakeApiHooks';
 import { readRecord } from '../../src/core/recordRead';
 import type { Progress } from '../../src/core/providers/types';
 
 const FAST: RetryPolicy = { attempts: 4, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterS: 5 };
 // The canary from test/host/canary.mjs when run by `npm run test:unit`: it must never be printed.
 const KEY = process.env.FLUX_TEST_KEY ?? 'test-key-123';
-const PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'] as const;
 
 let fake: FakeApi;
 let client: HttpClient;
-const savedEnv = new Map<string, string | undefined>();
-const extraClients: HttpClient[] = [];
-
-before(async () => {
-  // A proxy in the environment would route every request of this file; the proxy tests set their own.
-  for (const v of PROXY_VARS) {
-    savedEnv.set(v, process.env[v]);
-    delete process.env[v];
-  }
-  fake = await startFakeApi();
-  client = new HttpClient();
-});
-
-after(async () => {
-  await client.close();
-  await Promise.all(extraClients.map((c) => c.close()));
-  await fake.close();
-  for (const [k, v] of savedEnv) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
-
-beforeEach(() => {
-  fake.reset();
-  fake.setJobDuration(200);
+const api = useFakeApi(200, (f, c) => {
+  fake = f;
+  client = c;
 });
 
 // ---- helpers ----------------------------------------------------------------------------------
@@ -675,8 +652,7 @@ describe('faults become one typed FluxError with a useful message', () => {
 
   test('headers slower than headersTimeoutMs → timeout, not retried for AIML', async () => {
     // The overall deadline (by default as long as headersTimeoutMs) is set apart: this is the headers' own time-out.
-    const slow = new HttpClient({ headersTimeoutMs: 150, deadlineMs: 60_000 });
-    extraClients.push(slow);
+    const slow = api.keep(new HttpClient({ headersTimeoutMs: 150, deadlineMs: 60_000 }));
     const input = aiml('[[fault:slow-headers:600000]]');
     const e = await failure(input, { http: slow });
     const [sub] = submitsOf(input.prompt);
@@ -788,8 +764,7 @@ describe('faults become one typed FluxError with a useful message', () => {
   });
 
   test('a body that stalls beyond bodyTimeoutMs → timeout while downloading', async () => {
-    const stalling = new HttpClient({ bodyTimeoutMs: 150 });
-    extraClients.push(stalling);
+    const stalling = api.keep(new HttpClient({ bodyTimeoutMs: 150 }));
     const e = await failure(aiml('[[fault:slow-body:600000:chunks=1]]'), { http: stalling });
     // It names the silence it allowed (the client's bodyTimeoutMs), not just "stopped".
     expectError(e, 'timeout', true, [/stopped sending/, /downloading the image/, /nothing arrived for 150 ms/]);
@@ -951,8 +926,7 @@ describe('retries never double-charge', () => {
 
   test('apiframe submit whose answer was lost (headers timeout): the resubmission finds the same job', async () => {
     // The headers' own time-out; the overall deadline (by default as long) is set apart.
-    const slow = new HttpClient({ headersTimeoutMs: 150, deadlineMs: 60_000 });
-    extraClients.push(slow);
+    const slow = api.keep(new HttpClient({ headersTimeoutMs: 150, deadlineMs: 60_000 }));
     // undici checks header timeouts on a ~0.5-1 s tick, so the server holds the answer well beyond that.
     const prompt = 'frame lost answer [[fault:slow-headers:1500]]';
     const r = await run({ model: 'apiframe:flux-1.1-pro', prompt, size: '256x256' }, { http: slow });
@@ -1168,8 +1142,7 @@ describe('proxies', () => {
   const fakeHost = () => new URL(fake.baseUrl).host;
 
   test('an explicit proxy carries the request and the download', async () => {
-    const via = new HttpClient({ proxy: proxy.url });
-    extraClients.push(via);
+    const via = api.keep(new HttpClient({ proxy: proxy.url }));
     const before = proxy.seen.length;
     const r = await run({ model: 'aimlapi:flux-pro', prompt: 'through the proxy', size: '256x256' }, { http: via });
     assert.equal(r.images[0]!.info.width, 256);
@@ -1184,8 +1157,7 @@ describe('proxies', () => {
   });
 
   test('an explicit proxy for an apiframe job', async () => {
-    const via = new HttpClient({ proxy: proxy.url });
-    extraClients.push(via);
+    const via = api.keep(new HttpClient({ proxy: proxy.url }));
     const before = proxy.seen.length;
     const r = await run({ model: 'apiframe:flux-1.1-pro', prompt: 'job through the proxy', size: '256x256' }, { http: via });
     assert.equal(r.images.length, 1);
@@ -1194,8 +1166,7 @@ describe('proxies', () => {
 
   test('HTTP_PROXY from the environment is used', async () => {
     process.env.HTTP_PROXY = proxy.url;
-    const viaEnv = new HttpClient();
-    extraClients.push(viaEnv);
+    const viaEnv = api.keep(new HttpClient());
     const before = proxy.seen.length;
     const r = await run({ model: 'aimlapi:flux-pro', prompt: 'env proxy', size: '256x256' }, { http: viaEnv });
     assert.equal(r.images.length, 1);
@@ -1205,8 +1176,7 @@ describe('proxies', () => {
   test('NO_PROXY=127.0.0.1 bypasses HTTP_PROXY', async () => {
     process.env.HTTP_PROXY = proxy.url;
     process.env.NO_PROXY = '127.0.0.1';
-    const direct = new HttpClient();
-    extraClients.push(direct);
+    const direct = api.keep(new HttpClient());
     const before = proxy.seen.length;
     const r = await run({ model: 'aimlapi:flux-pro', prompt: 'no proxy', size: '256x256' }, { http: direct });
     assert.equal(r.images.length, 1);
@@ -1218,8 +1188,7 @@ describe('proxies', () => {
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
     const port = (probe.address() as AddressInfo).port;
     await new Promise<void>((r) => probe.close(() => r()));
-    const dead = new HttpClient({ proxy: `http://127.0.0.1:${port}` });
-    extraClients.push(dead);
+    const dead = api.keep(new HttpClient({ proxy: `http://127.0.0.1:${port}` }));
     const e = await failure({ model: 'aimlapi:flux-pro', prompt: 'dead proxy' }, { http: dead });
     expectError(e, 'network', true, [/proxy/]);
     assert.equal(submitsOf('dead proxy').length, 0);

@@ -3,44 +3,24 @@
  * the key, so an id that is not a job id (`..` made the poll `GET /v2/` with the key) is refused
  * with a clear FluxError and nothing more is sent; a good one is one encoded path segment.
  */
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeApi, type FakeApi } from '../fake-api/server';
+import type { FakeApi } from '../fake-api/server';
 import { generate } from '../../src/core/engine';
 import { FluxError } from '../../src/core/errors';
-import { HttpClient, type RetryPolicy } from '../../src/core/http';
+import type { HttpClient, RetryPolicy } from '../../src/core/http';
 import { jobUrl, JOB_ID } from '../../src/core/providers/apiframe';
 import { testLogger } from './testLogger';
+import { useFakeApi } from './fakeApiHooks';
 
 const FAST: RetryPolicy = { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, maxRetryAfterS: 1 };
 const KEY = process.env.FLUX_TEST_KEY ?? 'test-key-123';
-const PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'] as const;
 
 let fake: FakeApi;
 let client: HttpClient;
-const savedEnv = new Map<string, string | undefined>();
-
-before(async () => {
-  for (const v of PROXY_VARS) {
-    savedEnv.set(v, process.env[v]);
-    delete process.env[v];
-  }
-  fake = await startFakeApi();
-  client = new HttpClient();
-});
-
-after(async () => {
-  await client.close();
-  await fake.close();
-  for (const [k, v] of savedEnv) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
-
-beforeEach(() => {
-  fake.reset();
-  fake.setJobDuration(50);
+useFakeApi(50, (f, c) => {
+  fake = f;
+  client = c;
 });
 
 test('job ids that are not job ids are refused; only the submit was sent, the key went nowhere else', async () => {

@@ -4,48 +4,28 @@
  * a huge, multi-line text is one bounded line that cannot forge a line of the log. Against the fake
  * API on loopback, with both providers and the image download.
  */
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeApi, type FakeApi } from '../fake-api/server';
+import type { FakeApi } from '../fake-api/server';
 import { CLIENTS, generate, type EngineOptions } from '../../src/core/engine';
 import type { ProviderClient } from '../../src/core/providers/types';
 import { TINY_PNG_BASE64 } from '../fake-api/images';
 import { FluxError } from '../../src/core/errors';
-import { HttpClient, type RetryPolicy } from '../../src/core/http';
+import type { HttpClient, RetryPolicy } from '../../src/core/http';
 import { oneLine, providerText, redact, redactingLogger, REDACTED } from '../../src/core/redact';
 import { testLogger } from './testLogger';
+import { useFakeApi } from './fakeApiHooks';
 
 const FAST: RetryPolicy = { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, maxRetryAfterS: 1 };
 // The canary from test/host/canary.mjs when run by `npm run test:unit`: it must never be printed,
 // so the assertions below say where the key was found, never the text that holds it.
 const KEY = process.env.FLUX_TEST_KEY ?? 'test-key-123';
-const PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'] as const;
 
 let fake: FakeApi;
 let client: HttpClient;
-const savedEnv = new Map<string, string | undefined>();
-
-before(async () => {
-  for (const v of PROXY_VARS) {
-    savedEnv.set(v, process.env[v]);
-    delete process.env[v];
-  }
-  fake = await startFakeApi();
-  client = new HttpClient();
-});
-
-after(async () => {
-  await client.close();
-  await fake.close();
-  for (const [k, v] of savedEnv) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
-
-beforeEach(() => {
-  fake.reset();
-  fake.setJobDuration(50);
+useFakeApi(50, (f, c) => {
+  fake = f;
+  client = c;
 });
 
 function opts(logger: EngineOptions['logger'], extra: Partial<EngineOptions> = {}): EngineOptions {
