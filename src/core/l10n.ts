@@ -49,8 +49,15 @@ export function bundleTranslator(contents: Readonly<Record<string, string>>): Tr
   };
 }
 
-/** User text inside a sentence: quoted, on one line, at most 40 characters (a pasted page stays out of the message). */
+/**
+ * User text inside a sentence: quoted, on one line, at most 40 characters (a pasted page stays out
+ * of the message). Invisible format characters go too (as in `oneLine`): a right-to-left override
+ * in a typed size would otherwise turn the rest of the message around.
+ */
 export function quote(text: string, max = 40): string {
-  const chars = [...text.replace(/[\s\p{Cc}]+/gu, ' ').trim()];
+  // Only a bounded prefix (64 K characters) is looked at: a pasted page is not folded whole.
+  const head = text.length > 65_536 ? text.slice(0, 65_536) : text;
+  const chars = [...head.replace(/[\s\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, ' ').trim()];
+  if (head.length < text.length && chars.length <= max) return `"${chars.slice(0, max - 1).join('')}…"`;
   return `"${chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('')}"`;
 }
