@@ -96,10 +96,14 @@ function classifyV6(g: readonly number[]): AddressKind | undefined {
   if (zeros(0, 7) && g[7] === 1) return 'loopback'; // ::1
   // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d): spellings of an IPv4 address that
   // no public server is named by. Never allowed, not even loopback for a loopback provider.
-  if (zeros(0, 5) && (g[5] === 0xffff || g[5] === 0)) {
+  // IPv4-translated (::ffff:0:a.b.c.d, RFC 2765) likewise.
+  if ((zeros(0, 5) && (g[5] === 0xffff || g[5] === 0)) || (zeros(0, 4) && g[4] === 0xffff && g[5] === 0)) {
     const kind = classifyV4(embedded());
     return kind === 'loopback' ? 'private' : (kind ?? 'reserved');
   }
+  // Local-use NAT64 (64:ff9b:1::/48, RFC 8215): a translator inside someone's own network, where the
+  // IPv4 address may sit at any of several places; nothing in it is a public server.
+  if (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 1) return 'private';
   // NAT64 (64:ff9b::a.b.c.d): a public IPv4 address is a public server; an internal one is not.
   if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) {
     const kind = classifyV4(embedded());

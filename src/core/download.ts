@@ -278,6 +278,8 @@ export async function fetchAll(
   onDone?: (done: number, total: number) => void,
   each: (img: DownloadedImage, index: number) => unknown = (img) => img,
 ): Promise<unknown[]> {
+  // A signal aborted before the call never fires 'abort' again: nothing is fetched then.
+  if (opts.signal?.aborted) throw cancelled(opts.provider);
   const inner = new AbortController();
   const forward = () => inner.abort();
   opts.signal?.addEventListener('abort', forward, { once: true });
