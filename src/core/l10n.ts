@@ -56,8 +56,8 @@ export function bundleTranslator(contents: Readonly<Record<string, string>>): Tr
  */
 export function quote(text: string, max = 40): string {
   // Only a bounded prefix (64 K characters) is looked at: a pasted page is not folded whole.
-  const head = text.length > 65_536 ? text.slice(0, 65_536) : text;
+  const head = text.slice(0, 65_536);
   const chars = [...head.replace(/[\s\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, ' ').trim()];
-  if (head.length < text.length && chars.length <= max) return `"${chars.slice(0, max - 1).join('')}…"`;
-  return `"${chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('')}"`;
+  const cut = chars.length > max || head.length < text.length;
+  return `"${cut ? `${chars.slice(0, max - 1).join('')}…` : chars.join('')}"`;
 }

@@ -109,4 +109,5 @@ test('quote looks only at a bounded prefix of a huge text and still cuts it with
   assert.equal(quote(`ab${' '.repeat(1000)}cd`, 5), '"ab cd"');
   // A prefix that folds down to fewer than max characters still says that text was cut off.
   assert.equal(quote(`ab${' '.repeat(70_000)}cd`, 5), '"ab…"');
+  assert.equal(quote(`abcde${' '.repeat(70_000)}x`, 5), '"abcd…"', 'a prefix of exactly max characters is still cut: more text followed');
 });
