@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { PROVIDER_IDS } from './catalog';
 import { crc32, describeNonImage, hasAt, jpegSegments, le32, pngChunks, sniffImage, webpChunks, type ImageInfo, type JpegSegment } from './image';
+import { FORMAT_NAMES } from './sizes';
 
 export const RECORD_APP = 'flux-image-studio';
 
@@ -290,7 +291,7 @@ export function embedRecordParts(bytes: Uint8Array, record: GenerationRecord): U
           ? embedWebp(bytes, json, record.prompt, info)
           : undefined;
   if (!out)
-    throw new Error(`Cannot store the generation record: the file is ${info ? `a damaged ${info.type.toUpperCase()} image` : describeNonImage(bytes)}.`);
+    throw new Error(`Cannot store the generation record: the file is ${info ? `a damaged ${FORMAT_NAMES[info.type]} image` : describeNonImage(bytes)}.`);
   return coalesce(out);
 }
 
