@@ -68,7 +68,7 @@ const GROUP_TESTS = {
     'gallery',
     'edit',
   ],
-  edits: ['edit', 'agent-input', 'placeholders', 'crafted', 'metadata', 'mcp', 'gallery', 'generator-form'],
+  edits: ['reference', 'relink', 'edit', 'agent-input', 'placeholders', 'crafted', 'metadata', 'mcp', 'gallery', 'generator-form'],
 };
 const group = process.env.STRYKER_GROUP;
 if (group && !GROUPS[group]) throw new Error(`STRYKER_GROUP=${group}: use one of ${Object.keys(GROUPS).join(', ')}`);

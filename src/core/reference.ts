@@ -38,7 +38,8 @@ export function megabytes(n: number): string {
 /** "4096 x 4096" for a pixel limit that is a square, else "16,777,216 pixels". */
 function pixelLimit(max: number): string {
   const side = Math.sqrt(max);
-  return Number.isInteger(side) ? `${side}x${side}` : t('{0} pixels', max.toLocaleString('en-US'));
+  // The sentence says "pixels" after it: 2048x2048 pixels, or 1,000 pixels.
+  return Number.isInteger(side) ? `${side}x${side}` : max.toLocaleString('en-US');
 }
 
 /** The sentence refusing a file that is larger than the rule allows, before it is read. */
