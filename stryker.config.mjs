@@ -68,7 +68,20 @@ const GROUP_TESTS = {
     'gallery',
     'edit',
   ],
-  edits: ['reference', 'relink', 'edit', 'agent-input', 'placeholders', 'crafted', 'metadata', 'mcp', 'gallery', 'generator-form'],
+  edits: [
+    'agent-input-edges',
+    'placeholder-edges',
+    'reference',
+    'relink',
+    'edit',
+    'agent-input',
+    'placeholders',
+    'crafted',
+    'metadata',
+    'mcp',
+    'gallery',
+    'generator-form',
+  ],
 };
 const group = process.env.STRYKER_GROUP;
 if (group && !GROUPS[group]) throw new Error(`STRYKER_GROUP=${group}: use one of ${Object.keys(GROUPS).join(', ')}`);
