@@ -52,6 +52,7 @@ const GROUP_TESTS = {
   ],
   providers: ['engine', 'request', 'job-id', 'provider-text', 'edit', 'hostile', 'deadline', 'agent-input', 'generator-form', 'properties'],
   data: [
+    'catalog-rules',
     'image-parse',
     'metadata-edges',
     'catalog',
