@@ -33,7 +33,7 @@ const GROUP_TESTS = {
   // engine.test.ts (31 s, most of it real waits for time-outs and polls) is left to the providers
   // group: here it would run in full for every survivor it reaches.
   limits: ['address', 'download', 'http-limits', 'address-guard', 'http', 'hostile', 'deadline', 'job-id', 'provider-text'],
-  gallery: ['gallery', 'gallery-file', 'edit', 'metadata', 'crafted'],
+  gallery: ['gallery-index-file', 'gallery-lock', 'gallery-logic', 'gallery', 'gallery-file', 'edit', 'metadata', 'crafted'],
   small: [
     'errors',
     'setting-values',
