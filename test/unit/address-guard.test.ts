@@ -15,10 +15,12 @@ import { generate } from '../../src/core/engine';
 import { FluxError } from '../../src/core/errors';
 import { HttpClient, type RetryPolicy } from '../../src/core/http';
 import { testLogger } from './testLogger';
+import { withoutProxyEnv } from './fakeApiHooks';
+
+withoutProxyEnv();
 
 const FAST: RetryPolicy = { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, maxRetryAfterS: 1 };
 const KEY = process.env.FLUX_TEST_KEY ?? 'test-key-123';
-const PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'] as const;
 
 /** A resolver that knows only `names` (lower case) and counts the look-ups it answers. */
 function mapLookup(names: Record<string, string>, asked: string[] = []): LookupFunction {
@@ -38,13 +40,8 @@ let internal: net.Server;
 let internalPort = 0;
 let connections = 0;
 const clients: HttpClient[] = [];
-const savedEnv = new Map<string, string | undefined>();
 
 before(async () => {
-  for (const v of PROXY_VARS) {
-    savedEnv.set(v, process.env[v]);
-    delete process.env[v];
-  }
   fake = await startFakeApi();
   internal = net.createServer((socket) => {
     connections++;
@@ -58,10 +55,6 @@ after(async () => {
   await Promise.all(clients.map((c) => c.close()));
   await fake.close();
   await new Promise<void>((resolve) => internal.close(() => resolve()));
-  for (const [k, v] of savedEnv) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
 });
 
 beforeEach(() => {

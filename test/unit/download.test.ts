@@ -26,9 +26,11 @@ import { FluxError } from '../../src/core/errors';
 import { HttpClient } from '../../src/core/http';
 import { crc32 } from '../../src/core/image';
 import { testLogger } from './testLogger';
+import { withoutProxyEnv } from './fakeApiHooks';
+
+withoutProxyEnv();
 
 const MB = 1024 * 1024;
-const PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'] as const;
 /** Only a test whose download would otherwise never end needs this: a missing cancellation fails it instead of hanging. */
 const HANG_GUARD = { timeout: 8_000 };
 
@@ -78,7 +80,6 @@ let handler: Handler = (_req, res) => res.writeHead(500).end();
 const seen: Seen[] = [];
 const sockets = new Set<Socket>();
 let client: HttpClient;
-const savedEnv = new Map<string, string | undefined>();
 
 /** A resolver that knows only these names, as the download's connections would see them. */
 const NAMES: Record<string, string> = {
@@ -96,10 +97,6 @@ const lookup: LookupFunction = (hostname, options, callback) => {
 };
 
 before(async () => {
-  for (const v of PROXY_VARS) {
-    savedEnv.set(v, process.env[v]);
-    delete process.env[v];
-  }
   server = http.createServer((req, res) => {
     seen.push({ method: req.method ?? '', url: req.url ?? '', ...(typeof req.headers.accept === 'string' ? { accept: req.headers.accept } : {}) });
     req.resume();
@@ -121,10 +118,6 @@ after(async () => {
   for (const s of sockets) s.destroy();
   await client.close();
   await new Promise<void>((r) => server.close(() => r()));
-  for (const [k, v] of savedEnv) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
 });
 
 beforeEach(() => {

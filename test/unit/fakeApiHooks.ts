@@ -10,18 +10,34 @@ import { HttpClient } from '../../src/core/http';
 export const PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'] as const;
 
 /**
- * Register the hooks. `started` receives the fake and the shared client once they are up (the
- * file keeps them in its own variables); the returned `keep` closes another client after the tests.
+ * Keep the environment's proxy out of this file's requests (a proxy there would carry them
+ * elsewhere): cleared before its tests, put back after them. Call it at the top level of the file.
  */
-export function useFakeApi(jobDurationMs: number, started: (fake: FakeApi, client: HttpClient) => void): { keep<C extends HttpClient>(client: C): C } {
+export function withoutProxyEnv(): void {
   const saved = new Map<string, string | undefined>();
-  const clients: HttpClient[] = [];
-  let fake: FakeApi | undefined;
-  before(async () => {
+  before(() => {
     for (const v of PROXY_VARS) {
       saved.set(v, process.env[v]);
       delete process.env[v];
     }
+  });
+  after(() => {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+}
+
+/**
+ * Register the hooks. `started` receives the fake and the shared client once they are up (the
+ * file keeps them in its own variables); the returned `keep` closes another client after the tests.
+ */
+export function useFakeApi(jobDurationMs: number, started: (fake: FakeApi, client: HttpClient) => void): { keep<C extends HttpClient>(client: C): C } {
+  withoutProxyEnv();
+  const clients: HttpClient[] = [];
+  let fake: FakeApi | undefined;
+  before(async () => {
     fake = await startFakeApi();
     const client = new HttpClient();
     clients.push(client);
@@ -30,10 +46,6 @@ export function useFakeApi(jobDurationMs: number, started: (fake: FakeApi, clien
   after(async () => {
     await Promise.all(clients.map((c) => c.close()));
     await fake?.close();
-    for (const [k, v] of saved) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
   });
   beforeEach(() => {
     fake!.reset();

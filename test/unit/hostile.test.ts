@@ -15,6 +15,9 @@ import { FluxError, type FluxErrorKind } from '../../src/core/errors';
 import { checkImageUrl } from '../../src/core/download';
 import { HttpClient, type RetryPolicy } from '../../src/core/http';
 import { testLogger } from './testLogger';
+import { withoutProxyEnv } from './fakeApiHooks';
+
+withoutProxyEnv();
 
 // The canary from test/host/canary.mjs when run by `npm run test:unit`: it must never be printed.
 const KEY = process.env.FLUX_TEST_KEY ?? 'hostile-test-key-0123456789';
@@ -40,15 +43,8 @@ let handler: Handler = (_req, res) => res.writeHead(500).end();
 const seen: Seen[] = [];
 const sockets = new Set<Socket>();
 let client: HttpClient;
-const PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'] as const;
-const savedEnv = new Map<string, string | undefined>();
 
 before(async () => {
-  // A proxy in the environment would carry these requests elsewhere.
-  for (const v of PROXY_VARS) {
-    savedEnv.set(v, process.env[v]);
-    delete process.env[v];
-  }
   server = http.createServer((req, res) => {
     seen.push({
       method: req.method ?? '',
@@ -74,10 +70,6 @@ after(async () => {
   await client.close();
   for (const s of sockets) s.destroy();
   await new Promise<void>((r) => server.close(() => r()));
-  for (const [k, v] of savedEnv) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
 });
 
 beforeEach(() => {

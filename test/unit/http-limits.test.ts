@@ -31,8 +31,10 @@ import {
   type HttpResponse,
 } from '../../src/core/http';
 import { testLogger } from './testLogger';
+import { withoutProxyEnv } from './fakeApiHooks';
 
-const PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'] as const;
+withoutProxyEnv();
+
 /** Only for a test whose request would otherwise wait out a long default: it then fails instead of hanging. */
 const HANG_GUARD = { timeout: 8_000 };
 
@@ -172,13 +174,8 @@ let connections = 0;
 const servedOn: number[] = [];
 const sockets = new Set<Socket>();
 const clients: HttpClient[] = [];
-const savedEnv = new Map<string, string | undefined>();
 
 before(async () => {
-  for (const v of PROXY_VARS) {
-    savedEnv.set(v, process.env[v]);
-    delete process.env[v];
-  }
   server = http.createServer((req, res) => {
     servedOn.push(req.socket.remotePort ?? 0);
     req.resume();
@@ -199,10 +196,6 @@ after(async () => {
   for (const s of sockets) s.destroy();
   await Promise.all(clients.map((c) => c.close()));
   await new Promise<void>((r) => server.close(() => r()));
-  for (const [k, v] of savedEnv) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
 });
 
 beforeEach(() => {
