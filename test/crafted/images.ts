@@ -5,6 +5,7 @@
  * tests and the real host's rebuild test.
  */
 import { deflateRawSync, constants } from 'node:zlib';
+import type { GenerationRecord } from '../../src/core/metadata';
 
 const latin1 = (s: string): Buffer => Buffer.from(s, 'latin1');
 const u32be = (n: number): Buffer => {
@@ -99,12 +100,12 @@ export function riff(fourcc: string, data: Buffer, declared = data.length): Buff
   return Buffer.concat([latin1(fourcc), u32le(declared), data, Buffer.alloc(data.length & 1)]);
 }
 
-/** A record as JSON whose prompt makes it exactly `bytes` long. */
-export function recordJsonOfSize(bytes: number): string {
-  const base = {
+/** The smallest whole generation record (a 1x1 PNG from flux-pro), with `extra` over it. */
+export function minimalRecord(prompt: string, extra: Partial<GenerationRecord> = {}): GenerationRecord {
+  return {
     v: 1,
     app: 'flux-image-studio',
-    prompt: '',
+    prompt,
     provider: 'aimlapi',
     model: 'flux-pro',
     modelKey: 'aimlapi:flux-pro',
@@ -113,7 +114,13 @@ export function recordJsonOfSize(bytes: number): string {
     params: {},
     outputFormat: 'png',
     createdAt: '2026-01-02T03:04:05.000Z',
+    ...extra,
   };
+}
+
+/** A record as JSON whose prompt makes it exactly `bytes` long. */
+export function recordJsonOfSize(bytes: number): string {
+  const base = minimalRecord('');
   const empty = JSON.stringify(base).length;
   return JSON.stringify({ ...base, prompt: 'x'.repeat(bytes - empty) });
 }

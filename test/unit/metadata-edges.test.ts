@@ -1,25 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jpegSegments, pngChunks, webpChunks } from '../../src/core/image';
-import { DESCRIPTION_MAX, descriptionText, embedRecord, parseRecord, recordFromXmp, type GenerationRecord } from '../../src/core/metadata';
+import { DESCRIPTION_MAX, descriptionText, embedRecord, parseRecord, recordFromXmp } from '../../src/core/metadata';
 import { readRecord } from '../../src/core/recordRead';
-import { jpeg, png, pngChunk, riff } from '../crafted/images';
+import { jpeg, minimalRecord, png, pngChunk, riff } from '../crafted/images';
 
 const latin1 = (s: string): Buffer => Buffer.from(s, 'latin1');
-const record = (prompt: string, extra: Partial<GenerationRecord> = {}): GenerationRecord => ({
-  v: 1,
-  app: 'flux-image-studio',
-  prompt,
-  provider: 'aimlapi',
-  model: 'flux-pro',
-  modelKey: 'aimlapi:flux-pro',
-  width: 1,
-  height: 1,
-  params: {},
-  outputFormat: 'png',
-  createdAt: '2025-01-02T03:04:05.678Z',
-  ...extra,
-});
+const record = minimalRecord;
 const message = (what: string) => `Cannot store the generation record: the file is ${what}.`;
 
 test('a record whose time carries a UTC offset is read back', () => {
