@@ -55,9 +55,15 @@ export function bundleTranslator(contents: Readonly<Record<string, string>>): Tr
  * in a typed size would otherwise turn the rest of the message around.
  */
 export function quote(text: string, max = 40): string {
-  // Only a bounded prefix (64 K characters) is looked at: a pasted page is not folded whole.
-  const head = text.slice(0, 65_536);
+  // Only a bounded prefix (64 K characters) is looked at: a pasted page is not folded whole. A
+  // prefix that would end inside a surrogate pair ends before it (no half character in a message).
+  const end = isHighSurrogate(text.charCodeAt(65_535)) ? 65_535 : 65_536;
+  const head = text.slice(0, end);
   const chars = [...head.replace(/[\s\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, ' ').trim()];
   const cut = chars.length > max || head.length < text.length;
   return `"${cut ? `${chars.slice(0, max - 1).join('')}…` : chars.join('')}"`;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }

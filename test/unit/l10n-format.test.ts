@@ -111,3 +111,12 @@ test('quote looks only at a bounded prefix of a huge text and still cuts it with
   assert.equal(quote(`ab${' '.repeat(70_000)}cd`, 5), '"ab…"');
   assert.equal(quote(`abcde${' '.repeat(70_000)}x`, 5), '"abcd…"', 'a prefix of exactly max characters is still cut: more text followed');
 });
+
+test('quote never ends on half of a character when the bounded prefix would cut a surrogate pair', () => {
+  // 65,535 spaces, then an emoji whose first UTF-16 unit is the prefix's last: it is left out whole.
+  const q = quote(`${' '.repeat(65_535)}😀 and more`, 5);
+  assert.equal(q, '"…"');
+  assert.ok(!/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.test(q), `no lone high surrogate in ${JSON.stringify(q)}`);
+  // One space fewer: the emoji lies wholly inside the prefix and is kept.
+  assert.equal(quote(`${' '.repeat(65_534)}😀 and more`, 5), '"😀…"');
+});
