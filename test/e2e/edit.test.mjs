@@ -308,7 +308,21 @@ test('panel: two drops at once are taken one after the other: the second counts 
   );
   panel = await panelWithThumbnails(3);
   assert.deepEqual(await panel.locator('#references .reference-name').allInnerTexts(), ['tall.png', 'square.png', 'wide.png'], 'in the order dropped');
-  await panel.locator('#notice', { hasText: /takes at most 3 reference images; 1 of the chosen files were left out/ }).waitFor({ timeout: 10_000 });
+  const leftOut = panel.locator('#notice', { hasText: /takes at most 3 reference images; 1 of the chosen files were left out/ });
+  await leftOut.waitFor({ timeout: 10_000 });
+  // Nothing was refused, only too many: a warning in the theme's warning colour, not an error.
+  assert.deepEqual(await leftOut.evaluate((n) => [n.classList.contains('warning-text'), n.classList.contains('error-text')]), [true, false]);
+  assert.equal(
+    await leftOut.evaluate((n) => getComputedStyle(n).color),
+    await leftOut.evaluate((n) => {
+      const probe = document.createElement('span');
+      probe.style.color = 'var(--vscode-editorWarning-foreground)';
+      document.body.append(probe);
+      const color = getComputedStyle(probe).color;
+      probe.remove();
+      return color;
+    }),
+  );
   // 48x96 is 1:2; the second drop found references there already and left the size alone.
   assert.equal(await panel.getByLabel('Width').inputValue(), '512');
   assert.equal(await panel.getByLabel('Height').inputValue(), '1024');

@@ -7,7 +7,7 @@
 import { LANGUAGE, t } from '../bridge';
 import { PROVIDERS, type ProviderId } from '../../core/catalog';
 import { CUSTOM, localProblems, missingKeyText, paramValue, promptCount } from '../../webview/generator/form';
-import type { FieldProblem } from '../../webview/generator/protocol';
+import type { FieldProblem, NoticeLevel } from '../../webview/generator/protocol';
 import { byId, describedBy } from '../dom';
 import { host, model, persist, state } from './state';
 
@@ -208,10 +208,11 @@ export function renderCurl(): void {
 }
 
 let noticeTimer: ReturnType<typeof setTimeout> | undefined;
-export function notice(message: string, level: 'info' | 'error' = 'info'): void {
+export function notice(message: string, level: NoticeLevel = 'info'): void {
   const el = byId('notice');
   el.textContent = message;
   el.classList.toggle('error-text', level === 'error');
+  el.classList.toggle('warning-text', level === 'warning');
   clearTimeout(noticeTimer);
   if (level === 'info') noticeTimer = setTimeout(() => (el.textContent = ''), 8000);
 }

@@ -7,7 +7,7 @@
  * confirmations ("Inserted…") appear just under its toolbar, next to the button that was clicked.
  */
 import { t } from '../bridge';
-import type { ImageAction, ImageRef, ImageView, RunAction, RunView } from '../../webview/generator/protocol';
+import type { ImageAction, ImageRef, ImageView, NoticeLevel, RunAction, RunView } from '../../webview/generator/protocol';
 import { byId, h, icon } from '../dom';
 import { splitName } from './names';
 import { host, state } from './state';
@@ -359,11 +359,12 @@ export function tickElapsed(): void {
 const statusTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
 /** Say `message` on an image's status line (beside its Insert); false when that image is not on the page. */
-export function imageNotice(ref: ImageRef, message: string, level: 'info' | 'error'): boolean {
+export function imageNotice(ref: ImageRef, message: string, level: NoticeLevel): boolean {
   const line = document.getElementById(statusId(ref));
   if (!line) return false;
   line.textContent = message;
   line.classList.toggle('error', level === 'error');
+  line.classList.toggle('warning', level === 'warning');
   line.scrollIntoView({ block: 'nearest' });
   const key = statusId(ref);
   clearTimeout(statusTimers.get(key));

@@ -19,7 +19,7 @@ import { PageChannel } from '../host';
 import { pageHtml, resourceRoots } from '../html';
 import { curlCommand } from './curl';
 import { checkForm, toRequest, type Validate } from './form';
-import type { FieldProblem, FormState, ImageAction, KeyState, RunRequest, RunView, ToHost, ToUi } from './protocol';
+import type { FieldProblem, FormState, ImageAction, KeyState, NoticeLevel, RunRequest, RunView, ToHost, ToUi } from './protocol';
 import { ReferenceIntake, shellPath } from './references';
 import { Runs } from './runs';
 import { InsertTarget } from './target';
@@ -289,13 +289,13 @@ export class GeneratorPanel implements vscode.Disposable {
   }
 
   /** Files chosen or dropped (./references.ts), applied: a page reloading for a new folder gets the notes with its init. */
-  private applyReferences(references: string[], size: Pick<FormState, 'size' | 'width' | 'height'> | undefined, notes: string[], refused: boolean): void {
+  private applyReferences(references: string[], size: Pick<FormState, 'size' | 'width' | 'height'> | undefined, notes: string[], level: NoticeLevel): void {
     this.form = { ...this.form, references, ...size };
     this.scheduleSave();
     const reloading = this.postReferences(size);
     if (!notes.length) return;
     if (reloading) this.notes.push(...notes);
-    else this.post({ type: 'notice', level: refused ? 'error' : 'info', message: notes.join(' ') });
+    else this.post({ type: 'notice', level, message: notes.join(' ') });
   }
 
   /** The form's reference images and their thumbnails (their folders become the page's resource roots). */

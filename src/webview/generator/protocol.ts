@@ -16,6 +16,12 @@ import type { GeneratorSchemas } from './schema';
 /** The types of what the page sends are those its zod schemas accept (./schema.ts): one definition. */
 type Inferred<K extends keyof GeneratorSchemas> = z.infer<GeneratorSchemas[K]>;
 
+/**
+ * How a notice is shown: `info` fades after a while; `warning` (part of an action was not done, e.g.
+ * files left out) and `error` (refused) stay until the next notice.
+ */
+export type NoticeLevel = 'info' | 'warning' | 'error';
+
 export type ParamValue = string | number | boolean;
 export type SeedMode = 'random' | 'fixed' | 'last';
 
@@ -98,7 +104,7 @@ export type ToUi =
   | { readonly type: 'lastSeed'; readonly seed: number }
   | { readonly type: 'curl'; readonly text: string; readonly note: string }
   /** A sentence for the user; with `image`, said next to that image (e.g. "Inserted…" beside the Insert clicked). */
-  | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly message: string; readonly image?: ImageRef }
+  | { readonly type: 'notice'; readonly level: NoticeLevel; readonly message: string; readonly image?: ImageRef }
   /**
    * The reference images chosen or dropped (the form's `references` after them) and their thumbnails;
    * `size`: the size fields, when the first reference set them to its shape.

@@ -11,7 +11,7 @@ import { findModel, type ModelEntry } from '../../core/catalog';
 import { sizeForSource } from '../../core/reference';
 import { readReference } from '../../host/references';
 import { sizeFields } from './form';
-import type { FormState } from './protocol';
+import type { FormState, NoticeLevel } from './protocol';
 
 /** At most this many dropped URIs are looked at (a model takes at most 4). */
 const MAX_DROPPED = 16;
@@ -49,8 +49,8 @@ export interface Added {
   readonly size?: Pick<FormState, 'size' | 'width' | 'height'>;
   /** Sentences for the page: refusals, files left out, the size set. */
   readonly notes: string[];
-  /** Whether one of the notes is a refusal. */
-  readonly refused: boolean;
+  /** `error` when a file was refused, `warning` when files were only left out (too many), else `info`. */
+  readonly level: NoticeLevel;
 }
 
 /**
@@ -60,7 +60,7 @@ export interface Added {
  */
 export async function addReferences(model: ModelEntry, have: readonly string[], candidates: readonly string[]): Promise<Added> {
   const rule = model.reference;
-  if (!rule) return { references: [...have], notes: [vscode.l10n.t('{0} does not take reference images.', model.id)], refused: true };
+  if (!rule) return { references: [...have], notes: [vscode.l10n.t('{0} does not take reference images.', model.id)], level: 'error' };
   const references = [...have];
   const notes: string[] = [];
   let first: { name: string; width: number; height: number } | undefined;
@@ -85,7 +85,7 @@ export async function addReferences(model: ModelEntry, have: readonly string[], 
   const own = first && sizeForSource(model, first.width, first.height);
   const size = own ? sizeFields(model, own) : undefined;
   if (first && size) notes.push(vscode.l10n.t('The size follows the shape of {0}: {1}.', first.name, own!));
-  return { references, ...(size ? { size } : {}), notes, refused: refused || left > 0 };
+  return { references, ...(size ? { size } : {}), notes, level: refused ? 'error' : left > 0 ? 'warning' : 'info' };
 }
 
 /**
@@ -111,7 +111,7 @@ export class ReferenceIntake {
 
   constructor(
     private readonly form: () => FormState,
-    private readonly apply: (references: string[], size: SizeFields | undefined, notes: string[], refused: boolean) => void,
+    private readonly apply: (references: string[], size: SizeFields | undefined, notes: string[], level: NoticeLevel) => void,
   ) {}
 
   take(how: { kind: 'choose' } | { kind: 'drop'; uris: readonly string[] }): Promise<void> {
@@ -132,6 +132,6 @@ export class ReferenceIntake {
     const current = now.references ?? [];
     const fresh = added.references.filter((u) => !have.includes(u) && !current.includes(u));
     const references = [...current, ...fresh].slice(0, model.reference.max);
-    this.apply(references, current.length ? undefined : added.size, added.notes, added.refused);
+    this.apply(references, current.length ? undefined : added.size, added.notes, added.level);
   }
 }
