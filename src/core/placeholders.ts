@@ -219,7 +219,7 @@ function markdownPlaceholders(text: string, code: readonly Range[], out: Placeho
     // The alt text: back to the `![` that opens it, brackets balanced, on this line, bounded.
     let depth = 0;
     let open = -1;
-    const limit = Math.max(floor, at - MAX_PROMPT - 2);
+    const limit = Math.max(floor, at - MAX_PROMPT - 1); // the `[` of a prompt of MAX_PROMPT characters
     for (let i = at - 1; i >= limit; i--) {
       const c = text[i];
       if (c === '\n') break;
