@@ -72,6 +72,9 @@ const GROUP_TESTS = {
     'edit',
   ],
   edits: [
+    'record-read',
+    'agent-input-suggest',
+    'placeholder-bounds',
     'agent-input-edges',
     'placeholder-edges',
     'reference',
