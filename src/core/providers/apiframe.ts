@@ -95,7 +95,7 @@ export function nextPollDelay(cadenceMs: number, samples: ReadonlyArray<{ t: num
 
 /** A failure while polling a job that exists: keep the job id and say the job may still finish. */
 function aboutJob(e: unknown, jobId: string): unknown {
-  if (!(e instanceof FluxError) || e.kind === 'cancelled' || e.message.includes(jobId)) return e;
+  if (!(e instanceof FluxError) || e.kind === 'cancelled') return e;
   return new FluxError({
     kind: e.kind,
     provider: 'apiframe',
