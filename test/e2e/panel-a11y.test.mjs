@@ -378,14 +378,19 @@ test('at 300 px: Generate in reach, the provider in the closed model dropdown, a
   const runsBefore = await panel.locator('.run').count();
   await panel.getByRole('button', { name: 'Generate', exact: true }).click();
   panel = await panelWhere(async (f) => (await f.locator('.run').count()) > runsBefore);
-  const newRun = await panel
-    .locator('.run')
-    .first()
-    .evaluate((card) => {
-      const r = card.getBoundingClientRect();
-      const hit = document.elementFromPoint(r.left + 12, r.top + 12);
-      return { top: r.top, innerHeight, uncovered: Boolean(hit && card.contains(hit)), hit: hit?.outerHTML.slice(0, 120), scrollY };
-    });
+  const sampleNewRun = () =>
+    panel
+      .locator('.run')
+      .first()
+      .evaluate((card) => {
+        const r = card.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + 12, r.top + 12);
+        return { top: r.top, innerHeight, uncovered: Boolean(hit && card.contains(hit)), hit: hit?.outerHTML.slice(0, 120), scrollY };
+      });
+  // The page brings the run into view once it has laid it out: wait for that (up to 10 s), then judge.
+  const shown = (r) => r.top >= 0 && r.top < r.innerHeight && r.uncovered;
+  let newRun = await sampleNewRun();
+  for (const until = Date.now() + 10_000; !shown(newRun) && Date.now() < until; newRun = await sampleNewRun()) await panel.waitForTimeout(100);
   await wb.screenshot(path.join(SHOTS, 'narrow-new-run.png'));
   assert.ok(newRun.top >= 0 && newRun.top < newRun.innerHeight, `the new run is in view (top ${newRun.top} of ${newRun.innerHeight})`);
   assert.ok(newRun.uncovered, `the new run is not under the actions bar: ${JSON.stringify(newRun)}`);
