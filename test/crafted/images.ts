@@ -7,13 +7,13 @@
 import { deflateRawSync, constants } from 'node:zlib';
 import type { GenerationRecord } from '../../src/core/metadata';
 
-const latin1 = (s: string): Buffer => Buffer.from(s, 'latin1');
-const u32be = (n: number): Buffer => {
+export const latin1 = (s: string): Buffer => Buffer.from(s, 'latin1');
+export const u32be = (n: number): Buffer => {
   const b = Buffer.alloc(4);
   b.writeUInt32BE(n >>> 0);
   return b;
 };
-const u32le = (n: number): Buffer => {
+export const u32le = (n: number): Buffer => {
   const b = Buffer.alloc(4);
   b.writeUInt32LE(n >>> 0);
   return b;

@@ -6,12 +6,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { FakeApi } from '../fake-api/server';
-import { CLIENTS, generate, validOrThrow, type EngineOptions, type GenerationResult } from '../../src/core/engine';
+import { CLIENTS, validOrThrow } from '../../src/core/engine';
 import { FluxError } from '../../src/core/errors';
-import type { HttpClient, RetryPolicy } from '../../src/core/http';
 import { readRecord } from '../../src/core/recordRead';
 import { validateRequest } from '../../src/core/request';
 import { aimlapi, aimlBody } from '../../src/core/providers/aimlapi';
@@ -19,86 +15,11 @@ import { wireParams } from '../../src/core/providers/params';
 import type { Progress } from '../../src/core/providers/types';
 import { TINY_PNG_BASE64 } from '../fake-api/images';
 import { testLogger } from './testLogger';
-import { useFakeApi } from './fakeApiHooks';
+import { FAST, json, KEY, startStub, useEngine } from './engineHarness';
 
-const FAST: RetryPolicy = { attempts: 4, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterS: 5 };
-// The canary from test/host/canary.mjs when run by `npm run test:unit`: it must never be printed.
-const KEY = process.env.FLUX_TEST_KEY ?? 'test-key-123';
-
-let fake: FakeApi;
-let client: HttpClient;
-useFakeApi(50, (f, c) => {
-  fake = f;
-  client = c;
-});
-
-interface Input {
-  model: string;
-  prompt: string;
-  size?: string;
-  seed?: number;
-  numImages?: number;
-  outputFormat?: string;
-  params?: Record<string, string | number | boolean>;
-}
-
-function opts(extra: Partial<EngineOptions> = {}): EngineOptions {
-  return { http: client, logger: testLogger().logger, baseUrl: fake.baseUrl, apiKey: KEY, retry: FAST, ...extra };
-}
-
-const run = (input: Input, extra: Partial<EngineOptions> = {}): Promise<GenerationResult> => generate(input, opts(extra));
-
-async function failure(input: Input, extra: Partial<EngineOptions> = {}): Promise<FluxError> {
-  let result: GenerationResult | undefined;
-  try {
-    result = await run(input, extra);
-  } catch (e) {
-    assert.ok(e instanceof FluxError, `expected a FluxError, got ${String(e)}`);
-    assert.ok(!e.message.includes(KEY), 'the key never appears in a message');
-    return e;
-  }
-  assert.fail(`expected a failure, got ${result.images.length} image(s)`);
-}
-
-const submitsOf = (prompt: string) => fake.requests.filter((r) => r.phase === 'submit' && (r.body as { prompt?: unknown } | null)?.prompt === prompt);
-const downloads = () => fake.requests.filter((r) => r.phase === 'download');
-
-interface Stub {
-  readonly baseUrl: string;
-  readonly hits: string[];
-  /** TCP connections accepted, whatever was said on them. */
-  connections: number;
-  close(): Promise<void>;
-}
-
-/** A tiny AIML stand-in for answers the fake never gives. */
-async function startStub(handler: (req: http.IncomingMessage, res: http.ServerResponse, baseUrl: string) => void): Promise<Stub> {
-  const hits: string[] = [];
-  const server = http.createServer((req, res) => {
-    hits.push(`${req.method} ${req.url}`);
-    req.resume();
-    req.on('end', () => handler(req, res, stub.baseUrl));
-  });
-  server.on('connection', () => stub.connections++);
-  server.on('clientError', (_e, socket) => socket.destroy());
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const stub: Stub = {
-    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    hits,
-    connections: 0,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-  return stub;
-}
-
-const json = (res: http.ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}) => {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(value));
-};
+const engine = useEngine(50);
+const { run, failure, submitsOf } = engine;
+const downloads = () => engine.fake.requests.filter((r) => r.phase === 'download');
 
 const goodPng = Buffer.from(TINY_PNG_BASE64, 'base64');
 
@@ -165,7 +86,7 @@ describe('the request the engine sends', () => {
 
   test('a base URL with trailing slashes still reaches /v1/images/generations', async () => {
     const prompt = 'trailing slashes';
-    const r = await run({ model: 'aimlapi:flux-pro', prompt, size: '256x256' }, { baseUrl: `${fake.baseUrl}//` });
+    const r = await run({ model: 'aimlapi:flux-pro', prompt, size: '256x256' }, { baseUrl: `${engine.fake.baseUrl}//` });
     assert.equal(r.images.length, 1);
     assert.deepEqual(
       submitsOf(prompt).map((s) => s.path),
@@ -320,11 +241,11 @@ describe('what comes back', () => {
       res.end(pngWithoutPixels());
     });
     try {
-      fake.queueFaults({ kind: 'redirect', phase: 'download', url: `${stub.baseUrl}/bad.png` });
+      engine.fake.queueFaults({ kind: 'redirect', phase: 'download', url: `${stub.baseUrl}/bad.png` });
       const e = await failure({ model: 'apiframe:flux-1.1-pro', prompt: 'damaged job', size: '256x256' });
       assert.equal(e.kind, 'bad-response');
       assert.match(e.message, /sent an image that is damaged/);
-      assert.equal(e.jobId, fake.jobs[0]!.id);
+      assert.equal(e.jobId, engine.fake.jobs[0]!.id);
     } finally {
       await stub.close();
     }
@@ -440,7 +361,7 @@ describe('the AIML client', () => {
   });
 
   test('the client reports a seed and credits only when the answer has them', async () => {
-    const ctx = { http: client, baseUrl: fake.baseUrl, apiKey: KEY, logger: testLogger().logger, retry: FAST };
+    const ctx = { http: engine.client, baseUrl: engine.fake.baseUrl, apiKey: KEY, logger: testLogger().logger, retry: FAST };
     const a = await aimlapi.run(validOrThrow({ model: 'aimlapi:flux-pro', prompt: 'shape a', size: '256x256', seed: 8 }), ctx);
     assert.ok(!('seed' in a), 'shape A has no seed');
     assert.equal(typeof a.creditsUsed, 'number');

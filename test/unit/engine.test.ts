@@ -9,57 +9,20 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
-import type { FakeApi, RecordedRequest } from '../fake-api/server';
-import { generate, type EngineOptions, type GenerationResult } from '../../src/core/engine';
-import { FluxError, type FluxErrorKind } from '../../src/core/errors';
-import { HttpClient, type RetryPolicy } from '../../src/core/http';
+import type { RecordedRequest } from '../fake-api/server';
+import type { EngineOptions } from '../../src/core/engine';
+import type { FluxError, FluxErrorKind } from '../../src/core/errors';
+import { HttpClient } from '../../src/core/http';
 import { testLogger } from './testLogger';
-import { PROXY_VARS, useFakeApi } from './fakeApiHooks';
+import { PROXY_VARS } from './fakeApiHooks';
+import { FAST, json, KEY, startStub, useEngine, type Input } from './engineHarness';
 import { readRecord } from '../../src/core/recordRead';
 import type { Progress } from '../../src/core/providers/types';
 
-const FAST: RetryPolicy = { attempts: 4, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterS: 5 };
-// The canary from test/host/canary.mjs when run by `npm run test:unit`: it must never be printed.
-const KEY = process.env.FLUX_TEST_KEY ?? 'test-key-123';
-
-let fake: FakeApi;
-let client: HttpClient;
-const api = useFakeApi(200, (f, c) => {
-  fake = f;
-  client = c;
-});
+const api = useEngine(200);
+const { run, failure, submitsOf } = api;
 
 // ---- helpers ----------------------------------------------------------------------------------
-
-interface Input {
-  model: string;
-  prompt: string;
-  size?: string;
-  seed?: number;
-  numImages?: number;
-  outputFormat?: string;
-  params?: Record<string, string | number | boolean>;
-}
-
-function opts(extra: Partial<EngineOptions> = {}): EngineOptions {
-  return { http: client, logger: captureLogger().logger, baseUrl: fake.baseUrl, apiKey: KEY, retry: FAST, ...extra };
-}
-
-function run(input: Input, extra: Partial<EngineOptions> = {}): Promise<GenerationResult> {
-  return generate(input, opts(extra));
-}
-
-/** The FluxError `generate` rejects with (and proof that it did reject with one). */
-async function failure(input: Input, extra: Partial<EngineOptions> = {}): Promise<FluxError> {
-  let result: GenerationResult | undefined;
-  try {
-    result = await run(input, extra);
-  } catch (e) {
-    assert.ok(e instanceof FluxError, `expected a FluxError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail(`expected a failure, got ${result.images.length} image(s)`);
-}
 
 function expectError(e: FluxError, kind: FluxErrorKind, retryable: boolean, words: RegExp[]): void {
   assert.equal(e.kind, kind, `kind (message: ${e.message})`);
@@ -70,11 +33,8 @@ function expectError(e: FluxError, kind: FluxErrorKind, retryable: boolean, word
 
 const captureLogger = testLogger;
 
-/** Submit-phase requests (AIML generations or apiframe submits) for one prompt. */
-const submitsOf = (prompt: string): RecordedRequest[] =>
-  fake.requests.filter((r) => r.phase === 'submit' && (r.body as { prompt?: unknown } | null)?.prompt === prompt);
-const pollsRecorded = (): RecordedRequest[] => fake.requests.filter((r) => r.phase === 'poll');
-const downloadsRecorded = (): RecordedRequest[] => fake.requests.filter((r) => r.phase === 'download');
+const pollsRecorded = (): RecordedRequest[] => api.fake.requests.filter((r) => r.phase === 'poll');
+const downloadsRecorded = (): RecordedRequest[] => api.fake.requests.filter((r) => r.phase === 'download');
 
 /** The format the bytes really are, read from their magic numbers. */
 function magic(bytes: Uint8Array): 'png' | 'jpeg' | 'webp' | 'unknown' {
@@ -101,39 +61,6 @@ async function abortedWhen(input: Input, ready: () => boolean, extra: Partial<En
   ac.abort();
   return p;
 }
-
-interface Stub {
-  readonly baseUrl: string;
-  readonly hits: string[];
-  close(): Promise<void>;
-}
-
-/** A tiny provider stand-in for answers the fake never gives. */
-async function startStub(handler: (req: http.IncomingMessage, res: http.ServerResponse, baseUrl: string) => void | Promise<void>): Promise<Stub> {
-  const hits: string[] = [];
-  let baseUrl = '';
-  const server = http.createServer((req, res) => {
-    hits.push(`${req.method} ${req.url}`);
-    req.resume();
-    req.on('end', () => void handler(req, res, baseUrl));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    baseUrl,
-    hits,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
-
-const json = (res: http.ServerResponse, status: number, value: unknown) => {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(value));
-};
 
 // ---- 1. every seed model at the edges of its size rule -----------------------------------------
 
@@ -386,7 +313,7 @@ describe('every seed model makes the exact size asked for, and sends the contrac
         assert.deepEqual(sent.body, { ...c.body, prompt, fluxParams: { ...fp, seed: s } });
         assert.ok(!('aspect_ratio' in fp && 'width' in fp), 'never both aspect_ratio and width/height');
         assert.equal(typeof r.jobId, 'string');
-        assert.equal(r.jobId, fake.jobs[0]?.id);
+        assert.equal(r.jobId, api.fake.jobs[0]?.id);
       }
       assert.deepEqual(
         progress.map((p) => p.phase).filter((ph, i, a) => a[i - 1] !== ph),
@@ -430,13 +357,13 @@ describe('every seed model makes the exact size asked for, and sends the contrac
       const e = await failure({ model, prompt: 'too big', size });
       expectError(e, 'validation', false, [/size|width|height|ratio/i]);
     }
-    assert.equal(fake.requests.length, 0, 'nothing reached the provider');
+    assert.equal(api.fake.requests.length, 0, 'nothing reached the provider');
   });
 
   test('a missing API key is an auth error before anything is sent', async () => {
     const e = await failure({ model: 'aimlapi:flux-pro', prompt: 'no key' }, { apiKey: '' });
     expectError(e, 'auth', false, [/No API key/, /Set API Key/]);
-    assert.equal(fake.requests.length, 0);
+    assert.equal(api.fake.requests.length, 0);
   });
 });
 
@@ -498,7 +425,7 @@ describe('AIML answers: both shapes and their variants', () => {
 
   test('201 and tokens_used are a success with credits', async () => {
     const r = await run({ model: 'aimlapi:flux-pro', prompt: 'created [[fault:201]] [[fault:tokens-used]]', size: '256x256' });
-    assert.equal(fake.requests.find((x) => x.phase === 'submit')?.status, 201);
+    assert.equal(api.fake.requests.find((x) => x.phase === 'submit')?.status, 201);
     assert.equal(r.creditsUsed, Math.round(((256 * 256) / 1_000_000) * 60_000));
   });
 
@@ -597,7 +524,7 @@ describe('faults become one typed FluxError with a useful message', () => {
     expectError(a, 'credits', false, [/run out of credits/, /Top up/, /403/]);
     const f = await failure(frame('[[fault:402]]'));
     expectError(f, 'credits', false, [/run out of credits/, /402/, /Insufficient credits/]);
-    assert.equal(fake.jobs.length, 0);
+    assert.equal(api.fake.jobs.length, 0);
   });
 
   test('apiframe 403 → auth (a key without access)', async () => {
@@ -726,7 +653,7 @@ describe('faults become one typed FluxError with a useful message', () => {
 
   test('a body without a length only a little over maxImageBytes is refused too (the cap is the limit, not a multiple of it)', async () => {
     // 3 MB: the real image, then filler. Read whole, it would pass as an image with trailing bytes.
-    fake.queueFaults({ kind: 'oversized', declareBytes: null, streamBytes: 3 * 1024 * 1024 });
+    api.fake.queueFaults({ kind: 'oversized', declareBytes: null, streamBytes: 3 * 1024 * 1024 });
     const e = await failure(aiml('a body a little too long'), { maxImageBytes: 2 * 1024 * 1024 });
     expectError(e, 'bad-response', false, [/more than 2\.0 MB/, /limit/]);
   });
@@ -734,7 +661,7 @@ describe('faults become one typed FluxError with a useful message', () => {
   test('a redirect chain of 3 is followed; of 4 is refused', async () => {
     const ok = await run(aiml('[[fault:redirect:3]]'));
     assert.equal(ok.images[0]!.info.width, 256);
-    assert.equal(fake.requests.filter((r) => r.phase === 'redirect').length, 2, 'the middle hops');
+    assert.equal(api.fake.requests.filter((r) => r.phase === 'redirect').length, 2, 'the middle hops');
     const e = await failure(aiml('[[fault:redirect:4]]'));
     expectError(e, 'bad-response', false, [/redirected more than 3 times/, /Nothing was saved/]);
   });
@@ -774,7 +701,7 @@ describe('faults become one typed FluxError with a useful message', () => {
 
   test('apiframe polls failing for good: polled through until the deadline, then the error keeps the job id', async () => {
     const e = await failure(frame('[[fault:503:phase=poll:times=always]]'), { pollTimeoutMs: 2500 });
-    const jobId = fake.jobs[0]!.id;
+    const jobId = api.fake.jobs[0]!.id;
     expectError(e, 'server', true, [/503/, new RegExp(jobId), /may still finish/]);
     assert.equal(e.jobId, jobId);
     assert.ok(pollsRecorded().length > FAST.attempts, `an outage does not end the wait early (${pollsRecorded().length} polls)`);
@@ -806,25 +733,25 @@ describe('faults become one typed FluxError with a useful message', () => {
   test('apiframe FAILED → server, with the reason and the job id', async () => {
     const e = await failure(frame('[[fault:failed]]'));
     expectError(e, 'server', true, [/could not generate/, /Generation failed/, /refunded/]);
-    assert.equal(e.jobId, fake.jobs[0]!.id);
+    assert.equal(e.jobId, api.fake.jobs[0]!.id);
   });
 
   test('apiframe FAILED "Content moderated" → moderation', async () => {
     const e = await failure(frame('[[fault:failed:Content moderated]]'));
     expectError(e, 'moderation', false, [/content policy/, /Content moderated/, /Rephrase/]);
-    assert.equal(e.jobId, fake.jobs[0]!.id);
+    assert.equal(e.jobId, api.fake.jobs[0]!.id);
     assert.equal(e.providerMessage, 'Content moderated');
   });
 
   test('apiframe CANCELLED and expired → clear errors carrying the job id', async () => {
     const c = await failure(frame('[[fault:cancelled]]'));
-    const cid = fake.jobs[0]!.id;
+    const cid = api.fake.jobs[0]!.id;
     expectError(c, 'server', true, [/cancelled/, new RegExp(cid)]);
     assert.equal(c.jobId, cid);
-    fake.reset();
-    fake.setJobDuration(200);
+    api.fake.reset();
+    api.fake.setJobDuration(200);
     const x = await failure(frame('[[fault:expired]]'));
-    const xid = fake.jobs[0]!.id;
+    const xid = api.fake.jobs[0]!.id;
     expectError(x, 'bad-response', false, [/expired/, /24 hours/, new RegExp(xid)]);
     assert.equal(x.jobId, xid);
     assert.equal(downloadsRecorded().length, 0);
@@ -920,8 +847,8 @@ describe('retries never double-charge', () => {
     const key = subs[0]!.headers['idempotency-key'];
     assert.ok(key && key.length > 0 && key.length <= 255);
     assert.equal(subs[1]!.headers['idempotency-key'], key);
-    assert.equal(fake.jobs.length, 1);
-    assert.equal(fake.jobs[0]!.idempotencyKey, key);
+    assert.equal(api.fake.jobs.length, 1);
+    assert.equal(api.fake.jobs[0]!.idempotencyKey, key);
   });
 
   test('apiframe submit whose answer was lost (headers timeout): the resubmission finds the same job', async () => {
@@ -936,8 +863,8 @@ describe('retries never double-charge', () => {
     assert.equal(subs[0]!.status, 202, 'the first submit was processed (its answer lost)');
     assert.equal(subs.length, 2);
     assert.equal(subs[0]!.headers['idempotency-key'], subs[1]!.headers['idempotency-key']);
-    assert.equal(fake.jobs.length, 1, 'one job, one charge');
-    assert.equal(fake.jobs[0]!.submits, 2);
+    assert.equal(api.fake.jobs.length, 1, 'one job, one charge');
+    assert.equal(api.fake.jobs[0]!.submits, 2);
   });
 
   test('apiframe poll 503 once: the job still completes', async () => {
@@ -946,7 +873,7 @@ describe('retries never double-charge', () => {
     assert.equal(r.images.length, 1);
     assert.equal(pollsRecorded()[0]!.status, 503);
     assert.ok(pollsRecorded().some((p) => p.status === 200));
-    assert.equal(fake.jobs.length, 1);
+    assert.equal(api.fake.jobs.length, 1);
   });
 });
 
@@ -956,7 +883,7 @@ describe('cancellation ends at once in every phase', () => {
   test('already aborted: nothing is sent', async () => {
     const e = await failure({ model: 'aimlapi:flux-pro', prompt: 'never' }, { signal: AbortSignal.abort() });
     expectError(e, 'cancelled', false, [/cancelled/]);
-    assert.equal(fake.requests.length, 0);
+    assert.equal(api.fake.requests.length, 0);
   });
 
   test('during a slow AIML request', async () => {
@@ -978,25 +905,25 @@ describe('cancellation ends at once in every phase', () => {
   });
 
   test('during apiframe polling: the message says the job may still finish, with its id', async () => {
-    fake.setJobDuration(600_000);
+    api.fake.setJobDuration(600_000);
     let polling = false;
     const e = await abortedWhen({ model: 'apiframe:flux-1.1-pro', prompt: 'long job' }, () => polling, {
       onProgress: (p) => (polling ||= p.phase === 'generating' && p.jobId !== undefined),
     });
-    const jobId = fake.jobs[0]!.id;
+    const jobId = api.fake.jobs[0]!.id;
     expectError(e, 'cancelled', false, [/cancelled/, /may still finish/, new RegExp(jobId), /apiframe/]);
     assert.equal(e.jobId, jobId);
-    assert.equal(fake.jobs[0]!.completedAt, null, 'ended by the abort, not by the job');
+    assert.equal(api.fake.jobs[0]!.completedAt, null, 'ended by the abort, not by the job');
   });
 
   test('during an apiframe poll request in flight', async () => {
-    fake.setJobDuration(600_000);
+    api.fake.setJobDuration(600_000);
     // The first poll's answer is held back until the fake closes: aborted once the fake has it.
     const e = await abortedWhen(
       { model: 'apiframe:flux-1.1-pro', prompt: 'stuck poll [[fault:slow-headers:600000:phase=poll]]' },
       () => pollsRecorded().length === 1,
     );
-    const jobId = fake.jobs[0]!.id;
+    const jobId = api.fake.jobs[0]!.id;
     expectError(e, 'cancelled', false, [/may still finish/, new RegExp(jobId)]);
     const [poll] = pollsRecorded();
     assert.equal(pollsRecorded().length, 1, 'the abort hit the poll in flight');
@@ -1017,7 +944,7 @@ describe('cancellation ends at once in every phase', () => {
 
 describe('apiframe polling', () => {
   test('a 3 s job: rising progress, a handful of polls', async () => {
-    fake.setJobDuration(3000);
+    api.fake.setJobDuration(3000);
     const progress: Progress[] = [];
     const r = await run({ model: 'apiframe:flux-1.1-pro', prompt: 'three seconds', size: '256x256' }, { onProgress: (p) => progress.push(p) });
     assert.equal(r.images.length, 1);
@@ -1029,7 +956,7 @@ describe('apiframe polling', () => {
       progress.every((p) => p.phase !== 'generating' || p.jobId === r.jobId),
       'every generating event names the job',
     );
-    const job = fake.jobs[0]!;
+    const job = api.fake.jobs[0]!;
     assert.ok(job.polls >= 2 && job.polls <= 5, `${job.polls} polls for a 3 s job`);
     assert.notEqual(job.firstCompletedPollAt, null, 'a poll saw the job completed');
     assert.ok(
@@ -1039,7 +966,7 @@ describe('apiframe polling', () => {
   });
 
   test('progress steps are reported rising', async () => {
-    fake.setJobDuration(2500);
+    api.fake.setJobDuration(2500);
     const progress: number[] = [];
     await run(
       { model: 'apiframe:flux-1.1-pro', prompt: 'steps [[fault:progress:10,50,90]]', size: '256x256' },
@@ -1056,12 +983,12 @@ describe('apiframe polling', () => {
   });
 
   test('the poll timeout: a timeout error saying the job may still finish', async () => {
-    fake.setJobDuration(600_000);
+    api.fake.setJobDuration(600_000);
     const e = await failure({ model: 'apiframe:flux-1.1-pro', prompt: 'too slow' }, { pollTimeoutMs: 400 });
-    const jobId = fake.jobs[0]!.id;
+    const jobId = api.fake.jobs[0]!.id;
     expectError(e, 'timeout', true, [/did not finish/, /may still finish/, new RegExp(jobId)]);
     assert.equal(e.jobId, jobId);
-    assert.equal(fake.jobs[0]!.completedAt, null, 'gave up on its own deadline, not at the end of the job');
+    assert.equal(api.fake.jobs[0]!.completedAt, null, 'gave up on its own deadline, not at the end of the job');
   });
 });
 
@@ -1139,7 +1066,7 @@ describe('proxies', () => {
     for (const v of PROXY_VARS) delete process.env[v];
   });
 
-  const fakeHost = () => new URL(fake.baseUrl).host;
+  const fakeHost = () => new URL(api.fake.baseUrl).host;
 
   test('an explicit proxy carries the request and the download', async () => {
     const via = api.keep(new HttpClient({ proxy: proxy.url }));

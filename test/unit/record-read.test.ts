@@ -8,20 +8,9 @@ import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
 import { EXT_SIG, RECORD_MAX_BYTES, RECORD_MAX_ENTRIES, RECORD_READ_BUDGET, XMP_SIG, type GenerationRecord } from '../../src/core/metadata';
 import { readRecord, readRecordFrom, type ByteSource } from '../../src/core/recordRead';
-import { app1, minimalRecord, png, pngChunk, recordItxt, riff, webp, xmpNamingExtension } from '../crafted/images';
+import { app1, latin1, minimalRecord, png, pngChunk, recordItxt, riff, u32be, u32le, webp, xmpNamingExtension } from '../crafted/images';
 
-const latin1 = (s: string): Buffer => Buffer.from(s, 'latin1');
 const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
-const u32be = (n: number): Buffer => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n >>> 0);
-  return b;
-};
-const u32le = (n: number): Buffer => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(n >>> 0);
-  return b;
-};
 
 const REC = minimalRecord('a fox in the snow');
 const JSON_REC = JSON.stringify(REC);
