@@ -43,6 +43,12 @@ export function png(extra: readonly Buffer[] = []): Buffer {
   return Buffer.concat([latin1('\x89PNG\r\n\x1a\n'), pngChunk('IHDR', ihdr), ...extra, pngChunk('IDAT', idat), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
+/** An 8×8 RGB PNG with IHDR and IEND but no IDAT: a believable header, a whole file, no pixels (it cannot carry a record). */
+export function pngWithoutPixels(): Buffer {
+  const ihdr = Buffer.concat([u32be(8), u32be(8), Buffer.from([8, 2, 0, 0, 0])]);
+  return Buffer.concat([latin1('\x89PNG\r\n\x1a\n'), pngChunk('IHDR', ihdr), pngChunk('IEND', Buffer.alloc(0))]);
+}
+
 /** Our record chunk's data: keyword, compression flag, method, empty language and translation, text. */
 export function recordItxt(text: Buffer, compressed: boolean): Buffer {
   return pngChunk('iTXt', Buffer.concat([latin1('flux-image-studio\0'), Buffer.from([compressed ? 1 : 0, 0, 0, 0]), text]));

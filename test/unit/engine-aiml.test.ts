@@ -16,27 +16,13 @@ import type { Progress } from '../../src/core/providers/types';
 import { TINY_PNG_BASE64 } from '../fake-api/images';
 import { testLogger } from './testLogger';
 import { FAST, json, KEY, startStub, useEngine } from './engineHarness';
+import { pngWithoutPixels } from '../crafted/images';
 
 const engine = useEngine(50);
 const { run, failure, submitsOf } = engine;
 const downloads = () => engine.fake.requests.filter((r) => r.phase === 'download');
 
 const goodPng = Buffer.from(TINY_PNG_BASE64, 'base64');
-
-/** A PNG with IHDR and IEND but no IDAT: it passes the checks but cannot carry a record. */
-function pngWithoutPixels(): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    return Buffer.concat([len, Buffer.from(type, 'latin1'), data, Buffer.alloc(4)]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(8, 0);
-  ihdr.writeUInt32BE(8, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IEND', Buffer.alloc(0))]);
-}
 
 // ---- validation and the seed ----------------------------------------------------------------------
 

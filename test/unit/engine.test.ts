@@ -17,6 +17,7 @@ import { testLogger } from './testLogger';
 import { PROXY_VARS } from './fakeApiHooks';
 import { FAST, json, KEY, startStub, useEngine, type Input } from './engineHarness';
 import { readRecord } from '../../src/core/recordRead';
+import { pngWithoutPixels } from '../crafted/images';
 import type { Progress } from '../../src/core/providers/types';
 
 const api = useEngine(200);
@@ -477,18 +478,8 @@ describe('AIML answers: both shapes and their variants', () => {
   });
 
   test('an image that sniffs but cannot carry a record is a typed error, not a crash', async () => {
-    // A PNG with IHDR and IEND but no IDAT: believable header, whole file, no pixels.
-    const chunk = (type: string, data: Buffer) => {
-      const len = Buffer.alloc(4);
-      len.writeUInt32BE(data.length);
-      return Buffer.concat([len, Buffer.from(type, 'latin1'), data, Buffer.alloc(4)]);
-    };
-    const ihdr = Buffer.alloc(13);
-    ihdr.writeUInt32BE(8, 0);
-    ihdr.writeUInt32BE(8, 4);
-    ihdr[8] = 8;
-    ihdr[9] = 2;
-    const bogus = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IEND', Buffer.alloc(0))]);
+    // A believable header, a whole file, no pixels.
+    const bogus = pngWithoutPixels();
     const stub = await startStub((_req, res) => json(res, 200, { data: [{ url: null, b64_json: bogus.toString('base64') }] }));
     try {
       const e = await failure({ model: 'aimlapi:flux-pro', prompt: 'no pixels' }, { baseUrl: stub.baseUrl });
