@@ -280,6 +280,9 @@ test('panel: images dropped on the Reference images area are checked and added; 
   await wb.screenshot(path.join(SHOTS, 'panel-references-drop-dark.png'));
 });
 
+/** Four pictures of the workspace as dropped URIs (set by the two-drops test; the themes test drops them again). */
+let fourPictures = [];
+
 test('panel: two drops at once are taken one after the other: the second counts what the first added (3 at most, the one left out is named), the first alone sets the size', async () => {
   // The last test left wide.png; its URI gives the folder in the workspace's own scheme.
   let panel = await panelWithThumbnails(1);
@@ -289,6 +292,7 @@ test('panel: two drops at once are taken one after the other: the second counts 
   fs.writeFileSync(path.join(wb.workspace, 'pics', 'tall.png'), png(48, 96));
   fs.writeFileSync(path.join(wb.workspace, 'pics', 'square.png'), png(64, 64));
   const uri = (f) => wideUri.replace(/wide\.png$/, f);
+  fourPictures = ['tall.png', 'square.png', 'wide.png', 'hero.png'].map(uri);
   // Two drops in the same moment, two files each, for a model that takes 1 to 3: the extension is
   // still reading the first when the second arrives. Read against the same empty form, each would
   // fit, and one file would vanish without a word when they are merged.
@@ -310,13 +314,13 @@ test('panel: two drops at once are taken one after the other: the second counts 
   assert.deepEqual(await panel.locator('#references .reference-name').allInnerTexts(), ['tall.png', 'square.png', 'wide.png'], 'in the order dropped');
   const leftOut = panel.locator('#notice', { hasText: /takes at most 3 reference images; 1 of the chosen files were left out/ });
   await leftOut.waitFor({ timeout: 10_000 });
-  // Nothing was refused, only too many: a warning in the theme's warning colour, not an error.
+  // Nothing was refused, only too many: a warning framed in the theme's warning border, not an error.
   assert.deepEqual(await leftOut.evaluate((n) => [n.classList.contains('warning-text'), n.classList.contains('error-text')]), [true, false]);
   assert.equal(
-    await leftOut.evaluate((n) => getComputedStyle(n).color),
+    await leftOut.evaluate((n) => getComputedStyle(n).borderTopColor),
     await leftOut.evaluate((n) => {
       const probe = document.createElement('span');
-      probe.style.color = 'var(--vscode-editorWarning-foreground)';
+      probe.style.color = 'var(--vscode-inputValidation-warningBorder)';
       document.body.append(probe);
       const color = getComputedStyle(probe).color;
       probe.remove();
@@ -386,5 +390,18 @@ test('the edit badge and the reference area (a file dragged over it) in the dark
     assert.notEqual(outline, 'rgba(0, 0, 0, 0)', 'a dragged file shows where it can be dropped');
     await wb.screenshot(path.join(SHOTS, `panel-references-drag-${tag}.png`));
     await panel.locator('#references').evaluate((area) => area.dispatchEvent(new DragEvent('dragleave', { bubbles: true })));
+    // One file too many: the note naming it is a warning in this theme's warning colour.
+    assert.equal(fourPictures.length, 4, 'the two-drops test ran first and named the pictures');
+    await panel.locator('#references').evaluate((area, list) => {
+      // An earlier note may still stand (a warning stays): clear it, so the one waited for is this drop's.
+      document.getElementById('notice').textContent = '';
+      const data = new DataTransfer();
+      data.setData('application/vnd.code.uri-list', list.join('\r\n'));
+      area.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, fourPictures);
+    const leftOut = panel.locator('#notice.warning-text', { hasText: /of the chosen files were left out/ });
+    await leftOut.waitFor({ timeout: 10_000 });
+    await leftOut.scrollIntoViewIfNeeded();
+    await wb.screenshot(path.join(SHOTS, `panel-references-left-out-${tag}.png`));
   }
 });
