@@ -5,34 +5,27 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FakeApi } from '../fake-api/server';
 import { generate } from '../../src/core/engine';
 import { FluxError } from '../../src/core/errors';
-import type { HttpClient, RetryPolicy } from '../../src/core/http';
+import type { RetryPolicy } from '../../src/core/http';
 import { jobUrl, JOB_ID } from '../../src/core/providers/apiframe';
 import { testLogger } from './testLogger';
-import { useFakeApi } from './fakeApiHooks';
+import { KEY, useEngine } from './engineHarness';
 
 const FAST: RetryPolicy = { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, maxRetryAfterS: 1 };
-const KEY = process.env.FLUX_TEST_KEY ?? 'test-key-123';
 
-let fake: FakeApi;
-let client: HttpClient;
-useFakeApi(50, (f, c) => {
-  fake = f;
-  client = c;
-});
+const api = useEngine(50);
 
 test('job ids that are not job ids are refused; only the submit was sent, the key went nowhere else', async () => {
   const bad = ['..', '.', '../../v1/images/generations', 'a/b', '%2e%2e', 'job?x=1', 'job#frag', 'two words', 'x'.repeat(129), `ends-with-key-${KEY}/..`];
   for (const jobId of bad) {
-    fake.reset();
-    fake.queueFaults({ kind: 'job', jobId });
+    api.fake.reset();
+    api.fake.queueFaults({ kind: 'job', jobId });
     let e: unknown;
     try {
       await generate(
         { model: 'apiframe:flux-1.1-pro', prompt: 'a crafted job id' },
-        { http: client, logger: testLogger().logger, baseUrl: fake.baseUrl, apiKey: KEY, retry: FAST },
+        { http: api.client, logger: testLogger().logger, baseUrl: api.fake.baseUrl, apiKey: KEY, retry: FAST },
       );
     } catch (err) {
       e = err;
@@ -45,7 +38,7 @@ test('job ids that are not job ids are refused; only the submit was sent, the ke
     );
     assert.ok(!e.message.includes(KEY), 'the key is in the message');
     assert.deepEqual(
-      fake.requests.map((r) => `${r.method} ${r.path}`),
+      api.fake.requests.map((r) => `${r.method} ${r.path}`),
       ['POST /v2/images/generate'],
       `${JSON.stringify(jobId.slice(0, 40))}: nothing but the submit was sent`,
     );
@@ -63,10 +56,10 @@ test('a good job id is one path segment under /v2/jobs/ of the base URL, with or
 test('a normal job is still polled at its own path', async () => {
   const r = await generate(
     { model: 'apiframe:flux-1.1-pro', prompt: 'a normal job' },
-    { http: client, logger: testLogger().logger, baseUrl: fake.baseUrl, apiKey: KEY, retry: FAST },
+    { http: api.client, logger: testLogger().logger, baseUrl: api.fake.baseUrl, apiKey: KEY, retry: FAST },
   );
   assert.equal(r.images.length, 1);
-  const polls = fake.requests.filter((x) => x.phase === 'poll');
+  const polls = api.fake.requests.filter((x) => x.phase === 'poll');
   assert.ok(polls.length >= 1);
   for (const p of polls) assert.equal(p.path, `/v2/jobs/${r.jobId}`);
 });

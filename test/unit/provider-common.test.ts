@@ -6,22 +6,14 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FakeApi } from '../fake-api/server';
 import { FluxError } from '../../src/core/errors';
-import { DeadlineError, REQUEST_TIMEOUT_SETTING, type HttpClient } from '../../src/core/http';
+import { DeadlineError, REQUEST_TIMEOUT_SETTING } from '../../src/core/http';
 import { errorFromStatus, exchangeJson, transportError } from '../../src/core/providers/common';
 import type { ProviderContext } from '../../src/core/providers/types';
 import { testLogger } from './testLogger';
-import { useFakeApi } from './fakeApiHooks';
+import { KEY, useEngine } from './engineHarness';
 
-const KEY = process.env.FLUX_TEST_KEY ?? 'test-key-123';
-
-let fake: FakeApi;
-let client: HttpClient;
-useFakeApi(50, (f, c) => {
-  fake = f;
-  client = c;
-});
+const api = useEngine(50);
 
 /** A transport error as undici and Node throw it: a code, maybe a host name, maybe a cause. */
 function coded(code: string | undefined, extra: Record<string, unknown> = {}, message = 'transport failed'): Error {
@@ -256,12 +248,12 @@ describe('errorFromStatus', () => {
 describe('exchangeJson against the fake API', () => {
   function ctx(extra: Partial<ProviderContext> = {}): { ctx: ProviderContext; lines: string[] } {
     const { logger, lines } = testLogger();
-    return { ctx: { http: client, baseUrl: fake.baseUrl, apiKey: KEY, logger, ...extra }, lines };
+    return { ctx: { http: api.client, baseUrl: api.fake.baseUrl, apiKey: KEY, logger, ...extra }, lines };
   }
 
   const generation = (prompt: string) => ({
     method: 'POST' as const,
-    url: `${fake.baseUrl}/v1/images/generations`,
+    url: `${api.fake.baseUrl}/v1/images/generations`,
     headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify({ model: 'flux/schnell', prompt }),
   });
@@ -270,7 +262,7 @@ describe('exchangeJson against the fake API', () => {
     const ok = await exchangeJson(ctx().ctx, 'aimlapi', generation('a cat [[fault:299]]'), 'generating');
     assert.equal(ok.status, 299);
     assert.ok(ok.json && typeof ok.json === 'object');
-    fake.queueFaults({ kind: 'bad-answer', variant: 'json-error', status: 300 });
+    api.fake.queueFaults({ kind: 'bad-answer', variant: 'json-error', status: 300 });
     await assert.rejects(exchangeJson(ctx().ctx, 'aimlapi', generation('a dog'), 'generating'), (e: unknown) => {
       assert.ok(e instanceof FluxError);
       assert.equal(e.kind, 'bad-response');
@@ -280,7 +272,7 @@ describe('exchangeJson against the fake API', () => {
   });
 
   test('an answer whose declared length is exactly the limit is read; one byte more than the limit is refused', async () => {
-    const url = `${fake.baseUrl}/__control/faults`;
+    const url = `${api.fake.baseUrl}/__control/faults`;
     const first = ctx();
     await exchangeJson(first.ctx, 'aimlapi', { method: 'GET', url }, 'checking');
     const size = Number(/, (\d+) bytes/.exec(first.lines.join('\n'))?.[1]);
@@ -296,7 +288,7 @@ describe('exchangeJson against the fake API', () => {
   });
 
   test('a 2xx answer that is not JSON is a bad response that names its content type and keeps the request id, with no key in any line', async () => {
-    fake.queueFaults({ kind: 'wrong-type', variant: 'html-as-image', phase: 'submit', provider: 'aimlapi' });
+    api.fake.queueFaults({ kind: 'wrong-type', variant: 'html-as-image', phase: 'submit', provider: 'aimlapi' });
     const { ctx: c, lines } = ctx();
     await assert.rejects(exchangeJson(c, 'aimlapi', generation('a bird'), 'generating'), (e: unknown) => {
       assert.ok(e instanceof FluxError);

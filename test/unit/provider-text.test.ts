@@ -6,30 +6,23 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FakeApi } from '../fake-api/server';
 import { CLIENTS, generate, type EngineOptions } from '../../src/core/engine';
 import type { ProviderClient } from '../../src/core/providers/types';
 import { TINY_PNG_BASE64 } from '../fake-api/images';
 import { FluxError } from '../../src/core/errors';
-import type { HttpClient, RetryPolicy } from '../../src/core/http';
+import type { RetryPolicy } from '../../src/core/http';
 import { oneLine, providerText, redact, redactingLogger, REDACTED } from '../../src/core/redact';
 import { testLogger } from './testLogger';
-import { useFakeApi } from './fakeApiHooks';
+import { KEY, useEngine } from './engineHarness';
 
 const FAST: RetryPolicy = { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, maxRetryAfterS: 1 };
-// The canary from test/host/canary.mjs when run by `npm run test:unit`: it must never be printed,
-// so the assertions below say where the key was found, never the text that holds it.
-const KEY = process.env.FLUX_TEST_KEY ?? 'test-key-123';
 
-let fake: FakeApi;
-let client: HttpClient;
-useFakeApi(50, (f, c) => {
-  fake = f;
-  client = c;
-});
+// KEY is the canary from test/host/canary.mjs when run by `npm run test:unit`: it must never be
+// printed, so the assertions below say where the key was found, never the text that holds it.
+const api = useEngine(50);
 
 function opts(logger: EngineOptions['logger'], extra: Partial<EngineOptions> = {}): EngineOptions {
-  return { http: client, logger, baseUrl: fake.baseUrl, apiKey: KEY, retry: FAST, ...extra };
+  return { http: api.client, logger, baseUrl: api.fake.baseUrl, apiKey: KEY, retry: FAST, ...extra };
 }
 
 async function failure(input: { model: string; prompt: string }, extra: Partial<EngineOptions> = {}): Promise<{ e: FluxError; lines: string[] }> {
@@ -140,7 +133,7 @@ describe('a provider that echoes the key (item 2)', () => {
   });
 
   test('AIML answers 401 "Invalid API key provided: Bearer <key>": the key is in no message and no log line', async () => {
-    fake.queueFaults({ kind: 'status', status: 401, echoKey: true });
+    api.fake.queueFaults({ kind: 'status', status: 401, echoKey: true });
     const { e, lines } = await failure({ model: 'aimlapi:flux-pro/v1.1', prompt: 'an echoing provider' });
     assert.equal(e.kind, 'auth');
     assert.match(e.message, /Invalid API key provided: Bearer \[redacted\]/, "the provider's words stay, without the key");
@@ -148,13 +141,13 @@ describe('a provider that echoes the key (item 2)', () => {
   });
 
   test('apiframe answers 401 with its X-API-Key echoed, at submit and while polling', async () => {
-    fake.queueFaults({ kind: 'status', status: 401, echoKey: true });
+    api.fake.queueFaults({ kind: 'status', status: 401, echoKey: true });
     const submit = await failure({ model: 'apiframe:flux-1.1-pro', prompt: 'an echoing submit' });
     assert.equal(submit.e.kind, 'auth');
     assert.match(submit.e.message, /Invalid API key provided: \[redacted\]/);
     assertNoKey(submit.e, submit.lines);
 
-    fake.queueFaults({ kind: 'status', status: 401, echoKey: true, phase: 'poll' });
+    api.fake.queueFaults({ kind: 'status', status: 401, echoKey: true, phase: 'poll' });
     const poll = await failure({ model: 'apiframe:flux-1.1-pro', prompt: 'an echoing poll' });
     assert.equal(poll.e.kind, 'auth');
     assert.ok(poll.e.jobId, 'the job is named');
@@ -162,7 +155,7 @@ describe('a provider that echoes the key (item 2)', () => {
   });
 
   test('a failed apiframe job whose error repeats the key', async () => {
-    fake.queueFaults({ kind: 'job', outcome: 'FAILED', error: `upstream refused x-key ${KEY}` });
+    api.fake.queueFaults({ kind: 'job', outcome: 'FAILED', error: `upstream refused x-key ${KEY}` });
     const { e, lines } = await failure({ model: 'apiframe:flux-1.1-pro', prompt: 'a failing job' });
     assert.equal(e.kind, 'server');
     assertNoKey(e, lines);
@@ -170,14 +163,14 @@ describe('a provider that echoes the key (item 2)', () => {
 
   test('an image server whose content type repeats the key: not in the message, not in the log', async () => {
     // Not an image, labelled with the key: the message names the content type.
-    fake.queueFaults({ kind: 'wrong-type', variant: 'html-as-image', contentType: `image/png; token=${KEY}` });
+    api.fake.queueFaults({ kind: 'wrong-type', variant: 'html-as-image', contentType: `image/png; token=${KEY}` });
     const { e, lines } = await failure({ model: 'aimlapi:flux-pro/v1.1', prompt: 'a labelled page' });
     assert.equal(e.kind, 'bad-response');
     assert.match(e.message, /content type image\/png; token=\[redacted\]/);
     assertNoKey(e, lines);
 
     // An image labelled as something else: saved, with a warning in the log naming the label.
-    fake.queueFaults({ kind: 'wrong-type', variant: 'image-as-html', contentType: `text/html; token=${KEY}` });
+    api.fake.queueFaults({ kind: 'wrong-type', variant: 'image-as-html', contentType: `text/html; token=${KEY}` });
     const { logger, lines: okLines } = testLogger();
     const result = await generate({ model: 'aimlapi:flux-pro/v1.1', prompt: 'a mislabelled image' }, opts(logger));
     assert.equal(result.images.length, 1);
@@ -210,7 +203,7 @@ describe('huge, multi-line provider texts (item 6)', () => {
   }
 
   test("apiframe FAILED with a 5 MB, 3-line error: one bounded line in the message and the provider's message", async () => {
-    fake.queueFaults({ kind: 'job', outcome: 'FAILED', error: huge });
+    api.fake.queueFaults({ kind: 'job', outcome: 'FAILED', error: huge });
     const { e, lines } = await failure({ model: 'apiframe:flux-1.1-pro', prompt: 'a huge failure' });
     assert.equal(e.kind, 'server');
     assert.match(e.message, /Generation failed 2099-01-01 00:00:00\.000 \[error\] FORGED by the provider A+…/);
@@ -218,12 +211,12 @@ describe('huge, multi-line provider texts (item 6)', () => {
   });
 
   test('AIML 500 and apiframe 400 with 5 MB, 3-line texts', async () => {
-    fake.queueFaults({ kind: 'status', status: 500, message: huge });
+    api.fake.queueFaults({ kind: 'status', status: 500, message: huge });
     const aiml = await failure({ model: 'aimlapi:flux-pro/v1.1', prompt: 'a huge AIML error' });
     assert.equal(aiml.e.kind, 'server');
     assertBounded(aiml.e, aiml.lines);
 
-    fake.queueFaults({ kind: 'status', status: 400, message: huge });
+    api.fake.queueFaults({ kind: 'status', status: 400, message: huge });
     const af = await failure({ model: 'apiframe:flux-1.1-pro', prompt: 'a huge apiframe error' });
     assert.equal(af.e.kind, 'validation');
     assertBounded(af.e, af.lines);
